@@ -1,0 +1,91 @@
+"""facilitator: self-hosted workshop facilitation with a live collaborative board."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from facilitator.config import ROOT, Config
+from facilitator.extensions import csrf, db, socketio
+
+log = logging.getLogger(__name__)
+
+
+def _secret_key(instance: Path) -> str:
+    """A stable random key kept in ``instance/secret_key`` when none is configured."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=Config.INSTANCE_PATH,
+    )
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    instance = Path(app.config.get("INSTANCE_PATH") or app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'facilitator.db'}"
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    # handlers must be declared before the first init_app: Flask-SocketIO keeps the ones
+    # declared earlier and re-binds them to each new app's server
+    from facilitator import realtime  # noqa: F401
+
+    db.init_app(app)
+    csrf.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config.get("REDIS_URL"),
+        # same-origin only: no cors_allowed_origins (a foreign Origin is refused)
+        max_http_buffer_size=64 * 1024,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+
+    from facilitator.cli import register_cli
+    from facilitator.web import register_web
+
+    register_web(app)
+    register_cli(app)
+    return app
+
+
+__all__ = ["create_app", "db", "socketio"]

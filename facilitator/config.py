@@ -1,0 +1,31 @@
+"""Configuration: a class of defaults, overridable by environment variables and by the
+mapping given to ``create_app``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    INSTANCE_PATH: str = os.environ.get("FACILITATOR_INSTANCE", str(ROOT / "instance"))
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    REDIS_URL: str | None = os.environ.get("REDIS_URL")
+    # "gevent" in every real process (run.py / gunicorn monkey-patch first);
+    # the in-process Socket.IO test client uses "threading".
+    SOCKETIO_ASYNC_MODE: str = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
+    SCRIPTS_DIR: str = os.environ.get("SCRIPTS_DIR", str(ROOT / "workshop_scripts"))
+    PUBLIC_URL: str | None = os.environ.get("PUBLIC_URL")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("COOKIE_SECURE", "0") == "1"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    # Socket tokens (participant / animateur / viewer) stay valid this long.
+    SOCKET_TOKEN_MAX_AGE = 24 * 3600
+    # Replay at most this many missed events; beyond, the client gets a snapshot.
+    REPLAY_LIMIT = 500
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}

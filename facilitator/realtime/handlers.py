@@ -1,0 +1,294 @@
+"""Socket.IO handlers. Each one: identify the caller (from the connection, never from the
+payload), validate the payload, call one service, return the ack (docs/protocol.md)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, emit, join_room
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+
+from facilitator.errors import DomainError
+from facilitator.extensions import db, socketio
+from facilitator.models import Atelier, Attendance, Event, Participant
+from facilitator.realtime import schemas
+from facilitator.realtime.presence import Presence, RateLimiter
+from facilitator.services import board, cycles, events, steering, tokens, views
+from facilitator.services.events import Viewer
+from facilitator.validation import first_error_fr
+
+log = logging.getLogger(__name__)
+
+presence = Presence()
+per_connection = RateLimiter(rate=5, burst=20)
+per_participant = RateLimiter(rate=8, burst=30)
+
+SERVER_ERROR = (
+    "Erreur du serveur : l'action n'a pas été enregistrée. Réessayez ; votre saisie est conservée."
+)
+
+
+def room_anim(atelier_id: int) -> str:
+    return f"at{atelier_id}:anim"
+
+
+def room_pub(atelier_id: int) -> str:
+    return f"at{atelier_id}:pub"
+
+
+def room_owner(participant_id: int) -> str:
+    return f"pt{participant_id}"
+
+
+def error(code: str, message_fr: str, **details: Any) -> dict[str, Any]:
+    return {"ok": False, "error": {"code": code, "message_fr": message_fr, **details}}
+
+
+# --- identity ---------------------------------------------------------------------------
+
+
+def viewer_from_token(token: object) -> Viewer | None:
+    if not isinstance(token, str) or len(token) > 1000:
+        return None
+    data = tokens.read_socket_token(token)
+    if data is None:
+        return None
+    role, atelier_id = data.get("r"), data.get("a")
+    atelier = db.session.get(Atelier, atelier_id) if isinstance(atelier_id, int) else None
+    if atelier is None:
+        return None
+    if role == "animateur":
+        if not cycles.can_run(data.get("u"), atelier.cycle_id):
+            return None
+        return Viewer("animateur", atelier.id, animateur_id=data["u"])
+    if role == "participant":
+        participant = db.session.get(Participant, data.get("p"))
+        if participant is None or participant.cycle_id != atelier.cycle_id:
+            return None
+        return Viewer("participant", atelier.id, participant_id=participant.id)
+    if role == "viewer" and data.get("k") == atelier.read_token[:12]:
+        return Viewer("viewer", atelier.id)
+    return None
+
+
+def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
+    """Missed events since ``last_seq`` or, when that is not possible, a snapshot."""
+    if last_seq > 0:
+        replay = events.missed(viewer, last_seq, current_app.config["REPLAY_LIMIT"])
+        if replay is not None:
+            return {
+                "mode": "replay",
+                "events": replay,
+                "seq": events.current_seq(viewer.atelier_id),
+            }
+    atelier = db.session.get(Atelier, viewer.atelier_id)
+    assert atelier is not None
+    seq = events.current_seq(atelier.id)
+    return {"mode": "snapshot", "snapshot": views.snapshot(atelier, viewer, seq), "seq": seq}
+
+
+def presence_payload(atelier_id: int) -> dict[str, Any]:
+    online = presence.online(atelier_id)
+    people = db.session.scalars(
+        select(Participant)
+        .join(Attendance, Attendance.participant_id == Participant.id)
+        .where(Attendance.atelier_id == atelier_id)
+        .order_by(Participant.display_name)
+    ).all()
+    return {
+        "participants": [{**p.public_dict(), "online": p.id in online} for p in people],
+        "online": len(online),
+        "animateurs": presence.animateurs(atelier_id),
+    }
+
+
+_dirty_presence: set[int] = set()
+_presence_loop_started = False
+PRESENCE_INTERVAL = 1.0
+
+
+def _announce_presence(atelier_id: int) -> None:
+    """Coalesced: at most one presence message per atelier per second, whatever the
+    number of joins (300 people joining would otherwise cost 300 × 300 messages)."""
+    global _presence_loop_started
+    _dirty_presence.add(atelier_id)
+    if not _presence_loop_started:
+        _presence_loop_started = True
+        socketio.start_background_task(_presence_loop, current_app._get_current_object())
+
+
+def _presence_loop(app: Any) -> None:
+    while True:
+        socketio.sleep(PRESENCE_INTERVAL)
+        while _dirty_presence:
+            atelier_id = _dirty_presence.pop()
+            try:
+                with app.app_context():
+                    _emit_presence(atelier_id)
+            except Exception:
+                log.exception("presence of atelier %s", atelier_id)
+
+
+def _emit_presence(atelier_id: int) -> None:
+    data = presence_payload(atelier_id)
+    socketio.emit("presence", data, to=room_anim(atelier_id))
+    socketio.emit(
+        "presence",
+        {"online": data["online"], "animateurs": data["animateurs"]},
+        to=room_pub(atelier_id),
+    )
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    auth = auth if isinstance(auth, dict) else {}
+    viewer = viewer_from_token(auth.get("token"))
+    if viewer is None:
+        raise ConnectionRefusedError(
+            {
+                "code": "unauthenticated",
+                "message_fr": "Lien expiré ou invalide : rechargez la page.",
+            }
+        )
+    presence.add(request.sid, viewer)
+    join_room(room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id))
+    if viewer.participant_id is not None:
+        join_room(room_owner(viewer.participant_id))
+    last_seq = auth.get("last_seq")
+    last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
+    emit("sync", sync_data(viewer, last_seq))
+    _announce_presence(viewer.atelier_id)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_: Any) -> None:
+    viewer = presence.remove(request.sid)
+    per_connection.forget(request.sid)
+    if viewer is not None:
+        _announce_presence(viewer.atelier_id)
+
+
+# --- broadcast of stored events ------------------------------------------------------------
+
+
+@events.board_event.connect
+def broadcast(atelier_id: int, event: Event) -> None:
+    if event.public_same:
+        socketio.emit(
+            "event", event.envelope(event.payload), to=[room_anim(atelier_id), room_pub(atelier_id)]
+        )
+        return
+    socketio.emit("event", event.envelope(event.payload), to=room_anim(atelier_id))
+    # the owner's version first: a client keeps the first message of a given seq
+    if event.owner_id is not None and event.owner is not None:
+        socketio.emit("event", event.envelope(event.owner), to=room_owner(event.owner_id))
+    if event.public is not None:
+        socketio.emit("event", event.envelope(event.public), to=room_pub(atelier_id))
+
+
+# --- client → server events ----------------------------------------------------------------
+
+
+def action(name: str, schema: type[BaseModel]) -> Callable:
+    """Register ``fn(viewer, payload) -> dict`` as the handler of event ``name``."""
+
+    def register(fn: Callable[[Viewer, Any], dict[str, Any]]) -> Callable:
+        def handler(*args: Any) -> dict[str, Any]:
+            viewer = presence.viewers.get(request.sid)
+            if viewer is None:
+                return error("unauthenticated", "Connexion non identifiée : rechargez la page.")
+            limited = not per_connection.allow(request.sid) or (
+                viewer.participant_id is not None
+                and not per_participant.allow(viewer.participant_id)
+            )
+            if limited:
+                return error(
+                    "rate_limited", "Trop d'actions en peu de temps : patientez quelques secondes."
+                )
+            if len(args) > 1:
+                return error("invalid", "Un seul objet de données est attendu.")
+            try:
+                payload = schema.model_validate(args[0] if args else {})
+            except ValidationError as exc:
+                return error("invalid", "Données invalides — " + first_error_fr(exc))
+            try:
+                result = fn(viewer, payload)
+            except DomainError as exc:
+                events.rollback()
+                return {"ok": False, "error": exc.to_dict()}
+            except Exception:
+                events.rollback()
+                log.exception("event %s failed", name)
+                return error("server_error", SERVER_ERROR)
+            return {"ok": True, **result}
+
+        handler.__name__ = f"on_{name}"
+        socketio.on_event(name, handler)
+        return fn
+
+    return register
+
+
+@action("sync", schemas.Sync)
+def on_sync(viewer: Viewer, p: schemas.Sync) -> dict[str, Any]:
+    return sync_data(viewer, p.last_seq)
+
+
+@action("card_add", schemas.CardAdd)
+def on_card_add(viewer: Viewer, p: schemas.CardAdd) -> dict[str, Any]:
+    return board.add_card(viewer, p.step_id, p.client_id, p.text, p.column)
+
+
+@action("card_edit", schemas.CardEdit)
+def on_card_edit(viewer: Viewer, p: schemas.CardEdit) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if "cluster" in p.model_fields_set:
+        extra["cluster"] = p.cluster
+    return board.edit_card(
+        viewer, p.card_id, p.version, text=p.text, column=p.column, position=p.position, **extra
+    )
+
+
+@action("card_delete", schemas.CardDelete)
+def on_card_delete(viewer: Viewer, p: schemas.CardDelete) -> dict[str, Any]:
+    return board.delete_card(viewer, p.card_id)
+
+
+@action("vote", schemas.VoteCast)
+def on_vote(viewer: Viewer, p: schemas.VoteCast) -> dict[str, Any]:
+    return board.vote(viewer, p.card_id, p.delta)
+
+
+@action("step_goto", schemas.StepGoto)
+def on_step_goto(viewer: Viewer, p: schemas.StepGoto) -> dict[str, Any]:
+    return steering.goto_step(viewer, p.step_id)
+
+
+@action("step_flags", schemas.StepFlags)
+def on_step_flags(viewer: Viewer, p: schemas.StepFlags) -> dict[str, Any]:
+    flags = p.model_dump(exclude={"step_id"}, exclude_none=True)
+    return steering.set_flags(viewer, p.step_id, flags)
+
+
+@action("timer", schemas.Timer)
+def on_timer(viewer: Viewer, p: schemas.Timer) -> dict[str, Any]:
+    return steering.timer(viewer, p.action, p.seconds)
+
+
+@action("atelier_start", schemas.Empty)
+def on_atelier_start(viewer: Viewer, p: schemas.Empty) -> dict[str, Any]:
+    return steering.start(viewer)
+
+
+@action("atelier_close", schemas.Empty)
+def on_atelier_close(viewer: Viewer, p: schemas.Empty) -> dict[str, Any]:
+    return steering.close(viewer)
+
+
+@socketio.on("*")
+def on_unknown(event: str, *args: Any) -> dict[str, Any]:
+    return error("unknown_event", f"Événement inconnu « {str(event)[:40]} ».")

@@ -1,0 +1,65 @@
+"""Payload schemas of client → server events (docs/protocol.md). Unknown keys are refused."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CLIENT_ID = r"^[A-Za-z0-9_-]{8,64}$"
+Id = Field(ge=1, le=2**31 - 1)
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Sync(Payload):
+    last_seq: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class CardAdd(Payload):
+    step_id: int = Id
+    client_id: str = Field(pattern=CLIENT_ID)
+    # the length limit is checked by the service, with the count in the message
+    text: str = Field(max_length=20_000)
+    column: str = Field(min_length=1, max_length=64)
+
+
+class CardEdit(Payload):
+    card_id: int = Id
+    version: int = Field(ge=1)
+    text: str | None = Field(default=None, max_length=20_000)
+    column: str | None = Field(default=None, min_length=1, max_length=64)
+    cluster: str | None = Field(default=None, max_length=120)
+    position: float | None = Field(default=None, ge=-1e9, le=1e9, allow_inf_nan=False)
+
+
+class CardDelete(Payload):
+    card_id: int = Id
+
+
+class VoteCast(Payload):
+    card_id: int = Id
+    delta: Literal[1, -1]
+
+
+class StepGoto(Payload):
+    step_id: int = Id
+
+
+class StepFlags(Payload):
+    step_id: int = Id
+    locked: bool | None = None
+    cards_visible: bool | None = None
+    results_visible: bool | None = None
+    anonymous: bool | None = None
+
+
+class Timer(Payload):
+    action: Literal["start", "pause", "resume", "add", "stop"]
+    seconds: int | None = Field(default=None, ge=1, le=4 * 3600)
+
+
+class Empty(Payload):
+    pass

@@ -1,0 +1,192 @@
+"""Load and validate workshop scripts (format: docs/scripts.md).
+
+Every problem is collected with its location, so an author fixes a script in one pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, ValidationError
+
+from facilitator import activities
+from facilitator.activities.base import StrictModel
+from facilitator.activities.cartes import ID_PATTERN
+from facilitator.validation import french_errors
+
+FORMAT_VERSION = 1
+
+
+class _StepModel(StrictModel):
+    id: str = Field(pattern=ID_PATTERN)
+    type: str
+    title: str = Field(min_length=1, max_length=200)
+    consigne: str = Field(min_length=1, max_length=4000)
+    help: str = Field(default="", max_length=300)
+    duration: int | None = Field(default=None, ge=1, le=600)
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class _ScriptModel(StrictModel):
+    format: int = Field(ge=1)
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=4000)
+    duration: int | None = Field(default=None, ge=1, le=1440)
+    steps: list[dict[str, Any]] = Field(min_length=1, max_length=40)
+
+
+@dataclass
+class Script:
+    """A validated script; ``snapshot()`` is what an atelier stores."""
+
+    id: str
+    title: str
+    description: str
+    duration: int | None
+    steps: list[dict[str, Any]]
+    source: str = ""
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "duration": self.duration,
+            "steps": self.steps,
+        }
+
+
+@dataclass
+class ScriptError(Exception):
+    """All the problems of one script: ``[(location, message_fr), …]``."""
+
+    source: str
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [f"{self.source} : {len(self.problems)} problème(s)"]
+        lines += [f"  - {loc or '(racine)'} : {msg}" for loc, msg in self.problems]
+        return "\n".join(lines)
+
+
+def _check_steps(raw_steps: list[Any], problems: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_steps):
+        where = ("steps", index)
+        if not isinstance(raw, dict):
+            problems.append((f"steps[{index}]", "objet attendu (une étape)"))
+            continue
+        try:
+            step = _StepModel.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(french_errors(exc, where))
+            step = None
+        step_id = raw.get("id")
+        if isinstance(step_id, str):
+            if step_id in seen:
+                problems.append(
+                    (
+                        f"steps[{index}].id",
+                        f"identifiant en double « {step_id} » "
+                        f"(déjà utilisé par steps[{seen[step_id]}])",
+                    )
+                )
+            else:
+                seen[step_id] = index
+        type_id = raw.get("type")
+        if not isinstance(type_id, str):
+            continue
+        if type_id not in activities.REGISTRY:
+            known = ", ".join(sorted(activities.REGISTRY))
+            problems.append(
+                (
+                    f"steps[{index}].type",
+                    f"type d'activité inconnu « {type_id} » (connus : {known})",
+                )
+            )
+            continue
+        activity = activities.get(type_id)
+        try:
+            settings = activity.Settings.model_validate(raw.get("settings") or {})
+        except ValidationError as exc:
+            problems.extend(french_errors(exc, (*where, "settings")))
+            continue
+        if step is not None:
+            data = step.model_dump()
+            data["settings"] = settings.model_dump()
+            steps.append(data)
+    return steps
+
+
+def load_script_text(text: str, source: str = "<texte>") -> Script:
+    """Parse and validate a script; raise ``ScriptError`` listing every problem."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
+        raise ScriptError(source, [(where, f"YAML illisible : {exc}")]) from None
+    if not isinstance(raw, dict):
+        raise ScriptError(source, [("", "le script doit être un objet YAML (clé: valeur)")])
+    problems: list[tuple[str, str]] = []
+    try:
+        top = _ScriptModel.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(french_errors(exc))
+        top = None
+    if isinstance(raw.get("format"), int) and raw["format"] > FORMAT_VERSION:
+        problems.append(("format", f"version {raw['format']} inconnue (maximum {FORMAT_VERSION})"))
+    raw_steps = raw.get("steps")
+    steps = _check_steps(raw_steps, problems) if isinstance(raw_steps, list) else []
+    if problems or top is None:
+        raise ScriptError(source, problems)
+    return Script(top.id, top.title, top.description, top.duration, steps, source)
+
+
+def load_script(path: str | Path) -> Script:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScriptError(str(path), [("", f"fichier illisible : {exc}")]) from None
+    return load_script_text(text, str(path))
+
+
+def validate_path(path: str | Path) -> list[ScriptError]:
+    """Validate one file or every ``*.yaml`` of a folder; return the failures."""
+    path = Path(path)
+    files = sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    failures = []
+    ids: dict[str, Path] = {}
+    for file in files:
+        try:
+            script = load_script(file)
+        except ScriptError as exc:
+            failures.append(exc)
+            continue
+        if script.id in ids:
+            failures.append(
+                ScriptError(
+                    str(file),
+                    [("id", f"identifiant « {script.id} » déjà pris par {ids[script.id]}")],
+                )
+            )
+        ids[script.id] = file
+    return failures
+
+
+def list_scripts(folder: str | Path) -> dict[str, Script]:
+    """Every valid script of ``folder`` by id; invalid ones are skipped (the CLI reports them)."""
+    scripts: dict[str, Script] = {}
+    for file in sorted(Path(folder).glob("*.y*ml")):
+        try:
+            script = load_script(file)
+        except ScriptError:
+            continue
+        scripts.setdefault(script.id, script)
+    return scripts

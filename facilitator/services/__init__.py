@@ -1,0 +1,1 @@
+"""Services: one verb, one transaction (validate → authorise → change → commit → signal)."""

@@ -1,0 +1,269 @@
+"""Board verbs: cards and votes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from facilitator import activities
+from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
+from facilitator.extensions import db
+from facilitator.models import Contribution, Participant, Step, Vote
+from facilitator.services import events
+from facilitator.services.events import Viewer
+from facilitator.services.views import card_for, card_full, card_public
+
+log = logging.getLogger(__name__)
+
+#: longest card text, in characters (documented in docs/protocol.md)
+MAX_CARD_LENGTH = 500
+UNSET: Any = object()
+
+
+def _step(viewer: Viewer, step_id: int) -> Step:
+    step = db.session.get(Step, step_id)
+    if step is None or step.atelier_id != viewer.atelier_id:
+        raise NotFound("Étape introuvable dans cet atelier.")
+    return step
+
+
+def _card(viewer: Viewer, card_id: int) -> Contribution:
+    card = db.session.get(Contribution, card_id)
+    if card is None or card.atelier_id != viewer.atelier_id or card.deleted:
+        raise NotFound("Cette carte n'existe pas ou a été supprimée.")
+    return card
+
+
+def _require_writer(viewer: Viewer, step: Step) -> None:
+    if viewer.role == "viewer":
+        raise Forbidden("Ce lien est en lecture seule.")
+    if viewer.is_animateur:
+        step.atelier.require_open()
+    else:
+        step.require_writable()
+
+
+def _clean_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput(
+            "La carte est vide : écrivez quelque chose avant d'envoyer.", code="empty"
+        )
+    if len(text) > MAX_CARD_LENGTH:
+        raise InvalidInput(
+            f"La carte fait {len(text)} caractères : {MAX_CARD_LENGTH} au plus.", code="too_long"
+        )
+    return text
+
+
+def _check_column(step: Step, column: str) -> None:
+    ids = [c["id"] for c in activities.get(step.type).columns(step.settings)]
+    if column not in ids:
+        raise InvalidInput(f"Colonne inconnue « {column} » pour cette étape.", code="bad_column")
+
+
+def _author(card: Contribution) -> Participant | None:
+    return db.session.get(Participant, card.participant_id) if card.participant_id else None
+
+
+def _record_card(type_: str, card: Contribution, step: Step, seq: int) -> events.Event:
+    full = card_full(card, _author(card))
+    public = card_public(full, step)
+    return events.record(
+        card.atelier_id,
+        type_,
+        {"card": full},
+        public=events.SAME if public == full else {"card": public},
+        owner_id=card.participant_id,
+        owner={"card": full},
+        seq=seq,
+    )
+
+
+def add_card(viewer: Viewer, step_id: int, client_id: str, text: str, column: str) -> dict:
+    step = _step(viewer, step_id)
+    _require_writer(viewer, step)
+    text = _clean_text(text)
+    _check_column(step, column)
+    existing = db.session.scalar(
+        select(Contribution).where(
+            Contribution.atelier_id == viewer.atelier_id, Contribution.client_id == client_id
+        )
+    )
+    if existing is not None:
+        return _duplicate(viewer, existing)
+    seq = events.next_seq(viewer.atelier_id)
+    last = db.session.scalar(
+        select(func.max(Contribution.position)).where(
+            Contribution.step_id == step.id, Contribution.column == column
+        )
+    )
+    card = Contribution(
+        atelier_id=viewer.atelier_id,
+        step_id=step.id,
+        client_id=client_id,
+        participant_id=viewer.participant_id,
+        animateur_id=viewer.animateur_id,
+        text=text,
+        column=column,
+        position=(last or 0) + 1,
+    )
+    db.session.add(card)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # the same client_id committed concurrently: answer like a retry
+        events.rollback()
+        existing = db.session.scalar(
+            select(Contribution).where(
+                Contribution.atelier_id == viewer.atelier_id, Contribution.client_id == client_id
+            )
+        )
+        if existing is None:
+            raise
+        return _duplicate(viewer, existing)
+    event = _record_card("card.added", card, step, seq)
+    events.commit()
+    log.info("card %s added to step %s", card.id, step.id)
+    return {"card": event.payload["card"], "seq": event.seq}
+
+
+def _duplicate(viewer: Viewer, card: Contribution) -> dict:
+    same_author = (card.participant_id, card.animateur_id) == (
+        viewer.participant_id,
+        viewer.animateur_id,
+    )
+    if not same_author:
+        raise InvalidInput("Identifiant de carte déjà utilisé.", code="client_id_taken")
+    step = db.session.get(Step, card.step_id)
+    assert step is not None
+    return {
+        "card": card_for(viewer, card_full(card, _author(card)), step),
+        "seq": events.current_seq(viewer.atelier_id),
+        "duplicate": True,
+    }
+
+
+def edit_card(
+    viewer: Viewer,
+    card_id: int,
+    version: int,
+    *,
+    text: str | None = None,
+    column: str | None = None,
+    cluster: Any = UNSET,
+    position: float | None = None,
+) -> dict:
+    card = _card(viewer, card_id)
+    step = db.session.get(Step, card.step_id)
+    assert step is not None
+    _require_writer(viewer, step)
+    if not viewer.is_animateur:
+        if card.participant_id != viewer.participant_id:
+            raise Forbidden("Vous ne pouvez modifier que vos propres cartes.")
+        if cluster is not UNSET or position is not None:
+            raise Forbidden("Seul l'animateur regroupe et range les cartes.")
+    if card.version != version:
+        raise Conflict(
+            "Cette carte a été modifiée entre-temps : voici sa version actuelle.",
+            card=card_for(viewer, card_full(card, _author(card)), step),
+        )
+    seq = events.next_seq(viewer.atelier_id)
+    if text is not None:
+        card.text = _clean_text(text)
+    if column is not None:
+        _check_column(step, column)
+        card.column = column
+    if cluster is not UNSET:
+        card.cluster = (cluster or "").strip()[:120] or None
+    if position is not None:
+        card.position = position
+    card.version += 1
+    event = _record_card("card.updated", card, step, seq)
+    events.commit()
+    return {"card": event.payload["card"], "seq": event.seq}
+
+
+def delete_card(viewer: Viewer, card_id: int) -> dict:
+    card = _card(viewer, card_id)
+    step = db.session.get(Step, card.step_id)
+    assert step is not None
+    _require_writer(viewer, step)
+    if not viewer.is_animateur and card.participant_id != viewer.participant_id:
+        raise Forbidden("Vous ne pouvez supprimer que vos propres cartes.")
+    seq = events.next_seq(viewer.atelier_id)
+    card.deleted = True
+    card.version += 1
+    # votes on a deleted card go back to their owners' budgets
+    db.session.execute(Vote.__table__.delete().where(Vote.contribution_id == card.id))
+    payload = {"card_id": card.id, "step_id": step.id}
+    event = events.record(card.atelier_id, "card.deleted", payload, seq=seq)
+    events.commit()
+    return {"card_id": card.id, "seq": event.seq}
+
+
+def vote(viewer: Viewer, card_id: int, delta: int) -> dict:
+    if viewer.role != "participant" or viewer.participant_id is None:
+        raise Forbidden("Seuls les participants votent.")
+    if delta not in (1, -1):
+        raise InvalidInput("Un vote ajoute ou retire un point à la fois.")
+    card = _card(viewer, card_id)
+    step = db.session.get(Step, card.step_id)
+    assert step is not None
+    step.require_writable()
+    rules = activities.get(step.type).vote_rules(step.settings)
+    if rules is None:
+        raise InvalidInput("Cette étape ne comporte pas de vote.", code="no_vote")
+    budget, cap = rules
+    # take the atelier's lock before reading the budget: no read-then-write race
+    seq = events.next_seq(viewer.atelier_id)
+    pid = viewer.participant_id
+    used = db.session.scalar(
+        select(func.coalesce(func.sum(Vote.weight), 0)).where(
+            Vote.participant_id == pid, Vote.step_id == step.id
+        )
+    )
+    row = db.session.scalar(
+        select(Vote).where(Vote.participant_id == pid, Vote.contribution_id == card.id)
+    )
+    on_card = row.weight if row else 0
+    if delta == 1 and used >= budget:
+        raise InvalidInput(
+            f"Vous avez utilisé tous vos votes ({used} sur {budget}).", code="budget"
+        )
+    if delta == 1 and on_card >= cap:
+        raise InvalidInput(f"Pas plus de {cap} vote(s) sur une même carte.", code="cap")
+    if delta == -1 and on_card == 0:
+        raise InvalidInput(
+            "Vous n'avez pas de vote à retirer sur cette carte.", code="no_vote_here"
+        )
+    on_card += delta
+    used += delta
+    if row is None:
+        db.session.add(Vote(step_id=step.id, participant_id=pid, contribution_id=card.id, weight=1))
+    elif on_card == 0:
+        db.session.delete(row)
+    else:
+        row.weight = on_card
+    db.session.flush()
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Vote.weight), 0)).where(Vote.contribution_id == card.id)
+    )
+    base = {"step_id": step.id, "card_id": card.id}
+    owner = {**base, "weight": on_card, "used": used}
+    if step.results_visible:
+        owner["total"] = total
+    event = events.record(
+        viewer.atelier_id,
+        "vote.changed",
+        {**base, "total": total, "participant_id": pid, "weight": on_card, "used": used},
+        public={**base, "total": total} if step.results_visible else None,
+        owner_id=pid,
+        owner=owner,
+        seq=seq,
+    )
+    events.commit()
+    return {**owner, "remaining": budget - used, "seq": event.seq}

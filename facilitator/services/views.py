@@ -1,0 +1,174 @@
+"""Plain-data views of the board (what goes on the wire), per role.
+
+Three versions of a card exist: ``full`` (animateurs), ``public`` (participants and
+viewers: face down while the step hides cards, no author while anonymous) and ``owner``
+(its author: always readable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from facilitator import activities
+from facilitator.extensions import db
+from facilitator.models import Atelier, Contribution, Participant, Step, Vote
+from facilitator.models._types import utcnow
+from facilitator.services.events import Viewer
+
+
+def step_dict(step: Step) -> dict[str, Any]:
+    activity = activities.get(step.type)
+    rules = activity.vote_rules(step.settings)
+    return {
+        "id": step.id,
+        "key": step.key,
+        "type": step.type,
+        "position": step.position,
+        "title": step.title,
+        "consigne": step.consigne,
+        "help": step.help or activity.default_help,
+        "duration": step.duration_minutes,
+        "status": step.status,
+        "locked": step.locked,
+        "cards_visible": step.cards_visible,
+        "results_visible": step.results_visible,
+        "anonymous": step.anonymous,
+        "columns": activity.columns(step.settings),
+        "votes": {"budget": rules[0], "max_per_card": rules[1]} if rules else None,
+    }
+
+
+def timer_dict(atelier: Atelier) -> dict[str, Any]:
+    ends = atelier.timer_ends_at
+    return {
+        "running": ends is not None,
+        "ends_at": int(ends.timestamp() * 1000) if ends else None,
+        "remaining": atelier.timer_remaining,
+        "total": atelier.timer_total,
+        "server_time": int(utcnow().timestamp() * 1000),
+    }
+
+
+def atelier_dict(atelier: Atelier) -> dict[str, Any]:
+    return {
+        "id": atelier.id,
+        "title": atelier.title,
+        "cycle": atelier.cycle.title,
+        "state": atelier.state,
+        "state_label": atelier.state_label,
+        "current_step_id": atelier.current_step_id,
+        "timer": timer_dict(atelier),
+    }
+
+
+def author_dict(participant: Participant | None) -> dict[str, Any] | None:
+    return participant.public_dict() if participant else None
+
+
+def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "client_id": card.client_id,
+        "step_id": card.step_id,
+        "text": card.text,
+        "column": card.column,
+        "cluster": card.cluster,
+        "position": card.position,
+        "version": card.version,
+        "deleted": card.deleted,
+        "author": author_dict(author),
+        "author_id": card.participant_id,
+        "by_animateur": card.animateur_id is not None,
+    }
+
+
+def card_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
+    card = dict(full)
+    card.pop("client_id", None)
+    if step.anonymous or not step.cards_visible:
+        card["author"] = None
+        card["author_id"] = None
+    if not step.cards_visible and not card["by_animateur"]:
+        card.update(text=None, cluster=None, face_down=True)
+    return card
+
+
+def card_owner(full: dict[str, Any], step: Step) -> dict[str, Any]:
+    """The author sees their own card as it is."""
+    return dict(full)
+
+
+def card_for(viewer: Viewer, full: dict[str, Any], step: Step) -> dict[str, Any]:
+    if viewer.is_animateur:
+        return full
+    if viewer.participant_id is not None and full["author_id"] == viewer.participant_id:
+        return card_owner(full, step)
+    return card_public(full, step)
+
+
+def tallies(step_ids: list[int]) -> dict[int, int]:
+    if not step_ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.contribution_id, func.sum(Vote.weight))
+        .where(Vote.step_id.in_(step_ids))
+        .group_by(Vote.contribution_id)
+    )
+    return {card_id: int(total) for card_id, total in rows}
+
+
+def my_votes(participant_id: int, step_ids: list[int] | None = None) -> dict[int, int]:
+    query = select(Vote.contribution_id, Vote.weight).where(Vote.participant_id == participant_id)
+    if step_ids is not None:
+        query = query.where(Vote.step_id.in_(step_ids))
+    return {card_id: weight for card_id, weight in db.session.execute(query)}
+
+
+def step_cards(step: Step) -> list[tuple[Contribution, Participant | None]]:
+    rows = db.session.execute(
+        select(Contribution, Participant)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
+        .where(Contribution.step_id == step.id, Contribution.deleted.is_(False))
+        .order_by(Contribution.position, Contribution.id)
+    ).all()
+    return [(card, author) for card, author in rows]
+
+
+def reveal_payload(step: Step) -> dict[str, Any]:
+    """What participants need when a step's cards or results become visible."""
+    out: dict[str, Any] = {}
+    if step.cards_visible:
+        out["cards"] = [card_public(card_full(c, a), step) for c, a in step_cards(step)]
+    if step.results_visible:
+        out["tallies"] = {str(k): v for k, v in tallies([step.id]).items()}
+    return out
+
+
+def snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, Any]:
+    """Everything a client needs to draw the board, as this viewer may see it."""
+    steps = list(atelier.steps)
+    by_id = {s.id: s for s in steps}
+    rows = db.session.execute(
+        select(Contribution, Participant)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
+        .where(Contribution.atelier_id == atelier.id, Contribution.deleted.is_(False))
+        .order_by(Contribution.position, Contribution.id)
+    ).all()
+    cards = [card_for(viewer, card_full(c, a), by_id[c.step_id]) for c, a in rows]
+    visible = [s.id for s in steps if viewer.is_animateur or s.results_visible]
+    data: dict[str, Any] = {
+        "seq": seq,
+        "role": viewer.role,
+        "atelier": atelier_dict(atelier),
+        "steps": [step_dict(s) for s in steps],
+        "cards": cards,
+        "tallies": {str(k): v for k, v in tallies(visible).items()},
+        "my_votes": {},
+        "me": None,
+    }
+    if viewer.participant_id is not None:
+        me = db.session.get(Participant, viewer.participant_id)
+        data["me"] = author_dict(me)
+        data["my_votes"] = {str(k): v for k, v in my_votes(viewer.participant_id).items()}
+    return data

@@ -1,0 +1,74 @@
+"""Pydantic errors turned into French messages with their location."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import ValidationError
+
+_MESSAGES = {
+    "missing": "champ obligatoire manquant",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "texte attendu",
+    "int_type": "nombre entier attendu",
+    "int_parsing": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "bool_type": "vrai ou faux attendu",
+    "bool_parsing": "vrai ou faux attendu",
+    "list_type": "liste attendue",
+    "dict_type": "objet attendu",
+    "model_type": "objet attendu",
+    "model_attributes_type": "objet attendu",
+    "string_too_short": "texte trop court (au moins {min_length} caractère(s))",
+    "string_too_long": "texte trop long ({max_length} caractères au plus)",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "greater_than": "doit être supérieur à {gt}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "less_than": "doit être inférieur à {lt}",
+    "too_short": "au moins {min_length} élément(s) attendu(s)",
+    "too_long": "au plus {max_length} élément(s)",
+    "literal_error": "valeur non permise (attendu : {expected})",
+    "enum": "valeur non permise (attendu : {expected})",
+    "string_pattern_mismatch": "format invalide",
+    "none_required": "aucune valeur attendue",
+    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_type": "date attendue (AAAA-MM-JJ)",
+}
+
+
+def format_loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def french_errors(exc: ValidationError, prefix: Iterable[Any] = ()) -> list[tuple[str, str]]:
+    """``[(location, message_fr), …]`` for every error of ``exc``."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        kind = err["type"]
+        ctx = err.get("ctx") or {}
+        if kind == "value_error":
+            message = str(ctx.get("error", err["msg"]))
+        elif kind in _MESSAGES:
+            try:
+                message = _MESSAGES[kind].format(**ctx)
+            except (KeyError, IndexError):
+                message = _MESSAGES[kind].split(" (")[0]
+        else:
+            message = err["msg"]
+        # pydantic puts the union member / function name in loc for some errors; keep only data.
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        problems.append((format_loc([*prefix, *loc]), message))
+    return problems
+
+
+def first_error_fr(exc: ValidationError) -> str:
+    loc, message = french_errors(exc)[0]
+    return f"{loc} : {message}" if loc else message

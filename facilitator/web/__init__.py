@@ -1,0 +1,50 @@
+"""HTTP layer: blueprints, security headers, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from facilitator.errors import DomainError
+from facilitator.extensions import db
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_web(app: Flask) -> None:
+    from facilitator.web import animateur, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(animateur.bp)
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
+        db.session.rollback()
+        return render_template("error.html", message=exc.message_fr), exc.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+        message = "Le formulaire a expiré : rechargez la page et recommencez."
+        return render_template("error.html", message=message), 400
+
+    @app.errorhandler(404)
+    def not_found(exc):  # type: ignore[no-untyped-def]
+        return render_template("error.html", message="Page introuvable."), 404
+
+    @app.errorhandler(413)
+    def too_large(exc):  # type: ignore[no-untyped-def]
+        return render_template("error.html", message="Envoi trop volumineux."), 413

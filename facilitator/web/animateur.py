@@ -1,0 +1,209 @@
+"""Animateur pages: login, cycles, ateliers, the live console and the projection view."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from facilitator.errors import DomainError
+from facilitator.extensions import db
+from facilitator.models import STRUCTURE_TYPES, Animateur
+from facilitator.models.cycle import MODES
+from facilitator.scripts import list_scripts
+from facilitator.services import accounts, cycles, tokens
+from facilitator.web.util import public_url
+
+bp = Blueprint("animateur", __name__)
+
+#: failed logins allowed per browser session and per account in ``LOGIN_WINDOW`` seconds
+LOGIN_ATTEMPTS = 5
+LOGIN_WINDOW = 300
+_failed_by_email: dict[str, list[float]] = {}
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        animateur_id = session.get("animateur_id")
+        animateur = db.session.get(Animateur, animateur_id) if animateur_id else None
+        if animateur is None:
+            return redirect(url_for("animateur.login", next=request.path))
+        g.animateur = animateur
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _recent(times: list[float]) -> list[float]:
+    now = time.time()
+    return [t for t in times if now - t < LOGIN_WINDOW]
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("login.html")
+    email = request.form.get("email", "").strip().lower()
+    by_session = _recent(session.get("failed_logins", []))
+    by_email = _recent(_failed_by_email.get(email, []))
+    if len(by_session) >= LOGIN_ATTEMPTS or len(by_email) >= LOGIN_ATTEMPTS:
+        message = "Trop de tentatives : patientez cinq minutes avant de réessayer."
+        return render_template("login.html", error=message, email=email), 429
+    animateur = accounts.authenticate(email, request.form.get("password", ""))
+    if animateur is None:
+        now = time.time()
+        session["failed_logins"] = [*by_session, now]
+        _failed_by_email[email] = [*by_email, now]
+        message = "Adresse ou mot de passe incorrect."
+        return render_template("login.html", error=message, email=email), 401
+    session.clear()
+    session["animateur_id"] = animateur.id
+    session.permanent = True
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("animateur.dashboard")
+    return redirect(target)
+
+
+@bp.post("/deconnexion")
+def logout() -> Response:
+    session.clear()
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/animateur/")
+@login_required
+def dashboard() -> str:
+    return render_template("dashboard.html", cycles=cycles.cycles_of(g.animateur))
+
+
+@bp.post("/animateur/cycles")
+@login_required
+def create_cycle() -> Response | tuple[str, int]:
+    form = request.form
+    try:
+        cycle = cycles.create_cycle(
+            g.animateur, form.get("title", ""), form.get("theme", ""), form.get("territoire", "")
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        page = render_template(
+            "dashboard.html", cycles=cycles.cycles_of(g.animateur), error=exc.message_fr, form=form
+        )
+        return page, 400
+    return redirect(url_for("animateur.cycle", cycle_id=cycle.id))
+
+
+def _cycle_page(cycle_id: int, **extra: Any) -> str:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
+    return render_template(
+        "cycle.html", cycle=cycle, scripts=scripts, modes=MODES, types=STRUCTURE_TYPES, **extra
+    )
+
+
+@bp.get("/animateur/cycles/<int:cycle_id>")
+@login_required
+def cycle(cycle_id: int) -> str:
+    return _cycle_page(cycle_id)
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/ateliers")
+@login_required
+def add_atelier(cycle_id: int) -> Response | tuple[str, int]:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    form = request.form
+    scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
+    script = scripts.get(form.get("script_id", ""))
+    try:
+        if script is None:
+            raise DomainError("Choisissez un déroulé dans la liste.")
+        when = None
+        if form.get("date"):
+            try:
+                when = date.fromisoformat(form["date"])
+            except ValueError:
+                raise DomainError("Date invalide (jj/mm/aaaa).") from None
+        atelier = cycles.add_atelier(
+            cycle,
+            script,
+            title=form.get("title") or None,
+            when=when,
+            mode=form.get("mode", "presentiel"),
+            lieu=form.get("lieu", ""),
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        return _cycle_page(cycle_id, error=exc.message_fr, form=form), 400
+    flash(f"Atelier « {atelier.title} » ajouté.")
+    return redirect(url_for("animateur.cycle", cycle_id=cycle.id))
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/structures")
+@login_required
+def add_structure(cycle_id: int) -> Response | tuple[str, int]:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    form = request.form
+    try:
+        cycles.add_structure(
+            cycle.id, form.get("name", ""), form.get("type", ""), form.get("territoire", "")
+        )
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        return _cycle_page(cycle_id, error=exc.message_fr), 400
+    return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#structures")
+
+
+def _links(atelier: Any) -> dict[str, str]:
+    return {
+        "participant": public_url(url_for("public.join", link_token=atelier.link_token)),
+        "read": public_url(url_for("public.read_only", read_token=atelier.read_token)),
+        "qr": url_for("public.qr", link_token=atelier.link_token),
+        "join_home": public_url(url_for("public.home")),
+    }
+
+
+@bp.get("/animateur/ateliers/<int:atelier_id>")
+@login_required
+def console(atelier_id: int) -> str:
+    atelier = cycles.get_atelier_for(g.animateur, atelier_id)
+    token = tokens.sign_socket_token({"r": "animateur", "a": atelier.id, "u": g.animateur.id})
+    return render_template(
+        "console.html", atelier=atelier, socket_token=token, links=_links(atelier)
+    )
+
+
+@bp.get("/animateur/ateliers/<int:atelier_id>/projection")
+@login_required
+def projection(atelier_id: int) -> str:
+    atelier = cycles.get_atelier_for(g.animateur, atelier_id)
+    token = tokens.sign_socket_token({"r": "viewer", "a": atelier.id, "k": atelier.read_token[:12]})
+    return render_template(
+        "projection.html", atelier=atelier, socket_token=token, links=_links(atelier)
+    )
+
+
+@bp.post("/animateur/ateliers/<int:atelier_id>/liens")
+@login_required
+def regenerate_links(atelier_id: int) -> Response:
+    atelier = cycles.get_atelier_for(g.animateur, atelier_id)
+    cycles.regenerate_links(atelier)
+    flash("Nouveaux lien, code et QR code créés : les anciens ne fonctionnent plus.")
+    return redirect(url_for("animateur.console", atelier_id=atelier.id))
