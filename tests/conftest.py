@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -47,21 +48,34 @@ steps:
 """
 
 
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "WTF_CSRF_ENABLED": False,
-            "SCRIPTS_DIR": str(ROOT / "workshop_scripts"),
-        }
-    )
+def _config(folder: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(folder),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.db'}",
+        "SOCKETIO_ASYNC_MODE": "threading",
+        "WTF_CSRF_ENABLED": False,
+        "SCRIPTS_DIR": str(ROOT / "workshop_scripts"),
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database migrated by Alembic, copied for each test."""
+    folder = tmp_path_factory.mktemp("template")
+    app = create_app(_config(folder))
     with app.app_context():
         db_migrate.upgrade()
+        db.engine.dispose()
+    return folder / "test.db"
+
+
+@pytest.fixture
+def app(tmp_path: Path, migrated_db: Path) -> Iterator[Flask]:
+    shutil.copy(migrated_db, tmp_path / "test.db")
+    app = create_app(_config(tmp_path))
+    with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -34,7 +34,11 @@ bp = Blueprint("animateur", __name__)
 #: failed logins allowed per browser session and per account in ``LOGIN_WINDOW`` seconds
 LOGIN_ATTEMPTS = 5
 LOGIN_WINDOW = 300
-_failed_by_email: dict[str, list[float]] = {}
+
+
+def _failures_by_email() -> dict[str, list[float]]:
+    """Failed logins per account, kept by this process (per app)."""
+    return current_app.extensions.setdefault("facilitator.failed_logins", {})
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,7 +65,7 @@ def login() -> Response | str | tuple[str, int]:
         return render_template("login.html")
     email = request.form.get("email", "").strip().lower()
     by_session = _recent(session.get("failed_logins", []))
-    by_email = _recent(_failed_by_email.get(email, []))
+    by_email = _recent(_failures_by_email().get(email, []))
     if len(by_session) >= LOGIN_ATTEMPTS or len(by_email) >= LOGIN_ATTEMPTS:
         message = "Trop de tentatives : patientez cinq minutes avant de réessayer."
         return render_template("login.html", error=message, email=email), 429
@@ -69,7 +73,7 @@ def login() -> Response | str | tuple[str, int]:
     if animateur is None:
         now = time.time()
         session["failed_logins"] = [*by_session, now]
-        _failed_by_email[email] = [*by_email, now]
+        _failures_by_email()[email] = [*by_email, now]
         message = "Adresse ou mot de passe incorrect."
         return render_template("login.html", error=message, email=email), 401
     session.clear()
