@@ -397,3 +397,40 @@ def test_participant_of_another_atelier_cannot_touch_this_one(
     ack = sock.call("card_delete", {"card_id": card["id"]})
     assert ack["error"]["code"] == "not_found"
     assert board.MAX_CARD_LENGTH == 500
+
+
+def test_personal_data_asks_the_author_first(live_atelier: dict[str, Any]) -> None:
+    a, b, anim = live_atelier["a"], live_atelier["b"], live_atelier["anim"]
+    step = live_atelier["steps"]["idees"]
+    payload = {
+        "step_id": step,
+        "client_id": "privacy-card-1",
+        "text": "Kevin, 12 ans, ne vient plus",
+        "column": "a",
+    }
+    refused = a.call("card_add", payload)
+    assert refused["error"]["code"] == "personal_data"
+    assert refused["error"]["findings"][0]["kind"] == "name_age"
+    assert "reformulez" in refused["error"]["message_fr"]
+    assert b.events() == [] and db.session.query(Contribution).count() == 0
+    confirmed = a.call("card_add", {**payload, "confirm_personal": True})
+    assert confirmed["ok"] and confirmed["card"]["privacy"] == ["name_age"]
+    [to_anim] = anim.events()
+    assert to_anim["data"]["card"]["privacy"] == ["name_age"]
+    [to_b] = b.events()
+    assert to_b["data"]["card"]["privacy"] == []
+
+
+def test_animateur_masks_a_card(live_atelier: dict[str, Any]) -> None:
+    a, b, anim = live_atelier["a"], live_atelier["b"], live_atelier["anim"]
+    card = add(a, live_atelier["steps"]["idees"], "à masquer")["card"]
+    b.events()
+    assert a.call("card_mask", {"card_id": card["id"], "masked": True})["error"]["code"] == (
+        "forbidden"
+    )
+    ack = anim.call("card_mask", {"card_id": card["id"], "masked": True})
+    assert ack["ok"] and ack["card"]["masked"] is True and ack["card"]["text"] == "à masquer"
+    [to_b] = b.events()
+    assert to_b["data"]["card"]["masked"] is True
+    assert to_b["data"]["card"]["text"] is None and to_b["data"]["card"]["author"] is None
+    assert anim.call("card_mask", {"card_id": card["id"], "masked": False})["card"]["masked"] is False

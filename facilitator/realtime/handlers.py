@@ -240,7 +240,9 @@ def on_sync(viewer: Viewer, p: schemas.Sync) -> dict[str, Any]:
 
 @action("card_add", schemas.CardAdd)
 def on_card_add(viewer: Viewer, p: schemas.CardAdd) -> dict[str, Any]:
-    return board.add_card(viewer, p.step_id, p.client_id, p.text, p.column)
+    return board.add_card(
+        viewer, p.step_id, p.client_id, p.text, p.column, confirm_personal=p.confirm_personal
+    )
 
 
 @action("card_edit", schemas.CardEdit)
@@ -249,8 +251,20 @@ def on_card_edit(viewer: Viewer, p: schemas.CardEdit) -> dict[str, Any]:
     if "cluster" in p.model_fields_set:
         extra["cluster"] = p.cluster
     return board.edit_card(
-        viewer, p.card_id, p.version, text=p.text, column=p.column, position=p.position, **extra
+        viewer,
+        p.card_id,
+        p.version,
+        text=p.text,
+        column=p.column,
+        position=p.position,
+        confirm_personal=p.confirm_personal,
+        **extra,
     )
+
+
+@action("card_mask", schemas.CardMask)
+def on_card_mask(viewer: Viewer, p: schemas.CardMask) -> dict[str, Any]:
+    return board.mask_card(viewer, p.card_id, p.masked)
 
 
 @action("card_delete", schemas.CardDelete)

@@ -24,6 +24,8 @@ class CardAdd(Payload):
     # the length limit is checked by the service, with the count in the message
     text: str = Field(max_length=20_000)
     column: str = Field(min_length=1, max_length=64)
+    #: the author confirms a text the personal-data detector flagged
+    confirm_personal: bool = False
 
 
 class CardEdit(Payload):
@@ -33,6 +35,12 @@ class CardEdit(Payload):
     column: str | None = Field(default=None, min_length=1, max_length=64)
     cluster: str | None = Field(default=None, max_length=120)
     position: float | None = Field(default=None, ge=-1e9, le=1e9, allow_inf_nan=False)
+    confirm_personal: bool = False
+
+
+class CardMask(Payload):
+    card_id: int = Id
+    masked: bool
 
 
 class CardDelete(Payload):

@@ -12,6 +12,7 @@ from facilitator import activities
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Contribution, Participant, Step, Vote
+from facilitator.privacy import detect, warning_fr
 from facilitator.services import events
 from facilitator.services.events import Viewer
 from facilitator.services.views import card_for, card_full, card_public
@@ -59,6 +60,18 @@ def _clean_text(text: str) -> str:
     return text
 
 
+def _check_privacy(text: str, confirmed: bool) -> list[str]:
+    """Refuse likely personal data unless the author confirmed; return the kinds found."""
+    findings = detect(text)
+    if findings and not confirmed:
+        raise InvalidInput(
+            warning_fr(findings),
+            code="personal_data",
+            findings=[f.to_dict() for f in findings],
+        )
+    return [f.kind for f in findings]
+
+
 def _check_column(step: Step, column: str) -> None:
     ids = [c["id"] for c in activities.get(step.type).columns(step.settings)]
     if column not in ids:
@@ -83,7 +96,15 @@ def _record_card(type_: str, card: Contribution, step: Step, seq: int) -> events
     )
 
 
-def add_card(viewer: Viewer, step_id: int, client_id: str, text: str, column: str) -> dict:
+def add_card(
+    viewer: Viewer,
+    step_id: int,
+    client_id: str,
+    text: str,
+    column: str,
+    *,
+    confirm_personal: bool = False,
+) -> dict:
     step = _step(viewer, step_id)
     _require_writer(viewer, step)
     text = _clean_text(text)
@@ -95,6 +116,7 @@ def add_card(viewer: Viewer, step_id: int, client_id: str, text: str, column: st
     )
     if existing is not None:
         return _duplicate(viewer, existing)
+    privacy = _check_privacy(text, confirm_personal)
     seq = events.next_seq(viewer.atelier_id)
     last = db.session.scalar(
         select(func.max(Contribution.position)).where(
@@ -110,6 +132,7 @@ def add_card(viewer: Viewer, step_id: int, client_id: str, text: str, column: st
         text=text,
         column=column,
         position=(last or 0) + 1,
+        data={"privacy": privacy} if privacy else {},
     )
     db.session.add(card)
     try:
@@ -156,6 +179,7 @@ def edit_card(
     column: str | None = None,
     cluster: Any = UNSET,
     position: float | None = None,
+    confirm_personal: bool = False,
 ) -> dict:
     card = _card(viewer, card_id)
     step = db.session.get(Step, card.step_id)
@@ -171,9 +195,13 @@ def edit_card(
             "Cette carte a été modifiée entre-temps : voici sa version actuelle.",
             card=card_for(viewer, card_full(card, _author(card)), step),
         )
+    if text is not None:
+        text = _clean_text(text)
+        privacy = _check_privacy(text, confirm_personal)
     seq = events.next_seq(viewer.atelier_id)
     if text is not None:
-        card.text = _clean_text(text)
+        card.text = text
+        card.data = {**(card.data or {}), "privacy": privacy}
     if column is not None:
         _check_column(step, column)
         card.column = column
@@ -184,6 +212,22 @@ def edit_card(
     card.version += 1
     event = _record_card("card.updated", card, step, seq)
     events.commit()
+    return {"card": event.payload["card"], "seq": event.seq}
+
+
+def mask_card(viewer: Viewer, card_id: int, masked: bool) -> dict:
+    """The animateur hides a card from participants and viewers (e.g. personal data)."""
+    if not viewer.is_animateur:
+        raise Forbidden("Seul l'animateur peut masquer une carte.")
+    card = _card(viewer, card_id)
+    step = db.session.get(Step, card.step_id)
+    assert step is not None
+    seq = events.next_seq(viewer.atelier_id)
+    card.masked = masked
+    card.version += 1
+    event = _record_card("card.updated", card, step, seq)
+    events.commit()
+    log.info("card %s masked=%s", card.id, masked)
     return {"card": event.payload["card"], "seq": event.seq}
 
 

@@ -77,6 +77,9 @@ def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
         "position": card.position,
         "version": card.version,
         "deleted": card.deleted,
+        "masked": card.masked,
+        #: kinds of likely personal data the author confirmed anyway (animateurs and author)
+        "privacy": list(card.data.get("privacy", [])) if card.data else [],
         "author": author_dict(author),
         "author_id": card.participant_id,
         "by_animateur": card.animateur_id is not None,
@@ -86,6 +89,10 @@ def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
 def card_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
     card = dict(full)
     card.pop("client_id", None)
+    card["privacy"] = []
+    if card["masked"]:
+        card.update(text=None, cluster=None, author=None, author_id=None)
+        return card
     if step.anonymous or not step.cards_visible:
         card["author"] = None
         card["author_id"] = None
