@@ -29,3 +29,5 @@ class Config:
     # Replay at most this many missed events; beyond, the client gets a snapshot.
     REPLAY_LIMIT = 500
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: werkzeug hashing method for animateur passwords (tests use a cheap one)
+    PASSWORD_HASH_METHOD = "scrypt"

@@ -56,6 +56,7 @@ def _config(folder: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'test.db'}",
         "SOCKETIO_ASYNC_MODE": "threading",
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SCRIPTS_DIR": str(ROOT / "workshop_scripts"),
     }
 

@@ -433,4 +433,6 @@ def test_animateur_masks_a_card(live_atelier: dict[str, Any]) -> None:
     [to_b] = b.events()
     assert to_b["data"]["card"]["masked"] is True
     assert to_b["data"]["card"]["text"] is None and to_b["data"]["card"]["author"] is None
-    assert anim.call("card_mask", {"card_id": card["id"], "masked": False})["card"]["masked"] is False
+    assert (
+        anim.call("card_mask", {"card_id": card["id"], "masked": False})["card"]["masked"] is False
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from facilitator.errors import InvalidInput
@@ -18,7 +19,7 @@ def create_animateur(email: str, name: str, password: str) -> Animateur:
     if db.session.scalar(select(Animateur.id).where(Animateur.email == email)):
         raise InvalidInput("Un compte existe déjà avec cette adresse.")
     animateur = Animateur(email=email, name=name.strip() or email)
-    animateur.set_password(password)
+    animateur.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.add(animateur)
     db.session.commit()
     return animateur

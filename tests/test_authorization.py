@@ -1,0 +1,204 @@
+"""Authorisation matrix: every socket event and every route × every role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import current_app
+
+from facilitator.extensions import db, socketio
+from facilitator.models import CycleAnimateur
+from facilitator.services import events
+from tests.conftest import Sock
+
+ROLES = [
+    "anonymous",
+    "participant_other_atelier",
+    "participant",
+    "other_participant",
+    "viewer",
+    "co_animateur_other_cycle",
+    "co_animateur",
+    "animateur",
+]
+
+#: event → roles allowed (the others are refused or cannot even connect)
+ALLOWED = {
+    "sync": {"participant", "other_participant", "viewer", "co_animateur", "animateur"},
+    "card_add": {"participant", "other_participant", "co_animateur", "animateur"},
+    "card_edit": {"participant", "co_animateur", "animateur"},
+    "card_delete": {"participant", "co_animateur", "animateur"},
+    "card_mask": {"co_animateur", "animateur"},
+    "vote": {"participant", "other_participant"},
+    "step_goto": {"co_animateur", "animateur"},
+    "step_flags": {"co_animateur", "animateur"},
+    "timer": {"co_animateur", "animateur"},
+    "atelier_start": {"co_animateur", "animateur"},
+    "atelier_close": {"co_animateur", "animateur"},
+}
+
+
+@pytest.fixture
+def world(make_animateur: Any, make_atelier: Any, make_participant: Any, connect: Any) -> Any:
+    owner = make_animateur()
+    atelier = make_atelier(owner)
+    co = make_animateur()
+    db.session.add(CycleAnimateur(cycle_id=atelier.cycle_id, animateur_id=co.id, role="co"))
+    db.session.commit()
+    other_owner = make_animateur()
+    other_atelier = make_atelier(other_owner)
+    author = make_participant(atelier, "Autrice")
+    other = make_participant(atelier, "Autre")
+    outsider = make_participant(other_atelier, "Ailleurs")
+    anim = connect("animateur", atelier, owner)
+    anim.call("atelier_start", {})
+    vote_step = next(s for s in atelier.steps if s.key == "vote")
+    anim.call("step_goto", {"step_id": vote_step.id})
+    author_sock = connect("participant", atelier, author)
+    card = author_sock.call(
+        "card_add",
+        {"step_id": vote_step.id, "client_id": "matrix-card", "text": "Carte", "column": "a"},
+    )["card"]
+    return {
+        "atelier": atelier,
+        "other_atelier": other_atelier,
+        "owner": owner,
+        "co": co,
+        "other_owner": other_owner,
+        "author": author,
+        "other": other,
+        "outsider": outsider,
+        "card": card,
+        "step_id": vote_step.id,
+    }
+
+
+def open_as(role: str, w: Any, connect: Any) -> Sock | None:
+    """The role's connection to the atelier under test, or to its own atelier when it
+    has no right to this one (its token for this atelier is refused: checked here)."""
+    atelier = w["atelier"]
+    if role == "anonymous":
+        sock = connect("viewer", atelier)
+        sock.client.disconnect()
+        client = socketio.test_client(current_app, auth={})
+        assert not client.is_connected()
+        return None
+    if role == "participant_other_atelier":
+        assert not connect("participant", atelier, w["outsider"]).connected
+        return connect("participant", w["other_atelier"], w["outsider"])
+    if role == "co_animateur_other_cycle":
+        assert not connect("animateur", atelier, w["other_owner"]).connected
+        return connect("animateur", w["other_atelier"], w["other_owner"])
+    if role == "participant":
+        return connect("participant", atelier, w["author"])
+    if role == "other_participant":
+        return connect("participant", atelier, w["other"])
+    if role == "viewer":
+        return connect("viewer", atelier)
+    if role == "co_animateur":
+        return connect("animateur", atelier, w["co"])
+    return connect("animateur", atelier, w["owner"])
+
+
+def payload(event: str, w: Any) -> dict[str, Any]:
+    card_id, step_id = w["card"]["id"], w["step_id"]
+    return {
+        "sync": {"last_seq": 0},
+        "card_add": {"step_id": step_id, "client_id": "matrix-new", "text": "x", "column": "a"},
+        "card_edit": {"card_id": card_id, "version": 1, "text": "modifiée"},
+        "card_delete": {"card_id": card_id},
+        "card_mask": {"card_id": card_id, "masked": True},
+        "vote": {"card_id": card_id, "delta": 1},
+        "step_goto": {"step_id": step_id},
+        "step_flags": {"step_id": step_id, "locked": False},
+        "timer": {"action": "start", "seconds": 60},
+        "atelier_start": {},
+        "atelier_close": {},
+    }[event]
+
+
+OUTSIDERS = {"participant_other_atelier", "co_animateur_other_cycle"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("event", sorted(ALLOWED))
+def test_socket_matrix(event: str, role: str, world: Any, connect: Any) -> None:
+    sock = open_as(role, world, connect)
+    if sock is None:
+        assert role not in ALLOWED[event]
+        return
+    assert sock.connected
+    seq_before = events.current_seq(world["atelier"].id)
+    ack = sock.call(event, payload(event, world))
+    if role in OUTSIDERS:
+        # connected to their own atelier: whatever they do never reaches this one
+        assert events.current_seq(world["atelier"].id) == seq_before
+        if ack["ok"]:
+            assert event in {"sync", "timer", "atelier_start", "atelier_close"}, (event, ack)
+        else:
+            assert ack["error"]["code"] in {"forbidden", "not_found"}, (event, role, ack)
+        return
+    if role in ALLOWED[event]:
+        assert ack["ok"] is True, (event, role, ack)
+    else:
+        assert ack["ok"] is False, (event, role, ack)
+        assert ack["error"]["code"] in {"forbidden", "not_found"}, (event, role, ack)
+        assert ack["error"]["message_fr"]
+
+
+ROUTES = [
+    # (method, url template, roles allowed: 200/302 ok; others redirected to login / 403 / 404)
+    ("GET", "/animateur/ateliers/{atelier}", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/ateliers/{atelier}/projection", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/ateliers/{atelier}/liens", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/structures", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/ateliers", {"co_animateur", "animateur"}),
+]
+
+
+def http_as(role: str, w: Any, app: Any) -> Any:
+    client = app.test_client()
+    account = {
+        "animateur": w["owner"],
+        "co_animateur": w["co"],
+        "co_animateur_other_cycle": w["other_owner"],
+    }.get(role)
+    if account is not None:
+        r = client.post(
+            "/connexion", data={"email": account.email, "password": "mot-de-passe-solide"}
+        )
+        assert r.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "url", "allowed"), ROUTES)
+def test_route_matrix(
+    method: str, url: str, allowed: set[str], role: str, world: Any, app: Any
+) -> None:
+    client = http_as(role, world, app)
+    target = url.format(atelier=world["atelier"].id, cycle=world["atelier"].cycle_id)
+    data = {"name": "Nouvelle structure", "type": "association", "script_id": "test-board"}
+    r = client.open(target, method=method, data=data if method == "POST" else None)
+    if role in allowed:
+        assert r.status_code in (200, 302, 400), (role, target, r.status_code)
+        if r.status_code == 302:
+            assert "/connexion" not in r.headers["Location"]
+    elif role in {"co_animateur_other_cycle"}:
+        assert r.status_code == 403
+    else:
+        assert r.status_code == 302 and "/connexion" in r.headers["Location"]
+
+
+def test_participant_board_needs_its_own_cookie(world: Any, app: Any) -> None:
+    client = app.test_client()
+    link = world["atelier"].link_token
+    assert client.get(f"/atelier/{link}").status_code == 302
+    # a cookie of another cycle's participant does not open this board
+    other = app.test_client()
+    other.set_cookie(f"fac_p{world['other_atelier'].cycle_id}", "whatever")
+    assert other.get(f"/atelier/{link}").status_code == 302
+    assert client.get("/lecture/not-a-token").status_code == 404
+    assert client.get(f"/lecture/{world['atelier'].read_token}").status_code == 200
