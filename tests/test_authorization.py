@@ -155,6 +155,7 @@ ROUTES = [
     ("GET", "/animateur/cycles/{cycle}", {"co_animateur", "animateur"}),
     ("POST", "/animateur/cycles/{cycle}/structures", {"co_animateur", "animateur"}),
     ("POST", "/animateur/cycles/{cycle}/ateliers", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/co-animateurs", {"co_animateur", "animateur"}),
 ]
 
 

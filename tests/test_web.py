@@ -191,3 +191,19 @@ def test_forms_require_csrf_token(app: Any, make_animateur: Any) -> None:
     animateur = make_animateur()
     r = login(client, animateur)
     assert r.status_code == 400 and "expiré" in text(r)
+
+
+def test_co_animateur_invitation(client: Any, make_animateur: Any, make_atelier: Any) -> None:
+    owner = make_animateur()
+    atelier = make_atelier(owner)
+    colleague = make_animateur()
+    login(client, owner)
+    url = f"/animateur/cycles/{atelier.cycle_id}/co-animateurs"
+    unknown = client.post(url, data={"email": "personne@exemple.fr"})
+    assert unknown.status_code == 400 and "Aucun compte animateur" in text(unknown)
+    assert client.post(url, data={"email": colleague.email.upper()}).status_code == 302
+    again = client.post(url, data={"email": colleague.email})
+    assert again.status_code == 400 and "anime déjà" in text(again)
+    other = client.application.test_client()
+    login(other, colleague)
+    assert other.get(f"/animateur/ateliers/{atelier.id}").status_code == 200

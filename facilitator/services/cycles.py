@@ -168,6 +168,33 @@ def add_structure(cycle_id: int, name: str, type_: str, territoire: str = "") ->
     return structure
 
 
+def invite_co_animateur(cycle: Cycle, inviter: Animateur, email: str) -> Animateur:
+    """Give an existing animateur account the same rights on this cycle."""
+    email = email.strip().lower()
+    invited = db.session.scalar(select(Animateur).where(func.lower(Animateur.email) == email))
+    if invited is None:
+        raise InvalidInput(
+            "Aucun compte animateur avec cette adresse : créez-le d'abord "
+            "(commande « facilitator create-animateur »)."
+        )
+    if can_run(invited.id, cycle.id):
+        raise InvalidInput(f"{invited.name} anime déjà ce cycle.")
+    db.session.add(CycleAnimateur(cycle_id=cycle.id, animateur_id=invited.id, role="co"))
+    db.session.commit()
+    log.info("animateur %s invited to cycle %s by %s", invited.id, cycle.id, inviter.id)
+    return invited
+
+
+def team(cycle: Cycle) -> list[tuple[Animateur, str]]:
+    rows = db.session.execute(
+        select(Animateur, CycleAnimateur.role)
+        .join(CycleAnimateur, CycleAnimateur.animateur_id == Animateur.id)
+        .where(CycleAnimateur.cycle_id == cycle.id)
+        .order_by(CycleAnimateur.id)
+    )
+    return [(animateur, role) for animateur, role in rows]
+
+
 def regenerate_links(atelier: Atelier) -> None:
     """Revoke the participant link, QR code, join code and read-only link; issue new ones."""
     atelier.link_token = tokens.new_token()

@@ -118,7 +118,13 @@ def _cycle_page(cycle_id: int, **extra: Any) -> str:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
     return render_template(
-        "cycle.html", cycle=cycle, scripts=scripts, modes=MODES, types=STRUCTURE_TYPES, **extra
+        "cycle.html",
+        cycle=cycle,
+        scripts=scripts,
+        modes=MODES,
+        types=STRUCTURE_TYPES,
+        team=cycles.team(cycle),
+        **extra,
     )
 
 
@@ -173,6 +179,19 @@ def add_structure(cycle_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _cycle_page(cycle_id, error=exc.message_fr), 400
     return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#structures")
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/co-animateurs")
+@login_required
+def invite(cycle_id: int) -> Response | tuple[str, int]:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    try:
+        invited = cycles.invite_co_animateur(cycle, g.animateur, request.form.get("email", ""))
+    except DomainError as exc:
+        db.session.rollback()
+        return _cycle_page(cycle_id, error=exc.message_fr), 400
+    flash(f"{invited.name} co-anime désormais ce cycle.")
+    return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#equipe")
 
 
 def _links(atelier: Any) -> dict[str, str]:
