@@ -359,7 +359,9 @@ def test_replay_after_reconnect_has_exactly_the_missed_events(
     add(a, step, "avant")
     last_seen = b.events()[-1]["seq"]
     b.disconnect()
-    missed = [add(a, step, f"pendant {i}")["card"]["id"] for i in range(3)]
+    acks = [add(a, step, f"pendant {i}") for i in range(3)]
+    assert all(ack["ok"] for ack in acks), acks
+    missed = [ack["card"]["id"] for ack in acks]
     again = connect("participant", live_atelier["atelier"], live_atelier["bob"], last_seq=last_seen)
     [sync] = [m["args"][0] for m in again.received() if m["name"] == "sync"]
     assert sync["mode"] == "replay"

@@ -69,5 +69,12 @@ class Timer(Payload):
     seconds: int | None = Field(default=None, ge=1, le=4 * 3600)
 
 
+class StepAction(Payload):
+    step_id: int = Id
+    action: str = Field(min_length=1, max_length=64)
+    #: validated by the activity's own schema for this action
+    data: dict = Field(default_factory=dict)
+
+
 class Empty(Payload):
     pass

@@ -24,11 +24,15 @@ MAX_CARD_LENGTH = 500
 UNSET: Any = object()
 
 
-def _step(viewer: Viewer, step_id: int) -> Step:
+def step_of(viewer: Viewer, step_id: int) -> Step:
+    """A step of the viewer's atelier (never another atelier's)."""
     step = db.session.get(Step, step_id)
     if step is None or step.atelier_id != viewer.atelier_id:
         raise NotFound("Étape introuvable dans cet atelier.")
     return step
+
+
+_step = step_of
 
 
 def _card(viewer: Viewer, card_id: int) -> Contribution:

@@ -173,7 +173,12 @@ def snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, Any]:
         "tallies": {str(k): v for k, v in tallies(visible).items()},
         "my_votes": {},
         "me": None,
+        "activity": {},
     }
+    for step in steps:
+        state = activities.get(step.type).state(step, viewer)
+        if state is not None:
+            data["activity"][str(step.id)] = state
     if viewer.participant_id is not None:
         me = db.session.get(Participant, viewer.participant_id)
         data["me"] = author_dict(me)
