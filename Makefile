@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint chromium clean
+# Debian packages the tests need: a browser, LibreOffice (ODT/PDF), real PostgreSQL and Redis
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils postgresql redis-server fonts-dejavu-core
+
+.PHONY: run test lint system-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,19 +25,32 @@ $(VENV)/.test: pyproject.toml $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(BIN)/python run.py
 
-chromium:
-	@test -x $(CHROMIUM) || { \
-	  echo "Installing Debian chromium for the browser tests…"; \
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages for the tests: $$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check facilitator tests run.py
 	$(BIN)/ruff format --check facilitator tests run.py
 
-test: $(VENV)/.test chromium lint
+test: $(VENV)/.test system-deps lint
 	$(BIN)/flask --app facilitator scripts validate
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+$(VENV)/.bench: pyproject.toml $(VENV)/.runtime
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
+# Benchmarks (docs/performance.md): run on purpose, never by `make test`; real servers and
+# Socket.IO clients on 127.0.0.1 only, every run bounded in time.
+bench: $(VENV)/.bench system-deps
+	bench/matrix.sh
+	$(BIN)/python -m bench.report
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache

@@ -10,7 +10,7 @@ monkey.patch_all()  # first, before anything imports socket, ssl or threading
 import logging  # noqa: E402
 import os  # noqa: E402
 
-from facilitator import create_app, db_migrate, socketio  # noqa: E402
+from facilitator import create_app, db_migrate  # noqa: E402
 from facilitator.seed import demo_atelier, seed_demo  # noqa: E402
 
 
@@ -35,7 +35,43 @@ def main() -> None:
             print(f"Participants : {base}/rejoindre/{atelier.link_token}", flush=True)
             print(f"  ou code {atelier.join_code} sur {base}/", flush=True)
         print(f"Serveur : {base}  (Ctrl+C pour arrêter)\n", flush=True)
-    socketio.run(app, host=host, port=port, log_output=os.environ.get("ACCESS_LOG") == "1")
+    import gc, time as _t
+    if os.environ.get("GCDEBUG"):
+        _st = {}
+        def _cb(phase, info):
+            if phase == "start":
+                _st["t"] = _t.perf_counter()
+            else:
+                dt = (_t.perf_counter() - _st["t"]) * 1000
+                if dt > 1:
+                    open(os.environ["GCDEBUG"], "a").write(f"gen{info['generation']} {dt:.2f}\n")
+        gc.callbacks.append(_cb)
+    if os.environ.get("GCFREEZE"):
+        gc.freeze()
+        gc.set_threshold(*[int(x) for x in os.environ["GCFREEZE"].split(",")])
+    serve(app, host, port, access_log=os.environ.get("ACCESS_LOG") == "1")
+
+
+def serve(app: object, host: str, port: int, access_log: bool = False) -> None:
+    """What ``socketio.run`` does under gevent, with a listening socket of our own:
+    TCP_NODELAY (inherited by every accepted connection: without it, Nagle's algorithm and
+    delayed ACKs hold small WebSocket frames back for up to 40 ms) and a backlog that
+    absorbs a whole room (re)connecting at once."""
+    import socket  # noqa: PLC0415 (patched by gevent)
+
+    from gevent import pywsgi  # noqa: PLC0415
+    from geventwebsocket.handler import WebSocketHandler  # noqa: PLC0415
+
+    info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listener = socket.socket(info[0], socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    listener.bind(info[4])
+    listener.listen(2048)
+    server = pywsgi.WSGIServer(
+        listener, app, handler_class=WebSocketHandler, log="default" if access_log else None
+    )
+    server.serve_forever()
 
 
 if __name__ == "__main__":

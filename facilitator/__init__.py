@@ -67,18 +67,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # handlers must be declared before the first init_app: Flask-SocketIO keeps the ones
     # declared earlier and re-binds them to each new app's server
     from facilitator import realtime  # noqa: F401
+    from facilitator.realtime.relay import RedisQueue, relay
 
     db.init_app(app)
     csrf.init_app(app)
+    redis_url = app.config.get("REDIS_URL") or None
+    # Flask-SocketIO's Redis queue, which also carries each board event once (relay.py);
+    # always passed, so that an app without REDIS_URL never inherits a previous app's queue
+    queue = RedisQueue(redis_url) if redis_url else None
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config.get("REDIS_URL"),
+        message_queue=redis_url,
+        client_manager=queue,
         # same-origin only: no cors_allowed_origins (a foreign Origin is refused)
         max_http_buffer_size=64 * 1024,
         ping_interval=20,
         ping_timeout=20,
     )
+    relay.init_app(app, socketio, queue)
 
     from facilitator.cli import register_cli
     from facilitator.web import register_web

@@ -74,11 +74,113 @@ def create_animateur_command(email: str, name: str, password: str) -> None:
     click.echo("Compte créé.")
 
 
+@click.command("purge", help="Supprime les cycles dont la durée de conservation est échue.")
+@click.option("--dry-run", is_flag=True, help="Affiche ce qui serait supprimé, sans supprimer.")
+def purge_command(dry_run: bool) -> None:
+    from facilitator.services import retention
+
+    targets = retention.purge(dry_run=dry_run)
+    verb = "serait supprimé" if dry_run else "supprimé"
+    for t in targets:
+        click.echo(
+            f"cycle {t.cycle_id} « {t.title} » : dernière activité "
+            f"{t.last_activity:%Y-%m-%d}, échu le {t.expires_at:%Y-%m-%d} — {verb}"
+        )
+    click.echo(f"{len(targets)} cycle(s) {'à supprimer' if dry_run else 'supprimé(s)'}.")
+
+
+@click.command("export-cycle", help="Exporte un cycle entier dans un fichier JSON.")
+@click.argument("cycle_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_command(cycle_id: int, output: Path) -> None:
+    import json
+
+    from facilitator import portability
+    from facilitator.errors import DomainError
+
+    try:
+        document = portability.export_cycle(cycle_id)
+    except DomainError as exc:
+        raise click.ClickException(exc.message_fr) from None
+    output.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"Cycle {cycle_id} exporté dans {output}.")
+
+
+@click.command("import-cycle", help="Importe un cycle exporté (fichier JSON).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--animateur", "email", help="Compte qui possédera le cycle importé.")
+def import_command(path: Path, email: str | None) -> None:
+    import json
+
+    from sqlalchemy import func, select
+
+    from facilitator import portability
+    from facilitator.errors import DomainError
+    from facilitator.extensions import db
+    from facilitator.models import Animateur
+
+    if email:
+        owner = db.session.scalar(
+            select(Animateur).where(func.lower(Animateur.email) == email.lower())
+        )
+    else:
+        accounts = db.session.scalars(select(Animateur).limit(2)).all()
+        owner = accounts[0] if len(accounts) == 1 else None
+    if owner is None:
+        raise click.ClickException(
+            "Précisez le compte animateur qui possédera le cycle : --animateur ADRESSE."
+        )
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.ClickException(f"Fichier illisible : ce n'est pas du JSON ({exc}).") from None
+    try:
+        cycle = portability.import_cycle(document, owner)
+    except DomainError as exc:
+        raise click.ClickException(exc.message_fr) from None
+    click.echo(f"Cycle importé : {cycle.id} « {cycle.title} ».")
+
+
+@click.command(
+    "compile",
+    help="Compile un document. ID : celui de l'atelier pour compte-rendu, du cycle sinon. "
+    "Types : compte-rendu, synthese, repertoire, charte, feuille-de-route. "
+    "Formats : docx, odt, pdf, md, html, csv.",
+)
+@click.argument("scope_id", metavar="ID", type=int)
+@click.option("--kind", "-k", required=True, help="Type de document.")
+@click.option("--format", "-f", "fmt", default="docx", show_default=True, help="Format.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier à écrire (par défaut : nom du document, dossier courant ; - : sortie standard).",
+)
+def compile_command(scope_id: int, kind: str, fmt: str, output: Path | None) -> None:
+    from facilitator.documents import compile_document
+    from facilitator.errors import DomainError
+
+    try:
+        result = compile_document(kind, scope_id, fmt)
+    except DomainError as exc:
+        raise click.ClickException(exc.message_fr) from None
+    if str(output) == "-":
+        click.echo(result.content, nl=False)
+        return
+    target = output or Path(result.filename)
+    target.write_bytes(result.content)
+    click.echo(f"Écrit : {target} ({len(result.content)} octets)", err=True)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(scripts_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(create_animateur_command)
+    app.cli.add_command(compile_command)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
 
 
 def _create_app() -> Flask:

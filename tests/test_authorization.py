@@ -156,6 +156,8 @@ ROUTES = [
     ("POST", "/animateur/cycles/{cycle}/structures", {"co_animateur", "animateur"}),
     ("POST", "/animateur/cycles/{cycle}/ateliers", {"co_animateur", "animateur"}),
     ("POST", "/animateur/cycles/{cycle}/co-animateurs", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/export.json", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/conservation", {"co_animateur", "animateur"}),
 ]
 
 

@@ -61,6 +61,15 @@ def test_every_problem_is_listed_with_its_location() -> None:
         ("format: 9\nid: x\ntitle: t\nsteps: [{}]\n", "format", "version 9 inconnue"),
         ("format: 1\nid: Pas Bon\ntitle: t\nsteps: [{}]\n", "id", "format invalide"),
         ("id: [unclosed\n", "ligne", "YAML illisible"),
+        (
+            "format: 1\nid: x\ntitle: t\nsteps:\n"
+            "  - {id: a, type: cartes, title: A, consigne: c,"
+            " settings: {columns: [{id: k, label: K}], cards_from: b}}\n"
+            "  - {id: b, type: cartes, title: B, consigne: c,"
+            " settings: {columns: [{id: k, label: K}]}}\n",
+            "steps[0].settings.cards_from",
+            "n'est pas une étape précédente",
+        ),
     ],
 )
 def test_structural_errors(source: str, where: str, message: str) -> None:

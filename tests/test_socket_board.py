@@ -438,3 +438,52 @@ def test_animateur_masks_a_card(live_atelier: dict[str, Any]) -> None:
     assert (
         anim.call("card_mask", {"card_id": card["id"], "masked": False})["card"]["masked"] is False
     )
+
+
+def test_cards_from_carries_the_cards_of_an_earlier_step(
+    make_animateur: Any, make_atelier: Any, make_participant: Any, connect: Any
+) -> None:
+    from tests.conftest import SCRIPT
+
+    script = SCRIPT.replace(
+        "      votes: {budget: 3, max_per_card: 2}",
+        "      votes: {budget: 3, max_per_card: 2}\n      cards_from: idees",
+    )
+    animateur = make_animateur()
+    atelier = make_atelier(animateur, script)
+    alice = make_participant(atelier, "Alice")
+    anim, a = connect("animateur", atelier, animateur), connect("participant", atelier, alice)
+    anim.call("atelier_start", {})
+    steps = {s.key: s.id for s in atelier.steps}
+    for i, column in enumerate(("a", "b")):
+        a.call(
+            "card_add",
+            {
+                "step_id": steps["idees"],
+                "client_id": f"carry-{i:05d}",
+                "text": f"E{i}",
+                "column": column,
+            },
+        )
+    gone = a.call(
+        "card_add",
+        {"step_id": steps["idees"], "client_id": "carry-gone", "text": "x", "column": "a"},
+    )
+    anim.call("card_delete", {"card_id": gone["card"]["id"]})
+    anim.call("card_edit", {"card_id": 1, "version": 1, "cluster": "Parents"})
+    a.received()
+    assert anim.call("step_goto", {"step_id": steps["vote"]})["ok"]
+    received = list({e["seq"]: e for e in reversed(a.events())}.values())[::-1]  # first per seq
+    assert [e["type"] for e in received] == ["step.changed", "card.added", "card.added"]
+    copies = [e["data"]["card"] for e in received[1:]]
+    assert [(c["text"], c["column"], c["cluster"]) for c in copies] == [
+        ("E0", "a", "Parents"),
+        ("E1", "a", None),  # column b does not exist in the vote step
+    ]
+    assert all(c["step_id"] == steps["vote"] and c["author"]["name"] == "Alice" for c in copies)
+    # going back and forth does not copy twice
+    anim.call("step_goto", {"step_id": steps["idees"]})
+    anim.call("step_goto", {"step_id": steps["vote"]})
+    assert db.session.query(Contribution).filter_by(step_id=steps["vote"]).count() == 2
+    vote = a.call("vote", {"card_id": copies[0]["id"], "delta": 1})
+    assert vote["ok"]

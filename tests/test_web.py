@@ -207,3 +207,19 @@ def test_co_animateur_invitation(client: Any, make_animateur: Any, make_atelier:
     other = client.application.test_client()
     login(other, colleague)
     assert other.get(f"/animateur/ateliers/{atelier.id}").status_code == 200
+
+
+def test_privacy_page(client: Any) -> None:
+    page = text(client.get("/confidentialite"))
+    assert "24 mois" in page and "adresse IP" in page
+
+
+def test_participants_can_still_read_a_closed_atelier(client: Any, make_atelier: Any) -> None:
+    atelier = make_atelier()
+    structure = atelier.cycle.structures[0]
+    link = atelier.link_token
+    client.post(f"/rejoindre/{link}", data={"display_name": "Sam", "structure_id": structure.id})
+    atelier.close()
+    db.session.commit()
+    assert client.get(f"/atelier/{link}").status_code == 200
+    assert client.get(f"/rejoindre/{link}").status_code == 400  # nobody joins any more

@@ -42,6 +42,9 @@ class CartesSettings(StrictModel):
     anonymous: bool = False
     #: show other people's cards face down until the animateur reveals them
     hidden: bool = False
+    #: id of an earlier step whose cards (with their clusters) are copied into this step
+    #: the first time the animateur opens it — e.g. vote on the enjeux written before
+    cards_from: str | None = Field(default=None, pattern=ID_PATTERN)
 
     @field_validator("columns")
     @classmethod

@@ -45,6 +45,8 @@ class Cycle(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     theme: Mapped[str] = mapped_column(Text, default="")
     territoire: Mapped[str] = mapped_column(String(200), default="")
+    #: RGPD: the cycle's data is purged this many months after its last atelier
+    retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ateliers: Mapped[list[Atelier]] = relationship(

@@ -11,21 +11,37 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit, join_room
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from facilitator.errors import DomainError
+from facilitator import activities
+from facilitator.errors import DomainError, Forbidden, InvalidInput
 from facilitator.extensions import db, socketio
 from facilitator.models import Atelier, Attendance, Event, Participant
 from facilitator.realtime import schemas
 from facilitator.realtime.presence import Presence, RateLimiter
+from facilitator.realtime.relay import published, relay
+from facilitator.realtime.wire import wire
 from facilitator.services import board, cycles, events, steering, tokens, views
 from facilitator.services.events import Viewer
 from facilitator.validation import first_error_fr
 
 log = logging.getLogger(__name__)
 
-presence = Presence()
-per_connection = RateLimiter(rate=5, burst=20)
-per_participant = RateLimiter(rate=8, burst=30)
+
+
+class _State:
+    """Per-app, per-process connection state: who is connected, rate-limit buckets."""
+
+    def __init__(self) -> None:
+        self.presence = Presence()
+        self.per_connection = RateLimiter(rate=5, burst=20)
+        self.per_participant = RateLimiter(rate=8, burst=30)
+        self.dirty_presence: set[int] = set()
+        self.presence_loop = False
+
+
+def state() -> _State:
+    return current_app.extensions.setdefault("facilitator.realtime", _State())
 
 SERVER_ERROR = (
     "Erreur du serveur : l'action n'a pas été enregistrée. Réessayez ; votre saisie est conservée."
@@ -76,28 +92,31 @@ def viewer_from_token(token: object) -> Viewer | None:
 
 
 def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
-    """Missed events since ``last_seq`` or, when that is not possible, a snapshot."""
+    """Missed events since ``last_seq`` or, when that is not possible, a snapshot.
+    ``server_time`` (ms) lets the client correct its clock: the ``server_time`` inside
+    replayed timer events is the time they were recorded."""
+    now = views.timer_dict_now()
     if last_seq > 0:
         replay = events.missed(viewer, last_seq, current_app.config["REPLAY_LIMIT"])
         if replay is not None:
-            return {
-                "mode": "replay",
-                "events": replay,
-                "seq": events.current_seq(viewer.atelier_id),
-            }
+            seq = events.current_seq(viewer.atelier_id)
+            return {"mode": "replay", "events": replay, "seq": seq, "server_time": now}
     atelier = db.session.get(Atelier, viewer.atelier_id)
     assert atelier is not None
     seq = events.current_seq(atelier.id)
-    return {"mode": "snapshot", "snapshot": views.snapshot(atelier, viewer, seq), "seq": seq}
+    snapshot = views.snapshot(atelier, viewer, seq)
+    return {"mode": "snapshot", "snapshot": snapshot, "seq": seq, "server_time": now}
 
 
 def presence_payload(atelier_id: int) -> dict[str, Any]:
+    presence = state().presence
     online = presence.online(atelier_id)
     people = db.session.scalars(
         select(Participant)
         .join(Attendance, Attendance.participant_id == Participant.id)
         .where(Attendance.atelier_id == atelier_id)
         .order_by(Participant.display_name)
+        .options(selectinload(Participant.structure))  # one query, not one per structure
     ).all()
     return {
         "participants": [{**p.public_dict(), "online": p.id in online} for p in people],
@@ -106,26 +125,28 @@ def presence_payload(atelier_id: int) -> dict[str, Any]:
     }
 
 
-_dirty_presence: set[int] = set()
-_presence_loop_started = False
 PRESENCE_INTERVAL = 1.0
 
 
 def _announce_presence(atelier_id: int) -> None:
     """Coalesced: at most one presence message per atelier per second, whatever the
     number of joins (300 people joining would otherwise cost 300 × 300 messages)."""
-    global _presence_loop_started
-    _dirty_presence.add(atelier_id)
-    if not _presence_loop_started:
-        _presence_loop_started = True
-        socketio.start_background_task(_presence_loop, current_app._get_current_object())
+    current = state()
+    current.dirty_presence.add(atelier_id)
+    if not current.presence_loop:
+        current.presence_loop = True
+        socketio.start_background_task(_presence_loop, current_app._get_current_object(), current)
 
 
-def _presence_loop(app: Any) -> None:
+def _presence_loop(app: Any, current: _State) -> None:
+    """Runs while there is something to announce, then stops (restarted on demand)."""
     while True:
         socketio.sleep(PRESENCE_INTERVAL)
-        while _dirty_presence:
-            atelier_id = _dirty_presence.pop()
+        if not current.dirty_presence:
+            current.presence_loop = False
+            return
+        while current.dirty_presence:
+            atelier_id = current.dirty_presence.pop()
             try:
                 with app.app_context():
                     _emit_presence(atelier_id)
@@ -154,20 +175,25 @@ def on_connect(auth: Any = None) -> None:
                 "message_fr": "Lien expiré ou invalide : rechargez la page.",
             }
         )
-    presence.add(request.sid, viewer)
+    state().presence.add(request.sid, viewer)
+    if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
+        relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
     join_room(room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id))
     if viewer.participant_id is not None:
         join_room(room_owner(viewer.participant_id))
     last_seq = auth.get("last_seq")
     last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
-    emit("sync", sync_data(viewer, last_seq))
+    # to this connection only: no need to cross the message queue
+    emit("sync", sync_data(viewer, last_seq), ignore_queue=True)
     _announce_presence(viewer.atelier_id)
+    wire.attach(request.sid, request.environ)  # last: CONNECT and sync are queued before
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_: Any) -> None:
-    viewer = presence.remove(request.sid)
-    per_connection.forget(request.sid)
+    wire.detach(request.sid)
+    viewer = state().presence.remove(request.sid)
+    state().per_connection.forget(request.sid)
     if viewer is not None:
         _announce_presence(viewer.atelier_id)
 
@@ -177,17 +203,10 @@ def on_disconnect(*_: Any) -> None:
 
 @events.board_event.connect
 def broadcast(atelier_id: int, event: Event) -> None:
-    if event.public_same:
-        socketio.emit(
-            "event", event.envelope(event.payload), to=[room_anim(atelier_id), room_pub(atelier_id)]
-        )
-        return
-    socketio.emit("event", event.envelope(event.payload), to=room_anim(atelier_id))
-    # the owner's version first: a client keeps the first message of a given seq
-    if event.owner_id is not None and event.owner is not None:
-        socketio.emit("event", event.envelope(event.owner), to=room_owner(event.owner_id))
-    if event.public is not None:
-        socketio.emit("event", event.envelope(event.public), to=room_pub(atelier_id))
+    """In seq order, each message framed once, tallies coalesced, shared through Redis when
+    configured: facilitator/realtime/relay.py. Animateurs get ``payload``; the author gets
+    ``owner`` first, then everyone in the public room gets ``public``."""
+    relay.publish(published(event))
 
 
 # --- client → server events ----------------------------------------------------------------
@@ -198,12 +217,13 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
 
     def register(fn: Callable[[Viewer, Any], dict[str, Any]]) -> Callable:
         def handler(*args: Any) -> dict[str, Any]:
-            viewer = presence.viewers.get(request.sid)
+            current = state()
+            viewer = current.presence.viewers.get(request.sid)
             if viewer is None:
                 return error("unauthenticated", "Connexion non identifiée : rechargez la page.")
-            limited = not per_connection.allow(request.sid) or (
+            limited = not current.per_connection.allow(request.sid) or (
                 viewer.participant_id is not None
-                and not per_participant.allow(viewer.participant_id)
+                and not current.per_participant.allow(viewer.participant_id)
             )
             if limited:
                 return error(
@@ -301,6 +321,22 @@ def on_atelier_start(viewer: Viewer, p: schemas.Empty) -> dict[str, Any]:
 @action("atelier_close", schemas.Empty)
 def on_atelier_close(viewer: Viewer, p: schemas.Empty) -> dict[str, Any]:
     return steering.close(viewer)
+
+
+@action("step_action", schemas.StepAction)
+def on_step_action(viewer: Viewer, p: schemas.StepAction) -> dict[str, Any]:
+    """Activity-specific actions: the step's activity type declares them (ActionSpec)."""
+    step = board.step_of(viewer, p.step_id)
+    spec = activities.get(step.type).actions.get(p.action)
+    if spec is None:
+        raise InvalidInput(f"Action inconnue « {p.action[:40]} » pour cette étape.")
+    if viewer.role not in spec.roles:
+        raise Forbidden("Cette action n'est pas permise avec ce rôle.")
+    try:
+        data = spec.schema.model_validate(p.data)
+    except ValidationError as exc:
+        raise InvalidInput("Données invalides — " + first_error_fr(exc)) from None
+    return spec.handler(viewer, step, data)
 
 
 @socketio.on("*")

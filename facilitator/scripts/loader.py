@@ -116,6 +116,15 @@ def _check_steps(raw_steps: list[Any], problems: list[tuple[str, str]]) -> list[
         except ValidationError as exc:
             problems.extend(french_errors(exc, (*where, "settings")))
             continue
+        source = getattr(settings, "cards_from", None)
+        earlier = {key for key, position in seen.items() if position < index}
+        if source is not None and source not in earlier:
+            problems.append(
+                (
+                    f"steps[{index}].settings.cards_from",
+                    f"« {source} » n'est pas une étape précédente de ce déroulé",
+                )
+            )
         if step is not None:
             data = step.model_dump()
             data["settings"] = settings.model_dump()

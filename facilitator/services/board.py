@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from facilitator import activities
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -22,11 +23,16 @@ log = logging.getLogger(__name__)
 #: longest card text, in characters (documented in docs/protocol.md)
 MAX_CARD_LENGTH = 500
 UNSET: Any = object()
+#: built once (statement construction is a good part of the cost of a card)
+_LAST_POSITION = select(func.max(Contribution.position)).where(
+    Contribution.step_id == bindparam("step"), Contribution.column == bindparam("column")
+)
 
 
 def step_of(viewer: Viewer, step_id: int) -> Step:
     """A step of the viewer's atelier (never another atelier's)."""
-    step = db.session.get(Step, step_id)
+    # with its atelier: every verb checks the atelier's state (one query, not two)
+    step = db.session.get(Step, step_id, options=[joinedload(Step.atelier)])
     if step is None or step.atelier_id != viewer.atelier_id:
         raise NotFound("Étape introuvable dans cet atelier.")
     return step
@@ -83,7 +89,11 @@ def _check_column(step: Step, column: str) -> None:
 
 
 def _author(card: Contribution) -> Participant | None:
-    return db.session.get(Participant, card.participant_id) if card.participant_id else None
+    if not card.participant_id:
+        return None
+    return db.session.get(
+        Participant, card.participant_id, options=[joinedload(Participant.structure)]
+    )
 
 
 def _record_card(type_: str, card: Contribution, step: Step, seq: int) -> events.Event:
@@ -113,20 +123,11 @@ def add_card(
     _require_writer(viewer, step)
     text = _clean_text(text)
     _check_column(step, column)
-    existing = db.session.scalar(
-        select(Contribution).where(
-            Contribution.atelier_id == viewer.atelier_id, Contribution.client_id == client_id
-        )
-    )
-    if existing is not None:
-        return _duplicate(viewer, existing)
+    # a retried client_id is caught by the unique constraint at the insert below (no
+    # query for it on the usual path)
     privacy = _check_privacy(text, confirm_personal)
     seq = events.next_seq(viewer.atelier_id)
-    last = db.session.scalar(
-        select(func.max(Contribution.position)).where(
-            Contribution.step_id == step.id, Contribution.column == column
-        )
-    )
+    last = db.session.scalar(_LAST_POSITION, {"step": step.id, "column": column})
     card = Contribution(
         atelier_id=viewer.atelier_id,
         step_id=step.id,
@@ -217,6 +218,39 @@ def edit_card(
     event = _record_card("card.updated", card, step, seq)
     events.commit()
     return {"card": event.payload["card"], "seq": event.seq}
+
+
+def copy_cards(source: Step, target: Step) -> int:
+    """Copy the live cards of ``source`` (text, author, cluster, order) into ``target``,
+    in the current transaction, recording one ``card.added`` each. Columns missing from
+    the target fall back to its first column. Returns the number of cards copied."""
+    columns = [c["id"] for c in activities.get(target.type).columns(target.settings)]
+    cards = db.session.scalars(
+        select(Contribution)
+        .where(
+            Contribution.step_id == source.id,
+            Contribution.deleted.is_(False),
+            Contribution.masked.is_(False),
+        )
+        .order_by(Contribution.position, Contribution.id)
+    ).all()
+    for original in cards:
+        copy = Contribution(
+            atelier_id=target.atelier_id,
+            step_id=target.id,
+            client_id=f"copy-{target.id}-{original.id}",
+            participant_id=original.participant_id,
+            animateur_id=original.animateur_id,
+            text=original.text,
+            column=original.column if original.column in columns else columns[0],
+            cluster=original.cluster,
+            position=original.position,
+            data=dict(original.data or {}),
+        )
+        db.session.add(copy)
+        db.session.flush()
+        _record_card("card.added", copy, target, events.next_seq(target.atelier_id))
+    return len(cards)
 
 
 def mask_card(viewer: Viewer, card_id: int, masked: bool) -> dict:

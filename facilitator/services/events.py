@@ -80,11 +80,18 @@ def record(
 def commit() -> list[Event]:
     """Commit the transaction, then publish its events in order."""
     pending = db.session.info.pop(_PENDING, [])
+    session = db.session()
+    # keep the objects loaded: the broadcast, the ack and the log line that follow would
+    # otherwise reload every one of them (3 more queries per card); the session ends with
+    # the request or socket event anyway
+    session.expire_on_commit = False
     try:
-        db.session.commit()
+        session.commit()
     except Exception:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        session.expire_on_commit = True
     for event in pending:
         board_event.send(event.atelier_id, event=event)
     return pending

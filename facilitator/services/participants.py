@@ -29,11 +29,13 @@ def atelier_by_code(code: str) -> Atelier:
     return atelier
 
 
-def atelier_by_link(link_token: str) -> Atelier:
+def atelier_by_link(link_token: str, *, allow_closed: bool = False) -> Atelier:
+    """The atelier of a participant link. A closed atelier can still be read by those who
+    took part (``allow_closed``), not joined."""
     atelier = db.session.scalar(select(Atelier).where(Atelier.link_token == link_token))
     if atelier is None:
         raise NotFound("Ce lien d'atelier n'est pas (ou plus) valide.", code="unknown_link")
-    if atelier.state == "clos":
+    if atelier.state == "clos" and not allow_closed:
         raise InvalidInput("Cet atelier est clos.", code="closed")
     return atelier
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import Atelier, Step, StepStatus
+from facilitator.models import Atelier, AtelierState, Contribution, Step, StepStatus
 from facilitator.models._types import utcnow
-from facilitator.services import events
+from facilitator.services import board, events, signals
 from facilitator.services.events import Viewer
 from facilitator.services.views import atelier_dict, reveal_payload, step_dict, timer_dict
 
@@ -58,6 +60,7 @@ def start(viewer: Viewer) -> dict:
 def close(viewer: Viewer) -> dict:
     atelier = _atelier(viewer)
     seq = events.next_seq(atelier.id)
+    closing = atelier.state != AtelierState.CLOS
     atelier.close()
     db.session.flush()
     event = events.record(
@@ -68,6 +71,8 @@ def close(viewer: Viewer) -> dict:
     )
     events.commit()
     log.info("atelier %s closed", atelier.id)
+    if closing:
+        signals.atelier_closed.send(atelier.id)
     return {"seq": event.seq}
 
 
@@ -93,8 +98,24 @@ def goto_step(viewer: Viewer, step_id: int) -> dict:
         {"current_step_id": target.id, "steps": [step_dict(s) for s in atelier.steps]},
         seq=seq,
     )
+    _carry_cards(atelier, target)
     events.commit()
     return {"seq": event.seq}
+
+
+def _carry_cards(atelier: Atelier, target: Step) -> None:
+    """A step with ``cards_from`` starts from the cards of that earlier step, once."""
+    source_key = (target.settings or {}).get("cards_from")
+    if not source_key:
+        return
+    has_cards = db.session.scalar(
+        select(Contribution.id).where(Contribution.step_id == target.id).limit(1)
+    )
+    source = next((s for s in atelier.steps if s.key == source_key), None)
+    if source is None or has_cards is not None:
+        return
+    count = board.copy_cards(source, target)
+    log.info("%s cards carried from step %s to step %s", count, source.id, target.id)
 
 
 def set_flags(viewer: Viewer, step_id: int, flags: dict[str, bool]) -> dict:

@@ -39,6 +39,11 @@ def step_dict(step: Step) -> dict[str, Any]:
     }
 
 
+def timer_dict_now() -> int:
+    """The server's clock in ms since the epoch."""
+    return int(utcnow().timestamp() * 1000)
+
+
 def timer_dict(atelier: Atelier) -> dict[str, Any]:
     ends = atelier.timer_ends_at
     return {
@@ -46,7 +51,7 @@ def timer_dict(atelier: Atelier) -> dict[str, Any]:
         "ends_at": int(ends.timestamp() * 1000) if ends else None,
         "remaining": atelier.timer_remaining,
         "total": atelier.timer_total,
-        "server_time": int(utcnow().timestamp() * 1000),
+        "server_time": timer_dict_now(),
     }
 
 

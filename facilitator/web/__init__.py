@@ -16,10 +16,11 @@ CSP = (
 
 
 def register_web(app: Flask) -> None:
-    from facilitator.web import animateur, public
+    from facilitator.web import animateur, documents, public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(animateur.bp)
+    app.register_blueprint(documents.bp)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import time
 from collections.abc import Callable
 from datetime import date
@@ -21,12 +22,13 @@ from flask import (
     url_for,
 )
 
+from facilitator import portability
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.models import STRUCTURE_TYPES, Animateur
 from facilitator.models.cycle import MODES
 from facilitator.scripts import list_scripts
-from facilitator.services import accounts, cycles, tokens
+from facilitator.services import accounts, cycles, retention, tokens
 from facilitator.web.util import public_url
 
 bp = Blueprint("animateur", __name__)
@@ -124,6 +126,7 @@ def _cycle_page(cycle_id: int, **extra: Any) -> str:
         modes=MODES,
         types=STRUCTURE_TYPES,
         team=cycles.team(cycle),
+        expiry=retention.expiry(cycle),
         **extra,
     )
 
@@ -192,6 +195,48 @@ def invite(cycle_id: int) -> Response | tuple[str, int]:
         return _cycle_page(cycle_id, error=exc.message_fr), 400
     flash(f"{invited.name} co-anime désormais ce cycle.")
     return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#equipe")
+
+
+@bp.get("/animateur/cycles/<int:cycle_id>/export.json")
+@login_required
+def export_cycle(cycle_id: int) -> Response:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    body = json.dumps(portability.export_cycle(cycle.id), ensure_ascii=False, indent=1)
+    response = Response(body, mimetype="application/json")
+    filename = f"cycle-{cycle.id}-{date.today().isoformat()}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/conservation")
+@login_required
+def set_retention(cycle_id: int) -> Response | tuple[str, int]:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    months = request.form.get("months", "")
+    try:
+        retention.set_retention(cycle, int(months) if months.isdigit() else 0)
+    except DomainError as exc:
+        db.session.rollback()
+        return _cycle_page(cycle_id, error=exc.message_fr), 400
+    flash(
+        f"Les données du cycle seront conservées {cycle.retention_months} mois "
+        "après le dernier atelier."
+    )
+    return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#donnees")
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/supprimer")
+@login_required
+def delete_cycle(cycle_id: int) -> Response | tuple[str, int]:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    retention.require_owner(g.animateur, cycle)
+    if request.form.get("confirm_title", "").strip() != cycle.title:
+        message = "Pour confirmer, recopiez exactement le titre du cycle."
+        return _cycle_page(cycle_id, error=message), 400
+    title = cycle.title
+    retention.delete_cycle(cycle.id)
+    flash(f"Le cycle « {title} » et toutes ses données ont été supprimés.")
+    return redirect(url_for("animateur.dashboard"))
 
 
 def _links(atelier: Any) -> dict[str, str]:

@@ -122,7 +122,7 @@ def join(link_token: str) -> Response | str | tuple[str, int]:
 
 @bp.get("/atelier/<link_token>")
 def board(link_token: str) -> Response | str:
-    atelier = participants.atelier_by_link(link_token)
+    atelier = participants.atelier_by_link(link_token, allow_closed=True)
     me = _current_participant(atelier)
     if me is None:
         return redirect(url_for("public.join", link_token=link_token))
@@ -137,6 +137,11 @@ def read_only(read_token: str) -> str:
         abort(404)
     token = tokens.sign_socket_token({"r": "viewer", "a": atelier.id, "k": read_token[:12]})
     return render_template("board.html", atelier=atelier, me=None, socket_token=token)
+
+
+@bp.get("/confidentialite")
+def privacy() -> str:
+    return render_template("privacy.html")
 
 
 @bp.get("/qr/<link_token>.svg")

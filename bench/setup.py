@@ -1,0 +1,98 @@
+"""Create the benchmark's data through the services (as the app would) and sign the socket
+tokens: ``python -m bench.setup OUT.json --ateliers 1 --participants 300 [--vote-cards 30]``.
+
+Uses the same environment as the server (FACILITATOR_INSTANCE, DATABASE_URL), so the tokens
+are signed with the server's key (``instance/secret_key``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+
+from facilitator import create_app, db_migrate
+from facilitator.extensions import db
+from facilitator.models import Step
+from facilitator.scripts import load_script_text
+from facilitator.services import accounts, board, cycles, participants, steering, tokens
+from facilitator.services.events import Viewer
+
+SCRIPT = """
+format: 1
+id: bench
+title: Plénière (benchmark)
+steps:
+  - id: idees
+    type: cartes
+    title: Idées
+    consigne: Une idée par carte.
+    settings:
+      columns: [{id: idees, label: Idées}]
+  - id: vote
+    type: cartes
+    title: Vote
+    consigne: Cinq points à répartir.
+    settings:
+      columns: [{id: idees, label: Idées}]
+      votes: {budget: 5, max_per_card: 2}
+"""
+
+
+def build(n_ateliers: int, n_participants: int, vote_cards: int) -> dict:
+    animateur = accounts.create_animateur("bench@exemple.fr", "Animatrice", "mot-de-passe-bench")
+    cycle = cycles.create_cycle(animateur, "Benchmark", territoire="127.0.0.1")
+    cycles.add_structure(cycle.id, "Structure de test", "association")
+    db.session.commit()
+    script = load_script_text(SCRIPT)
+    out = []
+    for a in range(n_ateliers):
+        atelier = cycles.add_atelier(cycle, script, title=f"Atelier {a + 1}")
+        anim = Viewer("animateur", atelier.id, animateur_id=animateur.id)
+        steering.start(anim)
+        steps = {s.key: s.id for s in db.session.query(Step).filter_by(atelier_id=atelier.id)}
+        structure = atelier.cycle.structures[0]
+        people = []
+        for i in range(n_participants):
+            p, _ = participants.join(atelier, f"P{a}-{i}", structure_id=structure.id)
+            token = tokens.sign_socket_token({"r": "participant", "a": atelier.id, "p": p.id})
+            people.append({"pid": p.id, "token": token})
+        cards = []
+        if vote_cards:
+            for i in range(vote_cards):
+                ack = board.add_card(anim, steps["vote"], f"benchvote{i:04d}", f"Idée {i}", "idees")
+                cards.append(ack["card"]["id"])
+            steering.goto_step(anim, steps["vote"])
+            steering.set_flags(anim, steps["vote"], {"results_visible": True})
+        out.append(
+            {
+                "atelier": atelier.id,
+                "steps": steps,
+                "column": "idees",
+                "anim": tokens.sign_socket_token(
+                    {"r": "animateur", "a": atelier.id, "u": animateur.id}
+                ),
+                "participants": people,
+                "vote_cards": cards,
+            }
+        )
+    return {"ateliers": out}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("--ateliers", type=int, default=1)
+    parser.add_argument("--participants", type=int, default=25)
+    parser.add_argument("--vote-cards", type=int, default=0)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    app = create_app({"SOCKETIO_ASYNC_MODE": "threading"})
+    with app.app_context():
+        db_migrate.upgrade()
+        data = build(args.ateliers, args.participants, args.vote_cards)
+    with open(args.out, "w") as f:
+        json.dump(data, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,301 @@
+"""Context builders: read the database once, in bulk, and return plain data (``context``).
+
+This is the only module of the documents package that touches the ORM (with activity
+types' ``load_*`` hooks). A cycle of 9 ateliers and 3,000 cards is read in a handful of
+queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from facilitator import activities
+from facilitator.documents import sections
+from facilitator.documents.context import (
+    CARD_FLAGS,
+    AtelierContext,
+    AtelierData,
+    AtelierInfo,
+    CardData,
+    ColumnData,
+    CycleContext,
+    CycleInfo,
+    Presence,
+    StepData,
+    StructureData,
+)
+from facilitator.documents.model import plain
+from facilitator.errors import NotFound
+from facilitator.extensions import db
+from facilitator.models import (
+    STRUCTURE_TYPES,
+    Animateur,
+    Atelier,
+    Attendance,
+    Contribution,
+    Cycle,
+    CycleAnimateur,
+    Participant,
+    Step,
+    Structure,
+    Vote,
+)
+from facilitator.models._types import utcnow
+from facilitator.models.cycle import ATELIER_STATE_LABELS, MODES, AtelierState
+
+NO_STRUCTURE = "Structure non renseignée"
+
+
+def _structure_types() -> tuple[tuple[str, str], ...]:
+    return tuple(STRUCTURE_TYPES.items())
+
+
+def _cycle_info(cycle: Cycle) -> CycleInfo:
+    names = db.session.scalars(
+        select(Animateur.name)
+        .join(CycleAnimateur, CycleAnimateur.animateur_id == Animateur.id)
+        .where(CycleAnimateur.cycle_id == cycle.id)
+        # the owner first, then co-animateurs in the order they were invited
+        .order_by((CycleAnimateur.role != "owner"), CycleAnimateur.id)
+    ).all()
+    return CycleInfo(
+        title=plain(cycle.title),
+        theme=plain(cycle.theme),
+        territoire=plain(cycle.territoire),
+        animateurs=tuple(plain(n) for n in names),
+    )
+
+
+class _People:
+    """Participants of a cycle with their structure, read once."""
+
+    def __init__(self, cycle_id: int) -> None:
+        rows = db.session.execute(
+            select(
+                Participant.id,
+                Participant.display_name,
+                Structure.name,
+                Structure.type,
+            )
+            .outerjoin(Structure, Structure.id == Participant.structure_id)
+            .where(Participant.cycle_id == cycle_id)
+        ).all()
+        self.names = {pid: plain(name) for pid, name, _s, _t in rows}
+        self.structure = {pid: (plain(s) if s else "", t or "") for pid, _n, s, t in rows}
+
+    def label(self, participant_id: int | None) -> str:
+        """The author as the board shows them: "Alice (Centre social)"."""
+        if participant_id is None or participant_id not in self.names:
+            return ""
+        structure = self.structure[participant_id][0]
+        name = self.names[participant_id]
+        return f"{name} ({structure})" if structure else name
+
+
+def _presences(atelier_ids: list[int], people: _People) -> dict[int, tuple[list[Presence], int]]:
+    """atelier id → (presences, number excused)."""
+    out: dict[int, tuple[list[Presence], int]] = {a: ([], 0) for a in atelier_ids}
+    if not atelier_ids:
+        return out
+    rows = db.session.execute(
+        select(Attendance.atelier_id, Attendance.participant_id, Attendance.status)
+        .where(Attendance.atelier_id.in_(atelier_ids))
+        .order_by(Attendance.atelier_id, Attendance.id)
+    ).all()
+    for atelier_id, pid, status in rows:
+        presences, excused = out[atelier_id]
+        if status == "present":
+            structure, type_ = people.structure.get(pid, ("", ""))
+            presences.append(Presence(pid, structure or NO_STRUCTURE, type_))
+        elif status == "excuse":
+            out[atelier_id] = (presences, excused + 1)
+    return out
+
+
+def _atelier_info(
+    atelier: Atelier, presences: Iterable[Presence] = (), excused: int = 0
+) -> AtelierInfo:
+    return AtelierInfo(
+        number=atelier.position,
+        title=plain(atelier.title),
+        date=atelier.date,
+        mode=MODES.get(atelier.mode, atelier.mode),
+        lieu=plain(atelier.lieu),
+        state=atelier.state,
+        state_label=ATELIER_STATE_LABELS.get(AtelierState(atelier.state), atelier.state),
+        closed_at=atelier.closed_at,
+        presences=tuple(presences),
+        excused=excused,
+    )
+
+
+def _flags(data: dict | None) -> frozenset[str]:
+    if not data:
+        return frozenset()
+    return frozenset(flag for flag in CARD_FLAGS if data.get(flag) is True)
+
+
+def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]:
+    """atelier id → its steps with their cards (deleted and masked cards left out)."""
+    steps = db.session.scalars(
+        select(Step).where(Step.atelier_id.in_(atelier_ids)).order_by(Step.position)
+    ).all()
+    if not steps:
+        return {a: [] for a in atelier_ids}
+    step_ids = [s.id for s in steps]
+    votes = dict(
+        db.session.execute(
+            select(Vote.contribution_id, func.sum(Vote.weight))
+            .where(Vote.step_id.in_(step_ids))
+            .group_by(Vote.contribution_id)
+        ).all()
+    )
+    anonymous = {s.id: s.anonymous for s in steps}
+    cards: dict[int, list[CardData]] = defaultdict(list)
+    rows = db.session.execute(
+        select(
+            Contribution.id,
+            Contribution.step_id,
+            Contribution.text,
+            Contribution.column,
+            Contribution.cluster,
+            Contribution.participant_id,
+            Contribution.animateur_id,
+            Contribution.data,
+        )
+        .where(
+            Contribution.atelier_id.in_(atelier_ids),
+            Contribution.deleted.is_(False),
+            # masked by the animateur (likely personal data): never in a document
+            Contribution.masked.is_(False),
+        )
+        .order_by(Contribution.position, Contribution.id)
+    ).all()
+    for card_id, step_id, text, column, cluster, pid, aid, data in rows:
+        cards[step_id].append(
+            CardData(
+                text=plain(text),
+                column=column,
+                cluster=plain(cluster),
+                author="" if anonymous[step_id] else people.label(pid),
+                votes=int(votes.get(card_id, 0)),
+                by_animateur=aid is not None,
+                flags=_flags(data),
+            )
+        )
+    extra: dict[int, object] = {}
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for step in steps:
+        by_type[step.type].append(step.id)
+    for type_id, ids in by_type.items():
+        extra.update(sections.for_type(type_id).load_steps(ids))
+    out: dict[int, list[StepData]] = {a: [] for a in atelier_ids}
+    for step in steps:
+        activity = activities.REGISTRY.get(step.type)
+        columns = activity.columns(step.settings) if activity else []
+        rules = activity.vote_rules(step.settings) if activity else None
+        out[step.atelier_id].append(
+            StepData(
+                number=step.position + 1,
+                type=step.type,
+                title=plain(step.title),
+                consigne=plain(step.consigne),
+                duration=step.duration_minutes,
+                columns=tuple(
+                    ColumnData(c["id"], plain(c["label"]), plain(c.get("hint"))) for c in columns
+                ),
+                votes=rules,
+                anonymous=step.anonymous,
+                cards=tuple(cards.get(step.id, ())),
+                extra=extra.get(step.id),
+            )
+        )
+    return out
+
+
+def atelier_context(atelier_id: int, *, now: datetime | None = None) -> AtelierContext:
+    atelier = db.session.get(Atelier, atelier_id)
+    if atelier is None:
+        raise NotFound("Atelier introuvable.")
+    cycle = atelier.cycle
+    people = _People(cycle.id)
+    presences, excused = _presences([atelier.id], people)[atelier.id]
+    steps = _steps([atelier.id], people)[atelier.id]
+    later = [a for a in cycle.ateliers if a.position > atelier.position]
+    return AtelierContext(
+        cycle=_cycle_info(cycle),
+        atelier=AtelierData(_atelier_info(atelier, presences, excused), tuple(steps)),
+        total_ateliers=len(cycle.ateliers),
+        next_atelier=_atelier_info(later[0]) if later else None,
+        structure_types=_structure_types(),
+        generated_at=now or utcnow(),
+    )
+
+
+def cycle_context(
+    cycle_id: int, *, with_productions: bool = True, now: datetime | None = None
+) -> CycleContext:
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise NotFound("Cycle introuvable.")
+    people = _People(cycle.id)
+    ateliers = list(cycle.ateliers)
+    ids = [a.id for a in ateliers]
+    presences = _presences(ids, people)
+    steps = _steps(ids, people) if with_productions and ids else {a: [] for a in ids}
+    data = tuple(
+        AtelierData(_atelier_info(a, *presences[a.id]), tuple(steps[a.id])) for a in ateliers
+    )
+    structures = _structures(cycle.id, people, data)
+    extra: dict[str, object] = {}
+    if with_productions:
+        for type_id, module in sections.REGISTRY.items():
+            loaded = module.load_cycle(cycle.id)
+            if loaded is not None:
+                extra[type_id] = loaded
+    return CycleContext(
+        cycle=_cycle_info(cycle),
+        ateliers=data,
+        structures=structures,
+        structure_types=_structure_types(),
+        generated_at=now or utcnow(),
+        extra=extra,
+    )
+
+
+def _structures(
+    cycle_id: int, people: _People, ateliers: tuple[AtelierData, ...]
+) -> tuple[StructureData, ...]:
+    rows = db.session.scalars(
+        select(Structure).where(Structure.cycle_id == cycle_id).order_by(Structure.name)
+    ).all()
+    members: dict[str, int] = defaultdict(int)
+    for structure, _type in people.structure.values():
+        if structure:
+            members[structure] += 1
+    seen_at: dict[str, set[int]] = defaultdict(set)
+    presences: dict[str, int] = defaultdict(int)
+    for atelier in ateliers:
+        for presence in atelier.info.presences:
+            seen_at[presence.structure].add(atelier.info.number)
+            presences[presence.structure] += 1
+    out = []
+    for s in rows:
+        name = plain(s.name)
+        out.append(
+            StructureData(
+                name=name,
+                type=s.type,
+                type_label=STRUCTURE_TYPES.get(s.type, s.type),
+                champs=tuple(plain(c) for c in (s.champs or []) if isinstance(c, str)),
+                territoire=plain(s.territoire),
+                people=members.get(name, 0),
+                ateliers=len(seen_at.get(name, ())),
+                presences=presences.get(name, 0),
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,96 @@
+"""Répertoire des acteurs: the cycle's structures, organised by territory."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from facilitator.documents import fr
+from facilitator.documents.common import colophon, cycle_facts, slug, type_label
+from facilitator.documents.context import CycleContext, StructureData
+from facilitator.documents.model import Block, Document, Section, note, para, section, table
+
+KIND = "repertoire"
+NO_TERRITORY = "Territoire non précisé"
+HEADER = ["Structure", "Type", "Champs d'intervention", "Personnes", "Ateliers suivis"]
+
+
+def _row(s: StructureData, total: int) -> tuple[str, ...]:
+    return (
+        s.name,
+        s.type_label,
+        ", ".join(s.champs) or "—",
+        fr.number(s.people),
+        f"{s.ateliers} sur {total}" if total else "—",
+    )
+
+
+def compose(ctx: CycleContext) -> Document:
+    total = len(ctx.ateliers)
+    by_territory: dict[str, list[StructureData]] = defaultdict(list)
+    for structure in ctx.structures:
+        by_territory[structure.territoire or ""].append(structure)
+    names = sorted((t for t in by_territory if t), key=str.casefold)
+    if "" in by_territory:
+        names.append("")
+    sections: list[Section] = []
+    if not ctx.structures:
+        sections.append(
+            section(
+                "Structures",
+                note(
+                    "Aucune structure n'est encore inscrite dans ce cycle : les structures "
+                    "s'ajoutent quand les participants rejoignent un atelier, ou depuis la "
+                    "page du cycle."
+                ),
+            )
+        )
+    for territory in names:
+        members = sorted(by_territory[territory], key=lambda s: s.name.casefold())
+        title = territory or NO_TERRITORY
+        sections.append(
+            section(
+                title,
+                para(
+                    fr.count(len(members), "structure") + ".",
+                    style="lead",
+                ),
+                table(
+                    "acteurs",
+                    f"Structures — {title}",
+                    HEADER,
+                    (_row(s, total) for s in members),
+                    numeric=(3,),
+                    widths=(30, 20, 26, 11, 13),
+                    context=title,
+                ),
+            )
+        )
+    if ctx.structures:
+        types = dict(ctx.structure_types)
+        counts = Counter(s.type for s in ctx.structures)
+        absent = [label for key, label in ctx.structure_types if not counts[key]]
+        blocks: list[Block] = [
+            table(
+                "types",
+                "Structures par type",
+                ["Type de structure", "Structures"],
+                ((type_label(types, k), fr.number(n)) for k, n in counts.most_common()),
+                numeric=(1,),
+                widths=(75, 25),
+            )
+        ]
+        if absent:
+            blocks.append(note("Aucune structure de type : " + fr.join(absent) + "."))
+        sections.append(section("Par type de structure", blocks))
+    facts = cycle_facts(ctx.cycle)
+    facts.append(("Structures", fr.number(len(ctx.structures))))
+    facts.append(("Territoires", fr.number(len([n for n in names if n]))))
+    return Document(
+        kind=KIND,
+        title="Répertoire des acteurs",
+        subtitle=ctx.cycle.title,
+        facts=tuple(facts),
+        sections=tuple(sections),
+        filename=f"repertoire-{slug(ctx.cycle.title)}",
+        colophon=colophon(ctx.generated_at, "des structures inscrites dans le cycle"),
+    )

@@ -1,0 +1,118 @@
+"""Documents kept in the instance folder: the compte rendu written when an atelier closes
+(``services.signals.atelier_closed``), rewritten on demand.
+
+``instance/documents/ateliers/<id>/`` holds ``compte-rendu.docx``, ``.md``, ``.html`` and
+``manifest.json`` (file name, time of generation). ODT and PDF are converted on demand from
+the stored DOCX: conversion takes seconds, the close must not wait for it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+from facilitator.documents import Output, Settings, compile_document, kinds, render
+from facilitator.documents.render import FORMATS, convert
+from facilitator.extensions import db
+from facilitator.models import Atelier
+from facilitator.models._types import utcnow
+from facilitator.services import signals
+
+log = logging.getLogger(__name__)
+
+#: written at close: fast formats only
+AUTO_FORMATS = ("docx", "md", "html")
+KIND = "compte-rendu"
+MANIFEST = "manifest.json"
+
+
+def folder(atelier_id: int) -> Path:
+    instance = Path(current_app.config.get("INSTANCE_PATH") or current_app.instance_path)
+    return instance / "documents" / "ateliers" / str(atelier_id)
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Atomic: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def store_compte_rendu(atelier_id: int, settings: Settings | None = None) -> list[Path]:
+    """(Re)write the atelier's compte rendu in ``AUTO_FORMATS``; return the files."""
+    settings = settings or Settings.from_app()
+    kind = kinds.get(KIND)
+    doc = kind.build(atelier_id)
+    target = folder(atelier_id)
+    written = []
+    for fmt in AUTO_FORMATS:
+        path = target / f"{KIND}.{fmt}"
+        _write(path, render(doc, kind, FORMATS[fmt], settings))
+        written.append(path)
+    manifest = {"filename": doc.filename, "generated_at": utcnow().isoformat()}
+    _write(target / MANIFEST, json.dumps(manifest).encode())
+    log.info("compte rendu of atelier %s written to %s", atelier_id, target)
+    return written
+
+
+def manifest(atelier_id: int) -> dict[str, Any] | None:
+    """``{"filename", "generated_at" (datetime), "formats"}`` of the stored compte rendu."""
+    target = folder(atelier_id)
+    try:
+        data = json.loads((target / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+    formats = [f for f in AUTO_FORMATS if (target / f"{KIND}.{f}").exists()]
+    if "docx" not in formats:
+        return None
+    return {
+        "filename": str(data.get("filename") or KIND),
+        "generated_at": datetime.fromisoformat(data["generated_at"]),
+        "formats": formats,
+    }
+
+
+def fetch_compte_rendu(atelier: Atelier, fmt: str, settings: Settings | None = None) -> Output:
+    """The compte rendu of a closed atelier as written at close (or last regenerated);
+    a fresh, provisional one while the atelier is not closed (or nothing is stored)."""
+    settings = settings or Settings.from_app()
+    found = kinds.get_format(kinds.get(KIND), fmt)
+    stored = manifest(atelier.id) if atelier.state == "clos" else None
+    if stored is None:
+        return compile_document(KIND, atelier.id, fmt, settings)
+    source = folder(atelier.id) / f"{KIND}.{'docx' if found.libreoffice else found.id}"
+    content = source.read_bytes()
+    if found.libreoffice:
+        if convert.soffice(settings.soffice) is None:
+            raise convert.LibreOfficeMissing(convert.missing_message(found.id))
+        content = convert.convert(
+            content, found.id, profile=settings.profile, executable=settings.soffice
+        )
+    return Output(content, f"{stored['filename']}.{found.extension}", found, None)
+
+
+def _on_atelier_closed(atelier_id: int, **_: object) -> None:
+    """Write the compte rendu of a closed atelier; a failure is logged, never raised (the
+    atelier is closed either way and the document can be regenerated)."""
+    try:
+        store_compte_rendu(atelier_id)
+    except Exception:
+        db.session.rollback()
+        log.exception("compte rendu of atelier %s could not be written", atelier_id)
+
+
+def connect() -> None:
+    """Subscribe to ``atelier_closed`` (idempotent)."""
+    signals.atelier_closed.connect(_on_atelier_closed, weak=False)

@@ -1,0 +1,319 @@
+"""Synthèse du cycle: every atelier, attendance across ateliers, representativity by type
+of structure (types never present included), productions and how they evolved, and the
+open questions (« l'après »)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from facilitator.documents import fr
+from facilitator.documents.common import (
+    atelier_heading,
+    colophon,
+    cycle_facts,
+    slug,
+    type_label,
+)
+from facilitator.documents.context import AtelierData, CycleContext
+from facilitator.documents.model import (
+    BarChart,
+    Block,
+    Document,
+    Inline,
+    Section,
+    Span,
+    bullets,
+    note,
+    para,
+    section,
+    table,
+)
+from facilitator.documents.sections import REGISTRY, StepSection, for_type
+
+KIND = "synthese"
+ATELIERS_HEADER = ("N°", "Atelier", "Date", "Mode", "Lieu", "Présents", "État")
+
+
+def _held(ctx: CycleContext) -> list[AtelierData]:
+    """Ateliers that took place (closed, or with someone present)."""
+    return [a for a in ctx.ateliers if a.info.closed or a.info.present]
+
+
+def _facts(ctx: CycleContext) -> tuple[tuple[str, str], ...]:
+    facts = cycle_facts(ctx.cycle)
+    closed = sum(1 for a in ctx.ateliers if a.info.closed)
+    facts.append(
+        (
+            "Ateliers",
+            f"{fr.count(len(ctx.ateliers), 'atelier programmé', 'ateliers programmés')}, "
+            f"dont {fr.count(closed, 'clos', 'clos')}",
+        )
+    )
+    dates = [a.info.date for a in ctx.ateliers if a.info.date]
+    if dates:
+        first, last = fr.date_medium(min(dates)), fr.date_medium(max(dates))
+        facts.append(("Période", f"du {first} au {last}"))
+    people = len({p.person for a in ctx.ateliers for p in a.info.presences})
+    facts.append(("Participants", fr.count(people, "personne différente", "personnes différentes")))
+    registered = len(ctx.structures)
+    facts.append(("Structures", fr.count(registered, "structure inscrite", "structures inscrites")))
+    return tuple(facts)
+
+
+def _ateliers(ctx: CycleContext) -> Section:
+    if not ctx.ateliers:
+        return section(
+            "Les ateliers", note("Aucun atelier n'a encore été programmé dans ce cycle.")
+        )
+    rows = [
+        (
+            str(a.info.number),
+            a.info.title,
+            fr.date_medium(a.info.date),
+            a.info.mode,
+            a.info.lieu or "—",
+            fr.number(a.info.present),
+            a.info.state_label,
+        )
+        for a in ctx.ateliers
+    ]
+    return section(
+        "Les ateliers",
+        table(
+            "ateliers",
+            "Ateliers du cycle",
+            ATELIERS_HEADER,
+            rows,
+            numeric=(0, 5),
+            widths=(6, 26, 16, 12, 18, 12, 10),
+        ),
+    )
+
+
+def _participation(ctx: CycleContext) -> Section:
+    if not ctx.ateliers:
+        return section("Participation", note("Pas encore d'atelier : pas de participation."))
+    labels = tuple(f"A{a.info.number}" for a in ctx.ateliers)
+    values = tuple(a.info.present for a in ctx.ateliers)
+    data = table(
+        "participation",
+        "Participants présents par atelier",
+        ["Atelier", "Date", "Présents"],
+        (
+            (
+                f"Atelier {a.info.number} — {a.info.title}",
+                fr.date_medium(a.info.date),
+                fr.number(a.info.present),
+            )
+            for a in ctx.ateliers
+        ),
+        numeric=(2,),
+        widths=(60, 25, 15),
+    )
+    alt = "Diagramme en barres du nombre de participants présents par atelier : " + "; ".join(
+        f"atelier {a.info.number}, {fr.count(a.info.present, 'participant')}" for a in ctx.ateliers
+    )
+    chart = BarChart(
+        key="participation",
+        title="Participants présents par atelier",
+        alt=alt + ".",
+        labels=labels,
+        values=values,
+        table=data,
+    )
+    blocks: list[Block] = [chart]
+    held = _held(ctx)
+    counts: Counter[int] = Counter(p.person for a in held for p in a.info.presences)
+    if counts:
+        sentence = (
+            f"Au total, {fr.count(len(counts), 'personne a', 'personnes ont')} participé "
+            f"à au moins un atelier ; moyenne de {fr.number(round(sum(values) / len(held), 1))} "
+            f"présents par atelier tenu."
+        )
+        if len(held) >= 2:
+            threshold = len(held) // 2 + 1
+            core = sum(1 for n in counts.values() if n >= threshold)
+            sentence += (
+                f" Noyau stable : {fr.count(core, 'personne présente', 'personnes présentes')} "
+                f"à plus de la moitié des ateliers tenus (au moins {threshold} sur {len(held)})."
+            )
+        blocks.insert(0, para(sentence, style="lead"))
+    else:
+        blocks.insert(0, note("Aucune présence n'a encore été enregistrée."))
+    return section("Participation", blocks)
+
+
+def _representativity(ctx: CycleContext) -> Section:
+    types = dict(ctx.structure_types)
+    registered: Counter[str] = Counter(s.type for s in ctx.structures)
+    people: dict[str, set[int]] = defaultdict(set)
+    presences: Counter[str] = Counter()
+    per_atelier: dict[str, Counter[int]] = defaultdict(Counter)
+    for atelier in ctx.ateliers:
+        for p in atelier.info.presences:
+            people[p.structure_type].add(p.person)
+            presences[p.structure_type] += 1
+            per_atelier[p.structure_type][atelier.info.number] += 1
+    keys = list(types) + sorted(k for k in set(presences) | set(registered) if k not in types)
+    rows = []
+    for key in keys:
+        seen = len(per_atelier[key])
+        rows.append(
+            (
+                type_label(types, key),
+                fr.number(registered[key]),
+                fr.number(len(people[key])),
+                fr.number(presences[key]),
+                f"{seen} sur {len(ctx.ateliers)}" if seen else "jamais représenté",
+            )
+        )
+    blocks: list[Block | Section] = [
+        table(
+            "representativite",
+            "Représentativité par type de structure (tous les types, même absents)",
+            ["Type de structure", "Structures inscrites", "Personnes", "Présences", "Ateliers"],
+            rows,
+            numeric=(1, 2, 3),
+            widths=(34, 16, 14, 14, 22),
+        )
+    ]
+    never = [type_label(types, k) for k in keys if not presences[k]]
+    if never:
+        blocks.insert(
+            0,
+            para(Span("Jamais représentés : ", bold=True), fr.join(never) + ".", style="lead"),
+        )
+    if ctx.ateliers and presences:
+        present_keys = [k for k in keys if presences[k]]
+        blocks.append(
+            table(
+                "presences_type_atelier",
+                "Présences par type de structure et par atelier",
+                ["Type de structure", *(f"A{a.info.number}" for a in ctx.ateliers)],
+                (
+                    (
+                        type_label(types, k),
+                        *(fr.number(per_atelier[k][a.info.number]) for a in ctx.ateliers),
+                    )
+                    for k in present_keys
+                ),
+                numeric=tuple(range(1, len(ctx.ateliers) + 1)),
+                widths=(30, *([max(1, 70 // len(ctx.ateliers))] * len(ctx.ateliers))),
+            )
+        )
+    return section("Représentativité", blocks)
+
+
+def _built(atelier: AtelierData) -> list[tuple[str, StepSection]]:
+    return [(step.title, for_type(step.type).step_section(step)) for step in atelier.steps]
+
+
+def _productions(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection]]]) -> Section:
+    if not any(a.steps for a in ctx.ateliers):
+        return section("Productions et évolution", note("Aucune production pour l'instant."))
+    rows = []
+    for atelier in ctx.ateliers:
+        cards = [c for s in atelier.steps for c in s.cards]
+        rows.append(
+            (
+                atelier_heading(atelier.info),
+                fr.number(len(cards)),
+                fr.number(len({c.cluster for c in cards if c.cluster})),
+                fr.number(sum(c.votes for c in cards)),
+                fr.number(sum(len(part.decisions) for _t, part in built[id(atelier)])),
+            )
+        )
+    children: list[Block | Section] = [
+        table(
+            "evolution",
+            "Productions par atelier",
+            ["Atelier", "Contributions", "Regroupements", "Votes", "Priorités"],
+            rows,
+            numeric=(1, 2, 3, 4),
+            widths=(36, 18, 20, 12, 14),
+        )
+    ]
+    for atelier in ctx.ateliers:
+        parts = built[id(atelier)]
+        if not atelier.steps:
+            continue
+        steps = bullets(
+            (Span(f"{title} : ", bold=True), Span(part.summary)) for title, part in parts
+        )
+        decisions = [
+            (Span(f"{title} : ", bold=True), *item)
+            for title, part in parts
+            for item in part.decisions
+        ]
+        children.append(
+            section(
+                atelier_heading(atelier.info),
+                steps,
+                para("Priorités et décisions :", style="lead") if decisions else None,
+                bullets(decisions) if decisions else None,
+            )
+        )
+    for type_id, module in REGISTRY.items():
+        children.extend(module.cycle_sections(ctx.extra.get(type_id), ctx))
+    return section("Productions et évolution", children)
+
+
+def _after(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection]]]) -> Section:
+    children: list[Block | Section] = []
+    questions: list[Inline] = [
+        item for parts in built.values() for _t, part in parts for item in part.open_questions
+    ]
+    if questions:
+        children.append(section("Questions ouvertes", bullets(questions)))
+    held = _held(ctx)
+    if held:
+        carry = [item for _t, part in built[id(held[-1])] for item in part.carry_over]
+        if carry:
+            title = f"À reprendre après l'atelier {held[-1].info.number}"
+            children.append(section(title, bullets(carry)))
+    missing = [label for key, label in ctx.structure_types if key not in _present_types(ctx)]
+    if missing:
+        children.append(
+            section(
+                "Représentativité : qui manque ?",
+                para("Types de structure jamais présents à un atelier : " + fr.join(missing) + "."),
+            )
+        )
+    if len(held) >= 2:
+        first, last = held[0].info, held[-1].info
+        children.append(
+            section(
+                "Mobilisation",
+                para(
+                    f"La participation est passée de {fr.number(first.present)} à l'atelier "
+                    f"{first.number} à {fr.number(last.present)} à l'atelier {last.number}."
+                ),
+            )
+        )
+    if not children:
+        children.append(note("Aucune question ouverte n'a été enregistrée."))
+    return section("L'après : questions ouvertes", children)
+
+
+def _present_types(ctx: CycleContext) -> set[str]:
+    return {p.structure_type for a in ctx.ateliers for p in a.info.presences}
+
+
+def compose(ctx: CycleContext) -> Document:
+    # keyed by object: atelier numbers are not guaranteed unique
+    built = {id(a): _built(a) for a in ctx.ateliers}
+    return Document(
+        kind=KIND,
+        title="Synthèse du cycle",
+        subtitle=ctx.cycle.title,
+        facts=_facts(ctx),
+        sections=(
+            _ateliers(ctx),
+            _participation(ctx),
+            _representativity(ctx),
+            _productions(ctx, built),
+            _after(ctx, built),
+        ),
+        filename=f"synthese-{slug(ctx.cycle.title)}",
+        colophon=colophon(ctx.generated_at, "des tableaux des ateliers du cycle"),
+    )

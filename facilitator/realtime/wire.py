@@ -1,0 +1,187 @@
+"""Writing one message to many sockets: encode and frame it once, write the same bytes to
+every WebSocket.
+
+python-socketio's broadcast already encodes the Socket.IO packet once, but then, for every
+recipient, Engine.IO queues the packet, wakes that connection's writer greenlet, encodes
+the Engine.IO packet, encodes it to UTF-8, builds a WebSocket header and writes — about
+45 µs per recipient on this machine (docs/performance.md). Here a message is framed once
+(``Message``) and written straight to the socket (one non-blocking ``send``) when nothing
+else is pending on that connection; otherwise the message goes into the connection's
+Engine.IO queue, behind what is already there, as python-socketio would have put it. Order
+per connection is therefore what the queue alone would give.
+
+Direct writes need gevent-websocket's connection object (``environ["wsgi.websocket"]``):
+the embedded server (run.py) and gunicorn's ``GeventWebSocketWorker``. Other transports
+(long polling, simple-websocket, the in-process test client) get ordinary Engine.IO
+packets through python-socketio."""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import Iterable
+from typing import Any
+
+from engineio import packet as eio_packet
+from socketio import packet as sio_packet
+
+log = logging.getLogger(__name__)
+
+
+class RawFrame(bytes):
+    """One or more complete WebSocket frames, written as they are."""
+
+
+def ws_text_frame(text: str) -> RawFrame:
+    """An unmasked, final WebSocket text frame (server → client, RFC 6455 §5.2); no
+    compression: no extension is ever negotiated."""
+    payload = text.encode()
+    n = len(payload)
+    if n < 126:
+        header = bytes((0x81, n))
+    elif n < 65536:
+        header = struct.pack("!BBH", 0x81, 126, n)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, n)
+    return RawFrame(header + payload)
+
+
+class Message:
+    """A Socket.IO event on the default namespace, encoded once in both shapes."""
+
+    __slots__ = ("eio", "frame", "seq")
+
+    def __init__(
+        self, event: str, data: Any, seq: int = 0, packet_class: Any = sio_packet.Packet
+    ) -> None:
+        text = packet_class(sio_packet.EVENT, data=[event, data], namespace="/").encode()
+        self.eio = eio_packet.Packet(eio_packet.MESSAGE, text)
+        self.frame = ws_text_frame("4" + text)
+        self.seq = seq
+
+
+class Direct:
+    """A gevent-websocket connection we may write pre-framed bytes to.
+
+    ``busy`` counts writes in progress through the connection's own ``raw_write`` (its
+    writer may be suspended in ``sendall`` with half a frame out) or our own unfinished
+    tail: no direct write then, and the connection's writer waits for our tail to be out
+    before it writes anything."""
+
+    __slots__ = ("ws", "socket", "sock", "busy", "tail")
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.socket = ws.handler.socket  # gevent's socket
+        self.sock = self.socket._sock  # the non-blocking OS socket under it
+        self.busy = 0
+        self.tail: Any = None  # gevent Event while a partly sent frame is being finished
+        write = ws.raw_write
+
+        def raw_write(data: bytes) -> None:
+            while self.tail is not None:
+                self.tail.wait()
+            self.busy += 1
+            try:
+                write(data)
+            finally:
+                self.busy -= 1
+
+        ws.raw_write = raw_write
+
+    def finish(self, rest: bytes) -> None:
+        """Send the rest of a frame the kernel did not take at once, in a greenlet."""
+        import gevent
+        from gevent.event import Event
+
+        self.tail = Event()
+        self.busy += 1
+
+        def run() -> None:
+            try:
+                self.socket.sendall(rest)
+            except OSError:
+                pass  # gone: the reader cleans up
+            finally:
+                self.busy -= 1
+                tail, self.tail = self.tail, None
+                tail.set()
+
+        gevent.spawn(run)
+
+
+class Wire:
+    """Per process: which connections take direct writes, and the writing itself."""
+
+    def __init__(self) -> None:
+        self.server: Any = None  # socketio.Server
+        self.direct: dict[str, Direct] = {}  # eio sid -> connection
+        self.enabled = True
+
+    def init_server(self, server: Any, enabled: bool = True) -> None:
+        self.server = server
+        self.direct.clear()
+        self.enabled = enabled
+
+    def attach(self, sid: str, environ: dict[str, Any]) -> None:
+        """Call at the end of ``connect`` (the Socket.IO CONNECT reply and ``sync`` are
+        queued by then, so nothing direct can overtake them)."""
+        ws = environ.get("wsgi.websocket")
+        if not self.enabled or ws is None or self.server is None:
+            return
+        try:
+            eio_sid = self.server.manager.eio_sid_from_sid(sid, "/")
+            if eio_sid is not None and hasattr(ws.handler.socket, "_sock"):
+                self.direct[eio_sid] = Direct(ws)
+        except Exception:  # an unexpected server: keep the ordinary path
+            log.debug("no direct writes for %s", sid, exc_info=True)
+
+    def detach(self, sid: str) -> None:
+        if self.server is None:
+            return
+        eio_sid = self.server.manager.eio_sid_from_sid(sid, "/")
+        self.direct.pop(eio_sid, None)
+
+    def message(self, event: str, data: Any, seq: int = 0) -> Message:
+        return Message(event, data, seq, self.server.packet_class)
+
+    def members(self, room: str) -> Iterable[str]:
+        """Engine.IO sids of this process's clients in ``room``."""
+        room_map = self.server.manager.rooms.get("/", {}).get(room)
+        return list(room_map.values()) if room_map else ()
+
+    def write(self, eio_sid: str, frame: RawFrame, messages: list[Message]) -> None:
+        """Send ``messages`` (whose frames, concatenated, are ``frame``) to one client."""
+        socket = self.server.eio.sockets.get(eio_sid)
+        direct = self.direct.get(eio_sid)
+        if socket is None or direct is None:
+            if direct is not None:
+                self.direct.pop(eio_sid, None)
+            for message in messages:  # ordinary path (and the in-process test client)
+                self.server._send_eio_packet(eio_sid, message.eio)
+            return
+        if socket.closed or socket.closing:
+            return
+        if direct.busy or not socket.upgraded or socket.queue.qsize():
+            for message in messages:  # behind what is queued: its writer frames them
+                socket.queue.put(message.eio)
+            return
+        try:
+            sent = direct.sock.send(frame)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            return  # the connection is gone; its reader will clean up
+        if sent < len(frame):
+            direct.finish(frame[sent:])
+
+    def send(self, eio_sids: Iterable[str], messages: list[Message]) -> None:
+        """The same messages, in order, to each of ``eio_sids``."""
+        if not messages:
+            return
+        frame = RawFrame(b"".join(m.frame for m in messages))
+        for eio_sid in eio_sids:
+            self.write(eio_sid, frame, messages)
+
+
+wire = Wire()

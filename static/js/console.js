@@ -1,0 +1,203 @@
+// Animateur console (templates/console.html): steer the atelier, watch presence, curate cards.
+
+import { bindAddForm } from "./activities/cartes-form.js";
+import { startPage, stepPosition } from "./page.js";
+import { $, h, plural, renderStepHeader, setText, stepFlagsText, syncChildren } from "./ui.js";
+
+let selectedId = null; // step shown here; null: follow the current step
+let durationFor = null; // step whose duration pre-filled the timer input
+const stepItems = new Map(); // step id → {li, goto, view}
+let updateForm = () => {};
+
+const page = startPage("console-app", {
+  viewedStepId: () => viewedStep() && viewedStep().id,
+  render,
+  onPresence: renderPresence,
+});
+const { store, live } = page;
+
+function viewedStep() {
+  if (!store.loaded) return null;
+  return (selectedId && store.steps.get(selectedId)) || store.currentStep() || store.stepList()[0] || null;
+}
+
+updateForm = bindAddForm({
+  live,
+  onError: page.showError,
+  getStep: viewedStep,
+  canAdd: () => store.atelier.state === "en_cours",
+});
+
+// --- controls ------------------------------------------------------------------------------
+
+function enable(button, on) {
+  if (on) button.removeAttribute("aria-disabled");
+  else button.setAttribute("aria-disabled", "true");
+}
+
+function guarded(button, fn) {
+  button.addEventListener("click", () => {
+    if (button.getAttribute("aria-disabled") !== "true") fn();
+  });
+}
+
+guarded($("atelier-start"), () => live.request("atelier_start", {}));
+guarded($("atelier-close"), async () => {
+  const res = await live.request("atelier_close", {});
+  if (res.ok) $("close-confirm").open = false;
+});
+
+for (const button of document.querySelectorAll("[data-flag]")) {
+  guarded(button, () => {
+    const step = viewedStep();
+    if (!step) return;
+    const flag = button.dataset.flag;
+    live.request("step_flags", { step_id: step.id, [flag]: !step[flag] });
+  });
+}
+
+guarded($("timer-start"), () => {
+  const minutes = Number($("timer-minutes").value);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 240) {
+    page.showError("Durée du minuteur : entre 1 et 240 minutes.");
+    return;
+  }
+  live.request("timer", { action: "start", seconds: Math.max(1, Math.round(minutes * 60)) });
+});
+guarded($("timer-pause"), () => live.request("timer", { action: "pause" }));
+guarded($("timer-resume"), () => live.request("timer", { action: "resume" }));
+guarded($("timer-add"), () => live.request("timer", { action: "add", seconds: 60 }));
+guarded($("timer-stop"), () => live.request("timer", { action: "stop" }));
+
+$("view-current").addEventListener("click", () => {
+  selectedId = null;
+  page.draw();
+});
+
+for (const button of document.querySelectorAll("[data-copy]")) {
+  const label = button.textContent;
+  button.addEventListener("click", async () => {
+    const input = $(button.dataset.copy);
+    try {
+      await navigator.clipboard.writeText(input.value);
+    } catch {
+      input.select();
+      document.execCommand("copy");
+    }
+    button.textContent = "Copié !";
+    page.announcer.say("Lien copié dans le presse-papiers");
+    setTimeout(() => {
+      button.textContent = label;
+    }, 2000);
+  });
+}
+
+// --- rendering -----------------------------------------------------------------------------
+
+function render(p) {
+  const atelier = store.atelier;
+  const current = store.currentStep();
+  const step = viewedStep();
+  $("atelier-state").textContent = atelier.state_label;
+  $("atelier-start").hidden = atelier.state !== "prepare";
+  $("close-confirm").hidden = atelier.state !== "en_cours";
+  if ($("join-code-block")) $("join-code-block").hidden = atelier.state === "clos";
+  $("join-closed").hidden = atelier.state !== "clos";
+  let message = "";
+  if (atelier.state === "prepare") message = "Atelier préparé : les participants qui rejoignent attendent que vous le démarriez.";
+  if (atelier.state === "clos") message = "Atelier clos : le tableau est en lecture seule.";
+  setText($("state-message"), message);
+
+  renderSteps(current);
+  const elsewhere = step && current && step.id !== current.id;
+  $("view-banner").hidden = !elsewhere;
+  if (elsewhere) {
+    $("view-banner-text").textContent =
+      `Aperçu de « ${step.title} » : les participants sont sur « ${current.title} ». `;
+  }
+
+  const [index, count] = step ? stepPosition(store, step) : [0, 0];
+  renderStepHeader(step, index, count);
+  if (step) setText($("step-status"), atelier.state === "clos" ? "Atelier clos" : stepFlagsText(step));
+  renderControls(step, atelier);
+  updateForm();
+  p.board.render(step);
+}
+
+function renderSteps(current) {
+  const list = $("step-list");
+  const viewed = viewedStep();
+  const items = store.stepList().map((step, index) => {
+    let item = stepItems.get(step.id);
+    if (!item) {
+      const goto = h("button", { type: "button", class: "step-list__goto", "data-step-id": step.id });
+      const view = h("button", { type: "button", class: "btn btn-small step-list__view", text: "Aperçu",
+        "aria-describedby": `step-name-${step.id}` });
+      guarded(goto, async () => {
+        const res = await live.request("step_goto", { step_id: step.id });
+        if (res.ok) selectedId = null;
+        page.draw();
+      });
+      view.addEventListener("click", () => {
+        selectedId = step.id;
+        page.draw();
+      });
+      item = { li: h("li", { class: "step-list__item" }, goto, view), goto, view };
+      stepItems.set(step.id, item);
+    }
+    const isCurrent = current && current.id === step.id;
+    const running = store.atelier.state !== "clos";
+    const state = isCurrent && running ? "en cours" : step.status === "done" ? "terminée" : "";
+    const name = h("span", { id: `step-name-${step.id}`, text: `${index + 1}. ${step.title}` });
+    item.goto.replaceChildren(name, state ? h("span", { class: "step-list__state", text: ` (${state})` }) : "");
+    if (isCurrent) item.goto.setAttribute("aria-current", "step");
+    else item.goto.removeAttribute("aria-current");
+    enable(item.goto, store.atelier.state !== "clos");
+    item.view.setAttribute("aria-pressed", String(viewed && viewed.id === step.id));
+    item.li.classList.toggle("is-current", Boolean(isCurrent));
+    return item.li;
+  });
+  syncChildren(list, items);
+}
+
+function renderControls(step, atelier) {
+  const controls = $("controls");
+  controls.hidden = !step;
+  if (!step) return;
+  const open = atelier.state !== "clos";
+  $("flag-locked").textContent = step.locked ? "Déverrouiller" : "Verrouiller";
+  $("flag-cards").textContent = step.cards_visible ? "Retourner les cartes" : "Dévoiler les cartes";
+  $("flag-results").textContent = step.results_visible ? "Masquer les résultats" : "Afficher les résultats";
+  $("flag-results").hidden = !step.votes;
+  $("flag-anonymous").setAttribute("aria-pressed", String(step.anonymous));
+  for (const id of ["flag-locked", "flag-cards", "flag-results", "flag-anonymous"]) enable($(id), open);
+
+  if (durationFor !== step.id) {
+    durationFor = step.id;
+    if (step.duration) $("timer-minutes").value = String(step.duration);
+  }
+  const t = atelier.timer || {};
+  const paused = !t.running && t.remaining != null;
+  enable($("timer-start"), open);
+  enable($("timer-pause"), open && t.running);
+  enable($("timer-resume"), open && paused);
+  enable($("timer-add"), open && (t.running || paused));
+  enable($("timer-stop"), open && (t.running || paused));
+}
+
+function renderPresence(p, data) {
+  const people = data.participants || [];
+  const online = people.filter((x) => x.online).length;
+  $("presence-count").textContent =
+    `${plural(online, "participant en ligne", "participants en ligne")} sur ${people.length}` +
+    ` · ${plural(data.animateurs || 0, "animateur", "animateurs")}`;
+  const sorted = [...people].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name, "fr"));
+  $("presence-list").replaceChildren(
+    ...sorted.map((x) =>
+      h("li", { class: x.online ? "presence presence--online" : "presence" },
+        h("span", { class: "presence__dot", "aria-hidden": "true" }),
+        h("span", { text: x.structure ? `${x.name} (${x.structure})` : x.name }),
+        h("span", { class: "presence__state", text: x.online ? " — en ligne" : " — hors ligne" })),
+    ),
+  );
+}

@@ -1,0 +1,65 @@
+// Participant board and read-only view (templates/board.html): follows the current step.
+
+import { bindAddForm } from "./activities/cartes-form.js";
+import { startPage, stepPosition } from "./page.js";
+import { $, plural, renderStepHeader, setText } from "./ui.js";
+
+const MESSAGES = {
+  prepare: "L'atelier n'a pas encore commencé. Gardez cette page ouverte : elle s'actualisera dès que l'animateur le lancera.",
+  clos: "L'atelier est clos : merci pour votre participation ! Les dernières cartes restent affichées ci-dessous.",
+  nostep: "L'atelier a commencé : la première étape va s'afficher.",
+};
+
+let updateForm = () => {};
+
+const page = startPage("board-app", {
+  viewedStepId: (p) => p.store.atelier && p.store.atelier.current_step_id,
+  render,
+});
+
+updateForm = bindAddForm({
+  live: page.live,
+  onError: page.showError,
+  getStep: () => page.store.currentStep(),
+  canAdd: (step) =>
+    page.role === "participant" && page.store.atelier.state === "en_cours" && !step.locked,
+});
+
+function render(p) {
+  const { store } = p;
+  const atelier = store.atelier;
+  const step = store.currentStep();
+  const started = atelier.state !== "prepare";
+  let message = "";
+  if (atelier.state === "prepare") message = MESSAGES.prepare;
+  else if (atelier.state === "clos") message = MESSAGES.clos;
+  else if (!step) message = MESSAGES.nostep;
+  setText($("state-message"), message);
+
+  const shown = started ? step : null;
+  const [index, count] = shown ? stepPosition(store, shown) : [0, 0];
+  renderStepHeader(shown, index, count);
+  $("statusbar-title").textContent = shown ? shown.title : atelier.title;
+  if (shown) {
+    let status = "";
+    if (shown.locked && atelier.state === "en_cours") {
+      status = "Les contributions sont verrouillées pour cette étape.";
+    } else if (!shown.cards_visible) {
+      status = "Les cartes des autres participants restent retournées jusqu'à ce que l'animateur les dévoile.";
+    }
+    setText($("step-status"), status);
+  }
+  updateForm();
+  p.board.render(shown);
+  const votesLeft = $("votes-left");
+  if (shown && shown.votes && p.role === "participant") {
+    const { budget, max_per_card: cap } = shown.votes;
+    const left = Math.max(0, budget - p.board.lastUsed);
+    setText(
+      votesLeft,
+      `Votes restants : ${left} sur ${budget} (${plural(cap, "vote", "votes")} au plus par carte)`,
+    );
+  } else {
+    setText(votesLeft, "");
+  }
+}

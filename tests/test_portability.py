@@ -1,0 +1,125 @@
+"""A cycle exported as JSON and imported again loses nothing; bad files import nothing."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from facilitator import portability
+from facilitator.errors import InvalidInput
+from facilitator.extensions import db
+from facilitator.models import Atelier, Contribution, Cycle, Vote
+
+
+def normalise(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Ids replaced by ranks, regenerated columns dropped: equal for a faithful copy."""
+    tables = document["tables"]
+    rank = {
+        name: {row["id"]: i for i, row in enumerate(sorted(rows, key=lambda r: r["id"]))}
+        for name, rows in tables.items()
+    }
+    refs = {
+        (t.name, c.name): next(iter(c.foreign_keys)).column.table.name
+        for t in db.metadata.sorted_tables
+        for c in t.columns
+        if c.foreign_keys
+    }
+    refs.update(portability.SOFT_REFERENCES)
+    out = {}
+    for name, rows in tables.items():
+        if name in portability.REBUILT:
+            continue
+        normal = []
+        for row in sorted(rows, key=lambda r: r["id"]):
+            item = {}
+            for key, value in row.items():
+                if (name, key) in portability.FRESH:
+                    continue
+                if key == "id":
+                    value = rank[name][value]
+                elif (name, key) in refs and value is not None:
+                    target = refs[(name, key)]
+                    value = "animateur" if target == "animateur" else rank[target][value]
+                item[key] = value
+            normal.append(item)
+        out[name] = normal
+    return out
+
+
+@pytest.fixture
+def busy_cycle(live_atelier: dict[str, Any]) -> Cycle:
+    anim, a, b = live_atelier["anim"], live_atelier["a"], live_atelier["b"]
+    step = live_atelier["steps"]["vote"]
+    anim.call("step_goto", {"step_id": step})
+    ids = []
+    for i, sock in enumerate((a, b, a)):
+        ack = sock.call(
+            "card_add",
+            {"step_id": step, "client_id": f"port-{i:06d}", "text": f"Idée {i} <b>", "column": "a"},
+        )
+        ids.append(ack["card"]["id"])
+    a.call("vote", {"card_id": ids[1], "delta": 1})
+    b.call("vote", {"card_id": ids[0], "delta": 1})
+    anim.call("card_edit", {"card_id": ids[2], "version": 1, "cluster": "Parents"})
+    anim.call("card_mask", {"card_id": ids[0], "masked": True})
+    return live_atelier["atelier"].cycle
+
+
+def test_round_trip_loses_nothing(busy_cycle: Cycle, make_animateur: Any) -> None:
+    exported = portability.export_cycle(busy_cycle.id)
+    text = json.dumps(exported)  # really JSON
+    importer = make_animateur()
+    copy_ = portability.import_cycle(json.loads(text), importer)
+    assert copy_.id != busy_cycle.id
+    again = portability.export_cycle(copy_.id)
+    assert normalise(again) == normalise(exported)
+    assert set(exported["tables"]) >= {
+        "cycle",
+        "atelier",
+        "step",
+        "structure",
+        "participant",
+        "attendance",
+        "contribution",
+        "vote",
+    }
+    new_atelier = db.session.query(Atelier).filter_by(cycle_id=copy_.id).one()
+    old_atelier = busy_cycle.ateliers[0]
+    assert new_atelier.link_token != old_atelier.link_token
+    assert new_atelier.join_code not in (None, old_atelier.join_code)
+    assert new_atelier.current_step_id in {s.id for s in new_atelier.steps}
+    assert db.session.query(Contribution).filter_by(atelier_id=new_atelier.id).count() == 3
+    assert (
+        db.session.query(Vote)
+        .join(Contribution)
+        .filter(Contribution.atelier_id == new_atelier.id)
+        .count()
+        == 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(version=99), "plus récente"),
+        (lambda d: d.update(format="autre"), "n'est pas un export"),
+        (lambda d: d["tables"].update(piratage=[{"id": 1}]), "Tables inconnues"),
+        (lambda d: d["tables"]["vote"][0].update(contribution_id=987654), "ligne absente"),
+        (lambda d: d["tables"]["contribution"][0].update(text=None), "corrompu"),
+        (lambda d: d["tables"].update(cycle=[]), "exactement un cycle"),
+    ],
+)
+def test_bad_files_import_nothing(
+    busy_cycle: Cycle, make_animateur: Any, mutate: Any, message: str
+) -> None:
+    document = copy.deepcopy(portability.export_cycle(busy_cycle.id))
+    mutate(document)
+    before = {t: db.session.query(m).count() for t, m in (("c", Cycle), ("k", Contribution))}
+    with pytest.raises(InvalidInput) as caught:
+        portability.import_cycle(document, make_animateur())
+    assert message in caught.value.message_fr
+    after = {t: db.session.query(m).count() for t, m in (("c", Cycle), ("k", Contribution))}
+    assert after == before

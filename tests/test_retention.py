@@ -1,0 +1,113 @@
+"""RGPD: retention, purge, deletion and export of a cycle's data."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from facilitator.extensions import db
+from facilitator.models import Contribution, Cycle, Participant, Structure
+from facilitator.services import retention
+
+
+def _age(cycle: Cycle, days: int) -> None:
+    """Pretend the cycle's last activity was ``days`` ago."""
+    cycle.created_at = datetime.now(UTC) - timedelta(days=days)
+    for atelier in cycle.ateliers:
+        atelier.date = None
+        atelier.started_at = atelier.closed_at = None
+    db.session.commit()
+
+
+def test_purge_dry_run_then_real(app: Any, make_atelier: Any, make_participant: Any) -> None:
+    old_atelier = make_atelier()
+    make_participant(old_atelier, "Ancien")
+    recent_atelier = make_atelier()
+    _age(old_atelier.cycle, 25 * 31)
+    _age(recent_atelier.cycle, 30)
+    old, recent = old_atelier.cycle, recent_atelier.cycle
+    old_id, recent_id = old.id, recent.id
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["purge", "--dry-run"])
+    assert dry.exit_code == 0
+    assert f"cycle {old_id} " in dry.output and "serait supprimé" in dry.output
+    assert f"cycle {recent_id} " not in dry.output
+    assert db.session.get(Cycle, old_id) is not None
+    real = runner.invoke(args=["purge"])
+    assert real.exit_code == 0 and "1 cycle(s) supprimé(s)" in real.output
+    assert db.session.get(Cycle, old_id) is None
+    assert db.session.query(Participant).filter_by(cycle_id=old_id).count() == 0
+    assert db.session.query(Structure).filter_by(cycle_id=old_id).count() == 0
+    assert db.session.get(Cycle, recent_id) is not None
+
+
+def test_retention_is_per_cycle(make_atelier: Any) -> None:
+    atelier = make_atelier()
+    _age(atelier.cycle, 200)
+    assert retention.expired() == []
+    retention.set_retention(atelier.cycle, 6)
+    assert [e.cycle_id for e in retention.expired()] == [atelier.cycle_id]
+
+
+def test_delete_cycle_needs_owner_and_title(
+    client: Any, make_animateur: Any, make_atelier: Any, live_atelier: dict[str, Any]
+) -> None:
+    owner = live_atelier["animateur"]
+    atelier = live_atelier["atelier"]
+    cycle_id, title = atelier.cycle_id, atelier.cycle.title
+    live_atelier["a"].call(
+        "card_add",
+        {
+            "step_id": live_atelier["steps"]["idees"],
+            "client_id": "del-card-1",
+            "text": "x",
+            "column": "a",
+        },
+    )
+    client.post("/connexion", data={"email": owner.email, "password": "mot-de-passe-solide"})
+    url = f"/animateur/cycles/{cycle_id}/supprimer"
+    wrong = client.post(url, data={"confirm_title": "autre chose"})
+    assert wrong.status_code == 400
+    assert client.post(url, data={"confirm_title": title}).status_code == 302
+    assert db.session.query(Cycle).filter_by(id=cycle_id).count() == 0
+    assert db.session.query(Contribution).count() == 0
+
+
+def test_co_animateur_cannot_delete(client: Any, make_animateur: Any, make_atelier: Any) -> None:
+    from facilitator.models import CycleAnimateur
+
+    atelier = make_atelier()
+    co = make_animateur()
+    db.session.add(CycleAnimateur(cycle_id=atelier.cycle_id, animateur_id=co.id, role="co"))
+    db.session.commit()
+    client.post("/connexion", data={"email": co.email, "password": "mot-de-passe-solide"})
+    r = client.post(
+        f"/animateur/cycles/{atelier.cycle_id}/supprimer",
+        data={"confirm_title": atelier.cycle.title},
+    )
+    assert r.status_code == 403
+    assert db.session.get(Cycle, atelier.cycle_id) is not None
+
+
+def test_export_download_and_cli_round_trip(
+    app: Any, client: Any, make_animateur: Any, make_atelier: Any, tmp_path: Any
+) -> None:
+    owner = make_animateur()
+    atelier = make_atelier(owner)
+    client.post("/connexion", data={"email": owner.email, "password": "mot-de-passe-solide"})
+    r = client.get(f"/animateur/cycles/{atelier.cycle_id}/export.json")
+    assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
+    document = json.loads(r.data)
+    assert document["format"] == "facilitator-cycle"
+    path = tmp_path / "cycle.json"
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["export-cycle", str(atelier.cycle_id), "-o", str(path)])
+    assert out.exit_code == 0, out.output
+    imported = runner.invoke(args=["import-cycle", str(path), "--animateur", owner.email])
+    assert imported.exit_code == 0, imported.output
+    assert db.session.query(Cycle).filter_by(title=atelier.cycle.title).count() == 2
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    bad = runner.invoke(args=["import-cycle", str(broken), "--animateur", owner.email])
+    assert bad.exit_code != 0 and "pas du JSON" in bad.output
