@@ -223,3 +223,18 @@ def test_participants_can_still_read_a_closed_atelier(client: Any, make_atelier:
     db.session.commit()
     assert client.get(f"/atelier/{link}").status_code == 200
     assert client.get(f"/rejoindre/{link}").status_code == 400  # nobody joins any more
+
+
+def test_console_and_read_only_view_list_the_documents(
+    client: Any, make_animateur: Any, make_atelier: Any
+) -> None:
+    owner = make_animateur()
+    atelier = make_atelier(owner)
+    login(client, owner)
+    console = text(client.get(f"/animateur/ateliers/{atelier.id}"))
+    assert "Compte rendu" in console
+    assert f"/animateur/ateliers/{atelier.id}/documents/compte-rendu.docx" in console
+    reader = client.application.test_client()
+    page = text(reader.get(f"/lecture/{atelier.read_token}"))
+    assert f"/lecture/{atelier.read_token}/documents/compte-rendu.docx" in page
+    assert "Régénérer" not in page

@@ -136,7 +136,9 @@ def read_only(read_token: str) -> str:
     if atelier is None:
         abort(404)
     token = tokens.sign_socket_token({"r": "viewer", "a": atelier.id, "k": read_token[:12]})
-    return render_template("board.html", atelier=atelier, me=None, socket_token=token)
+    return render_template(
+        "board.html", atelier=atelier, me=None, socket_token=token, read_token=read_token
+    )
 
 
 @bp.get("/confidentialite")
