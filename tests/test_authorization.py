@@ -40,7 +40,8 @@ ALLOWED = {
 
 
 @pytest.fixture
-def world(make_animateur: Any, make_atelier: Any, make_participant: Any, connect: Any) -> Any:
+def accounts(make_animateur: Any, make_atelier: Any) -> dict[str, Any]:
+    """The animateur, a co-animateur of the cycle, and the animateur of another cycle."""
     owner = make_animateur()
     atelier = make_atelier(owner)
     co = make_animateur()
@@ -48,6 +49,19 @@ def world(make_animateur: Any, make_atelier: Any, make_participant: Any, connect
     db.session.commit()
     other_owner = make_animateur()
     other_atelier = make_atelier(other_owner)
+    return {
+        "owner": owner,
+        "co": co,
+        "other_owner": other_owner,
+        "atelier": atelier,
+        "other_atelier": other_atelier,
+    }
+
+
+@pytest.fixture
+def world(accounts: dict[str, Any], make_participant: Any, connect: Any) -> Any:
+    owner, co, other_owner = accounts["owner"], accounts["co"], accounts["other_owner"]
+    atelier, other_atelier = accounts["atelier"], accounts["other_atelier"]
     author = make_participant(atelier, "Autrice")
     other = make_participant(atelier, "Autre")
     outsider = make_participant(other_atelier, "Ailleurs")
@@ -158,6 +172,10 @@ ROUTES = [
     ("POST", "/animateur/cycles/{cycle}/co-animateurs", {"co_animateur", "animateur"}),
     ("GET", "/animateur/cycles/{cycle}/export.json", {"co_animateur", "animateur"}),
     ("POST", "/animateur/cycles/{cycle}/conservation", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/tableau-de-bord", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/ateliers/{atelier}/presences", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/ateliers/{atelier}/presences", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/copier", {"co_animateur", "animateur"}),
 ]
 
 
@@ -179,10 +197,10 @@ def http_as(role: str, w: Any, app: Any) -> Any:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("method", "url", "allowed"), ROUTES)
 def test_route_matrix(
-    method: str, url: str, allowed: set[str], role: str, world: Any, app: Any
+    method: str, url: str, allowed: set[str], role: str, accounts: Any, app: Any
 ) -> None:
-    client = http_as(role, world, app)
-    target = url.format(atelier=world["atelier"].id, cycle=world["atelier"].cycle_id)
+    client = http_as(role, accounts, app)
+    target = url.format(atelier=accounts["atelier"].id, cycle=accounts["atelier"].cycle_id)
     data = {"name": "Nouvelle structure", "type": "association", "script_id": "test-board"}
     r = client.open(target, method=method, data=data if method == "POST" else None)
     if role in allowed:

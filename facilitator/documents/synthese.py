@@ -29,6 +29,7 @@ from facilitator.documents.model import (
     table,
 )
 from facilitator.documents.sections import REGISTRY, StepSection, for_type
+from facilitator.services.attendance import core_threshold
 
 KIND = "synthese"
 ATELIERS_HEADER = ("N°", "Atelier", "Date", "Mode", "Lieu", "Présents", "État")
@@ -90,7 +91,7 @@ def _ateliers(ctx: CycleContext) -> Section:
     )
 
 
-def _participation(ctx: CycleContext) -> Section:
+def participation(ctx: CycleContext) -> Section:
     if not ctx.ateliers:
         return section("Participation", note("Pas encore d'atelier : pas de participation."))
     labels = tuple(f"A{a.info.number}" for a in ctx.ateliers)
@@ -131,11 +132,11 @@ def _participation(ctx: CycleContext) -> Section:
             f"présents par atelier tenu."
         )
         if len(held) >= 2:
-            threshold = len(held) // 2 + 1
+            threshold = core_threshold(len(held))
             core = sum(1 for n in counts.values() if n >= threshold)
             sentence += (
                 f" Noyau stable : {fr.count(core, 'personne présente', 'personnes présentes')} "
-                f"à plus de la moitié des ateliers tenus (au moins {threshold} sur {len(held)})."
+                f"à la moitié au moins des ateliers tenus ({threshold} sur {len(held)} ou plus)."
             )
         blocks.insert(0, para(sentence, style="lead"))
     else:
@@ -143,7 +144,7 @@ def _participation(ctx: CycleContext) -> Section:
     return section("Participation", blocks)
 
 
-def _representativity(ctx: CycleContext) -> Section:
+def representativity(ctx: CycleContext) -> Section:
     types = dict(ctx.structure_types)
     registered: Counter[str] = Counter(s.type for s in ctx.structures)
     people: dict[str, set[int]] = defaultdict(set)
@@ -309,8 +310,8 @@ def compose(ctx: CycleContext) -> Document:
         facts=_facts(ctx),
         sections=(
             _ateliers(ctx),
-            _participation(ctx),
-            _representativity(ctx),
+            participation(ctx),
+            representativity(ctx),
             _productions(ctx, built),
             _after(ctx, built),
         ),

@@ -195,6 +195,24 @@ def team(cycle: Cycle) -> list[tuple[Animateur, str]]:
     return [(animateur, role) for animateur, role in rows]
 
 
+def copy_as_template(cycle: Cycle, owner: Animateur, title: str, territoire: str) -> Cycle:
+    """A new cycle with the same thème and the same ateliers (titles, modes, scripts as
+    snapshotted), for another territory: no participants, structures or productions."""
+    new = create_cycle(owner, title or f"{cycle.title} (copie)", cycle.theme, territoire)
+    for old in cycle.ateliers:
+        snapshot = old.script_snapshot
+        script = Script(
+            snapshot["id"],
+            snapshot["title"],
+            snapshot.get("description", ""),
+            snapshot.get("duration"),
+            snapshot["steps"],
+        )
+        add_atelier(new, script, title=old.title, mode=old.mode)
+    log.info("cycle %s copied from cycle %s", new.id, cycle.id)
+    return new
+
+
 def regenerate_links(atelier: Atelier) -> None:
     """Revoke the participant link, QR code, join code and read-only link; issue new ones."""
     atelier.link_token = tokens.new_token()

@@ -16,11 +16,12 @@ CSP = (
 
 
 def register_web(app: Flask) -> None:
-    from facilitator.web import animateur, documents, public
+    from facilitator.web import animateur, cycle_life, documents, public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(animateur.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(cycle_life.bp)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

@@ -146,6 +146,15 @@ def style_of(doc: Document) -> tuple[str, list[str]]:
     return CSS + "\n".join(writer.css) + "\n", writer.out
 
 
+def fragment(sections: list[Section], depth: int = 1) -> str:
+    """Sections as HTML to embed in an application page (escaped text; no <style>: column
+    widths are left to the page's stylesheet)."""
+    writer = _Writer()
+    for section in sections:
+        writer.section(section, depth)
+    return "\n".join(writer.out)
+
+
 def style_hash(html_bytes: bytes) -> str:
     """The CSP source (``'sha256-…'``) of the page's ``<style>`` element."""
     page = html_bytes.decode("utf-8")

@@ -1,0 +1,76 @@
+"""Between ateliers: the cycle dashboard, attendance corrections, copying a cycle."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from facilitator.documents import loaders, synthese
+from facilitator.documents.render import html
+from facilitator.errors import DomainError
+from facilitator.extensions import db
+from facilitator.services import attendance, cycles
+from facilitator.web.animateur import login_required
+
+bp = Blueprint("cycle_life", __name__)
+
+
+@bp.get("/animateur/cycles/<int:cycle_id>/tableau-de-bord")
+@login_required
+def dashboard(cycle_id: int) -> str:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    ctx = loaders.cycle_context(cycle.id)
+    sections = [synthese.participation(ctx), synthese.representativity(ctx)]
+    # the fragment is built from escaped text only (documents/render/html.py)
+    body = Markup(html.fragment(sections, depth=1))
+    return render_template("cycle_dashboard.html", cycle=cycle, body=body)
+
+
+@bp.route("/animateur/ateliers/<int:atelier_id>/presences", methods=["GET", "POST"])
+@login_required
+def presences(atelier_id: int) -> Response | str | tuple[str, int]:
+    atelier = cycles.get_atelier_for(g.animateur, atelier_id)
+    if request.method == "POST":
+        changes = {}
+        for key, value in request.form.items():
+            if key.startswith("p") and key[1:].isdigit():
+                changes[int(key[1:])] = value
+        try:
+            count = attendance.set_statuses(atelier, changes)
+        except DomainError as exc:
+            db.session.rollback()
+            page = render_template(
+                "presences.html",
+                atelier=atelier,
+                sheet=attendance.sheet(atelier),
+                statuses=attendance.STATUSES,
+                error=exc.message_fr,
+            )
+            return page, 400
+        flash(f"Présences enregistrées ({count} modification(s)).")
+        return redirect(url_for("cycle_life.presences", atelier_id=atelier.id))
+    return render_template(
+        "presences.html",
+        atelier=atelier,
+        sheet=attendance.sheet(atelier),
+        statuses=attendance.STATUSES,
+    )
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/copier")
+@login_required
+def copy(cycle_id: int) -> Response | tuple[str, int]:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    try:
+        new = cycles.copy_as_template(
+            cycle,
+            g.animateur,
+            request.form.get("title", ""),
+            request.form.get("territoire", ""),
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message_fr)
+        return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#copier"), 400
+    flash(f"Cycle « {new.title} » créé à partir de « {cycle.title} » : à vous de l'adapter.")
+    return redirect(url_for("animateur.cycle", cycle_id=new.id))
