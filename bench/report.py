@@ -1,6 +1,6 @@
 """Medians of bench/results/results.jsonl as Markdown tables (docs/performance.md).
 
-    .venv/bin/python -m bench.report [--tag matrix]
+.venv/bin/python -m bench.report [--tag matrix]
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 import statistics
 from collections import defaultdict
 
-from bench.run import RESULTS
+from bench.harness import RESULTS
 
 COLUMNS = {
     "room": [("p50", "p50 ms"), ("p95", "p95 ms"), ("p99", "p99 ms"), ("max", "max ms"),

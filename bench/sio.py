@@ -27,6 +27,20 @@ class ConnectError(Exception):
     pass
 
 
+def _inflater(head: bytes) -> Callable[[bytes], bytes] | None:
+    """The decompressor the server's answer asks for, if it accepted permessage-deflate."""
+    import zlib
+
+    lines = head.decode("latin-1").lower().split("\r\n")
+    ext = next((x for x in lines if x.startswith("sec-websocket-extensions:")), "")
+    if "permessage-deflate" not in ext:
+        return None
+    if "server_no_context_takeover" in ext:
+        return lambda data: zlib.decompressobj(-15).decompress(data + b"\x00\x00\xff\xff")
+    inflater = zlib.decompressobj(-15)
+    return lambda data: inflater.decompress(data + b"\x00\x00\xff\xff")
+
+
 class _Wire(asyncio.Protocol):
     """The byte stream: the HTTP upgrade answer, then WebSocket frames, parsed from one
     buffer as data arrives (no await per frame)."""
@@ -51,6 +65,8 @@ class _Wire(asyncio.Protocol):
             head = bytes(buf[:end])
             del buf[: end + 4]
             self.upgraded = True
+            # before parsing the frames that came with it: the first may be compressed
+            self.client.inflate = _inflater(head) if self.client.deflate else None
             if not self.head.done():
                 self.head.set_result(head)
         pos, size = 0, len(buf)
@@ -70,6 +86,8 @@ class _Wire(asyncio.Protocol):
             payload = bytes(buf[start : start + n])
             pos = start + n
             opcode = b1 & 0x0F
+            if b1 & 0x40 and self.client.inflate is not None:  # RSV1: permessage-deflate
+                payload = self.client.inflate(payload)
             if opcode == 1:
                 self.client._packet(payload.decode())
             elif opcode == 9:
@@ -86,7 +104,9 @@ class _Wire(asyncio.Protocol):
 
 
 class LeanClient:
-    def __init__(self, url: str, reconnection: bool = False) -> None:
+    def __init__(self, url: str, reconnection: bool = False, deflate: bool = False) -> None:
+        self.deflate = deflate  # offer permessage-deflate, as every browser does
+        self.inflate: Callable[[bytes], bytes] | None = None
         parsed = urlparse(url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
         self.origin = f"{parsed.scheme}://{parsed.netloc}"
@@ -113,9 +133,7 @@ class LeanClient:
         loop = asyncio.get_running_loop()
         self._opened = loop.create_future()
         self._eio_open = False
-        transport, wire = await loop.create_connection(
-            lambda: _Wire(self), self.host, self.port
-        )
+        transport, wire = await loop.create_connection(lambda: _Wire(self), self.host, self.port)
         self.transport = transport  # type: ignore[assignment]
         key = base64.b64encode(os.urandom(16)).decode()
         transport.write(
@@ -123,9 +141,11 @@ class LeanClient:
                 "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
                 f"Host: {self.host}:{self.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-                f"Origin: {self.origin}\r\n\r\n"
+                + ("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                   if self.deflate else "")
+                + f"Origin: {self.origin}\r\n\r\n"
             ).encode()
-        )
+        )  # fmt: skip
         head = await asyncio.wait_for(wire.head, 30)
         if b" 101 " not in head.split(b"\r\n", 1)[0]:
             transport.close()

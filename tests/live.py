@@ -134,6 +134,16 @@ class Peer:
         self.applied: list[int] = []
         self.syncs: list[dict[str, Any]] = []
         self.sio = socketio.Client(reconnection=False)
+        # python-engineio hands each message to a new thread: two events may then be
+        # applied out of order, and the older one ignored as already seen. A browser
+        # handles them in order: so does this client.
+        trigger = self.sio.eio._trigger_event
+
+        def in_order(event: str, *args: Any, **kwargs: Any) -> Any:
+            kwargs.pop("run_async", None)
+            return trigger(event, *args, **kwargs)
+
+        self.sio.eio._trigger_event = in_order
         self.sio.on("sync", self._on_sync)
         self.sio.on("event", self._on_event)
 

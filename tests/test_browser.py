@@ -3,96 +3,17 @@ and two participants who join by code, write cards, see each other's, vote and r
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import browser_helpers
+from tests.browser_helpers import Watched, add_card, card, join_by_code
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium missing at {CHROMIUM}: `make test` installs it")
-        pytest.skip(f"Chromium missing at {CHROMIUM} (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    live = LiveServer(tmp_path_factory.mktemp("browser")).start()
-    yield live
-    live.stop()
-
-
-class Watched:
-    """A page whose JS errors and CSP violations fail the test."""
-
-    def __init__(self, browser: Any, width: int, height: int) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.page = self.context.new_page()
-        self.problems: list[str] = []
-        self.page.on("pageerror", lambda exc: self.problems.append(f"pageerror: {exc}"))
-        self.page.on("console", self._console)
-
-    def _console(self, message: Any) -> None:
-        text = message.text
-        if message.type == "error" and "ERR_INTERNET_DISCONNECTED" not in text:
-            self.problems.append(f"console: {text}")
-
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-    def close(self) -> None:
-        self.context.close()
-
-
-def join_by_code(browser: Any, server: LiveServer, code: str, name: str, structure: str) -> Watched:
-    phone = Watched(browser, 390, 844)
-    page = phone.page
-    page.goto(server.url + "/")
-    page.get_by_label("Code de l'atelier").fill(code.lower())
-    page.get_by_role("button", name="Rejoindre").click()
-    page.get_by_label("Votre prénom ou le nom affiché").fill(name)
-    page.get_by_label("Votre structure", exact=True).select_option(label=structure)
-    page.get_by_role("button", name="Rejoindre l'atelier").click()
-    page.wait_for_url(re.compile(r"/atelier/"))
-    return phone
-
-
-def add_card(page: Any, text: str) -> None:
-    page.get_by_label("Votre contribution").fill(text)
-    page.get_by_role("button", name="Ajouter").click()
-
-
-def card(page: Any, text: str) -> Any:
-    return page.locator("[data-card-id]", has_text=text)
+browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
 
 
 def test_animateur_and_two_participants(browser: Any, server: LiveServer) -> None:
@@ -161,8 +82,8 @@ def test_animateur_and_two_participants(browser: Any, server: LiveServer) -> Non
             card(phone.page, "Repérer les premiers signes").locator(".card__tally")
         ).to_have_text("3 votes")
 
-    laptop.shot("console-1280")
-    alice.shot("participant-390")
+    laptop.shot("demo-console-1280")
+    alice.shot("demo-participant-390")
     for watched in (laptop, alice, bruno):
         assert watched.problems == [], watched.problems
         watched.close()

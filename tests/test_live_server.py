@@ -163,3 +163,17 @@ def test_server_keeps_acknowledged_cards_across_restart(tmp_path: Path) -> None:
         peer.disconnect()
     finally:
         live.stop()
+
+
+def test_no_ip_address_in_the_server_log(tmp_path: Path) -> None:
+    live = LiveServer(tmp_path / "logs", LOG_LEVEL="INFO").start()
+    try:
+        http = login_animateur(live)
+        atelier_id, link = _participant_link(live, http)
+        peer = Peer(live.url, join_participant(live, link, "Dana")).connect()
+        peer.disconnect()
+    finally:
+        live.stop()
+    log = live.log.read_text()
+    assert "cycle 1 created" in log  # INFO lines are there
+    assert "127.0.0.1" not in log.replace(f"http://127.0.0.1:{live.port}", "")

@@ -181,3 +181,68 @@ def test_gunicorn_worker_does_not_negotiate_websocket_compression(cluster: Clust
     head = _handshake(cluster.p2, cluster.p2.url, "permessage-deflate; client_max_window_bits")
     assert head.startswith("HTTP/1.1 101") and '"sid"' in head
     assert "permessage-deflate" not in head.lower()
+
+
+class TallyPeer(Peer):
+    """Also keeps vote totals the way the browser does (snapshot, then vote.changed)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.tallies: dict[int, int] = {}
+        super().__init__(url, token)
+
+    def _on_sync(self, data: dict[str, Any]) -> None:
+        if data["mode"] == "snapshot":
+            self.tallies = {int(k): v for k, v in data["snapshot"]["tallies"].items()}
+        super()._on_sync(data)
+
+    def _on_event(self, envelope: dict[str, Any]) -> None:
+        fresh = envelope["seq"] > self.last_seq
+        super()._on_event(envelope)
+        if fresh and envelope["type"] == "vote.changed" and "total" in envelope["data"]:
+            self.tallies[envelope["data"]["card_id"]] = envelope["data"]["total"]
+
+
+def test_vote_tallies_converge_on_every_client(cluster: Cluster) -> None:
+    """Votes cast at once on both processes: tallies are coalesced for participants, yet every
+    client ends with the stored totals, and applies each seq once, in order."""
+    room = cluster.room()
+    anim = room["anim"]
+    steps = {s["key"]: s["id"] for s in anim.syncs[0]["snapshot"]["steps"]}
+    vote_step = steps["priorites"]
+    assert anim.call("step_goto", {"step_id": vote_step})["ok"]
+    assert anim.call("step_flags", {"step_id": vote_step, "results_visible": True})["ok"]
+    cards = []
+    for i in range(3):
+        ack = anim.call(
+            "card_add",
+            {"step_id": vote_step, "client_id": f"vote-card-{i}", "text": f"Enjeu {i}",
+             "column": "enjeux"},
+        )  # fmt: skip
+        assert ack["ok"], ack
+        cards.append(ack["card"]["id"])
+    voters = [TallyPeer(server.url, join_participant(server, room["link"], f"Votant {i}")).connect()
+              for i, server in enumerate([cluster.p1, cluster.p2] * 3)]  # fmt: skip
+    acked = []
+    lock = threading.Lock()
+
+    def cast(peer: TallyPeer, offset: int) -> None:
+        for k in range(3):  # the whole budget, spread over the cards
+            ack = peer.call("vote", {"card_id": cards[(offset + k) % 3], "delta": 1})
+            assert ack["ok"], ack
+            with lock:
+                acked.append(ack)
+
+    threads = [threading.Thread(target=cast, args=(p, i)) for i, p in enumerate(voters)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(acked) == 18
+    expected = {card: 6 for card in cards}  # 6 voters × 3 votes over 3 cards, evenly
+    assert wait_until(lambda: all(p.tallies == expected for p in voters), timeout=10), [
+        p.tallies for p in voters
+    ]
+    for peer in voters:
+        assert peer.applied == sorted(set(peer.applied))
+        peer.disconnect()
+    anim.disconnect()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from facilitator.activities.base import Activity
 from facilitator.activities.cartes import Cartes
+from facilitator.activities.cartographie import Cartographie
+from facilitator.activities.questions_essentielles import QuestionsEssentielles
 
 REGISTRY: dict[str, type[Activity]] = {}
 
@@ -20,3 +22,5 @@ def get(type_id: str) -> type[Activity]:
 
 
 register(Cartes)
+register(QuestionsEssentielles)
+register(Cartographie)

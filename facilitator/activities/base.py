@@ -52,6 +52,11 @@ class Activity:
         return None
 
     @classmethod
+    def help_for(cls, settings: dict[str, Any]) -> str:
+        """The one-line help of a step whose script gives none (may depend on settings)."""
+        return cls.default_help
+
+    @classmethod
     def initial_flags(cls, settings: dict[str, Any]) -> dict[str, bool]:
         """Runtime flags of a new step (cards_visible, results_visible, anonymous)."""
         return {}

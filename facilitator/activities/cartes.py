@@ -45,6 +45,9 @@ class CartesSettings(StrictModel):
     #: id of an earlier step whose cards (with their clusters) are copied into this step
     #: the first time the animateur opens it — e.g. vote on the enjeux written before
     cards_from: str | None = Field(default=None, pattern=ID_PATTERN)
+    #: participants' new cards wait for the animateur's approval before anyone else sees
+    #: them (their author sees them "En attente de validation")
+    moderation: bool = False
 
     @field_validator("columns")
     @classmethod
@@ -62,6 +65,15 @@ class Cartes(Activity):
     label = "Cartes en colonnes"
     default_help = "Écrivez une idée par carte, puis choisissez sa colonne."
     Settings = CartesSettings
+
+    @classmethod
+    def help_for(cls, settings: dict[str, Any]) -> str:
+        if settings.get("votes"):
+            return "Donnez vos points avec « Voter » sous les cartes ; « Retirer » en reprend un."
+        parts = ["Écrivez une idée par carte"]
+        if len(settings.get("columns", [])) > 1:
+            parts.append("puis choisissez sa colonne")
+        return ", ".join(parts) + "."
 
     @classmethod
     def initial_flags(cls, settings: dict[str, Any]) -> dict[str, bool]:

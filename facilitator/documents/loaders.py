@@ -46,6 +46,7 @@ from facilitator.models import (
 )
 from facilitator.models._types import utcnow
 from facilitator.models.cycle import ATELIER_STATE_LABELS, MODES, AtelierState
+from facilitator.services.views import WITHHELD
 
 NO_STRUCTURE = "Structure non renseignée"
 
@@ -176,6 +177,8 @@ def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]
         .order_by(Contribution.position, Contribution.id)
     ).all()
     for card_id, step_id, text, column, cluster, pid, aid, data in rows:
+        if (data or {}).get("moderation") in WITHHELD:
+            continue  # held for moderation or refused: never in a document
         cards[step_id].append(
             CardData(
                 text=plain(text),

@@ -107,7 +107,20 @@ class BarChart:
     table: Table
 
 
-Block = Paragraph | BulletList | Quote | Table | BarChart
+@dataclass(frozen=True)
+class Figure:
+    """A picture drawn by the server (e.g. the cartographie): ``svg`` in HTML, ``png`` in DOCX,
+    ``alt`` as its text alternative; ``table``, printed after it, holds what it shows."""
+
+    key: str
+    title: str
+    alt: str
+    svg: str
+    png: bytes
+    table: Table | None = None
+
+
+Block = Paragraph | BulletList | Quote | Table | BarChart | Figure
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,7 @@ class Document:
         for _depth, node in self.walk():
             if isinstance(node, Table):
                 out.append(node)
-            elif isinstance(node, BarChart):
+            elif isinstance(node, BarChart | Figure) and node.table is not None:
                 out.append(node.table)
         return out
 
@@ -162,7 +175,7 @@ def section(title: str, *children: Block | Section | None | Iterable[Block | Sec
     for child in children:
         if child is None:
             continue
-        if isinstance(child, Section | Paragraph | BulletList | Quote | Table | BarChart):
+        if isinstance(child, Section | Paragraph | BulletList | Quote | Table | BarChart | Figure):
             flat.append(child)
         else:
             flat.extend(child)

@@ -21,12 +21,11 @@ from facilitator.realtime import schemas
 from facilitator.realtime.presence import Presence, RateLimiter
 from facilitator.realtime.relay import published, relay
 from facilitator.realtime.wire import wire
-from facilitator.services import board, cycles, events, steering, tokens, views
+from facilitator.services import board, cycles, events, moderation, steering, tokens, views
 from facilitator.services.events import Viewer
 from facilitator.validation import first_error_fr
 
 log = logging.getLogger(__name__)
-
 
 
 class _State:
@@ -42,6 +41,7 @@ class _State:
 
 def state() -> _State:
     return current_app.extensions.setdefault("facilitator.realtime", _State())
+
 
 SERVER_ERROR = (
     "Erreur du serveur : l'action n'a pas été enregistrée. Réessayez ; votre saisie est conservée."
@@ -285,6 +285,16 @@ def on_card_edit(viewer: Viewer, p: schemas.CardEdit) -> dict[str, Any]:
 @action("card_mask", schemas.CardMask)
 def on_card_mask(viewer: Viewer, p: schemas.CardMask) -> dict[str, Any]:
     return board.mask_card(viewer, p.card_id, p.masked)
+
+
+@action("card_accept", schemas.CardAccept)
+def on_card_accept(viewer: Viewer, p: schemas.CardAccept) -> dict[str, Any]:
+    return moderation.accept(viewer, p.card_id, p.version)
+
+
+@action("card_reject", schemas.CardReject)
+def on_card_reject(viewer: Viewer, p: schemas.CardReject) -> dict[str, Any]:
+    return moderation.reject(viewer, p.card_id, p.reason, p.version)
 
 
 @action("card_delete", schemas.CardDelete)

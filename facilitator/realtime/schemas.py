@@ -43,6 +43,19 @@ class CardMask(Payload):
     masked: bool
 
 
+class CardAccept(Payload):
+    card_id: int = Id
+    #: the version the animateur read; a newer one is refused with ``conflict``
+    version: int | None = Field(default=None, ge=1)
+
+
+class CardReject(Payload):
+    card_id: int = Id
+    #: shown to the author (trimmed; the service refuses more than 200 characters)
+    reason: str = Field(default="", max_length=2000)
+    version: int | None = Field(default=None, ge=1)
+
+
 class CardDelete(Payload):
     card_id: int = Id
 

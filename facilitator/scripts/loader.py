@@ -116,15 +116,16 @@ def _check_steps(raw_steps: list[Any], problems: list[tuple[str, str]]) -> list[
         except ValidationError as exc:
             problems.extend(french_errors(exc, (*where, "settings")))
             continue
-        source = getattr(settings, "cards_from", None)
         earlier = {key for key, position in seen.items() if position < index}
-        if source is not None and source not in earlier:
-            problems.append(
-                (
-                    f"steps[{index}].settings.cards_from",
-                    f"« {source} » n'est pas une étape précédente de ce déroulé",
+        # every ``*_from`` setting (cards_from, enjeux_from…) names an earlier step
+        for name, source in settings.model_dump().items():
+            if name.endswith("_from") and isinstance(source, str) and source not in earlier:
+                problems.append(
+                    (
+                        f"steps[{index}].settings.{name}",
+                        f"« {source} » n'est pas une étape précédente de ce déroulé",
+                    )
                 )
-            )
         if step is not None:
             data = step.model_dump()
             data["settings"] = settings.model_dump()

@@ -16,7 +16,13 @@ from facilitator.models import Contribution, Participant, Step, Vote
 from facilitator.privacy import detect, warning_fr
 from facilitator.services import events
 from facilitator.services.events import Viewer
-from facilitator.services.views import card_for, card_full, card_public
+from facilitator.services.views import (
+    card_for,
+    card_full,
+    card_public,
+    is_withheld,
+    moderated,
+)
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +102,22 @@ def _author(card: Contribution) -> Participant | None:
     )
 
 
-def _record_card(type_: str, card: Contribution, step: Step, seq: int) -> events.Event:
+def _record_card(
+    type_: str, card: Contribution, step: Step, seq: int, *, was_public: bool = True
+) -> events.Event:
+    """``was_public``: whether participants and viewers could see the card before this
+    change; a card held for moderation that never was public is not announced to them."""
     full = card_full(card, _author(card))
-    public = card_public(full, step)
+    public: Any = card_public(full, step)
+    if public.get("withheld"):
+        public = {"card": public} if was_public and type_ != "card.added" else None
+    else:
+        public = events.SAME if public == full else {"card": public}
     return events.record(
         card.atelier_id,
         type_,
         {"card": full},
-        public=events.SAME if public == full else {"card": public},
+        public=public,
         owner_id=card.participant_id,
         owner={"card": full},
         seq=seq,
@@ -126,6 +140,9 @@ def add_card(
     # a retried client_id is caught by the unique constraint at the insert below (no
     # query for it on the usual path)
     privacy = _check_privacy(text, confirm_personal)
+    data: dict[str, Any] = {"privacy": privacy} if privacy else {}
+    if moderated(step) and not viewer.is_animateur:
+        data["moderation"] = "pending"  # held until the animateur accepts it
     seq = events.next_seq(viewer.atelier_id)
     last = db.session.scalar(_LAST_POSITION, {"step": step.id, "column": column})
     card = Contribution(
@@ -137,7 +154,7 @@ def add_card(
         text=text,
         column=column,
         position=(last or 0) + 1,
-        data={"privacy": privacy} if privacy else {},
+        data=data,
     )
     db.session.add(card)
     try:
@@ -204,9 +221,13 @@ def edit_card(
         text = _clean_text(text)
         privacy = _check_privacy(text, confirm_personal)
     seq = events.next_seq(viewer.atelier_id)
+    was_public = not is_withheld(card)
     if text is not None:
         card.text = text
         card.data = {**(card.data or {}), "privacy": privacy}
+        if moderated(step) and not viewer.is_animateur:
+            # a participant's new wording is checked again (also after a refusal)
+            card.data = {**card.data, "moderation": "pending", "moderation_reason": None}
     if column is not None:
         _check_column(step, column)
         card.column = column
@@ -215,7 +236,7 @@ def edit_card(
     if position is not None:
         card.position = position
     card.version += 1
-    event = _record_card("card.updated", card, step, seq)
+    event = _record_card("card.updated", card, step, seq, was_public=was_public)
     events.commit()
     return {"card": event.payload["card"], "seq": event.seq}
 
@@ -234,7 +255,12 @@ def copy_cards(source: Step, target: Step) -> int:
         )
         .order_by(Contribution.position, Contribution.id)
     ).all()
+    copied = 0
     for original in cards:
+        data = dict(original.data or {})
+        if data.pop("moderation", None) in ("pending", "rejected"):
+            continue  # never accepted: not carried
+        data.pop("moderation_reason", None)
         copy = Contribution(
             atelier_id=target.atelier_id,
             step_id=target.id,
@@ -245,12 +271,13 @@ def copy_cards(source: Step, target: Step) -> int:
             column=original.column if original.column in columns else columns[0],
             cluster=original.cluster,
             position=original.position,
-            data=dict(original.data or {}),
+            data=data,
         )
         db.session.add(copy)
         db.session.flush()
         _record_card("card.added", copy, target, events.next_seq(target.atelier_id))
-    return len(cards)
+        copied += 1
+    return copied
 
 
 def mask_card(viewer: Viewer, card_id: int, masked: bool) -> dict:
@@ -263,7 +290,7 @@ def mask_card(viewer: Viewer, card_id: int, masked: bool) -> dict:
     seq = events.next_seq(viewer.atelier_id)
     card.masked = masked
     card.version += 1
-    event = _record_card("card.updated", card, step, seq)
+    event = _record_card("card.updated", card, step, seq, was_public=not is_withheld(card))
     events.commit()
     log.info("card %s masked=%s", card.id, masked)
     return {"card": event.payload["card"], "seq": event.seq}
@@ -293,9 +320,14 @@ def vote(viewer: Viewer, card_id: int, delta: int) -> dict:
     if delta not in (1, -1):
         raise InvalidInput("Un vote ajoute ou retire un point à la fois.")
     card = _card(viewer, card_id)
-    step = db.session.get(Step, card.step_id)
+    step = db.session.get(Step, card.step_id, options=[joinedload(Step.atelier)])
     assert step is not None
     step.require_writable()
+    if is_withheld(card):
+        raise InvalidInput(
+            "Cette carte attend la validation de l'animateur : on ne peut pas encore voter.",
+            code="pending",
+        )
     rules = activities.get(step.type).vote_rules(step.settings)
     if rules is None:
         raise InvalidInput("Cette étape ne comporte pas de vote.", code="no_vote")
@@ -303,14 +335,12 @@ def vote(viewer: Viewer, card_id: int, delta: int) -> dict:
     # take the atelier's lock before reading the budget: no read-then-write race
     seq = events.next_seq(viewer.atelier_id)
     pid = viewer.participant_id
-    used = db.session.scalar(
-        select(func.coalesce(func.sum(Vote.weight), 0)).where(
-            Vote.participant_id == pid, Vote.step_id == step.id
-        )
-    )
-    row = db.session.scalar(
-        select(Vote).where(Vote.participant_id == pid, Vote.contribution_id == card.id)
-    )
+    # this participant's votes in the step (≤ budget rows): the budget used and this card's
+    mine = db.session.scalars(
+        select(Vote).where(Vote.participant_id == pid, Vote.step_id == step.id)
+    ).all()
+    used = sum(v.weight for v in mine)
+    row = next((v for v in mine if v.contribution_id == card.id), None)
     on_card = row.weight if row else 0
     if delta == 1 and used >= budget:
         raise InvalidInput(

@@ -1,7 +1,8 @@
 """Plain-data views of the board (what goes on the wire), per role.
 
 Three versions of a card exist: ``full`` (animateurs), ``public`` (participants and
-viewers: face down while the step hides cards, no author while anonymous) and ``owner``
+viewers: face down while the step hides cards, no author while anonymous, a ``withheld``
+stub while the animateur has not accepted it in a step with moderation) and ``owner``
 (its author: always readable)."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def step_dict(step: Step) -> dict[str, Any]:
         "position": step.position,
         "title": step.title,
         "consigne": step.consigne,
-        "help": step.help or activity.default_help,
+        "help": step.help or activity.help_for(step.settings or {}),
         "duration": step.duration_minutes,
         "status": step.status,
         "locked": step.locked,
@@ -36,7 +37,17 @@ def step_dict(step: Step) -> dict[str, Any]:
         "anonymous": step.anonymous,
         "columns": activity.columns(step.settings),
         "votes": {"budget": rules[0], "max_per_card": rules[1]} if rules else None,
+        "moderation": moderated(step),
     }
+
+
+def moderated(step: Step) -> bool:
+    """Participants' new cards wait for the animateur's approval (setting ``moderation``)."""
+    return bool((step.settings or {}).get("moderation"))
+
+
+#: moderation states that keep a card from everyone but its author and the animateurs
+WITHHELD = ("pending", "rejected")
 
 
 def timer_dict_now() -> int:
@@ -72,6 +83,7 @@ def author_dict(participant: Participant | None) -> dict[str, Any] | None:
 
 
 def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
+    data = card.data or {}
     return {
         "id": card.id,
         "client_id": card.client_id,
@@ -84,15 +96,32 @@ def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
         "deleted": card.deleted,
         "masked": card.masked,
         #: kinds of likely personal data the author confirmed anyway (animateurs and author)
-        "privacy": list(card.data.get("privacy", [])) if card.data else [],
+        "privacy": list(data.get("privacy", [])),
         "author": author_dict(author),
         "author_id": card.participant_id,
         "by_animateur": card.animateur_id is not None,
+        #: None (step without moderation) | "pending" | "accepted" | "rejected"
+        "moderation": data.get("moderation"),
+        #: why the animateur refused it (author and animateurs only)
+        "moderation_reason": data.get("moderation_reason"),
     }
 
 
+def withheld(full: dict[str, Any]) -> bool:
+    return full.get("moderation") in WITHHELD
+
+
+def is_withheld(card: Contribution) -> bool:
+    """Held for moderation or refused: seen by its author and the animateurs only."""
+    return (card.data or {}).get("moderation") in WITHHELD
+
+
 def card_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
+    if withheld(full):
+        # not shown, not counted: only enough for a client that had it to drop it
+        return {"id": full["id"], "step_id": full["step_id"], "withheld": True}
     card = dict(full)
+    card["moderation_reason"] = None
     card.pop("client_id", None)
     card["privacy"] = []
     if card["masked"]:
@@ -151,7 +180,8 @@ def reveal_payload(step: Step) -> dict[str, Any]:
     """What participants need when a step's cards or results become visible."""
     out: dict[str, Any] = {}
     if step.cards_visible:
-        out["cards"] = [card_public(card_full(c, a), step) for c, a in step_cards(step)]
+        cards = (card_public(card_full(c, a), step) for c, a in step_cards(step))
+        out["cards"] = [c for c in cards if not c.get("withheld")]
     if step.results_visible:
         out["tallies"] = {str(k): v for k, v in tallies([step.id]).items()}
     return out
@@ -167,7 +197,8 @@ def snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, Any]:
         .where(Contribution.atelier_id == atelier.id, Contribution.deleted.is_(False))
         .order_by(Contribution.position, Contribution.id)
     ).all()
-    cards = [card_for(viewer, card_full(c, a), by_id[c.step_id]) for c, a in rows]
+    seen = (card_for(viewer, card_full(c, a), by_id[c.step_id]) for c, a in rows)
+    cards = [c for c in seen if not c.get("withheld")]
     visible = [s.id for s in steps if viewer.is_animateur or s.results_visible]
     data: dict[str, Any] = {
         "seq": seq,

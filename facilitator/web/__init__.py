@@ -16,12 +16,13 @@ CSP = (
 
 
 def register_web(app: Flask) -> None:
-    from facilitator.web import animateur, cycle_life, documents, public
+    from facilitator.web import animateur, cycle_life, documents, productions, public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(animateur.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(cycle_life.bp)
+    app.register_blueprint(productions.bp)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 // Animateur console (templates/console.html): steer the atelier, watch presence, curate cards.
 
 import { bindAddForm } from "./activities/cartes-form.js";
+import { ModerationQueue } from "./activities/cartes-moderation.js";
 import { startPage, stepPosition } from "./page.js";
 import { $, h, plural, renderStepHeader, setText, stepFlagsText, syncChildren } from "./ui.js";
 
@@ -8,6 +9,7 @@ let selectedId = null; // step shown here; null: follow the current step
 let durationFor = null; // step whose duration pre-filled the timer input
 const stepItems = new Map(); // step id → {li, goto, view}
 let updateForm = () => {};
+let queue = null; // moderation queue (steps with `moderation: true`)
 
 const page = startPage("console-app", {
   viewedStepId: () => viewedStep() && viewedStep().id,
@@ -21,11 +23,18 @@ function viewedStep() {
   return (selectedId && store.steps.get(selectedId)) || store.currentStep() || store.stepList()[0] || null;
 }
 
+queue = new ModerationQueue($("moderation"), {
+  store,
+  live,
+  onChange: () => page.draw(),
+  onError: page.showError,
+});
+
 updateForm = bindAddForm({
   live,
   onError: page.showError,
   getStep: viewedStep,
-  canAdd: () => store.atelier.state === "en_cours",
+  canAdd: (step) => store.atelier.state === "en_cours" && step.columns.length > 0,
 });
 
 // --- controls ------------------------------------------------------------------------------
@@ -120,8 +129,9 @@ function render(p) {
   renderStepHeader(step, index, count);
   if (step) setText($("step-status"), atelier.state === "clos" ? "Atelier clos" : stepFlagsText(step));
   renderControls(step, atelier);
+  if (queue) queue.render(step);
   updateForm();
-  p.board.render(step);
+  p.renderStep(step);
 }
 
 function renderSteps(current) {
@@ -147,7 +157,9 @@ function renderSteps(current) {
     }
     const isCurrent = current && current.id === step.id;
     const running = store.atelier.state !== "clos";
-    const state = isCurrent && running ? "en cours" : step.status === "done" ? "terminée" : "";
+    let state = isCurrent && running ? "en cours" : step.status === "done" ? "terminée" : "";
+    const held = store.cardsOf(step.id).filter((c) => c.moderation === "pending").length;
+    if (held) state += `${state ? ", " : ""}${held} à valider`;
     const name = h("span", { id: `step-name-${step.id}`, text: `${index + 1}. ${step.title}` });
     item.goto.replaceChildren(name, state ? h("span", { class: "step-list__state", text: ` (${state})` }) : "");
     if (isCurrent) item.goto.setAttribute("aria-current", "step");
@@ -169,6 +181,7 @@ function renderControls(step, atelier) {
   $("flag-cards").textContent = step.cards_visible ? "Retourner les cartes" : "Dévoiler les cartes";
   $("flag-results").textContent = step.results_visible ? "Masquer les résultats" : "Afficher les résultats";
   $("flag-results").hidden = !step.votes;
+  $("flag-cards").hidden = !step.columns.length; // steps without cards (activity views)
   $("flag-anonymous").setAttribute("aria-pressed", String(step.anonymous));
   for (const id of ["flag-locked", "flag-cards", "flag-results", "flag-anonymous"]) enable($(id), open);
 

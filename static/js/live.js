@@ -206,6 +206,10 @@ export class Live {
           continue;
         }
         if (res.error.card) this.store.putCard(res.error.card, true);
+        if (item.event === "card_add" && this.onRefusedAdd) {
+          this.onRefusedAdd(item, res.error); // its text goes back into the form
+          continue;
+        }
         if (!this.harmless(item, res.error)) this.onError(res.error.message_fr);
       }
     } finally {

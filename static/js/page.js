@@ -3,6 +3,7 @@
 
 import { personalHandler } from "./activities/cartes-form.js";
 import { CartesBoard } from "./activities/cartes.js";
+import { ActivityHost } from "./activities/registry.js";
 import { Live } from "./live.js";
 import { Store } from "./store.js";
 import { $, Announcer, TimerView, makeAlerts, showConnection } from "./ui.js";
@@ -57,6 +58,9 @@ export function startPage(rootId, options) {
     onChange: draw,
     ...(options.board || {}),
   });
+  // steps whose type has its own view (activities/registry.js); the others: the board
+  page.host = new ActivityHost(page, $("board"));
+  page.renderStep = (step) => page.host.render(step);
   page.onPersonal = personalHandler({ live: page.live, board: page.board, onError: showError });
 
   const flags = new Map();

@@ -15,6 +15,18 @@ let updateForm = () => {};
 const page = startPage("board-app", {
   viewedStepId: (p) => p.store.atelier && p.store.atelier.current_step_id,
   render,
+  onPresence: renderAway,
+});
+
+// the author hears what the animateur decided about their held cards
+page.store.subscribe((change) => {
+  const card = change.live && change.type === "card.updated" && change.data.card;
+  if (!card || !page.store.isMine(card)) return;
+  if (card.moderation === "accepted") page.announcer.say("Votre carte est validée : tout le monde la voit");
+  if (card.moderation === "rejected") {
+    const why = card.moderation_reason ? ` : ${card.moderation_reason}` : "";
+    page.announcer.say(`Votre carte a été refusée par l'animateur${why}`);
+  }
 });
 
 updateForm = bindAddForm({
@@ -22,8 +34,22 @@ updateForm = bindAddForm({
   onError: page.showError,
   getStep: () => page.store.currentStep(),
   canAdd: (step) =>
-    page.role === "participant" && page.store.atelier.state === "en_cours" && !step.locked,
+    page.role === "participant" && page.store.atelier.state === "en_cours" && !step.locked &&
+    step.columns.length > 0,
+  whyNot: (step) =>
+    page.store.atelier.state === "clos"
+      ? "L'atelier est clos : votre texte n'a pas été envoyé. Il reste affiché ci-dessous pour que vous puissiez le copier."
+      : step.locked
+        ? "Les contributions sont verrouillées : votre texte est conservé ci-dessous, vous pourrez l'envoyer si l'animateur les rouvre."
+        : "Envoi impossible pour l'instant : votre texte est conservé ci-dessous.",
 });
+
+/** "The animateur left" notice (presence.animateurs == 0 while the atelier runs). */
+function renderAway(p) {
+  const atelier = p.store.atelier;
+  const away = Boolean(p.presence && p.presence.animateurs === 0 && atelier && atelier.state === "en_cours");
+  setText($("animateur-away"), away ? "L'animateur s'est déconnecté : vos contributions sont conservées." : "");
+}
 
 function render(p) {
   const { store } = p;
@@ -40,17 +66,21 @@ function render(p) {
   const [index, count] = shown ? stepPosition(store, shown) : [0, 0];
   renderStepHeader(shown, index, count);
   $("statusbar-title").textContent = shown ? shown.title : atelier.title;
+  $("consigne-link").hidden = !shown; // the consigne, one tap away wherever one scrolled
   if (shown) {
     let status = "";
     if (shown.locked && atelier.state === "en_cours") {
       status = "Les contributions sont verrouillées pour cette étape.";
     } else if (!shown.cards_visible) {
       status = "Les cartes des autres participants restent retournées jusqu'à ce que l'animateur les dévoile.";
+    } else if (shown.moderation && p.role === "participant" && atelier.state === "en_cours") {
+      status = "Vos cartes s'affichent pour tous après validation par l'animateur.";
     }
     setText($("step-status"), status);
   }
+  renderAway(p);
   updateForm();
-  p.board.render(shown);
+  p.renderStep(shown);
   const votesLeft = $("votes-left");
   if (shown && shown.votes && p.role === "participant") {
     const { budget, max_per_card: cap } = shown.votes;

@@ -31,5 +31,5 @@ function render(p) {
     setText($("step-consigne"), "");
   }
   document.body.classList.toggle("has-results", Boolean(step && step.votes && step.results_visible));
-  p.board.render(step);
+  p.renderStep(step);
 }

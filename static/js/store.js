@@ -88,7 +88,7 @@ export class Store {
   apply(env, live = true) {
     if (!env || typeof env.seq !== "number" || env.seq <= this.seq) return false;
     this.seq = env.seq;
-    const handler = HANDLERS[env.type];
+    const handler = HANDLERS[env.type] || EXTRA_HANDLERS.get(env.type);
     if (handler) handler(this, env.data || {}, live);
     this.notify({ type: env.type, data: env.data || {}, live });
     return true;
@@ -99,6 +99,13 @@ export class Store {
   /** Insert or replace a card. From an ack, only when newer than what we hold. */
   putCard(card, fromAck = false) {
     if (!card || this.removed.has(card.id)) return;
+    if (card.withheld) {
+      // held again for moderation or refused: gone from this board until accepted
+      this.cards.delete(card.id);
+      this.tallies.delete(card.id);
+      this.myVotes.delete(card.id);
+      return;
+    }
     if (card.deleted) {
       this.dropCard(card.id);
       return;
@@ -162,6 +169,14 @@ export class Store {
     }
     if (!step.results_visible) for (const c of cards) this.tallies.delete(c.id);
   }
+}
+
+// Envelopes of activity types with their own state (docs/activities/): their reducers
+// update `store.activity[step_id]`; registered by static/js/activities/registry.js.
+const EXTRA_HANDLERS = new Map();
+
+export function registerHandlers(handlers) {
+  for (const [type, fn] of Object.entries(handlers)) EXTRA_HANDLERS.set(type, fn);
 }
 
 function toNumberMap(obj) {

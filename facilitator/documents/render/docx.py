@@ -32,6 +32,7 @@ from facilitator.documents.model import (
     BarChart,
     BulletList,
     Document,
+    Figure,
     Inline,
     Paragraph,
     Section,
@@ -167,10 +168,11 @@ class _Writer:
         self.add("".join(parts))
         self.add(self.p(()))  # air after the table (and Word needs a paragraph between tables)
 
-    def figure(self, c: BarChart) -> None:
+    def figure(self, c: BarChart | Figure) -> None:
         self.figures += 1
         width = min(Cm(16), self.text_width)
-        inline = self.doc.part.new_pic_inline(io.BytesIO(chart.png(c)), width, None)
+        image = c.png if isinstance(c, Figure) else chart.png(c)
+        inline = self.doc.part.new_pic_inline(io.BytesIO(image), width, None)
         for doc_pr in inline.iter(qn("wp:docPr")):
             doc_pr.set("descr", plain(c.alt))
             doc_pr.set("title", plain(c.title))
@@ -181,7 +183,8 @@ class _Writer:
         paragraph.find(f"{qn('w:r')}/{qn('w:drawing')}").append(inline)
         self.chunks.append(paragraph)
         self.add(self.p((Span(f"Figure {self.figures} : {c.title}"),), self.style("Caption")))
-        self.table(c.table)
+        if c.table is not None:
+            self.table(c.table)
 
     def section(self, section: Section, depth: int) -> None:
         self.heading(section.title, depth)
@@ -195,7 +198,7 @@ class _Writer:
                 self.add("".join(self.p(item, style) for item in child.items))
             elif isinstance(child, Table):
                 self.table(child)
-            elif isinstance(child, BarChart):
+            elif isinstance(child, BarChart | Figure):
                 self.figure(child)
             else:  # pragma: no cover - every block type is handled above
                 raise TypeError(f"unknown block {type(child).__name__}")

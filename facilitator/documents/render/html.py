@@ -15,6 +15,7 @@ from facilitator.documents.model import (
     BarChart,
     BulletList,
     Document,
+    Figure,
     Inline,
     Paragraph,
     Section,
@@ -134,6 +135,13 @@ class _Writer:
                     f"<figcaption>Figure : {text(child.title)}</figcaption></figure>"
                 )
                 self.table(child.table)
+            elif isinstance(child, Figure):
+                self.out.append(
+                    f"<figure>{child.svg}<figcaption>Figure : {text(child.title)}"
+                    f"</figcaption></figure>"
+                )
+                if child.table is not None:
+                    self.table(child.table)
             else:  # pragma: no cover - every block type is handled above
                 raise TypeError(f"unknown block {type(child).__name__}")
         self.out.append("</section>")

@@ -9,6 +9,7 @@ from facilitator.documents.model import (
     BarChart,
     BulletList,
     Document,
+    Figure,
     Inline,
     Paragraph,
     Section,
@@ -110,6 +111,10 @@ def _section(section: Section, depth: int, out: list[str]) -> None:
         elif isinstance(child, BarChart):
             out.append(f"**Figure : {_line(child.title)}**")
             out.append(_table(child.table))
+        elif isinstance(child, Figure):
+            out.append(f"**Figure : {_line(child.title)}** — {_line(child.alt)}")
+            if child.table is not None:
+                out.append(_table(child.table))
         else:  # pragma: no cover - every block type is handled above
             raise TypeError(f"unknown block {type(child).__name__}")
 

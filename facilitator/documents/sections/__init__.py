@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from facilitator.documents.sections.base import ActivityDocuments, StepSection
 from facilitator.documents.sections.cartes import CartesDocuments
+from facilitator.documents.sections.cartographie import CartographieDocuments
+from facilitator.documents.sections.questions_essentielles import QuestionsDocuments
 
 REGISTRY: dict[str, type[ActivityDocuments]] = {}
 
@@ -33,5 +35,7 @@ def for_type(type_id: str) -> type[ActivityDocuments]:
 
 
 register(CartesDocuments)
+register(QuestionsDocuments)
+register(CartographieDocuments)
 
 __all__ = ["REGISTRY", "ActivityDocuments", "StepSection", "for_type", "register"]

@@ -7,18 +7,33 @@ import { $, showPrompt } from "../ui.js";
 
 const MAX_TEXT = 500;
 
+const KEPT = "Envoi impossible pour l'instant : votre texte est conservé ci-dessous.";
+
 /**
  * getStep(): the step cards are added to (null: form hidden).
  * canAdd(step): whether this user may add to it now.
+ * whyNot(step): when it may not, the message shown above the text being kept.
+ * Text typed (or refused by the server) is never thrown away: when adding is no longer
+ * possible (atelier closed, step locked) the form stays, read-only, with the reason.
  */
-export function bindAddForm({ live, onError, getStep, canAdd }) {
+export function bindAddForm({ live, onError, getStep, canAdd, whyNot = () => KEPT }) {
   const form = $("add-card");
   if (!form) return () => {};
   const textarea = $("card-text");
   const counter = $("card-count");
   const columnField = $("card-column-field");
   const select = $("card-column");
+  const submit = $("card-submit");
+  const kept = $("card-kept");
   let columnsFor = null;
+
+  // a card the server refused (closed, locked, step changed…) goes back into the form
+  live.onRefusedAdd = (item, error) => {
+    const draft = textarea.value.trim();
+    textarea.value = draft ? `${draft}\n${item.payload.text}` : item.payload.text;
+    count();
+    onError(`${error.message_fr} Votre texte est conservé dans le formulaire.`);
+  };
 
   const count = () => {
     counter.textContent = `${textarea.value.length} / ${MAX_TEXT}`;
@@ -28,7 +43,10 @@ export function bindAddForm({ live, onError, getStep, canAdd }) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const step = getStep();
-    if (!step || !canAdd(step)) return;
+    if (!step || !canAdd(step)) {
+      onError(step ? whyNot(step) : KEPT);
+      return;
+    }
     const text = textarea.value.trim();
     if (!text) {
       onError("La carte est vide : écrivez quelque chose avant d'envoyer.");
@@ -50,9 +68,15 @@ export function bindAddForm({ live, onError, getStep, canAdd }) {
   /** Call on every render. */
   return function update() {
     const step = getStep();
-    const show = Boolean(step && canAdd(step));
-    form.hidden = !show;
-    if (!show) return;
+    const can = Boolean(step && canAdd(step));
+    const frozen = !can && textarea.value.trim() !== "";
+    form.hidden = !can && !frozen;
+    textarea.readOnly = frozen;
+    if (frozen) submit.setAttribute("aria-disabled", "true");
+    else submit.removeAttribute("aria-disabled");
+    const message = frozen ? (step ? whyNot(step) : KEPT) : "";
+    if (kept && kept.textContent !== message) kept.textContent = message; // :empty hides it
+    if (!can) return;
     const key = step.id + ":" + step.columns.map((c) => c.id).join(",");
     if (columnsFor !== key) {
       columnsFor = key;

@@ -18,6 +18,9 @@ const PRIVACY = {
   civility: "personne désignée par son nom",
 };
 
+// moderation states of a card its author sees but nobody else does (docs/protocol.md)
+const HELD = new Set(["pending", "rejected"]);
+
 export class CartesBoard {
   /**
    * options: store, live, role ("participant" | "animateur" | "viewer"), onError, onChange,
@@ -58,6 +61,8 @@ export class CartesBoard {
     const columns = step.columns.length ? step.columns : [{ id: "", label: "Cartes", hint: "" }];
     const byColumn = new Map(columns.map((c) => [c.id, []]));
     for (const card of this.store.cardsOf(step.id)) {
+      // animateurs decide on held and refused cards in the moderation queue
+      if (this.role === "animateur" && HELD.has(card.moderation)) continue;
       (byColumn.get(card.column) || byColumn.get(columns[0].id)).push(card);
     }
     for (const item of ctx.pendingAdds) {
@@ -66,8 +71,9 @@ export class CartesBoard {
     }
     const used = new Set();
     const usedClusters = new Set();
-    const sections = columns.map((col) =>
-      this.renderColumn(col, byColumn.get(col.id), ctx, used, usedClusters, columns.length === 1),
+    ctx.emptyText = this.emptyText(step, ctx);
+    const sections = columns.map((col, i) =>
+      this.renderColumn(col, byColumn.get(col.id), ctx, used, usedClusters, columns.length === 1, i),
     );
     syncChildren(this.grid, sections);
     for (const key of [...this.cardEls.keys()]) if (!used.has(key)) this.cardEls.delete(key);
@@ -114,7 +120,16 @@ export class CartesBoard {
     };
   }
 
-  renderColumn(col, cards, ctx, used, usedClusters, single) {
+  /** Empty state: what to do next, for this role (said once, in the first column). */
+  emptyText(step, ctx) {
+    if (this.role === "participant" && ctx.canWrite) return "Aucune carte pour l'instant : écrivez la première avec le formulaire ci-dessus.";
+    if (this.role === "animateur" && step.moderation) return "Aucune carte affichée : acceptez les cartes à valider pour les montrer à tous.";
+    if (this.role === "animateur") return "Aucune carte pour l'instant : les contributions des participants apparaîtront ici.";
+    if (this.role === "viewer") return "Aucune carte pour l'instant : elles apparaîtront ici au fil des contributions.";
+    return "Aucune carte pour l'instant.";
+  }
+
+  renderColumn(col, cards, ctx, used, usedClusters, single, index = 0) {
     let c = this.columns.get(col.id);
     if (!c) {
       const count = h("span", { class: "column__count" });
@@ -135,6 +150,7 @@ export class CartesBoard {
       this.columns.set(col.id, c);
     }
     c.section.classList.toggle("column--single", single);
+    c.empty.textContent = index === 0 ? ctx.emptyText : "Aucune carte pour l'instant.";
     c.count.textContent = `(${plural(cards.length, "carte", "cartes")})`;
     if (this.sortByVotes && ctx.showTotals) {
       const total = (card) => this.store.tallies.get(card.id) || 0;
@@ -193,6 +209,7 @@ export class CartesBoard {
     const weight = (this.store.myVotes.get(card.id) || 0) + sumVotes(items);
     const sig = JSON.stringify([
       card.version, card.text, card.column, card.cluster, card.face_down, card.author, card.masked,
+      card.moderation, card.moderation_reason,
       mode, items.map((i) => i.event + (i.payload.text || "")), ctx.waiting, ctx.canWrite,
       ctx.canVote, ctx.showTotals, tally, weight, ctx.used, mine,
     ]);
@@ -216,6 +233,8 @@ export class CartesBoard {
     if (card.masked) classes.push("card--masked");
     if (card.privacy && card.privacy.length) classes.push("card--privacy");
     if (card.pendingAdd || items.length) classes.push("card--pending");
+    const held = HELD.has(card.moderation);
+    if (held) classes.push("card--held");
     const el = h("li", {
       class: classes.join(" "),
       "data-card-id": card.pendingAdd ? null : card.id,
@@ -235,6 +254,12 @@ export class CartesBoard {
       const who = this.role === "animateur" ? "Masquée pour les participants" : "Masquée par l'animateur";
       el.append(h("p", { class: "card__flag", text: who }));
     }
+    if (card.moderation === "pending") {
+      el.append(h("p", { class: "card__flag card__flag--held", text: "En attente de validation" }));
+    } else if (card.moderation === "rejected") {
+      const why = card.moderation_reason ? ` : ${card.moderation_reason}` : "";
+      el.append(h("p", { class: "card__flag card__flag--warn", text: `Refusée par l'animateur${why}. Modifiez-la pour la proposer à nouveau.` }));
+    }
     if (card.privacy && card.privacy.length) {
       const kinds = card.privacy.map((k) => PRIVACY[k] || k).join(", ");
       el.append(h("p", { class: "card__flag card__flag--warn", text: `Données personnelles possibles : ${kinds}` }));
@@ -244,10 +269,10 @@ export class CartesBoard {
       el.append(h("p", { class: "card__pending", text: what }));
     }
     if (card.pendingAdd) return el;
-    if (ctx.showTotals) {
+    if (ctx.showTotals && !held) {
       el.append(h("p", { class: "card__tally", text: plural(tally, "vote", "votes") }));
     }
-    if (ctx.canVote && !hidden && !deleting) el.append(this.voteRow(card, ctx, weight, textId));
+    if (ctx.canVote && !hidden && !deleting && !held) el.append(this.voteRow(card, ctx, weight, textId));
     const editable = ctx.canWrite && !deleting && (this.role === "animateur" || mine);
     if (!editable) {
       if (this.role === "animateur" && !deleting) el.append(h("div", { class: "card__actions" }, this.maskButton(card, textId)));

@@ -1,0 +1,91 @@
+"""A write lock held by another process for longer than SQLite's busy timeout (10 s in
+production; 0.2 s here, so that the test is quick): the action is refused in French,
+nothing is stored, the event log has no gap, and a retry with the same client_id stores
+the card exactly once. tests/test_fault_tolerance.py covers a shorter lock against the real
+server, where every write waits and succeeds."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, select, text
+
+from facilitator.extensions import db
+from facilitator.models import Atelier, Contribution, Event
+
+BUSY_MS = 200
+
+
+@pytest.fixture
+def short_busy_timeout(app: Flask) -> Iterator[None]:
+    """Every new connection of the app waits BUSY_MS for a lock instead of 10 s."""
+
+    def pragma(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_MS}")
+
+    db.session.remove()
+    db.engine.dispose()
+    event.listen(db.engine, "connect", pragma)
+    assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_MS
+    db.session.rollback()
+    yield
+    event.remove(db.engine, "connect", pragma)
+
+
+def _database(app: Flask) -> Path:
+    return Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+
+
+def test_a_write_refused_under_lock_is_not_stored_and_a_retry_converges(
+    app: Flask,
+    live_atelier: dict[str, Any],
+    short_busy_timeout: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    a, b = live_atelier["a"], live_atelier["b"]
+    atelier: Atelier = live_atelier["atelier"]
+    payload = {
+        "step_id": live_atelier["steps"]["idees"],
+        "client_id": "locked-0001",
+        "text": "Écrite pendant un verrou",
+        "column": "a",
+    }
+    seq_before = db.session.get(Atelier, atelier.id).seq
+    lock = sqlite3.connect(_database(app), isolation_level=None)
+    try:
+        lock.execute("BEGIN IMMEDIATE")
+        with caplog.at_level(logging.ERROR, logger="facilitator.realtime"):
+            refused = a.call("card_add", payload)
+        assert refused["ok"] is False
+        assert refused["error"]["code"] == "server_error"
+        assert "pas été enregistrée" in refused["error"]["message_fr"]
+        # the failure is logged for the administrator, with its cause
+        assert any("database is locked" in str(r.exc_info[1]) for r in caplog.records)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    db.session.rollback()
+    assert (
+        db.session.scalar(select(Contribution).where(Contribution.client_id == "locked-0001"))
+        is None
+    )
+    assert db.session.get(Atelier, atelier.id).seq == seq_before
+    assert [m for m in b.received() if m["name"] == "event"] == []
+
+    stored = a.call("card_add", payload)
+    assert stored["ok"] is True and not stored.get("duplicate")
+    again = a.call("card_add", payload)
+    assert again["ok"] is True and again["duplicate"] is True
+    cards = db.session.scalars(
+        select(Contribution).where(Contribution.atelier_id == atelier.id)
+    ).all()
+    assert [c.client_id for c in cards] == ["locked-0001"]
+    seqs = db.session.scalars(select(Event.seq).where(Event.atelier_id == atelier.id)).all()
+    assert sorted(seqs) == list(range(1, db.session.get(Atelier, atelier.id).seq + 1))
+    assert [e["seq"] for e in b.events()] == [stored["seq"]]
