@@ -70,10 +70,20 @@ class Client(Peer):
     # --- sending --------------------------------------------------------------------------
 
     def connect(self) -> Client:
+        self.close_transport()
         self.synced.clear()
         self.connect_started = time.monotonic()
         super().connect()
         return self
+
+    def close_transport(self) -> None:
+        """Close the WebSocket a dropped connection left open (python-engineio's client
+        forgets it when the server goes away: its socket would be closed by the garbage
+        collector, with a ResourceWarning, at some later moment)."""
+        ws = getattr(self.sio.eio, "ws", None)
+        if ws is not None and not self.sio.connected:
+            ws.shutdown()
+            self.sio.eio.ws = None
 
     def try_call(self, event: str, data: dict[str, Any], timeout: float = ACK_TIMEOUT) -> Any:
         """The ack, or None when the connection dropped (or the ack never came)."""

@@ -114,12 +114,16 @@ def console_token(http: requests.Session, server: LiveServer, atelier_id: int) -
 
 def join_participant(server: LiveServer, link: str, name: str, structure_id: int = 1) -> str:
     """Join through the HTML form; return the participant's socket token."""
-    http = requests.Session()
-    page = http.get(link).text
-    r = http.post(
-        link,
-        data={"display_name": name, "structure_id": str(structure_id), "csrf_token": csrf_of(page)},
-    )
+    with requests.Session() as http:
+        page = http.get(link).text
+        r = http.post(
+            link,
+            data={
+                "display_name": name,
+                "structure_id": str(structure_id),
+                "csrf_token": csrf_of(page),
+            },
+        )
     assert r.status_code == 200 and "/atelier/" in r.url, r.text[:500]
     return socket_token_of(r.text)
 

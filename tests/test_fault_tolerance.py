@@ -32,14 +32,7 @@ from tests.faults import (
 )
 from tests.live import LiveServer, console_token, join_participant, login_animateur, wait_until
 
-pytestmark = [
-    pytest.mark.live,
-    # python-engineio's client leaves the socket of a connection the killed server dropped
-    # to the garbage collector (no raddr: the peer is gone)
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning"
-    ),
-]
+pytestmark = pytest.mark.live
 
 #: participants joined once for the module; the burst uses the first BURST_CLIENTS
 PEOPLE = 60
@@ -68,6 +61,7 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         anim = Client(server.url, console_token(http, server, atelier_id), "animateur").connect()
         assert anim.call("atelier_start", {})["ok"]
         anim.disconnect()
+        http.close()
         tokens = [join_participant(server, link, f"P{k:02d}") for k in range(PEOPLE)]
         clients = [Client(server.url, t, f"P{k:02d}") for k, t in enumerate(tokens)]
         first = clients[0].connect()
@@ -85,6 +79,7 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     finally:
         for client in clients:
             client.disconnect()
+            client.close_transport()
         server.stop()
 
 
@@ -308,6 +303,7 @@ def test_two_tabs_of_one_participant(room: dict[str, Any]) -> None:
     finally:
         for tab in tabs:
             tab.disconnect()
+            tab.close_transport()
 
 
 def test_a_phone_that_sleeps_comes_back_to_the_same_board(room: dict[str, Any]) -> None:
@@ -363,3 +359,4 @@ def test_a_phone_that_sleeps_comes_back_to_the_same_board(room: dict[str, Any]) 
         )
     finally:
         phone.disconnect()
+        phone.close_transport()

@@ -98,9 +98,10 @@ class Cluster:
 
     def room(self) -> dict[str, Any]:
         """A started atelier; an animateur on process 1; its participant link."""
-        http = login_animateur(self.p1)
-        atelier_id, link = _participant_link(self.p1, http)
-        anim = Peer(self.p1.url, console_token(http, self.p1, atelier_id)).connect()
+        with login_animateur(self.p1) as http:
+            atelier_id, link = _participant_link(self.p1, http)
+            token = console_token(http, self.p1, atelier_id)
+        anim = Peer(self.p1.url, token).connect()
         assert anim.call("atelier_start", {})["ok"]
         snapshot = anim.syncs[0]["snapshot"]
         return {

@@ -7,7 +7,6 @@ LibreOffice conversion). The browser side is tests/test_browser_xss.py."""
 
 from __future__ import annotations
 
-import csv
 import html as html_module
 import io
 import re
@@ -17,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import docx
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -29,7 +27,9 @@ from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Participant, Structure
 from facilitator.realtime.handlers import state
 from facilitator.realtime.presence import RateLimiter
+from facilitator.scripts import list_scripts
 from facilitator.services import accounts
+from facilitator.web import animateur as animateur_web
 from tests.conftest import Sock, _config
 from tests.test_documents_formats import need_soffice
 from tests.xss import (
@@ -37,8 +37,13 @@ from tests.xss import (
     TEXT_FIELDS,
     Page,
     Web,
+    cells,
     check_page,
+    contains_all,
+    docx_relevant,
+    docx_text,
     fit,
+    flask_web,
     flat,
     join_link,
     payloads,
@@ -51,28 +56,17 @@ N = len(TEXTS)
 SCRIPT_ID = "lancement-interconnaissance"
 
 
-def flask_web(app: Flask, *, follow: bool = True) -> Web:
-    """``follow=False``: a POST answers with the redirect's target as its path."""
-    client = app.test_client()
-
-    def answer(response: Any) -> tuple[int, str, str]:
-        location = response.headers.get("Location")
-        path = location if location and not follow else response.request.path
-        return response.status_code, response.get_data(as_text=True), path
-
-    return Web(
-        lambda path: answer(client.get(path, follow_redirects=True)),
-        lambda path, data: answer(client.post(path, data=data, follow_redirects=follow)),
-    )
-
-
 @pytest.fixture(scope="module")
 def xss_app(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> Iterator[Flask]:
     """One app and database for the module: the world is built once."""
     folder = tmp_path_factory.mktemp("xss")
     shutil.copy(migrated_db, folder / "test.db")
     app = create_app(_config(folder))
-    with app.app_context():
+    scripts = list_scripts(app.config["SCRIPTS_DIR"])
+    with app.app_context(), pytest.MonkeyPatch.context() as patch:
+        # the cycle page and the atelier form parse every workshop script (pure-Python
+        # YAML): read them once here, the world posts that form once per text
+        patch.setattr(animateur_web, "list_scripts", lambda _folder: scripts)
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -129,7 +123,7 @@ def world(xss_app: Flask) -> Iterator[dict[str, Any]]:
         ateliers.append(
             db.session.scalars(select(Atelier.id).where(Atelier.cycle_id == cycle_id)).one()
         )
-        question = {"text": fit(text, "proposal.text")}
+        question = {"text": fit(text, "question.text")}
         assert web.post(f"/animateur/cycles/{cycle_id}/questions", question)[0] == 302
     main = ateliers[0]
     _, console, _ = web.get(f"/animateur/ateliers/{main}")
@@ -262,7 +256,9 @@ def test_every_page_escapes_every_text(world: dict[str, Any]) -> None:
     ):
         status, page, _ = web.get(path)
         assert status == 200, path
-        check_page(page, [fit(TEXTS[0], "atelier.title")] if "cycles" not in path else [])
+        shows = [fit(TEXTS[0], "atelier.title")] if "cycles" not in path else []
+        # the cycle's dashboard draws its charts in inline SVG
+        check_page(page, shows, allowed={"svg"} if "tableau" in path else (), where=path)
     for person, _, _board in world["people"]:
         person.get(world["link"])  # "continue as …": the name in a sentence and a button
     # every page seen while building the world (flash messages included) and since
@@ -270,7 +266,8 @@ def test_every_page_escapes_every_text(world: dict[str, Any]) -> None:
     assert len(pages) > 6 * N
     for path, page in pages:
         if page.lstrip().startswith("<!"):
-            assert Page(page).problems() == [], path
+            allowed = {"svg"} if "tableau-de-bord" in path else set()
+            assert Page(page).problems(allowed=allowed) == [], path
     names = [fit(t, "participant.display_name") for t in TEXTS]
     check_page(web.get(f"/animateur/ateliers/{main}/presences")[1], names)
     for (_, _, board), name in zip(world["people"], names, strict=True):
@@ -284,12 +281,15 @@ def _value(page: Page, tag: str, name: str) -> str | None:
     return None
 
 
-def test_forms_given_back_keep_the_text_in_their_fields(
-    world: dict[str, Any], xss_app: Flask
-) -> None:
+def test_forms_given_back_keep_the_text_in_their_fields(world: dict[str, Any], xss_app: Flask):
     """A refused form comes back with what was typed, inside value="…" or a textarea."""
-    web: Web = world["web"]
     app = xss_app
+    accounts.create_animateur("vide@exemple.fr", "Sans cycle", "mot-de-passe-solide")
+    web = flask_web(app, follow=False)  # an animateur without cycles: a short dashboard
+    assert (
+        web.post("/connexion", {"email": "vide@exemple.fr", "password": "mot-de-passe-solide"})[0]
+        == 302
+    )
     stranger = flask_web(app)
     for text in TEXTS:
         status, page, _ = stranger.post(world["link"], {"display_name": text})  # no structure
@@ -309,27 +309,6 @@ def test_forms_given_back_keep_the_text_in_their_fields(
 # --- documents --------------------------------------------------------------------------------
 
 
-def _cells(content: bytes) -> list[str]:
-    rows = csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")
-    return [cell for row in rows for cell in row]
-
-
-def _docx_text(content: bytes) -> str:
-    document = docx.Document(io.BytesIO(content))
-    parts = [p.text for p in document.paragraphs]
-    parts += [cell.text for t in document.tables for row in t.rows for cell in row.cells]
-    with zipfile.ZipFile(io.BytesIO(content)) as package:
-        xml = package.read("word/document.xml").decode()
-    for element in ("w:fldChar", "w:instrText", "w:fldSimple", "w:hyperlink", "w:object"):
-        assert f"<{element}" not in xml, element
-    return flat(" ".join(parts))
-
-
-def _contains_all(text: str, expected: list[str], what: str) -> None:
-    missing = [e for e in expected if flat(plain(e)) not in text]
-    assert missing == [], (what, missing[:3])
-
-
 def test_every_document_format_prints_every_text_literally(world: dict[str, Any]) -> None:
     from markdown_it import MarkdownIt
 
@@ -337,7 +316,10 @@ def test_every_document_format_prints_every_text_literally(world: dict[str, Any]
     main, cycle0 = world["main"], world["cycles"][0]
     card_texts = [card_text(i) for i in range(N)]
     expected = {
-        ("compte-rendu", main): card_texts + [fit(t, "participant.display_name") for t in TEXTS],
+        ("compte-rendu", main): card_texts
+        + [cluster(i) for i in range(N)]
+        + [fit(t, "participant.display_name") for t in TEXTS]
+        + [fit(TEXTS[0], "atelier.title"), fit(TEXTS[0], "atelier.lieu")],
         ("synthese", cycle0): [fit(TEXTS[0], "cycle.title"), TEXTS[0]],
         ("repertoire", cycle0): [fit(TEXTS[0], "structure.name")]
         + [flat(t)[:140] + " (rejoint)" for t in TEXTS],
@@ -346,20 +328,27 @@ def test_every_document_format_prints_every_text_literally(world: dict[str, Any]
         expected[("synthese", cycle)] = [fit(TEXTS[i], "cycle.title"), TEXTS[i]]
         expected[("repertoire", cycle)] = [fit(TEXTS[i], "structure.name")]
     for (kind, scope), texts in expected.items():
-        page = compile_document(kind, scope, "html").content.decode()
-        parsed = check_page(page, allowed={"style", "svg"})
-        _contains_all(parsed.text, texts, f"{kind} {scope} html")
+        # Markdown and CSV, where a text's first characters matter, for every text in every
+        # field; HTML and DOCX (one escaping for all) for the documents holding every text
+        # and for the texts that could mean something to Word
+        if kind == "compte-rendu" or scope == cycle0 or docx_relevant(texts[0]):
+            page = compile_document(kind, scope, "html").content.decode()
+            parsed = check_page(page, allowed={"style", "svg"}, where=f"{kind} {scope} html")
+            contains_all(parsed.text, texts, f"{kind} {scope} html")
+            printed = docx_text(compile_document(kind, scope, "docx").content)
+            contains_all(printed, texts, f"{kind} {scope} docx")
         rendered = md.render(compile_document(kind, scope, "md").content.decode())
-        parsed = check_page(rendered)
+        parsed = check_page(rendered, where=f"{kind} {scope} md")
         assert not any(tag in ("a", "img") for tag, _ in parsed.elements), kind
-        _contains_all(parsed.text, texts, f"{kind} {scope} md")
-        _contains_all(_docx_text(compile_document(kind, scope, "docx").content), texts, kind)
+        contains_all(parsed.text, texts, f"{kind} {scope} md")
         if kinds.get(kind).csv is not None:
-            cells = _cells(compile_document(kind, scope, "csv").content)
-            assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
-            joined = flat(" ".join(c[1:] if c.startswith("'") else c for c in cells))
+            row_cells = cells(compile_document(kind, scope, "csv").content)
+            assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in row_cells)
+            # the apostrophe put before a formula is not part of the text
+            neutral = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+            joined = flat(" ".join(c[1:] if c.startswith(neutral) else c for c in row_cells))
             if kind == "repertoire":
-                _contains_all(joined, texts, f"{kind} {scope} csv")
+                contains_all(joined, texts, f"{kind} {scope} csv")
 
 
 def test_odt_through_libreoffice_prints_every_text_literally(world: dict[str, Any]) -> None:
@@ -371,9 +360,12 @@ def test_odt_through_libreoffice_prints_every_text_literally(world: dict[str, An
         "<text:a ",
         "<text:execute-macro",
         "<draw:object",
-        "<office:script",
+        "<office:script ",  # (the empty <office:scripts/> is always there)
+        "<script:",
         "<text:hidden",
     ):
         assert element not in content, element
-    text = flat(html_module.unescape(re.sub(r"<[^>]+>", " ", content)))
-    _contains_all(text.replace(" ", ""), [card_text(i).replace(" ", "") for i in range(N)], "odt")
+    # text split by <text:s/>, <text:line-break/>, spans: compared without any whitespace
+    text = re.sub(r"\s+", "", html_module.unescape(re.sub(r"<[^>]+>", "", content)))
+    missing = [i for i in range(N) if re.sub(r"\s+", "", plain(card_text(i))) not in text]
+    assert missing == [], [TEXTS[i] for i in missing]

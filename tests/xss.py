@@ -4,29 +4,40 @@ product's own doors (HTML forms, Socket.IO events) in-process or against a live 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+
+import docx
+
+from facilitator.documents.model import plain
 
 CORPUS = Path(__file__).resolve().parent / "data" / "xss_payloads.txt"
 #: long strings (each field keeps what its limit allows: see LIMITS)
 LONG = ["<b>" * 400 + "long", "A" * 499 + "<script>", "é<i>" * 1500]
 
-#: the text fields of every kind of object, and whether the corpus goes through them.
-#: THE HOOK: when charte, amendements and feuille-de-route actions land, move them out of
-#: PENDING, give them their fields here and an input path in tests/test_xss.py (see
-#: ``push_productions``); test_pending_kinds_are_still_pending fails the day they land.
+#: the text fields of every kind of object that the corpus goes through (and how).
+#: THE HOOK: when charte clauses, amendments and feuille-de-route actions land, give them
+#: their fields here, push the corpus through them (as tests/test_xss_productions.py does for
+#: the cartographie) and take them out of PENDING: test_pending_kinds_are_still_pending
+#: fails the day their activity is registered, as a reminder.
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "cycle": ("title", "theme", "territoire"),  # animateur form
     "atelier": ("title", "lieu"),  # animateur form
     "structure": ("name", "territoire"),  # animateur form; name also by the join form
     "participant": ("display_name",),  # join form
     "card": ("text", "cluster"),  # card_add, card_edit
-    "proposal": ("text", "enjeu"),  # questions_essentielles: step_action propose / edit
+    "question": ("text",),  # questions form (cycle page)
+    "proposal": ("text", "enjeu"),  # questions_essentielles: step_action propose
     "actor": ("name", "territoire"),  # cartographie: step_action actor_add
     "actor_action": ("text",),  # cartographie: step_action action_add
+    "relation": ("comment",),  # cartographie: step_action relation_add
     "charte_clause": (),
     "amendment": (),
     "feuille_de_route_action": (),
@@ -47,8 +58,7 @@ LIMITS = {
     "participant.display_name": 80,
     "card.text": 500,
     "card.cluster": 120,
-    "proposal.text": 300,
-    "actor.name": 120,
+    "question.text": 300,
 }
 
 
@@ -86,14 +96,24 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str | None]]] = []
         self.chunks: list[str] = []
+        self.svg_depth = 0
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
+        # an SVG's <title> is its accessible name, not the page's
+        self.elements.append(
+            (f"svg:{tag}" if self.svg_depth and tag != "svg" else tag, dict(attrs))
+        )
+        self.svg_depth += tag == "svg"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+        self.svg_depth -= tag == "svg"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg" and self.svg_depth:
+            self.svg_depth -= 1
 
     def handle_data(self, data: str) -> None:
         self.chunks.append(data)
@@ -113,7 +133,9 @@ class Page(HTMLParser):
         for tag, attrs in self.elements:
             if tag in FORBIDDEN_TAGS - allowed or (tag in ("svg", "style") and tag not in allowed):
                 found.append(f"<{tag}>")
-            if tag == "script" and not (attrs.get("src") or "").startswith("/static/"):
+            if tag in ("script", "svg:script") and not (attrs.get("src") or "").startswith(
+                "/static/"
+            ):
                 found.append(f"<script {attrs}>")
             for name, value in attrs.items():
                 if name.startswith("on"):
@@ -132,14 +154,45 @@ class Page(HTMLParser):
         return found
 
 
-def check_page(html: str, shows: Iterable[str] = (), *, allowed: Iterable[str] = ()) -> Page:
+def check_page(
+    html: str, shows: Iterable[str] = (), *, allowed: Iterable[str] = (), where: str = ""
+) -> Page:
     """No injected structure; each text of ``shows`` is in the page's text, as typed."""
     page = Page(html)
-    assert page.problems(allowed=allowed) == [], page.problems(allowed=allowed)
+    assert page.problems(allowed=allowed) == [], (where, page.problems(allowed=allowed))
     text = page.text
     missing = [s for s in shows if flat(s) and flat(s) not in text]
-    assert missing == [], missing
+    assert missing == [], (where, missing)
     return page
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def cells(content: bytes) -> list[str]:
+    rows = csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")
+    return [cell for row in rows for cell in row]
+
+
+def docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for t in document.tables for row in t.rows for cell in row.cells]
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        xml = package.read("word/document.xml").decode()
+    for element in ("w:fldChar", "w:instrText", "w:fldSimple", "w:hyperlink", "w:object"):
+        assert f"<{element}" not in xml, element
+    return flat(" ".join(parts))
+
+
+def docx_relevant(text: str) -> bool:
+    """Field codes and formulas: the texts that could mean something to Word."""
+    return "{" in text or text.lstrip().startswith(("=", "+", "-", "@"))
+
+
+def contains_all(text: str, expected: list[str], what: str) -> None:
+    missing = [e for e in expected if flat(plain(e)) not in text]
+    assert missing == [], (what, missing[:3])
 
 
 # --- one world, through the product's doors ---------------------------------------------------
@@ -166,6 +219,21 @@ class Web:
         status, html, final = self.post_(path, {**data, **({"csrf_token": token} if token else {})})
         self.pages.append((f"POST {path}", html))
         return status, html, final
+
+
+def flask_web(app: Any, *, follow: bool = True) -> Web:
+    """``follow=False``: a POST answers with the redirect's target as its path."""
+    client = app.test_client()
+
+    def answer(response: Any) -> tuple[int, str, str]:
+        location = response.headers.get("Location")
+        path = location if location and not follow else response.request.path
+        return response.status_code, response.get_data(as_text=True), path
+
+    return Web(
+        lambda path: answer(client.get(path, follow_redirects=True)),
+        lambda path, data: answer(client.post(path, data=data, follow_redirects=follow)),
+    )
 
 
 def socket_token(html: str) -> str:
