@@ -139,7 +139,7 @@ def consistent(atelier: Atelier) -> None:
     """One event per seq from 1 to the atelier's seq (a refused action takes no number);
     every card announced exists."""
     db.session.rollback()
-    seq = db.session.get(Atelier, atelier.id).seq
+    seq = db.session.scalar(select(Atelier.seq).where(Atelier.id == atelier.id))
     stored = db.session.scalars(select(Event.seq).where(Event.atelier_id == atelier.id)).all()
     assert sorted(stored) == list(range(1, seq + 1))
     cards = set(db.session.scalars(select(Contribution.id)).all())
@@ -150,18 +150,24 @@ def consistent(atelier: Atelier) -> None:
 
 
 def still_serving(world: dict[str, Any], tag: str) -> None:
-    """The other atelier's participant can write; this atelier's clients can read."""
+    """The other atelier's participant can write; this atelier's clients can read; its
+    animateur can still add a card (unless the fuzzer closed the atelier)."""
+    world["after"] = world.get("after", 0) + 1
+    client_id = f"after-{world['after']:04d}"
     bystander: Sock = world["bystander"]
     step = world["neighbour"].steps[0].id
-    ack = bystander.call(
-        "card_add", {"step_id": step, "client_id": f"after-{tag}"[:64], "text": "ok", "column": "a"}
-    )
+    card = {"step_id": step, "client_id": client_id, "text": f"après {tag}", "column": "a"}
+    ack = bystander.call("card_add", card)
     assert ack["ok"] is True, ack
     for who in ("a", "b", "anim"):
         sock: Sock = world[who]
         assert sock.connected
         sync = sock.call("sync", {"last_seq": 0})
         assert sync["ok"] is True and sync["mode"] == "snapshot", sync
+    if sync["snapshot"]["atelier"]["state"] != "clos":
+        card = {**card, "step_id": world["steps"]["idees"]}
+        ack = world["anim"].call("card_add", card)
+        assert ack["ok"] is True and not ack.get("duplicate"), ack
 
 
 def run_fuzz(

@@ -18,6 +18,7 @@ from sqlalchemy import event, select, text
 
 from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Event
+from facilitator.services.events import current_seq
 
 BUSY_MS = 200
 
@@ -56,7 +57,7 @@ def test_a_write_refused_under_lock_is_not_stored_and_a_retry_converges(
         "text": "Écrite pendant un verrou",
         "column": "a",
     }
-    seq_before = db.session.get(Atelier, atelier.id).seq
+    seq_before = current_seq(atelier.id)
     lock = sqlite3.connect(_database(app), isolation_level=None)
     try:
         lock.execute("BEGIN IMMEDIATE")
@@ -75,7 +76,7 @@ def test_a_write_refused_under_lock_is_not_stored_and_a_retry_converges(
         db.session.scalar(select(Contribution).where(Contribution.client_id == "locked-0001"))
         is None
     )
-    assert db.session.get(Atelier, atelier.id).seq == seq_before
+    assert current_seq(atelier.id) == seq_before
     assert [m for m in b.received() if m["name"] == "event"] == []
 
     stored = a.call("card_add", payload)
@@ -87,5 +88,5 @@ def test_a_write_refused_under_lock_is_not_stored_and_a_retry_converges(
     ).all()
     assert [c.client_id for c in cards] == ["locked-0001"]
     seqs = db.session.scalars(select(Event.seq).where(Event.atelier_id == atelier.id)).all()
-    assert sorted(seqs) == list(range(1, db.session.get(Atelier, atelier.id).seq + 1))
+    assert sorted(seqs) == list(range(1, current_seq(atelier.id) + 1))
     assert [e["seq"] for e in b.events()] == [stored["seq"]]
