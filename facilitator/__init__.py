@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from facilitator import dblock
 from facilitator.config import ROOT, Config
 from facilitator.extensions import csrf, db, socketio
 
@@ -35,7 +36,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # short: a longer wait would block every greenlet; facilitator.dblock waits cooperatively
+    cursor.execute(f"PRAGMA busy_timeout={dblock.busy_timeout_ms()}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -29,5 +29,9 @@ class Config:
     # Replay at most this many missed events; beyond, the client gets a snapshot.
     REPLAY_LIMIT = 500
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: SQLite: how long one statement waits for the write lock inside SQLite (blocking the
+    #: whole process), then how long an action keeps retrying cooperatively (facilitator.dblock)
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5"))
+    DB_LOCK_WAIT_SECONDS = float(os.environ.get("DB_LOCK_WAIT_SECONDS", "10"))
     #: werkzeug hashing method for animateur passwords (tests use a cheap one)
     PASSWORD_HASH_METHOD = "scrypt"

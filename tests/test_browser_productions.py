@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from typing import Any
 
 import pytest
@@ -256,8 +255,7 @@ def test_graph_of_80_actors_and_200_relations(browser: Any, server: LiveServer) 
         }
         laptop.shot(f"map-80-actors-{width}")
         laptop.close()
-        assert runs[len(runs) // 2] < 3000, figures
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "map-80-actors.json").write_text(json.dumps(figures, indent=1))
+    # a figure for docs/performance.md, not a pass/fail threshold
     print("graph of 80 actors / 200 relations:", json.dumps(figures))
-    assert re.match(r"\d", str(figures["1280"]["relayout_median_ms"]))

@@ -1,13 +1,15 @@
-"""A write lock held by another process for longer than SQLite's busy timeout (10 s in
-production; 0.2 s here, so that the test is quick): the action is refused in French,
-nothing is stored, the event log has no gap, and a retry with the same client_id stores
-the card exactly once. tests/test_fault_tolerance.py covers a shorter lock against the real
-server, where every write waits and succeeds."""
+"""A write lock held by another process. Shorter than the cooperative wait
+(facilitator.dblock): the action waits, then is stored once. Longer (10 s in production;
+0.3 s here, so that the test is quick): the action is refused in French, nothing is
+stored, the event log has no gap, and a retry with the same client_id stores the card
+exactly once. tests/test_fault_tolerance.py covers a 2 s lock against the real gevent
+server, where every write waits and reads go on meanwhile."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ def short_busy_timeout(app: Flask) -> Iterator[None]:
     def pragma(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_MS}")
 
+    app.config["DB_LOCK_WAIT_SECONDS"] = 0.3
     db.session.remove()
     db.engine.dispose()
     event.listen(db.engine, "connect", pragma)
@@ -90,3 +93,43 @@ def test_a_write_refused_under_lock_is_not_stored_and_a_retry_converges(
     seqs = db.session.scalars(select(Event.seq).where(Event.atelier_id == atelier.id)).all()
     assert sorted(seqs) == list(range(1, current_seq(atelier.id) + 1))
     assert [e["seq"] for e in b.events()] == [stored["seq"]]
+
+
+def test_a_write_waits_for_a_short_lock_then_is_stored_once(
+    app: Flask, live_atelier: dict[str, Any], short_busy_timeout: None
+) -> None:
+    app.config["DB_LOCK_WAIT_SECONDS"] = 5.0
+    a, b = live_atelier["a"], live_atelier["b"]
+    atelier: Atelier = live_atelier["atelier"]
+    lock = sqlite3.connect(_database(app), isolation_level=None, check_same_thread=False)
+    lock.execute("BEGIN IMMEDIATE")
+    released = threading.Event()
+
+    def release() -> None:
+        lock.execute("ROLLBACK")
+        lock.close()
+        released.set()
+
+    # longer than SQLite's own wait (BUSY_MS): the action has to wait in dblock
+    timer = threading.Timer(3 * BUSY_MS / 1000, release)
+    timer.start()
+    try:
+        ack = a.call(
+            "card_add",
+            {
+                "step_id": live_atelier["steps"]["idees"],
+                "client_id": "waited-0001",
+                "text": "Écrite pendant un verrou court",
+                "column": "a",
+            },
+        )
+    finally:
+        timer.join()
+    assert released.is_set()
+    assert ack["ok"] is True, ack
+    db.session.rollback()
+    cards = db.session.scalars(
+        select(Contribution).where(Contribution.atelier_id == atelier.id)
+    ).all()
+    assert [c.client_id for c in cards] == ["waited-0001"]
+    assert [e["seq"] for e in b.events()] == [ack["seq"]]

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from facilitator import activities
+from facilitator import activities, dblock
 from facilitator.errors import DomainError, Forbidden, InvalidInput
 from facilitator.extensions import db, socketio
 from facilitator.models import Atelier, Attendance, Event, Participant
@@ -236,7 +236,7 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
             except ValidationError as exc:
                 return error("invalid", "Données invalides — " + first_error_fr(exc))
             try:
-                result = fn(viewer, payload)
+                result = dblock.run(fn, viewer, payload)
             except DomainError as exc:
                 events.rollback()
                 return {"ok": False, "error": exc.to_dict()}

@@ -7,6 +7,7 @@ is not stored."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,8 @@ board_event = signal("board-event")
 
 _PENDING = "facilitator.pending_events"
 SAME: Any = object()
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,14 @@ def commit() -> list[Event]:
         raise
     finally:
         session.expire_on_commit = True
+    # the events are committed: a failing broadcast must not turn the ack into "not
+    # stored" (the client would retry a vote twice); the others get the events at their
+    # next sync or from the relay's gap repair
     for event in pending:
-        board_event.send(event.atelier_id, event=event)
+        try:
+            board_event.send(event.atelier_id, event=event)
+        except Exception:
+            log.exception("broadcast of event %s (atelier %s) failed", event.seq, event.atelier_id)
     return pending
 
 
