@@ -30,6 +30,7 @@ ALLOWED = {
     "card_edit": {"participant", "co_animateur", "animateur"},
     "card_delete": {"participant", "co_animateur", "animateur"},
     "card_mask": {"co_animateur", "animateur"},
+    "card_mark": {"co_animateur", "animateur"},
     "card_accept": {"co_animateur", "animateur"},
     "card_reject": {"co_animateur", "animateur"},
     "vote": {"participant", "other_participant"},
@@ -125,6 +126,7 @@ def payload(event: str, w: Any) -> dict[str, Any]:
         "card_edit": {"card_id": card_id, "version": 1, "text": "modifiée"},
         "card_delete": {"card_id": card_id},
         "card_mask": {"card_id": card_id, "masked": True},
+        "card_mark": {"card_id": card_id, "mark": "decision", "on": True},
         "card_accept": {"card_id": card_id},
         "card_reject": {"card_id": card_id, "reason": "hors sujet"},
         "vote": {"card_id": card_id, "delta": 1},
@@ -139,6 +141,16 @@ def payload(event: str, w: Any) -> dict[str, Any]:
 OUTSIDERS = {"participant_other_atelier", "co_animateur_other_cycle"}
 #: events whose allowed callers get past authorisation to a domain refusal in this world
 PAST_AUTHORISATION = {"card_accept": "no_moderation", "card_reject": "no_moderation"}
+
+
+#: registered events authorised elsewhere: each activity action declares its roles
+#: (ActionSpec.roles) and is tested with its activity
+ELSEWHERE = {"connect", "disconnect", "*", "step_action"}
+
+
+def test_every_socket_event_is_in_the_matrix(app: Any) -> None:
+    registered = set(socketio.server.handlers["/"])
+    assert registered - ELSEWHERE == set(ALLOWED)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from facilitator.models.board import CARD_MARKS
+
 #: flags an animateur (or an activity) may set in a card's ``data`` to route it into the
 #: documents: ``{"decision": true}`` → *Décisions*, ``{"carry_over": true}`` → *Pour la suite*,
 #: ``{"open_question": true}`` → *Questions ouvertes*.
-CARD_FLAGS = ("decision", "carry_over", "open_question")
+CARD_FLAGS = tuple(CARD_MARKS)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Documents kept in the instance folder: the compte rendu written when an atelier closes
-(``services.signals.atelier_closed``), rewritten on demand.
+(``services.signals.atelier_closed``), rewritten on demand and when the closed atelier's
+record changes (``closed_atelier_changed``).
 
 ``instance/documents/ateliers/<id>/`` holds ``compte-rendu.docx``, ``.md``, ``.html`` and
 ``manifest.json`` (file name, time of generation). ODT and PDF are converted on demand from
@@ -116,3 +117,4 @@ def _on_atelier_closed(atelier_id: int, **_: object) -> None:
 def connect() -> None:
     """Subscribe to ``atelier_closed`` (idempotent)."""
     signals.atelier_closed.connect(_on_atelier_closed, weak=False)
+    signals.closed_atelier_changed.connect(_on_atelier_closed, weak=False)

@@ -21,7 +21,16 @@ from facilitator.realtime import schemas
 from facilitator.realtime.presence import Presence, RateLimiter
 from facilitator.realtime.relay import published, relay
 from facilitator.realtime.wire import wire
-from facilitator.services import board, cycles, events, moderation, steering, tokens, views
+from facilitator.services import (
+    board,
+    cycles,
+    events,
+    marks,
+    moderation,
+    steering,
+    tokens,
+    views,
+)
 from facilitator.services.events import Viewer
 from facilitator.validation import first_error_fr
 
@@ -285,6 +294,11 @@ def on_card_edit(viewer: Viewer, p: schemas.CardEdit) -> dict[str, Any]:
 @action("card_mask", schemas.CardMask)
 def on_card_mask(viewer: Viewer, p: schemas.CardMask) -> dict[str, Any]:
     return board.mask_card(viewer, p.card_id, p.masked)
+
+
+@action("card_mark", schemas.CardMark)
+def on_card_mark(viewer: Viewer, p: schemas.CardMark) -> dict[str, Any]:
+    return marks.mark_card(viewer, p.card_id, p.mark, p.on)
 
 
 @action("card_accept", schemas.CardAccept)

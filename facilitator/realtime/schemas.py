@@ -43,6 +43,12 @@ class CardMask(Payload):
     masked: bool
 
 
+class CardMark(Payload):
+    card_id: int = Id
+    mark: Literal["decision", "carry_over", "open_question"]
+    on: bool
+
+
 class CardAccept(Payload):
     card_id: int = Id
     #: the version the animateur read; a newer one is refused with ``conflict``

@@ -6,3 +6,8 @@ from blinker import signal
 
 #: sent by ``steering.close`` after commit, once per atelier, with the atelier id as sender.
 atelier_closed = signal("atelier-closed")
+
+#: sent after commit when what a closed atelier produced changes (a card marked as a
+#: décision after the close…), with the atelier id as sender: documents written at close
+#: are written again.
+closed_atelier_changed = signal("closed-atelier-changed")

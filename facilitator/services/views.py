@@ -15,6 +15,7 @@ from facilitator import activities
 from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Participant, Step, Vote
 from facilitator.models._types import utcnow
+from facilitator.models.board import CARD_MARKS
 from facilitator.services.events import Viewer
 
 
@@ -104,6 +105,8 @@ def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
         "moderation": data.get("moderation"),
         #: why the animateur refused it (author and animateurs only)
         "moderation_reason": data.get("moderation_reason"),
+        #: the animateur's marks: "decision", "carry_over", "open_question"
+        "marks": [mark for mark in CARD_MARKS if data.get(mark) is True],
     }
 
 

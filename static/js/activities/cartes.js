@@ -21,6 +21,9 @@ const PRIVACY = {
 // moderation states of a card its author sees but nobody else does (docs/protocol.md)
 const HELD = new Set(["pending", "rejected"]);
 
+/** The animateur's marks on a card (routed into the compte rendu), in display order. */
+const MARKS = { decision: "Décision", carry_over: "À reprendre", open_question: "Question ouverte" };
+
 export class CartesBoard {
   /**
    * options: store, live, role ("participant" | "animateur" | "viewer"), onError, onChange,
@@ -209,7 +212,7 @@ export class CartesBoard {
     const weight = (this.store.myVotes.get(card.id) || 0) + sumVotes(items);
     const sig = JSON.stringify([
       card.version, card.text, card.column, card.cluster, card.face_down, card.author, card.masked,
-      card.moderation, card.moderation_reason,
+      card.moderation, card.moderation_reason, (card.marks || []).join(),
       mode, items.map((i) => i.event + (i.payload.text || "")), ctx.waiting, ctx.canWrite,
       ctx.canVote, ctx.showTotals, tally, weight, ctx.used, mine,
     ]);
@@ -260,6 +263,11 @@ export class CartesBoard {
       const why = card.moderation_reason ? ` : ${card.moderation_reason}` : "";
       el.append(h("p", { class: "card__flag card__flag--warn", text: `Refusée par l'animateur${why}. Modifiez-la pour la proposer à nouveau.` }));
     }
+    const marks = (card.marks || []).filter((m) => MARKS[m]);
+    if (marks.length && !hidden) {
+      el.append(h("p", { class: "card__marks" },
+        ...marks.map((m) => h("span", { class: `card__mark card__mark--${m}`, text: MARKS[m] }))));
+    }
     if (card.privacy && card.privacy.length) {
       const kinds = card.privacy.map((k) => PRIVACY[k] || k).join(", ");
       el.append(h("p", { class: "card__flag card__flag--warn", text: `Données personnelles possibles : ${kinds}` }));
@@ -275,7 +283,9 @@ export class CartesBoard {
     if (ctx.canVote && !hidden && !deleting && !held) el.append(this.voteRow(card, ctx, weight, textId));
     const editable = ctx.canWrite && !deleting && (this.role === "animateur" || mine);
     if (!editable) {
-      if (this.role === "animateur" && !deleting) el.append(h("div", { class: "card__actions" }, this.maskButton(card, textId)));
+      if (this.role === "animateur" && !deleting) {
+        el.append(h("div", { class: "card__actions" }, this.maskButton(card, textId), ...this.markButtons(card, textId, hidden)));
+      }
       return el;
     }
     if (mode === "edit") el.append(editForm(this, card, ctx, edit));
@@ -292,8 +302,19 @@ export class CartesBoard {
             "aria-describedby": textId, text: "Supprimer", onClick: () => this.setMode(card.id, "confirm") }),
         ),
       );
+      if (this.role === "animateur") el.append(h("div", { class: "card__actions" }, ...this.markButtons(card, textId, hidden)));
     }
     return el;
+  }
+
+  /** Toggle buttons for the animateur's marks (aria-pressed tells the state). */
+  markButtons(card, textId, hidden) {
+    if (hidden || card.deleted) return [];
+    const marks = new Set(card.marks || []);
+    return Object.entries(MARKS).map(([mark, label]) =>
+      h("button", { type: "button", class: "btn btn-small btn-mark", "data-action": "mark", "data-mark": mark,
+        "aria-pressed": String(marks.has(mark)), "aria-describedby": textId, text: label,
+        onClick: () => this.live.request("card_mark", { card_id: card.id, mark, on: !marks.has(mark) }) }));
   }
 
   maskButton(card, textId) {
