@@ -72,6 +72,8 @@ class Servers:
         out = self.folder / "data.json"
         cmd = [PY, "-m", "bench.setup", str(out), "--ateliers", str(ateliers),
                "--participants", str(participants), "--vote-cards", str(vote_cards)]  # fmt: skip
+        if getattr(self.args, "cards", 0):  # cards already on the board
+            cmd += ["--cards", str(self.args.cards)]
         subprocess.run(cmd, env=self.env, cwd=self.code, check=True)
         return json.loads(out.read_text())
 

@@ -37,3 +37,19 @@ if [ -d "$BEFORE" ]; then
 fi
 $PY -m bench.run join --participants 500 --repeat 3 $A
 $PY -m bench.run restart --participants 300 --repeat 3 $A
+
+# Round 2 (group commit, snapshot cache, index, Core card insert): interleaved before/after
+# in the same session (bench/ab.sh alternates the two trees run by run), tag ab3:
+#   git worktree add /tmp/base2 HEAD; copy it to /tmp/after2 and put the changed files in
+if [ -n "${AB_BEFORE:-}" ] && [ -n "${AB_AFTER:-}" ]; then
+  export BEFORE=$AB_BEFORE AFTER=$AB_AFTER
+  T=${AB_TAG:-ab3}
+  bench/ab.sh "$T" 3 votes --participants 300
+  bench/ab.sh "$T" 2 votes --participants 300 --server gunicorn --db postgres
+  bench/ab.sh "$T" 3 join --participants 500
+  bench/ab.sh "$T" 2 join --participants 500 --cards 300
+  bench/ab.sh "$T" 3 restart --participants 300
+  bench/ab.sh "$T" 3 room --participants 300
+  bench/ab.sh "$T" 2 room --participants 500
+  bench/ab.sh "$T" 1 votes --participants 300 --server gunicorn --procs 2 --db postgres
+fi

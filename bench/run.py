@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.run room --participants 300 --repeat 3
     .venv/bin/python -m bench.run multi --ateliers 40 --participants 25
     .venv/bin/python -m bench.run votes --participants 300
-    .venv/bin/python -m bench.run join --participants 500
+    .venv/bin/python -m bench.run join --participants 500 [--cards 300]
     .venv/bin/python -m bench.run restart --participants 300
     options: --server embedded|gunicorn  --procs P  --worker gevent-websocket|gevent
              --db sqlite|postgres  --code DIR (another checkout, e.g. a git worktree of
@@ -37,6 +37,8 @@ def label(args) -> str:
         code += f" ({args.client} clients)"
     if args.deflate:
         code += " (clients offer deflate)"
+    if args.cards:
+        code += f" ({args.cards} cards)"
     return f"{setup}, {args.db}{' + redis' if args.procs > 1 or args.redis else ''}{code}"
 
 
@@ -50,6 +52,7 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=30)
     p.add_argument("--window", type=float, default=5.0)
     p.add_argument("--vote-cards", type=int, default=30)
+    p.add_argument("--cards", type=int, default=0, help="cards on the board before the run")
     p.add_argument("--server", choices=["embedded", "gunicorn"], default="embedded")
     p.add_argument("--worker", choices=["gevent-websocket", "gevent"], default="gevent-websocket")
     p.add_argument("--procs", type=int, default=1)

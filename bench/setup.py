@@ -1,5 +1,6 @@
 """Create the benchmark's data through the services (as the app would) and sign the socket
-tokens: ``python -m bench.setup OUT.json --ateliers 1 --participants 300 [--vote-cards 30]``.
+tokens: ``python -m bench.setup OUT.json --ateliers 1 --participants 300 [--vote-cards 30]
+[--cards 200]``.
 
 Uses the same environment as the server (FACILITATOR_INSTANCE, DATABASE_URL), so the tokens
 are signed with the server's key (``instance/secret_key``)."""
@@ -38,7 +39,7 @@ steps:
 """
 
 
-def build(n_ateliers: int, n_participants: int, vote_cards: int) -> dict:
+def build(n_ateliers: int, n_participants: int, vote_cards: int, cards: int = 0) -> dict:
     animateur = accounts.create_animateur("bench@exemple.fr", "Animatrice", "mot-de-passe-bench")
     cycle = cycles.create_cycle(animateur, "Benchmark", territoire="127.0.0.1")
     cycles.add_structure(cycle.id, "Structure de test", "association")
@@ -56,11 +57,13 @@ def build(n_ateliers: int, n_participants: int, vote_cards: int) -> dict:
             p, _ = participants.join(atelier, f"P{a}-{i}", structure_id=structure.id)
             token = tokens.sign_socket_token({"r": "participant", "a": atelier.id, "p": p.id})
             people.append({"pid": p.id, "token": token})
-        cards = []
+        for i in range(cards):  # a board that already has cards (join, restart)
+            board.add_card(anim, steps["idees"], f"benchcard{i:04d}", f"Carte {i}", "idees")
+        vote_ids = []
         if vote_cards:
             for i in range(vote_cards):
                 ack = board.add_card(anim, steps["vote"], f"benchvote{i:04d}", f"Idée {i}", "idees")
-                cards.append(ack["card"]["id"])
+                vote_ids.append(ack["card"]["id"])
             steering.goto_step(anim, steps["vote"])
             steering.set_flags(anim, steps["vote"], {"results_visible": True})
         out.append(
@@ -72,7 +75,7 @@ def build(n_ateliers: int, n_participants: int, vote_cards: int) -> dict:
                     {"r": "animateur", "a": atelier.id, "u": animateur.id}
                 ),
                 "participants": people,
-                "vote_cards": cards,
+                "vote_cards": vote_ids,
             }
         )
     return {"ateliers": out}
@@ -84,12 +87,13 @@ def main() -> None:
     parser.add_argument("--ateliers", type=int, default=1)
     parser.add_argument("--participants", type=int, default=25)
     parser.add_argument("--vote-cards", type=int, default=0)
+    parser.add_argument("--cards", type=int, default=0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     app = create_app({"SOCKETIO_ASYNC_MODE": "threading"})
     with app.app_context():
         db_migrate.upgrade()
-        data = build(args.ateliers, args.participants, args.vote_cards)
+        data = build(args.ateliers, args.participants, args.vote_cards, args.cards)
     with open(args.out, "w") as f:
         json.dump(data, f)
 

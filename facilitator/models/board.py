@@ -37,6 +37,9 @@ class Contribution(db.Model):
     __table_args__ = (
         UniqueConstraint("atelier_id", "client_id"),
         Index("ix_contribution_step_deleted", "step_id", "deleted"),
+        # the "last position" of a new card: a lookup, not a scan of the step's cards
+        # (migration 0008)
+        Index("ix_contribution_step_column_position", "step_id", "column", "position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

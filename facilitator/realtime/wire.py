@@ -122,6 +122,8 @@ class Wire:
         self.server = server
         self.direct.clear()
         self.enabled = enabled
+        if enabled and getattr(server.eio, "async_mode", None) == "gevent":
+            timer_pings()
 
     def attach(self, sid: str, environ: dict[str, Any]) -> None:
         """Call at the end of ``connect`` (the Socket.IO CONNECT reply and ``sync`` are
@@ -185,3 +187,45 @@ class Wire:
 
 
 wire = Wire()
+
+
+def timer_pings() -> None:
+    """Engine.IO's pings without a sleeping greenlet per connection (gevent only).
+
+    python-engineio schedules each ping by starting a background task that sleeps
+    ``ping_interval`` then sends PING: one greenlet per connection, asleep almost all the
+    time, ~8.5 KB each on this machine (its C stack slice and Python frames are kept while
+    it waits; docs/performance.md). Here the wait is a libev timer — no stack — and a
+    greenlet exists only for the few microseconds of sending the ping. Same timing, same
+    packet, same checks (``Socket._send_ping`` minus the sleep)."""
+    import time
+
+    import gevent
+    from engineio import packet as eio_pkt
+    from engineio import socket as eio_socket
+
+    if getattr(eio_socket.Socket, "_timer_pings", False):
+        return
+    upstream = eio_socket.Socket.schedule_ping
+
+    def send_ping(sock: Any) -> None:
+        if not sock.closing and not sock.closed:
+            sock.last_ping = time.time()
+            sock.send(eio_pkt.Packet(eio_pkt.PING))
+
+    def schedule_ping(sock: Any) -> None:
+        if getattr(sock.server, "async_mode", None) != "gevent":
+            return upstream(sock)  # another server of this process (threading)
+        # only schedule a new ping if the previous ping wait cycle completed (as upstream)
+        if sock.last_ping:
+            sock.last_ping = None
+            timer = gevent.get_hub().loop.timer(sock.server.ping_interval)
+
+            def fire() -> None:
+                timer.close()
+                gevent.spawn(send_ping, sock)
+
+            timer.start(fire, update=True)  # from now, not from the loop's cached time
+
+    eio_socket.Socket.schedule_ping = schedule_ping
+    eio_socket.Socket._timer_pings = True

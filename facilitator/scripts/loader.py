@@ -4,6 +4,8 @@ Every problem is collected with its location, so an author fixes a script in one
 
 from __future__ import annotations
 
+import copy
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,13 +160,37 @@ def load_script_text(text: str, source: str = "<texte>") -> Script:
     return Script(top.id, top.title, top.description, top.duration, steps, source)
 
 
+#: path -> ((mtime_ns, size), Script or ScriptError): parsing and validating a script
+#: costs 25–40 ms; pages that list the scripts did it for every file on every request
+_CACHE: dict[str, tuple[tuple[int, int], Script | ScriptError]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
 def load_script(path: str | Path) -> Script:
+    """Load and validate a script file; cached until the file changes (mtime or size)."""
     path = Path(path)
+    key = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScriptError(str(path), [("", f"fichier illisible : {exc}")]) from None
-    return load_script_text(text, str(path))
+        st = path.stat()
+    except OSError as exc:
+        raise ScriptError(key, [("", f"fichier illisible : {exc}")]) from None
+    stamp = (st.st_mtime_ns, st.st_size)
+    cached = _CACHE.get(key)
+    if cached is None or cached[0] != stamp:
+        try:
+            text = path.read_text(encoding="utf-8")
+            result: Script | ScriptError = load_script_text(text, key)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScriptError(key, [("", f"fichier illisible : {exc}")]) from None
+        except ScriptError as exc:
+            result = exc
+        with _CACHE_LOCK:
+            _CACHE[key] = (stamp, result)
+    else:
+        result = cached[1]
+    if isinstance(result, ScriptError):
+        raise copy.deepcopy(result)
+    return copy.deepcopy(result)  # callers may change what they get
 
 
 def validate_path(path: str | Path) -> list[ScriptError]:
