@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from facilitator.scripts import validate_path
+from facilitator.scripts.cycles import is_template_path, validate_templates
 
 
 @click.group("scripts", help="Déroulés d'ateliers (workshop_scripts/).")
@@ -21,7 +22,8 @@ def scripts_cli() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def validate_command(path: Path | None) -> None:
     target = path or Path(current_app.config["SCRIPTS_DIR"])
-    failures = validate_path(target)
+    failures = [] if is_template_path(target) else validate_path(target)
+    failures += validate_templates(target)  # cycle templates (workshop_scripts/cycles/)
     if failures:
         for failure in failures:
             click.echo(str(failure), err=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from facilitator.models import (
 )
 from facilitator.models.cycle import MODES
 from facilitator.scripts import Script
+from facilitator.scripts.cycles import CycleTemplate
 from facilitator.services import tokens
 
 log = logging.getLogger(__name__)
@@ -100,8 +101,10 @@ def add_atelier(
     when: date | None = None,
     mode: str = "presentiel",
     lieu: str = "",
+    commit: bool = True,
 ) -> Atelier:
-    """A new atelier with a snapshot of ``script`` (editing the file later changes nothing)."""
+    """A new atelier with a snapshot of ``script`` (editing the file later changes nothing).
+    ``commit=False``: flushed only, the caller commits (several ateliers at once)."""
     if mode not in MODES:
         raise InvalidInput("Mode inconnu : présentiel, distanciel ou hybride.")
     position = db.session.scalar(
@@ -136,6 +139,9 @@ def add_atelier(
             )
         )
     db.session.add(atelier)
+    if not commit:
+        db.session.flush()
+        return atelier
     try:
         db.session.commit()
     except IntegrityError:
@@ -211,6 +217,32 @@ def copy_as_template(cycle: Cycle, owner: Animateur, title: str, territoire: str
         add_atelier(new, script, title=old.title, mode=old.mode)
     log.info("cycle %s copied from cycle %s", new.id, cycle.id)
     return new
+
+
+def apply_template(
+    cycle: Cycle, template: CycleTemplate, *, first: date | None = None, every_weeks: int = 4
+) -> list[Atelier]:
+    """Create the ateliers of a cycle template (docs/scripts.md, « Modèles de cycle ») in
+    one transaction, after the cycle's existing ateliers; an atelier whose script the cycle
+    already uses is not created again. With ``first``, the n-th created atelier is dated
+    ``first + n × every_weeks`` weeks. Returns the ateliers created."""
+    if not 1 <= every_weeks <= 26:
+        raise InvalidInput("L'intervalle entre deux ateliers va de 1 à 26 semaines.")
+    used = {a.script_id for a in cycle.ateliers}
+    created: list[Atelier] = []
+    for item in template.ateliers:
+        if item.script.id in used:
+            continue
+        when = first + timedelta(weeks=every_weeks * len(created)) if first else None
+        created.append(
+            add_atelier(
+                cycle, item.script, title=item.title, when=when, mode=item.mode, commit=False
+            )
+        )
+        used.add(item.script.id)
+    db.session.commit()
+    log.info("template %s applied to cycle %s: %s ateliers", template.id, cycle.id, len(created))
+    return created
 
 
 def regenerate_links(atelier: Atelier) -> None:

@@ -28,6 +28,7 @@ from facilitator.extensions import db
 from facilitator.models import STRUCTURE_TYPES, Animateur
 from facilitator.models.cycle import MODES
 from facilitator.scripts import list_scripts
+from facilitator.scripts.cycles import list_templates
 from facilitator.services import accounts, cycles, retention, tokens
 from facilitator.web.util import public_url
 
@@ -127,6 +128,7 @@ def _cycle_page(cycle_id: int, **extra: Any) -> str:
         types=STRUCTURE_TYPES,
         team=cycles.team(cycle),
         expiry=retention.expiry(cycle),
+        cycle_templates=list_templates(current_app.config["SCRIPTS_DIR"]),
         **extra,
     )
 
@@ -165,6 +167,29 @@ def add_atelier(cycle_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return _cycle_page(cycle_id, error=exc.message_fr, form=form), 400
     flash(f"Atelier « {atelier.title} » ajouté.")
+    return redirect(url_for("animateur.cycle", cycle_id=cycle.id))
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/modele")
+@login_required
+def apply_template(cycle_id: int) -> Response | tuple[str, int]:
+    """Create the ateliers of a cycle template (docs/scripts.md, « Modèles de cycle »)."""
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    form = request.form
+    template = list_templates(current_app.config["SCRIPTS_DIR"]).get(form.get("template_id", ""))
+    try:
+        if template is None:
+            raise DomainError("Choisissez un modèle de cycle dans la liste.")
+        try:
+            first = date.fromisoformat(form["first_date"]) if form.get("first_date") else None
+            weeks = int(form.get("every_weeks") or 4)
+        except ValueError:
+            raise DomainError("Date ou intervalle invalide.") from None
+        created = cycles.apply_template(cycle, template, first=first, every_weeks=weeks)
+    except DomainError as exc:
+        db.session.rollback()
+        return _cycle_page(cycle_id, error=exc.message_fr), 400
+    flash(f"Modèle « {template.title} » appliqué : {len(created)} atelier(s) créé(s).")
     return redirect(url_for("animateur.cycle", cycle_id=cycle.id))
 
 
