@@ -23,7 +23,8 @@ from facilitator.models import Animateur, Atelier, Cycle, CycleAnimateur
 from facilitator.services import tokens
 
 FORMAT = "facilitator-cycle"
-VERSION = 1
+#: 2: cycle life (issue 9) — step.async_until, répertoire entries, restitution, evaluation
+VERSION = 2
 #: tables never exported: accounts, and the live event log (a transport detail)
 SKIPPED = {"animateur", "event", "alembic_version"}
 #: tables rebuilt on import rather than copied (the importing animateur owns the copy)
@@ -35,6 +36,10 @@ FRESH = {
     ("atelier", "read_token"): tokens.new_token,
     ("participant", "token_hash"): lambda: tokens.token_hash(tokens.new_token()),
     ("atelier", "seq"): lambda: 0,
+    ("structure_profile", "update_token_hash"): lambda: None,
+    ("restitution", "public_token"): tokens.new_token,
+    # a copy on another instance is never public until its animateur publishes it
+    ("restitution", "published"): lambda: False,
 }
 #: integer columns that hold an id without a foreign key
 SOFT_REFERENCES = {("atelier", "current_step_id"): "step"}
@@ -94,18 +99,46 @@ def export_cycle(cycle_id: int) -> dict[str, Any]:
     }
 
 
-def import_cycle(document: Any, owner: Animateur) -> Cycle:
-    """Create a new cycle from an export; all or nothing."""
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise InvalidInput("Ce fichier n'est pas un export de cycle facilitator.")
+def _from_v1(tables: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 → 2: steps gain ``async_until`` (never open in an old file); the cycle-life
+    tables did not exist (absent means empty)."""
+    steps = tables.get("step", [])
+    if isinstance(steps, list):
+        tables["step"] = [
+            {"async_until": None, **row} if isinstance(row, dict) else row for row in steps
+        ]
+    return tables
+
+
+#: version → function bringing that version's tables to the next version
+MIGRATIONS = {1: _from_v1}
+
+
+def migrate(document: dict[str, Any]) -> dict[str, Any]:
+    """Bring an export of an older format to the current one (a copy; refuses newer)."""
     version = document.get("version")
-    if not isinstance(version, int) or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise InvalidInput("Version de format absente ou illisible.")
     if version > VERSION:
         raise InvalidInput(
             f"Ce fichier vient d'une version plus récente de facilitator (format {version}, "
             f"celle-ci lit jusqu'au format {VERSION}) : mettez à jour avant d'importer."
         )
+    tables = document.get("tables")
+    if not isinstance(tables, dict):
+        raise InvalidInput("Fichier incomplet : il doit contenir exactement un cycle.")
+    tables = {k: list(v) if isinstance(v, list) else v for k, v in tables.items()}
+    while version < VERSION:
+        tables = MIGRATIONS[version](tables)
+        version += 1
+    return {**document, "version": version, "tables": tables}
+
+
+def import_cycle(document: Any, owner: Animateur) -> Cycle:
+    """Create a new cycle from an export (older formats migrated first); all or nothing."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidInput("Ce fichier n'est pas un export de cycle facilitator.")
+    document = migrate(document)
     tables = document.get("tables")
     if not isinstance(tables, dict) or len(tables.get("cycle", [])) != 1:
         raise InvalidInput("Fichier incomplet : il doit contenir exactement un cycle.")

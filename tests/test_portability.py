@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from typing import Any
 
@@ -11,7 +12,19 @@ import pytest
 from facilitator import portability
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
-from facilitator.models import Atelier, Contribution, Cycle, Vote
+from facilitator.models import (
+    Atelier,
+    ConditionAssessment,
+    Contribution,
+    Cycle,
+    CycleIndicator,
+    EvaluationResponse,
+    ParticipantVisit,
+    Restitution,
+    StructureProfile,
+    Vote,
+)
+from facilitator.models._types import utcnow
 
 
 def normalise(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -65,7 +78,59 @@ def busy_cycle(live_atelier: dict[str, Any]) -> Cycle:
     b.call("vote", {"card_id": ids[0], "delta": 1})
     anim.call("card_edit", {"card_id": ids[2], "version": 1, "cluster": "Parents"})
     anim.call("card_mask", {"card_id": ids[0], "masked": True})
+    _cycle_life(live_atelier)
     return live_atelier["atelier"].cycle
+
+
+def _cycle_life(live: dict[str, Any]) -> None:
+    """Rows of every cycle-life table (issue 9)."""
+    atelier, alice = live["atelier"], live["alice"]
+    cycle = atelier.cycle
+    step = atelier.steps[0]
+    step.async_until = utcnow() + dt.timedelta(days=3)
+    structure = cycle.structures[0]
+    now = utcnow()
+    db.session.add_all(
+        [
+            ParticipantVisit(participant_id=alice.id, previous_at=now, last_at=now),
+            StructureProfile(
+                structure_id=structure.id,
+                actions="Accueil des familles",
+                contact_name="Sacha Lefebvre",
+                contact_email="sacha@exemple.fr",
+                contact_consent_at=now,
+                update_token_hash="a" * 64,
+                version=3,
+            ),
+            Restitution(cycle_id=cycle.id, public_token="secret-public", published=True),
+            EvaluationResponse(
+                step_id=step.id,
+                participant_id=alice.id,
+                meteo=4,
+                utilite=5,
+                suggestion="Bien",
+                conditions={"programme_commun": 3},
+            ),
+            ConditionAssessment(
+                cycle_id=cycle.id, atelier_id=atelier.id, condition="programme_commun", level=2
+            ),
+            ConditionAssessment(
+                cycle_id=cycle.id, atelier_id=None, condition="structure_soutien", level=4
+            ),
+            CycleIndicator(cycle_id=cycle.id, kind="impact", label="Parents venus", value="12"),
+        ]
+    )
+    db.session.commit()
+
+
+CYCLE_LIFE = {
+    "participant_visit",
+    "structure_profile",
+    "restitution",
+    "evaluation_response",
+    "condition_assessment",
+    "cycle_indicator",
+}
 
 
 def test_round_trip_loses_nothing(busy_cycle: Cycle, make_animateur: Any) -> None:
@@ -76,16 +141,31 @@ def test_round_trip_loses_nothing(busy_cycle: Cycle, make_animateur: Any) -> Non
     assert copy_.id != busy_cycle.id
     again = portability.export_cycle(copy_.id)
     assert normalise(again) == normalise(exported)
-    assert set(exported["tables"]) >= {
-        "cycle",
-        "atelier",
-        "step",
-        "structure",
-        "participant",
-        "attendance",
-        "contribution",
-        "vote",
-    }
+    assert (
+        set(exported["tables"])
+        >= {
+            "cycle",
+            "atelier",
+            "step",
+            "structure",
+            "participant",
+            "attendance",
+            "contribution",
+            "vote",
+        }
+        | CYCLE_LIFE
+    )
+    assert exported["version"] == portability.VERSION == 2
+    # secrets are never carried over; a copy is never public until published again
+    restitution = db.session.query(Restitution).filter_by(cycle_id=copy_.id).one()
+    assert restitution.public_token != "secret-public" and not restitution.published
+    profile = (
+        db.session.query(StructureProfile)
+        .filter(StructureProfile.structure_id.in_([s.id for s in copy_.structures]))
+        .one()
+    )
+    assert profile.update_token_hash is None and profile.contact_name == "Sacha Lefebvre"
+    assert any(s.async_until is not None for a in copy_.ateliers for s in a.steps)
     new_atelier = db.session.query(Atelier).filter_by(cycle_id=copy_.id).one()
     old_atelier = busy_cycle.ateliers[0]
     assert new_atelier.link_token != old_atelier.link_token
@@ -110,6 +190,12 @@ def test_round_trip_loses_nothing(busy_cycle: Cycle, make_animateur: Any) -> Non
         (lambda d: d["tables"]["vote"][0].update(contribution_id=987654), "ligne absente"),
         (lambda d: d["tables"]["contribution"][0].update(text=None), "corrompu"),
         (lambda d: d["tables"].update(cycle=[]), "exactement un cycle"),
+        (lambda d: d.update(version=0), "illisible"),
+        (lambda d: d.update(version="2"), "illisible"),
+        (lambda d: d.update(version=True), "illisible"),
+        (lambda d: d["tables"]["evaluation_response"][0].update(step_id=987654), "ligne absente"),
+        (lambda d: d["tables"]["cycle_indicator"][0].update(label=None), "corrompu"),
+        (lambda d: d["tables"]["restitution"].append({"id": 99, "cycle_id": 1}), "corrompu"),
     ],
 )
 def test_bad_files_import_nothing(
@@ -117,9 +203,24 @@ def test_bad_files_import_nothing(
 ) -> None:
     document = copy.deepcopy(portability.export_cycle(busy_cycle.id))
     mutate(document)
-    before = {t: db.session.query(m).count() for t, m in (("c", Cycle), ("k", Contribution))}
+    models = (Cycle, Contribution, StructureProfile, EvaluationResponse, CycleIndicator)
+    before = [db.session.query(m).count() for m in models]
     with pytest.raises(InvalidInput) as caught:
         portability.import_cycle(document, make_animateur())
     assert message in caught.value.message_fr
-    after = {t: db.session.query(m).count() for t, m in (("c", Cycle), ("k", Contribution))}
-    assert after == before
+    assert [db.session.query(m).count() for m in models] == before
+
+
+def test_a_version_1_file_is_migrated(busy_cycle: Cycle, make_animateur: Any) -> None:
+    """A file written before cycle life (format 1): no async_until, no cycle-life tables."""
+    document = copy.deepcopy(portability.export_cycle(busy_cycle.id))
+    document["version"] = 1
+    for name in CYCLE_LIFE:
+        document["tables"].pop(name, None)
+    for step in document["tables"]["step"]:
+        del step["async_until"]
+    copy_ = portability.import_cycle(document, make_animateur())
+    steps = [s for a in copy_.ateliers for s in a.steps]
+    assert steps and all(s.async_until is None for s in steps)
+    assert db.session.query(Contribution).join(Atelier).filter(Atelier.cycle_id == copy_.id).count()
+    assert "async_until" not in document["tables"]["step"][0]  # the caller's file is untouched

@@ -125,7 +125,7 @@ register(
         id="repertoire",
         label="Répertoire des acteurs",
         scope="cycle",
-        load=lambda cycle_id: loaders.cycle_context(cycle_id, with_productions=False),
+        load=repertoire.load,
         compose=repertoire.compose,
         csv=CsvExport("acteurs", "Territoire", tuple(repertoire.HEADER)),
     )

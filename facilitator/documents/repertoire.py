@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
+from typing import Any
 
-from facilitator.documents import fr
+from facilitator.documents import fr, loaders
 from facilitator.documents.common import colophon, cycle_facts, slug, type_label
 from facilitator.documents.context import CycleContext, StructureData
-from facilitator.documents.model import Block, Document, Section, note, para, section, table
+from facilitator.documents.model import (
+    Block,
+    Document,
+    Section,
+    Span,
+    bullets,
+    inline,
+    note,
+    para,
+    plain,
+    section,
+    table,
+)
 
 KIND = "repertoire"
 NO_TERRITORY = "Territoire non précisé"
@@ -22,6 +36,46 @@ def _row(s: StructureData, total: int) -> tuple[str, ...]:
         fr.number(s.people),
         f"{s.ateliers} sur {total}" if total else "—",
     )
+
+
+def load(cycle_id: int) -> CycleContext:
+    """The cycle's structures, plus each one's fiche (``extra["repertoire"]``: actions, and
+    the contact person only when they consented — services/repertoire.py)."""
+    from facilitator.services import repertoire as service
+
+    ctx = loaders.cycle_context(cycle_id, with_productions=False)
+    fiches = {}
+    for entry in service.entries(cycle_id):
+        contact = entry["contact"]
+        fiches[plain(entry["name"])] = {
+            "actions": [plain(a) for a in [entry["own_actions"], *entry["map_actions"]] if a],
+            "contact": {k: plain(contact[k]) for k in ("name", "role", "email", "phone")}
+            if contact
+            else None,
+        }
+    return dataclasses.replace(ctx, extra={**ctx.extra, "repertoire": fiches})
+
+
+def _fiches(members: list[StructureData], fiches: dict[str, Any]) -> Section | None:
+    """One paragraph per structure that has actions or a consenting contact."""
+    blocks: list[Block] = []
+    for s in members:
+        fiche = fiches.get(s.name)
+        if not fiche or not (fiche["actions"] or fiche["contact"]):
+            continue
+        items = []
+        if fiche["actions"]:
+            items.append(inline(Span("Actions : ", bold=True), " ; ".join(fiche["actions"])))
+        contact = fiche["contact"]
+        if contact:
+            who = contact["name"] + (f", {contact['role']}" if contact["role"] else "")
+            reach = " · ".join(v for v in (contact["email"], contact["phone"]) if v)
+            items.append(
+                inline(Span("Contact : ", bold=True), who + (f" — {reach}" if reach else ""))
+            )
+        blocks.append(para(Span(s.name, bold=True), style="lead"))
+        blocks.append(bullets(items))
+    return section("Fiches des structures", blocks) if blocks else None
 
 
 def compose(ctx: CycleContext) -> Document:
@@ -63,6 +117,7 @@ def compose(ctx: CycleContext) -> Document:
                     widths=(30, 20, 26, 11, 13),
                     context=title,
                 ),
+                _fiches(members, ctx.extra.get("repertoire") or {}),
             )
         )
     if ctx.structures:

@@ -173,11 +173,30 @@ class Step(db.Model):
     #: False: vote tallies are hidden from participants until revealed.
     results_visible: Mapped[bool] = mapped_column(default=False)
     anonymous: Mapped[bool] = mapped_column(default=False)
+    #: opened by the animateur for asynchronous contributions until then (issue 9,
+    #: docs/cycle-life.md): writable whatever the atelier's state, current step or lock
+    async_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     atelier: Mapped[Atelier] = relationship(back_populates="steps")
 
+    @property
+    def async_open(self) -> bool:
+        return self.async_until is not None and utcnow() < self.async_until
+
     def require_writable(self) -> None:
-        """Participants may write only to the open, unlocked current step."""
+        """Participants may write only to the open, unlocked current step, or to a step
+        open for asynchronous contributions until its deadline."""
+        if self.async_open:
+            return
+        if self.async_until is not None and self.atelier.state != AtelierState.EN_COURS:
+            from zoneinfo import ZoneInfo
+
+            day = self.async_until.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y")
+            raise DomainError(
+                f"La date limite de cette étape ({day}) est passée : les contributions "
+                "sont closes.",
+                code="closed",
+            )
         self.atelier.require_open()
         if self.atelier.current_step_id != self.id:
             raise DomainError("Cette étape n'est pas l'étape en cours.", code="step_not_current")

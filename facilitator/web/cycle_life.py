@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from facilitator.documents import loaders, synthese
+from facilitator.documents import fr, loaders, synthese
 from facilitator.documents.render import html
 from facilitator.errors import DomainError
 from facilitator.extensions import db
@@ -15,12 +17,21 @@ from facilitator.web.animateur import login_required
 bp = Blueprint("cycle_life", __name__)
 
 
+@bp.app_template_filter("frdatetime")
+def frdatetime(value: object) -> str:
+    return fr.datetime_long(value) if isinstance(value, datetime) else ""
+
+
 @bp.get("/animateur/cycles/<int:cycle_id>/tableau-de-bord")
 @login_required
 def dashboard(cycle_id: int) -> str:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     ctx = loaders.cycle_context(cycle.id)
-    sections = [synthese.participation(ctx), synthese.representativity(ctx)]
+    sections = [
+        synthese.participation(ctx),
+        synthese.representativity(ctx),
+        synthese.productions_state(ctx),
+    ]
     # the fragment is built from escaped text only (documents/render/html.py)
     body = Markup(html.fragment(sections, depth=1))
     return render_template("cycle_dashboard.html", cycle=cycle, body=body)
@@ -74,3 +85,7 @@ def copy(cycle_id: int) -> Response | tuple[str, int]:
         return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#copier"), 400
     flash(f"Cycle « {new.title} » créé à partir de « {cycle.title} » : à vous de l'adapter.")
     return redirect(url_for("animateur.cycle", cycle_id=new.id))
+
+
+# the other pages of cycle life add their routes to this blueprint (docs/cycle-life.md)
+from facilitator.web import between, evaluation_pages, repertoire_pages, restitution  # noqa: E402, F401

@@ -1,0 +1,211 @@
+"""Between ateliers (docs/cycle-life.md): the participant's cycle page (latest compte
+rendu, « ce qui a changé depuis votre dernière visite », steps open for asynchronous
+contributions), the board of such a step, and the animateur's page to open or close them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from facilitator.documents import storage
+from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
+from facilitator.extensions import db
+from facilitator.models import Atelier, Cycle, Participant, Restitution
+from facilitator.services import async_steps, cycles, participants, tokens
+from facilitator.web.animateur import login_required
+from facilitator.web.cycle_life import bp
+from facilitator.web.documents import _send
+from facilitator.web.public import COOKIE_MAX_AGE, _cookie_name
+from facilitator.web.util import public_url
+
+
+def _me(cycle_id: int) -> Participant | None:
+    return participants.participant_by_token(cycle_id, request.cookies.get(_cookie_name(cycle_id)))
+
+
+def _require_me(cycle: Cycle) -> Participant:
+    me = _me(cycle.id)
+    if me is None:
+        raise Forbidden(
+            "Cette page est celle des participants du cycle : ouvrez-la depuis le lien d'un "
+            "atelier auquel vous avez participé, ou avec votre lien personnel.",
+            code="not_a_participant",
+        )
+    return me
+
+
+def _cycle(cycle_id: int) -> Cycle:
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+@bp.get("/cycle/<int:cycle_id>")
+def participant_cycle(cycle_id: int) -> str:
+    cycle = _cycle(cycle_id)
+    me = _require_me(cycle)
+    since = async_steps.visit(me)
+    latest = async_steps.latest_compte_rendu(cycle.id)
+    if latest is not None:
+        latest["manifest"] = storage.manifest(latest["atelier_id"])
+    restitution = db.session.query(Restitution).filter_by(cycle_id=cycle.id).one_or_none()
+    token = request.cookies.get(_cookie_name(cycle.id), "")
+    return render_template(
+        "cycle_life/participant.html",
+        cycle=cycle,
+        me=me,
+        since=since,
+        changes=async_steps.changes_since(cycle.id, since, me.id),
+        latest=latest,
+        open_steps=async_steps.async_steps(cycle.id),
+        ateliers=cycle.ateliers,
+        restitution=restitution if restitution and restitution.published else None,
+        personal_link=public_url(
+            url_for("cycle_life.personal_link", cycle_id=cycle.id, token=token)
+        ),
+    )
+
+
+@bp.get("/cycle/<int:cycle_id>/lien/<token>")
+def personal_link(cycle_id: int, token: str) -> Response:
+    """The participant's personal link: sets the cookie on another device."""
+    cycle = _cycle(cycle_id)
+    if participants.participant_by_token(cycle.id, token) is None:
+        raise NotFound("Ce lien personnel n'est pas (ou plus) valide.", code="unknown_link")
+    response = make_response(redirect(url_for("cycle_life.participant_cycle", cycle_id=cycle.id)))
+    response.set_cookie(
+        _cookie_name(cycle.id),
+        token,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.get("/cycle/<int:cycle_id>/compte-rendu/<int:atelier_id>.<fmt>")
+def participant_compte_rendu(cycle_id: int, atelier_id: int, fmt: str) -> Response:
+    cycle = _cycle(cycle_id)
+    _require_me(cycle)
+    atelier = db.session.get(Atelier, atelier_id)
+    if atelier is None or atelier.cycle_id != cycle.id or atelier.state != "clos":
+        raise NotFound("Compte rendu introuvable : l'atelier n'est pas encore clos.")
+    if fmt not in storage.AUTO_FORMATS:
+        raise NotFound("Format indisponible ici : HTML, DOCX ou Markdown.")
+    return _send(storage.fetch_compte_rendu(atelier, fmt))
+
+
+@bp.get("/cycle/<int:cycle_id>/etapes/<int:step_id>")
+def async_board(cycle_id: int, step_id: int) -> str:
+    cycle = _cycle(cycle_id)
+    me = _require_me(cycle)
+    step = async_steps.step_in_cycle(cycle.id, step_id)
+    if step.async_until is None:
+        raise NotFound("Cette étape n'est pas ouverte aux contributions entre les ateliers.")
+    token = tokens.sign_socket_token({"r": "participant", "a": step.atelier_id, "p": me.id})
+    return render_template(
+        "cycle_life/async_board.html",
+        cycle=cycle,
+        atelier=step.atelier,
+        step=async_steps.step_view(step),
+        me=me,
+        role="participant",
+        socket_token=token,
+        back_url=url_for("cycle_life.participant_cycle", cycle_id=cycle.id),
+        back_label="Page du cycle",
+    )
+
+
+# --- animateur ------------------------------------------------------------------------------
+
+
+@bp.get("/animateur/cycles/<int:cycle_id>/entre-ateliers")
+@login_required
+def async_admin(cycle_id: int) -> str:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    return _admin_page(cycle)
+
+
+@bp.get("/animateur/cycles/<int:cycle_id>/entre-ateliers/<int:step_id>/tableau")
+@login_required
+def async_board_animateur(cycle_id: int, step_id: int) -> str:
+    """The animateur's board of a step open between ateliers: the same live board as the
+    participants', with the animateur's rights on an asynchronous step (the console of a
+    closed atelier is read-only) — e.g. the charte: phases, clauses, decisions."""
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    step = async_steps.step_in_cycle(cycle.id, step_id)
+    if step.async_until is None:
+        raise NotFound("Cette étape n'est pas ouverte aux contributions entre les ateliers.")
+    token = tokens.sign_socket_token({"r": "animateur", "a": step.atelier_id, "u": g.animateur.id})
+    return render_template(
+        "cycle_life/async_board.html",
+        cycle=cycle,
+        atelier=step.atelier,
+        step=async_steps.step_view(step),
+        me=None,
+        role="animateur",
+        socket_token=token,
+        back_url=url_for("cycle_life.async_admin", cycle_id=cycle.id) + f"#etape-{step.id}",
+        back_label="Entre les ateliers",
+    )
+
+
+def _admin_page(cycle: Cycle, status: int = 200, **extra: object) -> tuple[str, int]:
+    groups: list[tuple[dict[str, object], list[dict[str, object]]]] = []
+    for step in async_steps.all_steps(cycle.id):
+        if not groups or groups[-1][0]["id"] != step["atelier_id"]:
+            head = {
+                "id": step["atelier_id"],
+                "title": step["atelier"],
+                "number": step["atelier_number"],
+            }
+            groups.append((head, []))
+        groups[-1][1].append(step)
+    page = render_template(
+        "cycle_life/async_steps.html",
+        cycle=cycle,
+        groups=groups,
+        today=date.today(),
+        **extra,
+    )
+    return page, status
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/entre-ateliers/<int:step_id>")
+@login_required
+def async_set(cycle_id: int, step_id: int) -> Response | tuple[str, int]:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    try:
+        step = async_steps.step_in_cycle(cycle.id, step_id)
+        if request.form.get("action") == "fermer":
+            async_steps.close_async(step)
+            flash(f"« {step.title} » est fermée aux contributions.")
+        else:
+            raw = request.form.get("until", "")
+            try:
+                day = date.fromisoformat(raw)
+            except ValueError:
+                raise InvalidInput("Indiquez la date limite (jj/mm/aaaa).") from None
+            async_steps.open_async(step, day)
+            flash(
+                f"« {step.title} » est ouverte aux contributions jusqu'au "
+                f"{day.strftime('%d/%m/%Y')} inclus."
+            )
+    except DomainError as exc:
+        db.session.rollback()
+        return _admin_page(cycle, exc.status, error=exc.message_fr, error_step=step_id)
+    return redirect(url_for("cycle_life.async_admin", cycle_id=cycle.id) + f"#etape-{step_id}")

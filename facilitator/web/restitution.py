@@ -1,0 +1,49 @@
+"""Restitution publique (docs/cycle-life.md): the animateur's controls and the public page."""
+
+from __future__ import annotations
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+
+from facilitator.extensions import db
+from facilitator.services import cycles
+from facilitator.services import restitution as service
+from facilitator.web.animateur import login_required
+from facilitator.web.cycle_life import bp
+from facilitator.web.util import public_url
+
+
+@bp.get("/animateur/cycles/<int:cycle_id>/restitution")
+@login_required
+def restitution_admin(cycle_id: int) -> str:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    row = service.of(cycle)
+    db.session.commit()  # the row is created, unpublished, on first visit
+    return render_template(
+        "cycle_life/restitution_admin.html",
+        cycle=cycle,
+        row=row,
+        url=public_url(url_for("cycle_life.restitution_public", token=row.public_token)),
+    )
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/restitution")
+@login_required
+def restitution_set(cycle_id: int) -> Response:
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    action = request.form.get("action")
+    if action == "publier":
+        service.publish(cycle, True)
+        flash("Restitution publiée : toute personne qui a le lien peut la lire.")
+    elif action == "depublier":
+        service.publish(cycle, False)
+        flash("Restitution dépubliée : le lien affiche désormais « page non publiée ».")
+    elif action == "nouveau-lien":
+        service.regenerate(cycle)
+        flash("Nouvelle adresse créée : l'ancienne ne fonctionne plus.")
+    return redirect(url_for("cycle_life.restitution_admin", cycle_id=cycle.id))
+
+
+@bp.get("/restitution/<token>")
+def restitution_public(token: str) -> str:
+    cycle = service.by_token(token)
+    return render_template("cycle_life/restitution.html", cycle=cycle, **service.content(cycle))
