@@ -41,6 +41,7 @@ class LiveServer:
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "SEED_DEMO": "1",
+            "SEED_DEMO_MINIMAL": "1",  # the demo cycle as a blank canvas (facilitator/demo)
             "LOG_LEVEL": "WARNING",
             **self.env,
         }
