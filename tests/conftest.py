@@ -205,5 +205,47 @@ def live_atelier(
 
 
 @pytest.fixture
+def make_room(
+    make_animateur: Callable[..., Animateur],
+    make_atelier: Callable[..., Atelier],
+    make_participant: Callable[..., Participant],
+    connect: Callable[..., Sock],
+) -> Callable[..., dict[str, Any]]:
+    """A started atelier of ``script`` whose cycle has the given questions essentielles
+    validated, with the animateur, Alice and Bob (participants) and a read-only viewer
+    connected (received messages cleared); ``step`` is the first step's id."""
+
+    def make(script: str, questions: tuple[str, ...] = ()) -> dict[str, Any]:
+        from facilitator.services import productions
+
+        animateur = make_animateur()
+        atelier = make_atelier(animateur, script)
+        made = [productions.create_question(atelier.cycle_id, text) for text in questions]
+        db.session.commit()
+        alice = make_participant(atelier, "Alice")
+        bob = make_participant(atelier, "Bob")
+        anim = connect("animateur", atelier, animateur)
+        assert anim.call("atelier_start", {})["ok"]
+        a = connect("participant", atelier, alice)
+        b = connect("participant", atelier, bob)
+        viewer = connect("viewer", atelier)
+        for sock in (anim, a, b, viewer):
+            sock.received()
+        return {
+            "atelier": atelier,
+            "animateur": animateur,
+            "anim": anim,
+            "a": a,
+            "b": b,
+            "viewer": viewer,
+            "step": atelier.steps[0].id,
+            **{f"q{i}": q.id for i, q in enumerate(made, 1)},
+            "structures": {s.name: s.id for s in atelier.cycle.structures},
+        }
+
+    return make
+
+
+@pytest.fixture
 def cycle_of(app: Flask) -> Callable[[Atelier], Cycle]:
     return lambda atelier: atelier.cycle

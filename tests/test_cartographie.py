@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from facilitator.extensions import db
 from facilitator.scripts import load_script_text
-from facilitator.services import cycles, map_views, productions
+from facilitator.services import cycles, map_views
 from tests.test_questions_essentielles import act, of_type
 
 SCRIPT = """
@@ -33,39 +32,10 @@ steps:
 
 
 @pytest.fixture
-def room(
-    make_animateur: Callable[..., Any],
-    make_atelier: Callable[..., Any],
-    make_participant: Callable[..., Any],
-    connect: Callable[..., Any],
-) -> dict[str, Any]:
-    animateur = make_animateur()
-    atelier = make_atelier(animateur, SCRIPT)
-    cycle_id = atelier.cycle_id
-    q1 = productions.create_question(cycle_id, "Comment repérer tôt le décrochage ?")
-    q2 = productions.create_question(cycle_id, "Comment associer les parents ?")
-    db.session.commit()
-    alice = make_participant(atelier, "Alice")
-    bob = make_participant(atelier, "Bob")
-    anim = connect("animateur", atelier, animateur)
-    assert anim.call("atelier_start", {})["ok"]
-    a = connect("participant", atelier, alice)
-    b = connect("participant", atelier, bob)
-    viewer = connect("viewer", atelier)
-    for sock in (anim, a, b, viewer):
-        sock.received()
-    return {
-        "atelier": atelier,
-        "animateur": animateur,
-        "anim": anim,
-        "a": a,
-        "b": b,
-        "viewer": viewer,
-        "step": atelier.steps[0].id,
-        "q1": q1.id,
-        "q2": q2.id,
-        "structures": {s.name: s.id for s in atelier.cycle.structures},
-    }
+def room(make_room: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    return make_room(
+        SCRIPT, ("Comment repérer tôt le décrochage ?", "Comment associer les parents ?")
+    )
 
 
 def add_actor(sock: Any, step: int, client_id: str, **fields: Any) -> dict[str, Any]:

@@ -58,8 +58,9 @@ def test_animateur_index_lists_every_document_with_its_urls(setup: dict[str, Any
     )
     synth = {f["format"]: f["url"] for f in by_kind["synthese"]["formats"]}
     assert synth["csv"] == f"/animateur/cycles/{atelier.cycle_id}/documents/synthese.csv"
-    assert not by_kind["charte"]["available"]
-    assert "pas encore disponible" in by_kind["charte"]["message"]
+    assert by_kind["charte"]["available"] and by_kind["feuille-de-route"]["available"]
+    charte = {f["format"]: f["url"] for f in by_kind["charte"]["formats"]}
+    assert charte["docx"] == f"/animateur/cycles/{atelier.cycle_id}/documents/charte.docx"
 
 
 @pytest.mark.parametrize(
@@ -106,8 +107,8 @@ def test_cycle_documents_and_csv(setup: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("path", "status", "message"),
     [
-        ("/animateur/cycles/{cycle}/documents/charte.docx", 404, "pas encore disponible"),
-        ("/animateur/cycles/{cycle}/documents/feuille-de-route.pdf", 404, "pas encore disponible"),
+        ("/animateur/ateliers/{atelier}/documents/charte.docx", 404, "document du cycle"),
+        ("/animateur/cycles/{cycle}/documents/feuille-de-route.xls", 400, "Format inconnu"),
         ("/animateur/cycles/{cycle}/documents/bilan.docx", 400, "Type de document inconnu"),
         ("/animateur/cycles/{cycle}/documents/synthese.xls", 400, "Format inconnu"),
         ("/animateur/ateliers/{atelier}/documents/compte-rendu.csv", 404, "tabulaires"),
@@ -158,7 +159,8 @@ def test_read_only_link_downloads_documents(setup: dict[str, Any], app: Flask) -
     assert reader.get(url).status_code == 200
     r = reader.get(f"{base}/compte-rendu.md")
     assert r.status_code == 200 and "Partager un calendrier" in r.get_data(as_text=True)
-    assert reader.get(f"{base}/charte.docx").status_code == 404
+    charte = reader.get(f"{base}/charte.md")
+    assert charte.status_code == 200 and "# Charte" in charte.get_data(as_text=True)
     bad = reader.get("/lecture/pas-un-jeton/documents/compte-rendu.md")
     assert bad.status_code == 404 and "lien de lecture" in text(bad)
     # a revoked link stops working
@@ -308,8 +310,8 @@ def test_compile_command_writes_a_file(setup: dict[str, Any], app: Flask, tmp_pa
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--kind", "charte"], "La charte n'est pas encore disponible"),
-        (["--kind", "feuille-de-route"], "La feuille de route n'est pas encore disponible"),
+        (["--kind", "charte", "--format", "rtf"], "Format inconnu"),
+        (["--kind", "feuille-de-route", "--format", "rtf"], "Format inconnu"),
         (["--kind", "bilan"], "Type de document inconnu"),
         (["--kind", "synthese", "--format", "rtf"], "Format inconnu"),
         (["--kind", "compte-rendu", "--format", "csv"], "tabulaires"),

@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from facilitator import activities, create_app
+from facilitator import create_app
 from facilitator.documents import compile_document, kinds
 from facilitator.documents.model import plain
 from facilitator.extensions import db
@@ -33,7 +33,6 @@ from facilitator.web import animateur as animateur_web
 from tests.conftest import Sock, _config
 from tests.test_documents_formats import need_soffice
 from tests.xss import (
-    PENDING,
     TEXT_FIELDS,
     Page,
     Web,
@@ -194,19 +193,9 @@ def world(xss_app: Flask) -> Iterator[dict[str, Any]]:
     }
 
 
-def test_every_kind_has_its_fields_or_is_pending() -> None:
+def test_every_kind_lists_its_text_fields() -> None:
     for kind, fields in TEXT_FIELDS.items():
-        assert bool(fields) != (kind in PENDING), kind
-
-
-def test_pending_kinds_are_still_pending() -> None:
-    """When the charte or the feuille de route lands, this fails: give its text fields to
-    TEXT_FIELDS, push them in the world above, and take them out of PENDING."""
-    for kind, activity in PENDING.items():
-        assert activity not in activities.REGISTRY, (
-            f"{kind}: {activity} exists, add it to the corpus"
-        )
-    assert not kinds.get("charte").available and not kinds.get("feuille-de-route").available
+        assert fields, kind
 
 
 def test_stored_as_typed_and_answered_as_typed(world: dict[str, Any]) -> None:

@@ -138,3 +138,52 @@ def test_cartographie_texts_are_literal_on_pages_exports_and_documents(app: Flas
         )
     documents_show("compte-rendu", atelier, names + texts)
     documents_show("synthese", cycle0, names)
+
+
+def test_charte_texts_are_literal_in_answers_and_documents(app: Flask) -> None:
+    """Clauses (the animateur's drafting), amendments (new wording, reason) and rejection
+    reasons: stored and answered as typed, and literal in the charte document."""
+    _web, cycle_id, _atelier, anim, snapshot = live_atelier_of(app, "charte-du-projet")
+    step = next(s["id"] for s in snapshot["steps"] if s["type"] == "charte")
+
+    def act(action: str, **data: Any) -> dict[str, Any]:
+        ack = anim.call("step_action", {"step_id": step, "action": action, "data": data})
+        assert ack["ok"], (action, data, ack)
+        return ack
+
+    assert anim.call("step_goto", {"step_id": step})["ok"]
+    act("phase", phase="redaction")
+    act("version_start", empty=True)
+    texts = [flat(t)[:300] for t in TEXTS]
+    clauses = [
+        act(
+            "clause_add",
+            client_id=f"clause-{i:04d}",
+            section="valeurs",
+            text=text,
+            confirm_personal=True,
+        )["clause"]
+        for i, text in enumerate(texts)
+    ]
+    assert [c["text"] for c in clauses] == texts
+    act("phase", phase="amendements")
+    for i, (clause, text) in enumerate(zip(clauses, texts, strict=True)):
+        amendment = act(
+            "amendment_propose",
+            client_id=f"amendment-{i:04d}",
+            kind="modification",
+            clause_id=clause["id"],
+            text=text + " (amendé)",
+            reason=text,
+            confirm_personal=True,
+        )["amendment"]
+        assert (amendment["text"], amendment["reason"]) == (text + " (amendé)", text)
+        if i % 2:
+            rejected = act(
+                "amendment_decide",
+                amendment_id=amendment["id"],
+                decision="rejeter",
+                reason=text[:200],
+            )["amendment"]
+            assert rejected["decision_reason"] == " ".join(text[:200].split())
+    documents_show("charte", cycle_id, texts)

@@ -23,10 +23,16 @@ CORPUS = Path(__file__).resolve().parent / "data" / "xss_payloads.txt"
 LONG = ["<b>" * 400 + "long", "A" * 499 + "<script>", "é<i>" * 1500]
 
 #: the text fields of every kind of object that the corpus goes through (and how).
-#: THE HOOK: when charte clauses, amendments and feuille-de-route actions land, give them
-#: their fields here, push the corpus through them (as tests/test_xss_productions.py does for
-#: the cartographie) and take them out of PENDING: test_pending_kinds_are_still_pending
-#: fails the day their activity is registered, as a reminder.
+#: every kind of object with free text lists its fields here and pushes the corpus through
+#: them (tests/test_xss_productions.py, tests/test_feuille_de_route.py).
+#: feuille de route: step_action propose / edit
+FEUILLE_FIELDS = (
+    "intitule",
+    "moyens",
+    "indicateurs_effectivite",
+    "indicateurs_resultat",
+    "charte_ref",
+)
 TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "cycle": ("title", "theme", "territoire"),  # animateur form
     "atelier": ("title", "lieu"),  # animateur form
@@ -38,14 +44,9 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "actor": ("name", "territoire"),  # cartographie: step_action actor_add
     "actor_action": ("text",),  # cartographie: step_action action_add
     "relation": ("comment",),  # cartographie: step_action relation_add
-    "charte_clause": (),
-    "amendment": (),
-    "feuille_de_route_action": (),
-}
-PENDING = {
-    "charte_clause": "charte",
-    "amendment": "charte",
-    "feuille_de_route_action": "feuille_de_route",
+    "charte_clause": ("text",),  # charte: step_action clause_add (tests/test_xss_productions.py)
+    "amendment": ("text", "reason", "decision_reason"),  # amendment_propose, amendment_decide
+    "feuille_de_route_action": FEUILLE_FIELDS,  # tests/test_feuille_de_route.py
 }
 #: longest text each field keeps (the service refuses or cuts beyond)
 LIMITS = {

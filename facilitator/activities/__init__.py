@@ -5,6 +5,10 @@ from __future__ import annotations
 from facilitator.activities.base import Activity
 from facilitator.activities.cartes import Cartes
 from facilitator.activities.cartographie import Cartographie
+from facilitator.activities.chaine_de_valeur import ChaineDeValeur
+from facilitator.activities.charte import Charte
+from facilitator.activities.evaluation import Evaluation
+from facilitator.activities.feuille_de_route import FeuilleDeRoute
 from facilitator.activities.questions_essentielles import QuestionsEssentielles
 
 REGISTRY: dict[str, type[Activity]] = {}
@@ -24,3 +28,7 @@ def get(type_id: str) -> type[Activity]:
 register(Cartes)
 register(QuestionsEssentielles)
 register(Cartographie)
+register(Charte)
+register(ChaineDeValeur)
+register(FeuilleDeRoute)
+register(Evaluation)

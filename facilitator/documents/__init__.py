@@ -17,6 +17,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from facilitator.documents import charte as _charte  # noqa: F401  (registers the kind)
+from facilitator.documents import feuille_de_route as _feuille  # noqa: F401  (registers the kind)
 from facilitator.documents import kinds
 from facilitator.documents.kinds import KINDS, DocumentKind, DocumentUnavailable
 from facilitator.documents.model import Document

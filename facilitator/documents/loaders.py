@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from facilitator import activities
-from facilitator.documents import sections
+from facilitator.documents import production_state, sections
 from facilitator.documents.context import (
     CARD_FLAGS,
     AtelierContext,
@@ -260,6 +260,7 @@ def cycle_context(
             loaded = module.load_cycle(cycle.id)
             if loaded is not None:
                 extra[type_id] = loaded
+        extra[production_state.KEY] = production_state.load(cycle.id)
     return CycleContext(
         cycle=_cycle_info(cycle),
         ateliers=data,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from facilitator.documents import fr
+from facilitator.documents import fr, production_state
 from facilitator.documents.common import (
     atelier_heading,
     colophon,
@@ -29,6 +29,8 @@ from facilitator.documents.model import (
     table,
 )
 from facilitator.documents.sections import REGISTRY, StepSection, for_type
+from facilitator.documents.sections.evaluation import result_blocks
+from facilitator.models.cycle_life import CONDITIONS
 from facilitator.services.attendance import core_threshold
 
 KIND = "synthese"
@@ -296,8 +298,93 @@ def _after(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection]]]) -
     return section("L'après : questions ouvertes", children)
 
 
+def evaluation(ctx: CycleContext) -> Section | None:
+    """*Évaluation du cycle*: each evaluation step's anonymous results, the five conditions
+    of collective impact (animateur per atelier, participants' mean) and the indicator
+    grid. None when the context was read without it (``sections/evaluation.py``)."""
+    data = ctx.extra.get("evaluation")
+    if data is None:
+        return None
+    children: list[Block | Section] = []
+    for result in data["results"]:
+        title = f"Atelier {result['atelier_number']} — {result['step']}"
+        children.append(section(title, result_blocks(result)))
+    ateliers = data["ateliers"]
+    assessed = data["assessments"]
+    participants: dict[str, list[float]] = defaultdict(list)
+    for result in data["results"]:
+        for key, value in result["conditions"].items():
+            participants[key].append(value)
+    if assessed or participants:
+        columns = [(a_id, f"At. {number}") for a_id, number, _t in ateliers] + [(None, "Cycle")]
+        used = [c for c in columns if any((c[0], k) in assessed for k in CONDITIONS)]
+        rows = []
+        for key, label in CONDITIONS.items():
+            levels = [
+                data["levels"].get(assessed[(a_id, key)], "—") if (a_id, key) in assessed else "—"
+                for a_id, _h in used
+            ]
+            mean = participants.get(key)
+            rows.append(
+                (label, *levels, fr.number(round(sum(mean) / len(mean), 1)) if mean else "—")
+            )
+        children.append(
+            section(
+                "Les cinq conditions de l'impact collectif",
+                para(
+                    "Niveau estimé par l'animateur (absente, émergente, en place, solide) et "
+                    "moyenne des participants sur 4.",
+                ),
+                table(
+                    "conditions",
+                    "Conditions de l'impact collectif",
+                    ["Condition", *[h for _a, h in used], "Participants"],
+                    rows,
+                ),
+            )
+        )
+    indicators = data["indicators"]
+    if indicators:
+        children.append(
+            section(
+                "Grille d'indicateurs",
+                table(
+                    "indicateurs",
+                    "Indicateurs d'effectivité et d'impact",
+                    ["Type", "Indicateur", "Cible", "Valeur", "Source", "Commentaire"],
+                    (
+                        (
+                            i["kind"],
+                            i["label"],
+                            i["target"] or "—",
+                            i["value"] or "—",
+                            i["source"] or "—",
+                            i["comment"] or "—",
+                        )
+                        for i in indicators
+                    ),
+                    widths=(14, 24, 14, 14, 14, 20),
+                ),
+            )
+        )
+    if not children:
+        children.append(
+            note(
+                "Aucune évaluation pour l'instant : ajoutez une étape « évaluation » en fin "
+                "d'atelier et remplissez la grille d'indicateurs du cycle."
+            )
+        )
+    return section("Évaluation du cycle", children)
+
+
 def _present_types(ctx: CycleContext) -> set[str]:
     return {p.structure_type for a in ctx.ateliers for p in a.info.presences}
+
+
+def productions_state(ctx: CycleContext) -> Section | None:
+    """Where the questions, the charte and the feuille de route stand (dashboard too)."""
+    state = ctx.extra.get(production_state.KEY)
+    return production_state.compose(state) if state is not None else None
 
 
 def compose(ctx: CycleContext) -> Document:
@@ -312,7 +399,11 @@ def compose(ctx: CycleContext) -> Document:
             _ateliers(ctx),
             participation(ctx),
             representativity(ctx),
-            _productions(ctx, built),
+            *(
+                s
+                for s in (productions_state(ctx), _productions(ctx, built), evaluation(ctx))
+                if s is not None
+            ),
             _after(ctx, built),
         ),
         filename=f"synthese-{slug(ctx.cycle.title)}",

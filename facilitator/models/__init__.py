@@ -1,7 +1,16 @@
 """Typed SQLAlchemy 2.0 models. Import everything from here."""
 
+from facilitator.models import charte  # noqa: F401  (charte tables, issue 4)
 from facilitator.models.board import Contribution, Event, Vote
 from facilitator.models.cycle import Atelier, AtelierState, Cycle, CycleAnimateur, Step, StepStatus
+from facilitator.models.cycle_life import (
+    ConditionAssessment,
+    CycleIndicator,
+    EvaluationResponse,
+    ParticipantVisit,
+    Restitution,
+    StructureProfile,
+)
 from facilitator.models.people import (
     STRUCTURE_TYPES,
     Animateur,
@@ -23,6 +32,13 @@ from facilitator.models.productions import (
     Relation,
     StepState,
 )
+from facilitator.models.roadmap import (  # chaîne de valeur, feuille de route
+    ChaineItem,
+    ChaineLink,
+    ChaineValeur,
+    RoadmapAction,
+    RoadmapVote,
+)
 
 __all__ = [
     "CHAMPS",
@@ -33,9 +49,18 @@ __all__ = [
     "Actor",
     "ActorAction",
     "Animateur",
+    "ConditionAssessment",
+    "CycleIndicator",
+    "EvaluationResponse",
+    "ParticipantVisit",
+    "Restitution",
+    "StructureProfile",
     "Atelier",
     "AtelierState",
     "Attendance",
+    "ChaineItem",
+    "ChaineLink",
+    "ChaineValeur",
     "Contribution",
     "Cycle",
     "CycleAnimateur",
@@ -46,6 +71,8 @@ __all__ = [
     "QuestionProposal",
     "QuestionRevision",
     "Relation",
+    "RoadmapAction",
+    "RoadmapVote",
     "Step",
     "StepState",
     "StepStatus",

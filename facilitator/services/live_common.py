@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.errors import Forbidden, InvalidInput
@@ -26,7 +26,8 @@ def require_writer(viewer: Viewer, step: Step) -> None:
     if viewer.role == "viewer":
         raise Forbidden("Ce lien est en lecture seule.")
     if viewer.is_animateur:
-        step.atelier.require_open()
+        if not step.async_open:  # an asynchronous step stays writable between ateliers
+            step.atelier.require_open()
     else:
         step.require_writable()
 
@@ -112,3 +113,71 @@ def insert_once(
             "seq": events.current_seq(viewer.atelier_id),
         }
     return None
+
+
+def dot_vote(
+    viewer: Viewer,
+    step: Step,
+    *,
+    model: Any,
+    target: str,
+    target_id: int,
+    delta: int,
+    rules: tuple[int, int],
+    event_type: str,
+    what: str,
+    tallies: Callable[[Step], dict[int, int]],
+) -> dict[str, Any]:
+    """One participant's dot on (``delta`` 1) or off (-1) a target of ``step`` — a
+    proposal, an action…: ``model`` has ``step_id``, ``participant_id``, ``weight`` and the
+    ``target`` foreign key. Budget and per-target cap from ``rules``; records ``event_type``
+    (full for animateurs, the voter's own figures for the voter, nothing for the others: the
+    activity reveals tallies itself) and commits. The caller has checked the role, the step
+    and the phase."""
+    budget, cap = rules
+    pid = viewer.participant_id
+    seq = events.next_seq(viewer.atelier_id)
+    used = db.session.scalar(
+        select(func.coalesce(func.sum(model.weight), 0)).where(
+            model.participant_id == pid, model.step_id == step.id
+        )
+    )
+    column = getattr(model, target)
+    row = db.session.scalar(
+        select(model).where(
+            model.step_id == step.id, model.participant_id == pid, column == target_id
+        )
+    )
+    weight = row.weight if row else 0
+    if delta == 1 and used >= budget:
+        raise InvalidInput(
+            f"Vous avez utilisé tous vos votes ({used} sur {budget}).", code="budget"
+        )
+    if delta == 1 and weight >= cap:
+        raise InvalidInput(f"Pas plus de {cap} vote(s) sur {what}.", code="cap")
+    if delta == -1 and weight == 0:
+        raise InvalidInput("Vous n'avez pas de vote à retirer ici.", code="no_vote_here")
+    weight += delta
+    used += delta
+    if row is None:
+        db.session.add(model(step_id=step.id, participant_id=pid, weight=1, **{target: target_id}))
+    elif weight == 0:
+        db.session.delete(row)
+    else:
+        row.weight = weight
+    db.session.flush()
+    total = tallies(step).get(target_id, 0)
+    key = target.removesuffix("_id") + "_id"
+    base = {"step_id": step.id, key: target_id}
+    owner = {**base, "weight": weight, "used": used}
+    event = events.record(
+        viewer.atelier_id,
+        event_type,
+        {**base, "total": total, "participant_id": pid, "weight": weight, "used": used},
+        public=None,
+        owner_id=pid,
+        owner=owner,
+        seq=seq,
+    )
+    events.commit()
+    return {**owner, "remaining": budget - used, "seq": event.seq}

@@ -230,53 +230,18 @@ def vote(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     proposal = _proposal(viewer, step, data.proposal_id)
     if proposal.status != "active":
         raise InvalidInput("Cette proposition n'est plus soumise au vote.", code="validated")
-    budget, cap = _vote_rules(step)
-    seq = events.next_seq(viewer.atelier_id)
-    pid = viewer.participant_id
-    used = db.session.scalar(
-        select(func.coalesce(func.sum(ProposalVote.weight), 0)).where(
-            ProposalVote.participant_id == pid, ProposalVote.step_id == step.id
-        )
+    return live_common.dot_vote(
+        viewer,
+        step,
+        model=ProposalVote,
+        target="proposal_id",
+        target_id=proposal.id,
+        delta=data.delta,
+        rules=_vote_rules(step),
+        event_type="qe.vote",
+        what="une même question",
+        tallies=tallies,
     )
-    row = db.session.scalar(
-        select(ProposalVote).where(
-            ProposalVote.participant_id == pid, ProposalVote.proposal_id == proposal.id
-        )
-    )
-    weight = row.weight if row else 0
-    if data.delta == 1 and used >= budget:
-        raise InvalidInput(
-            f"Vous avez utilisé tous vos votes ({used} sur {budget}).", code="budget"
-        )
-    if data.delta == 1 and weight >= cap:
-        raise InvalidInput(f"Pas plus de {cap} vote(s) sur une même question.", code="cap")
-    if data.delta == -1 and weight == 0:
-        raise InvalidInput("Vous n'avez pas de vote à retirer ici.", code="no_vote_here")
-    weight += data.delta
-    used += data.delta
-    if row is None:
-        db.session.add(
-            ProposalVote(step_id=step.id, participant_id=pid, proposal_id=proposal.id, weight=1)
-        )
-    elif weight == 0:
-        db.session.delete(row)
-    else:
-        row.weight = weight
-    db.session.flush()
-    total = tallies(step).get(proposal.id, 0)
-    base = {"step_id": step.id, "proposal_id": proposal.id}
-    owner = {**base, "weight": weight, "used": used}
-    event = events.record(
-        viewer.atelier_id,
-        "qe.vote",
-        {**base, "total": total, "participant_id": pid, "weight": weight, "used": used},
-        public=None,
-        owner_id=pid,
-        owner=owner,
-        seq=seq,
-    )
-    events.commit()
-    return {**owner, "remaining": budget - used, "seq": event.seq}
 
 
 def set_phase(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:

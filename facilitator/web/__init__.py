@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
@@ -23,6 +25,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(documents.bp)
     app.register_blueprint(cycle_life.bp)
     app.register_blueprint(productions.bp)
+    app.register_blueprint(import_module("facilitator.web.roadmap").bp)  # feuille de route
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

@@ -17,6 +17,10 @@ from __future__ import annotations
 from facilitator.documents.sections.base import ActivityDocuments, StepSection
 from facilitator.documents.sections.cartes import CartesDocuments
 from facilitator.documents.sections.cartographie import CartographieDocuments
+from facilitator.documents.sections.chaine_de_valeur import ChaineDocuments
+from facilitator.documents.sections.charte import CharteDocuments
+from facilitator.documents.sections.evaluation import EvaluationDocuments
+from facilitator.documents.sections.feuille_de_route import FeuilleDocuments
 from facilitator.documents.sections.questions_essentielles import QuestionsDocuments
 
 REGISTRY: dict[str, type[ActivityDocuments]] = {}
@@ -37,5 +41,9 @@ def for_type(type_id: str) -> type[ActivityDocuments]:
 register(CartesDocuments)
 register(QuestionsDocuments)
 register(CartographieDocuments)
+register(ChaineDocuments)
+register(FeuilleDocuments)
+register(EvaluationDocuments)
+register(CharteDocuments)
 
 __all__ = ["REGISTRY", "ActivityDocuments", "StepSection", "for_type", "register"]

@@ -3,12 +3,19 @@
 
 import { registerHandlers } from "../store.js";
 import { REDUCERS } from "./reducers.js";
+import "./chaine-reducers.js"; // registers its reducers
+import "./feuille-reducers.js"; // registers its reducers
+import "./charte-reducers.js"; // charte envelopes (registered eagerly)
 
 registerHandlers(REDUCERS);
 
 export const VIEWS = {
   questions_essentielles: () => import("./questions_essentielles.js"),
   cartographie: () => import("./cartographie.js"),
+  chaine_de_valeur: () => import("./chaine_de_valeur.js"),
+  feuille_de_route: () => import("./feuille_de_route.js"),
+  evaluation: () => import("./evaluation.js"),
+  charte: () => import("./charte.js"),
 };
 
 let css = null;
