@@ -257,9 +257,9 @@ def test_synthese_counts_representativity_with_absent_types() -> None:
     rows = {r[0]: r for r in rep.rows}
     assert set(rows) == set(STRUCTURE_TYPES.values())
     assert rows["CAF"][1:] == ("0", "0", "0", "jamais représenté")
-    assert rows["Éducation nationale"][1:] == ("1", "2", "4", "2 sur 3")
+    assert rows["Éducation nationale"][1:] == ("1", "2", "4", "2 sur 2")  # held only
     chart_block = next(node for _d, node in doc.walk() if isinstance(node, BarChart))
-    assert chart_block.values == (4, 3, 0)
+    assert chart_block.values == (4, 3)  # the 3rd atelier is to come
     assert "atelier 1, 4 participants" in chart_block.alt
     text = _text(doc)
     # the core group: present at half of the ateliers held or more (1 of 2 here)
@@ -289,7 +289,7 @@ def test_repertoire_is_organised_by_territory() -> None:
     val = doc.sections[1]
     acteurs = next(c for c in val.children if isinstance(c, Table))
     assert [r[0] for r in acteurs.rows] == ["Collège Jean-Moulin", "Service jeunesse"]
-    assert acteurs.rows[0][4] == "2 sur 3"
+    assert acteurs.rows[0][4] == "2 sur 2"  # of the ateliers held
 
 
 def test_unknown_activity_types_fall_back_to_the_generic_card_section() -> None:
@@ -373,7 +373,8 @@ def test_html_escapes_everything() -> None:
     )  # fmt: skip
     out = html_renderer.render(doc).decode()
     assert "<script" not in out and "<img" not in out
-    assert out.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 12  # every place
+    # every place, and the aria-label of each table's scroll region
+    assert out.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 13
 
 
 def test_html_style_hash_matches_the_page() -> None:
@@ -468,3 +469,31 @@ def test_french_wording() -> None:
     assert fr.count(0, "vote") == "0 vote" and fr.count(2, "vote") == "2 votes"
     assert fr.join(["a", "b", "c"]) == "a, b et c"
     assert fr.datetime_long(datetime(2025, 7, 1, 12, tzinfo=UTC)) == "1 juillet 2025 à 14h00"
+
+
+def test_ateliers_to_come_count_in_no_figure() -> None:
+    """Held = en cours or clos: the 3rd atelier (préparé) is listed « à venir », and nowhere in
+    the attendance, representativity or production figures."""
+    md = md_renderer.render(synthese.compose(cycle_context())).decode()
+    assert "| Centre social Les Tilleuls | — | à venir |" in md
+    assert "Atelier 3 — Atelier de test 3 | à préciser | 0" not in md
+    assert "sur 3" not in md and "2 sur 2" in md
+    assert "| Type de structure | A1 | A2 |\n" in md
+    assert "Atelier 3 — Atelier de test 3 | 0 | 0" not in md
+    assert "À venir, non compté ici : atelier 3." in md
+    assert "sur 3" not in md_renderer.render(repertoire.compose(cycle_context())).decode()
+
+
+def test_a_decision_among_the_most_voted_is_listed_once_with_its_votes() -> None:
+    vote = _steps()[1]
+    cards = tuple(
+        CardData(c.text, c.column, c.cluster, c.author, c.votes, flags=frozenset({"decision"}))
+        if c.text == "Associer les parents"
+        else c
+        for c in vote.cards
+    )
+    part = sections.for_type("cartes").step_section(StepData(**{**vote.__dict__, "cards": cards}))
+    texts = ["".join(span.text for span in item) for item in part.decisions]
+    parents = [t for t in texts if "Associer les parents" in t]
+    assert len(parents) == 1 and "7 votes" in parents[0]
+    assert any("Calendrier commun" in t for t in texts)  # a décision without votes stays

@@ -142,3 +142,13 @@ def test_synthese_has_the_productions(cycle_with_productions: dict[str, Any]) ->
     assert "Interactions à créer" in md and "CAF – Collège Jean-Moulin (coordination, Q1)" in md
     docx_text = all_text(read_docx(compile_document("synthese", cycle.id, "docx").content))
     assert "Cartographie des acteurs et des actions" in docx_text
+
+
+def test_the_synthese_says_what_each_atelier_added_to_the_map(
+    cycle_with_productions: dict[str, Any],
+) -> None:
+    cycle = cycle_with_productions["cycle"]
+    md = spaces(compile_document("synthese", cycle.id, "md").content.decode())
+    section = md.split("### Atelier 2")[1].split("\n## ")[0].split("\n### ")[0]
+    assert "3 acteurs ajoutés, 1 relation ajoutée (dont 1 à créer) pendant cet atelier" in section
+    assert "3 acteurs, 1 relation" not in section  # not the whole map's figures

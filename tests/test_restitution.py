@@ -157,3 +157,60 @@ def test_other_animateurs_cannot_publish(
         f"/animateur/cycles/{setup['cycle'].id}/restitution", data={"action": "publier"}
     )
     assert r.status_code == 403
+
+
+def test_public_page_shows_validated_actions_only_and_the_animateur_previews_it(
+    client: Any, setup: dict[str, Any]
+) -> None:
+    from facilitator.documents import feuille_de_route
+    from facilitator.models.roadmap import RoadmapAction
+
+    cycle, public = setup["cycle"], setup["public"]
+    for n, status in ((1, "validee"), (2, "proposee")):
+        db.session.add(
+            RoadmapAction(
+                cycle_id=cycle.id,
+                client_id=f"rest-action-{n}",
+                intitule=f"Action {status} numéro {n}",
+                status=status,
+            )
+        )
+    db.session.commit()
+    # the animateur's document keeps everything
+    assert len(feuille_de_route.load(cycle.id).actions) == 2
+    assert len(feuille_de_route.load(cycle.id, validated_only=True).actions) == 1
+    # the preview, before publishing: same page, with a banner, animateur only
+    admin = text(client.get(f"/animateur/cycles/{cycle.id}/restitution"))
+    assert f"/animateur/cycles/{cycle.id}/restitution/apercu" in admin and "Aperçu" in admin
+    r = client.get(f"/animateur/cycles/{cycle.id}/restitution/apercu")
+    preview = text(r)
+    assert r.status_code == 200 and "Aperçu — non publiée" in preview
+    assert "Action validee numéro 1" in preview
+    assert "Action proposee numéro 2" not in preview
+    assert "Comment mieux accueillir les familles ?" in preview
+    assert public.get(f"/animateur/cycles/{cycle.id}/restitution/apercu").status_code in (
+        302,
+        401,
+    )
+    # published: the public page has no banner and no proposed action
+    row = service.publish(cycle, True)
+    page = text(public.get(f"/restitution/{row.public_token}"))
+    assert "Action validee numéro 1" in page and "Action proposee numéro 2" not in page
+    assert "Aperçu" not in page
+    preview = text(client.get(f"/animateur/cycles/{cycle.id}/restitution/apercu"))
+    assert "Aperçu — publiée" in preview
+
+
+def test_tables_sit_in_a_focusable_labelled_scroll_region() -> None:
+    from facilitator.documents.model import table
+    from facilitator.documents.render import html as render_html
+
+    out = render_html.fragment(
+        [section("Présences", table("p", "Présences par atelier", ("Atelier", "Présents"), []))]
+    )
+    assert (
+        '<div class="table-scroll" role="region" tabindex="0" '
+        'aria-label="Présences par atelier"><table' in out
+    )
+    assert out.count("<table") == out.count('class="table-scroll"') == 1
+    assert "</table></div>" in out

@@ -82,6 +82,11 @@ class AtelierInfo:
     def closed(self) -> bool:
         return self.state == "clos"
 
+    @property
+    def held(self) -> bool:
+        """Started (en cours or clos): an atelier still to come counts in no figure."""
+        return self.state in ("en_cours", "clos")
+
 
 @dataclass(frozen=True)
 class AtelierData:

@@ -70,7 +70,9 @@ class RoadmapContext:
     today: date = field(default_factory=date.today)
 
 
-def load(cycle_id: int) -> RoadmapContext:
+def load(cycle_id: int, validated_only: bool = False) -> RoadmapContext:
+    """The cycle's feuille de route; ``validated_only`` keeps only the validated actions (the
+    restitution publique: a « proposée » action is not yet a commitment of the cycle)."""
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound("Cycle introuvable.")
@@ -82,9 +84,10 @@ def load(cycle_id: int) -> RoadmapContext:
             select(Structure.id, Structure.name).where(Structure.cycle_id == cycle_id)
         ).all()
     )
-    rows = db.session.scalars(
-        select(RoadmapAction).where(RoadmapAction.cycle_id == cycle_id).order_by(RoadmapAction.id)
-    ).all()
+    query = select(RoadmapAction).where(RoadmapAction.cycle_id == cycle_id)
+    if validated_only:
+        query = query.where(RoadmapAction.status == "validee")
+    rows = db.session.scalars(query.order_by(RoadmapAction.id)).all()
     actions = tuple(
         ActionData(
             intitule=plain(a.intitule),

@@ -79,7 +79,7 @@ def _fiches(members: list[StructureData], fiches: dict[str, Any]) -> Section | N
 
 
 def compose(ctx: CycleContext) -> Document:
-    total = len(ctx.ateliers)
+    total = sum(1 for a in ctx.ateliers if a.info.held)  # the ateliers to come do not count
     by_territory: dict[str, list[StructureData]] = defaultdict(list)
     for structure in ctx.structures:
         by_territory[structure.territoire or ""].append(structure)

@@ -38,8 +38,20 @@ ATELIERS_HEADER = ("N°", "Atelier", "Date", "Mode", "Lieu", "Présents", "État
 
 
 def _held(ctx: CycleContext) -> list[AtelierData]:
-    """Ateliers that took place (closed, or with someone present)."""
-    return [a for a in ctx.ateliers if a.info.closed or a.info.present]
+    """Ateliers that took place or are taking place (en cours or clos): the only ones counted
+    in attendance, representativity and productions; the others are « à venir »."""
+    return [a for a in ctx.ateliers if a.info.held]
+
+
+def _to_come(ctx: CycleContext) -> Block | None:
+    coming = [a.info for a in ctx.ateliers if not a.info.held]
+    if not coming:
+        return None
+    items = fr.join(
+        [f"atelier {i.number}" + (f" ({fr.date_medium(i.date)})" if i.date else "") for i in coming]
+    )
+    lead = "Ateliers à venir, non comptés ici" if len(coming) > 1 else "À venir, non compté ici"
+    return note(f"{lead} : {items}.")
 
 
 def _facts(ctx: CycleContext) -> tuple[tuple[str, str], ...]:
@@ -56,7 +68,7 @@ def _facts(ctx: CycleContext) -> tuple[tuple[str, str], ...]:
     if dates:
         first, last = fr.date_medium(min(dates)), fr.date_medium(max(dates))
         facts.append(("Période", f"du {first} au {last}"))
-    people = len({p.person for a in ctx.ateliers for p in a.info.presences})
+    people = len({p.person for a in _held(ctx) for p in a.info.presences})
     facts.append(("Participants", fr.count(people, "personne différente", "personnes différentes")))
     registered = len(ctx.structures)
     facts.append(("Structures", fr.count(registered, "structure inscrite", "structures inscrites")))
@@ -75,8 +87,8 @@ def _ateliers(ctx: CycleContext) -> Section:
             fr.date_medium(a.info.date),
             a.info.mode,
             a.info.lieu or "—",
-            fr.number(a.info.present),
-            a.info.state_label,
+            fr.number(a.info.present) if a.info.held else "—",
+            a.info.state_label if a.info.held else "à venir",
         )
         for a in ctx.ateliers
     ]
@@ -94,10 +106,12 @@ def _ateliers(ctx: CycleContext) -> Section:
 
 
 def participation(ctx: CycleContext) -> Section:
-    if not ctx.ateliers:
-        return section("Participation", note("Pas encore d'atelier : pas de participation."))
-    labels = tuple(f"A{a.info.number}" for a in ctx.ateliers)
-    values = tuple(a.info.present for a in ctx.ateliers)
+    held = _held(ctx)
+    if not held:
+        text = "Pas encore d'atelier tenu : pas de participation."
+        return section("Participation", note(text), _to_come(ctx))
+    labels = tuple(f"A{a.info.number}" for a in held)
+    values = tuple(a.info.present for a in held)
     data = table(
         "participation",
         "Participants présents par atelier",
@@ -108,13 +122,13 @@ def participation(ctx: CycleContext) -> Section:
                 fr.date_medium(a.info.date),
                 fr.number(a.info.present),
             )
-            for a in ctx.ateliers
+            for a in held
         ),
         numeric=(2,),
         widths=(60, 25, 15),
     )
     alt = "Diagramme en barres du nombre de participants présents par atelier : " + "; ".join(
-        f"atelier {a.info.number}, {fr.count(a.info.present, 'participant')}" for a in ctx.ateliers
+        f"atelier {a.info.number}, {fr.count(a.info.present, 'participant')}" for a in held
     )
     chart = BarChart(
         key="participation",
@@ -125,7 +139,9 @@ def participation(ctx: CycleContext) -> Section:
         table=data,
     )
     blocks: list[Block] = [chart]
-    held = _held(ctx)
+    coming = _to_come(ctx)
+    if coming is not None:
+        blocks.append(coming)
     counts: Counter[int] = Counter(p.person for a in held for p in a.info.presences)
     if counts:
         sentence = (
@@ -152,7 +168,8 @@ def representativity(ctx: CycleContext) -> Section:
     people: dict[str, set[int]] = defaultdict(set)
     presences: Counter[str] = Counter()
     per_atelier: dict[str, Counter[int]] = defaultdict(Counter)
-    for atelier in ctx.ateliers:
+    held = _held(ctx)
+    for atelier in held:
         for p in atelier.info.presences:
             people[p.structure_type].add(p.person)
             presences[p.structure_type] += 1
@@ -167,7 +184,7 @@ def representativity(ctx: CycleContext) -> Section:
                 fr.number(registered[key]),
                 fr.number(len(people[key])),
                 fr.number(presences[key]),
-                f"{seen} sur {len(ctx.ateliers)}" if seen else "jamais représenté",
+                f"{seen} sur {len(held)}" if seen else "jamais représenté",
             )
         )
     blocks: list[Block | Section] = [
@@ -186,22 +203,22 @@ def representativity(ctx: CycleContext) -> Section:
             0,
             para(Span("Jamais représentés : ", bold=True), fr.join(never) + ".", style="lead"),
         )
-    if ctx.ateliers and presences:
+    if held and presences:
         present_keys = [k for k in keys if presences[k]]
         blocks.append(
             table(
                 "presences_type_atelier",
                 "Présences par type de structure et par atelier",
-                ["Type de structure", *(f"A{a.info.number}" for a in ctx.ateliers)],
+                ["Type de structure", *(f"A{a.info.number}" for a in held)],
                 (
                     (
                         type_label(types, k),
-                        *(fr.number(per_atelier[k][a.info.number]) for a in ctx.ateliers),
+                        *(fr.number(per_atelier[k][a.info.number]) for a in held),
                     )
                     for k in present_keys
                 ),
-                numeric=tuple(range(1, len(ctx.ateliers) + 1)),
-                widths=(30, *([max(1, 70 // len(ctx.ateliers))] * len(ctx.ateliers))),
+                numeric=tuple(range(1, len(held) + 1)),
+                widths=(30, *([max(1, 70 // len(held))] * len(held))),
             )
         )
     return section("Représentativité", blocks)
@@ -212,10 +229,12 @@ def _built(atelier: AtelierData) -> list[tuple[str, StepSection]]:
 
 
 def _productions(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection]]]) -> Section:
-    if not any(a.steps for a in ctx.ateliers):
+    # held ateliers, and any other that already has contributions (work between ateliers)
+    held = [a for a in ctx.ateliers if a.info.held or any(s.cards for s in a.steps)]
+    if not any(a.steps for a in held):
         return section("Productions et évolution", note("Aucune production pour l'instant."))
     rows = []
-    for atelier in ctx.ateliers:
+    for atelier in held:
         cards = [c for s in atelier.steps for c in s.cards]
         rows.append(
             (
@@ -236,7 +255,7 @@ def _productions(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection
             widths=(36, 18, 20, 12, 14),
         )
     ]
-    for atelier in ctx.ateliers:
+    for atelier in held:
         parts = built[id(atelier)]
         if not atelier.steps:
             continue
@@ -378,7 +397,7 @@ def evaluation(ctx: CycleContext) -> Section | None:
 
 
 def _present_types(ctx: CycleContext) -> set[str]:
-    return {p.structure_type for a in ctx.ateliers for p in a.info.presences}
+    return {p.structure_type for a in _held(ctx) for p in a.info.presences}
 
 
 def productions_state(ctx: CycleContext) -> Section | None:

@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import select
 
-from facilitator.documents import kinds
+from facilitator.documents import feuille_de_route, kinds
 from facilitator.documents.render import html
 from facilitator.errors import NotFound
 from facilitator.extensions import db
@@ -81,7 +81,12 @@ def _document(kind_id: str, cycle_id: int) -> Markup | None:
     if kind is None or not kind.available or kind.load is None or kind.compose is None:
         return None
     try:
-        ctx = kind.load(cycle_id)
+        if kind.load is feuille_de_route.load:
+            # the public page shows the commitments only: the validated actions (the
+            # animateur's documents keep the proposed ones too)
+            ctx = feuille_de_route.load(cycle_id, validated_only=True)
+        else:
+            ctx = kind.load(cycle_id)
         if getattr(ctx, "adopted", True) is False or not getattr(ctx, "actions", True):
             return None
         doc = kind.compose(ctx)

@@ -26,6 +26,22 @@ def restitution_admin(cycle_id: int) -> str:
     )
 
 
+@bp.get("/animateur/cycles/<int:cycle_id>/restitution/apercu")
+@login_required
+def restitution_preview(cycle_id: int) -> str:
+    """The public page as it is (or would be) published, for the animateur only."""
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    published = service.of(cycle).published
+    db.session.commit()  # the row is created, unpublished, on first visit
+    return render_template(
+        "cycle_life/restitution.html",
+        cycle=cycle,
+        preview=True,
+        published=published,
+        **service.content(cycle),
+    )
+
+
 @bp.post("/animateur/cycles/<int:cycle_id>/restitution")
 @login_required
 def restitution_set(cycle_id: int) -> Response:

@@ -59,7 +59,9 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .num { text-align: right; }
 figure { margin: 1em 0; break-inside: avoid; }
-figure svg { max-width: 40rem; height: auto; }
+.table-scroll { max-width: 100%; overflow-x: auto; }
+@media print { .table-scroll { overflow: visible; } }
+figure svg { max-width: min(100%, 40rem); height: auto; }
 figcaption { font-weight: bold; font-size: 10pt; color: #404040; }
 .colophon { margin-top: 2.5em; border-top: 1px solid #bfbfbf; padding-top: .5em; }
 """
@@ -102,7 +104,13 @@ class _Writer:
         def cls(i: int) -> str:
             return ' class="num"' if i in num else ""
 
-        self.out.append(f'<table id="{ident}"><caption>{text(t.caption)}</caption>')
+        # a labelled, focusable scroll region: a wide table scrolls inside it and can be
+        # reached and scrolled with the keyboard (WCAG 2.1.1, axe scrollable-region-focusable)
+        label = escape(" ".join(t.caption.split()) or "Tableau", quote=True)
+        self.out.append(
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">'
+            f'<table id="{ident}"><caption>{text(t.caption)}</caption>'
+        )
         self.out.append("<colgroup>" + "<col>" * len(t.header) + "</colgroup>")
         self.out.append(
             "<thead><tr>"
@@ -112,7 +120,7 @@ class _Writer:
         for row in t.rows:
             cells = "".join(f"<td{cls(i)}>{text(c)}</td>" for i, c in enumerate(row))
             self.out.append(f"<tr>{cells}</tr>")
-        self.out.append("</tbody></table>")
+        self.out.append("</tbody></table></div>")
 
     def section(self, section: Section, depth: int) -> None:
         level = min(6, depth + 1)

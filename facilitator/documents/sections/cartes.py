@@ -187,11 +187,13 @@ class CartesDocuments(ActivityDocuments):
             if cluster_table is not None:
                 blocks.append(cluster_table)
             blocks.append(_ranking_table(step))
-            decisions.extend(
-                card_item(card, votes=True)
-                for rank, card in ranked(step.cards)
-                if rank <= TOP_RANKS and card.votes > 0
-            )
+            top = [c for rank, c in ranked(step.cards) if rank <= TOP_RANKS and c.votes > 0]
+            # a décision card among the most voted is listed once, with its votes
+            top_ids = {id(c) for c in top}
+            decisions = [
+                card_item(c) for c in step.cards if "decision" in c.flags and id(c) not in top_ids
+            ]
+            decisions.extend(card_item(card, votes=True) for card in top)
         else:
             blocks.append(para(_summary(step).capitalize() + ".", style="lead"))
             columns = _by_column(step)

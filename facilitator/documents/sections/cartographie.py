@@ -67,6 +67,11 @@ def _load(cycle_id: int, atelier_id: int | None = None) -> dict[str, Any]:
         out["added_relations"] = db.session.scalar(
             select(func.count()).select_from(Relation).where(Relation.atelier_id == atelier_id)
         )
+        out["added_to_create"] = db.session.scalar(
+            select(func.count())
+            .select_from(Relation)
+            .where(Relation.atelier_id == atelier_id, Relation.status == "a_creer")
+        )
     return out
 
 
@@ -129,6 +134,19 @@ def _counts(data: dict[str, Any]) -> str:
     )
 
 
+def _added(loaded: dict[str, Any]) -> str:
+    """What this atelier added to the map (actors and relations created in its steps), or ""."""
+    actors, relations = loaded.get("added_actors") or 0, loaded.get("added_relations") or 0
+    if not actors and not relations:
+        return ""
+    to_create = loaded.get("added_to_create") or 0
+    text = (
+        f"{fr.count(actors, 'acteur ajouté', 'acteurs ajoutés')}, "
+        f"{fr.count(relations, 'relation ajoutée', 'relations ajoutées')}"
+    )
+    return text + (f" (dont {fr.count(to_create, 'à créer', 'à créer')})" if to_create else "")
+
+
 class CartographieDocuments(ActivityDocuments):
     type_id = "cartographie"
 
@@ -158,12 +176,9 @@ class CartographieDocuments(ActivityDocuments):
         data = loaded["data"]
         if not data["actors"]:
             return StepSection(blocks=(note("La carte ne compte encore aucun acteur."),))
-        lead = f"La carte compte {_counts(data)}"
-        if loaded.get("added_actors") or loaded.get("added_relations"):
-            actors = fr.count(loaded["added_actors"], "acteur ajouté", "acteurs ajoutés")
-            added = loaded["added_relations"]
-            relations = fr.count(added, "relation ajoutée", "relations ajoutées")
-            lead += f" ; pendant cet atelier : {actors}, {relations}"
+        added = _added(loaded)
+        lead = f"La carte du cycle compte à ce jour {_counts(data)}"
+        lead += f" ; pendant cet atelier : {added}" if added else ""
         isolated, orphan = _blind(loaded)
         blocks: list[Block | Section] = [
             para(lead + ".", style="lead"),
@@ -177,7 +192,8 @@ class CartographieDocuments(ActivityDocuments):
             blocks=tuple(blocks),
             carry_over=tuple(orphan),
             open_questions=tuple(orphan),
-            summary=_counts(data),
+            # the synthèse lists it under the atelier: what that atelier added
+            summary=f"{added} pendant cet atelier" if added else "rien d'ajouté à la carte",
         )
 
     @classmethod
