@@ -222,12 +222,7 @@ def actor_validate(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur valide les acteurs.")
     step.atelier.require_open()
     actor = actor_of(step, data.actor_id)
-    seq = events.next_seq(viewer.atelier_id)
-    actor.validated = data.validated
-    actor.version += 1
-    event = record_actor(viewer.atelier_id, actor, seq)
-    events.commit()
-    return {"actor": event.payload["actor"], "seq": event.seq}
+    return live_common.set_validated(viewer, actor, data.validated, record_actor, "actor")
 
 
 def actor_delete(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:

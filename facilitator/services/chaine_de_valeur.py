@@ -328,12 +328,7 @@ def chaine_validate(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur valide les chaînes de valeur.")
     step.atelier.require_open()
     chaine = _chaine(step, data.chaine_id)
-    seq = events.next_seq(viewer.atelier_id)
-    chaine.validated = data.validated
-    chaine.version += 1
-    event = record(viewer.atelier_id, chaine, seq)
-    events.commit()
-    return {"chaine": event.payload["chaine"], "seq": event.seq}
+    return live_common.set_validated(viewer, chaine, data.validated, record, "chaine")
 
 
 # --- items and links -------------------------------------------------------------------------

@@ -181,3 +181,21 @@ def dot_vote(
     )
     events.commit()
     return {**owner, "remaining": budget - used, "seq": event.seq}
+
+
+def set_validated(
+    viewer: Viewer,
+    row: Any,
+    validated: bool,
+    record: Callable[[int, Any, int], Any],
+    key: str,
+) -> dict[str, Any]:
+    """The animateur's « valider » / « dévalider » of a production row (actor, relation,
+    chaîne…): flag, version, the row's event (``record(atelier_id, row, seq)``), commit; the
+    ack carries the row's payload under ``key``. The caller checks the rights."""
+    seq = events.next_seq(viewer.atelier_id)
+    row.validated = validated
+    row.version += 1
+    event = record(viewer.atelier_id, row, seq)
+    events.commit()
+    return {key: event.payload[key], "seq": event.seq}

@@ -192,12 +192,7 @@ def relation_validate(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur valide les relations.")
     step.atelier.require_open()
     relation = _relation(step, data.relation_id)
-    seq = events.next_seq(viewer.atelier_id)
-    relation.validated = data.validated
-    relation.version += 1
-    event = record_relation(viewer.atelier_id, relation, seq)
-    events.commit()
-    return {"relation": event.payload["relation"], "seq": event.seq}
+    return live_common.set_validated(viewer, relation, data.validated, record_relation, "relation")
 
 
 def relation_delete(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
