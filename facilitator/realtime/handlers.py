@@ -318,7 +318,7 @@ def on_card_delete(viewer: Viewer, p: schemas.CardDelete) -> dict[str, Any]:
 
 @action("vote", schemas.VoteCast)
 def on_vote(viewer: Viewer, p: schemas.VoteCast) -> dict[str, Any]:
-    return board.vote(viewer, p.card_id, p.delta)
+    return board.vote(viewer, p.card_id, p.delta, p.expect)
 
 
 @action("step_goto", schemas.StepGoto)

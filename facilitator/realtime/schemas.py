@@ -69,6 +69,7 @@ class CardDelete(Payload):
 class VoteCast(Payload):
     card_id: int = Id
     delta: Literal[1, -1]
+    expect: int | None = Field(default=None, ge=0)  # the voter's weight once counted
 
 
 class StepGoto(Payload):

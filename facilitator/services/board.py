@@ -15,7 +15,7 @@ from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Participant, Step, Vote
 from facilitator.models._types import utcnow
 from facilitator.privacy import detect, warning_fr
-from facilitator.services import events
+from facilitator.services import events, live_common
 from facilitator.services.events import Viewer
 from facilitator.services.views import (
     WITHHELD,
@@ -60,12 +60,10 @@ def _card(viewer: Viewer, card_id: int) -> Contribution:
 
 
 def _require_writer(viewer: Viewer, step: Step) -> None:
-    if viewer.role == "viewer":
-        raise Forbidden("Ce lien est en lecture seule.")
-    if viewer.is_animateur:
-        step.atelier.require_open()
-    else:
-        step.require_writable()
+    """One rule for every verb (``live_common.require_writer``): animateurs write to an open
+    atelier or to a step open for asynchronous contributions, participants where
+    ``Step.require_writable`` lets them."""
+    live_common.require_writer(viewer, step)
 
 
 def _clean_text(text: str) -> str:
@@ -334,8 +332,13 @@ def delete_card(viewer: Viewer, card_id: int) -> dict:
     return {"card_id": card.id, "seq": event.seq}
 
 
-def vote(viewer: Viewer, card_id: int, delta: int) -> dict:
+def vote(viewer: Viewer, card_id: int, delta: int, expect: int | None = None) -> dict:
     """Add (``delta`` 1) or take back (-1) one point on a card.
+
+    ``expect`` (optional) is the voter's weight on the card once this vote is counted: a
+    retry whose first try was stored (its ack lost) finds that weight already there and is
+    answered ``unchanged`` without counting twice; a weight that is neither that nor
+    ``expect - delta`` answers ``conflict`` with the current ``weight`` and ``used``.
 
     Concurrent votes are written together (``GroupCommit``: one transaction for every vote
     that arrived meanwhile); each caller gets its answer only once its vote is committed,
@@ -344,7 +347,7 @@ def vote(viewer: Viewer, card_id: int, delta: int) -> dict:
         raise Forbidden("Seuls les participants votent.")
     if delta not in (1, -1):
         raise InvalidInput("Un vote ajoute ou retire un point à la fois.")
-    return vote_writer().submit((viewer, card_id, delta))
+    return vote_writer().submit((viewer, card_id, delta, expect))
 
 
 def vote_writer() -> events.GroupCommit:
@@ -411,18 +414,18 @@ _SET_SEQ = (
 )
 
 
-def _apply_votes(items: list[tuple[Viewer, int, int]]) -> list[Any]:
-    """Check and write ``(viewer, card_id, delta)`` votes, in order, in the current
+def _apply_votes(items: list[tuple]) -> list[Any]:
+    """Check and write ``(viewer, card_id, delta[, expect])`` votes, in order, in the current
     transaction (the caller commits). Returns, per item, its ack or the
     ``DomainError`` refusing it. Same checks, same answers as one vote at a time: the
     budget and the cap see the votes of the batch that come before."""
     # lock the ateliers' rows first (in id order: no deadlock between processes), then
     # read: no read-then-write race with another process's writers
     seqs: dict[int, int] = {}
-    for a in sorted({viewer.atelier_id for viewer, _, _ in items}):
+    for a in sorted({item[0].atelier_id for item in items}):
         seqs[a] = db.session.execute(_LOCK_ATELIER, {"a": a}).scalar_one()
     first = dict(seqs)
-    card_ids = {card_id for _, card_id, _ in items}
+    card_ids = {item[1] for item in items}
     c = Contribution.__table__.c
     cards = {
         row.id: row
@@ -437,7 +440,7 @@ def _apply_votes(items: list[tuple[Viewer, int, int]]) -> list[Any]:
             select(Step).where(Step.id.in_(step_ids)).options(joinedload(Step.atelier))
         )
     }
-    pids = {viewer.participant_id for viewer, _, _ in items}
+    pids = {item[0].participant_id for item in items}
     v = _VOTE.c
     rows: dict[tuple[int, int], tuple[int, int]] = {}  # (participant, card) -> (id, weight)
     mine: dict[tuple[int, int], dict[int, int]] = {}  # (participant, step) -> card -> weight
@@ -457,9 +460,10 @@ def _apply_votes(items: list[tuple[Viewer, int, int]]) -> list[Any]:
         ).all()
     )
     out: list[Any] = []
-    for viewer, card_id, delta in items:
+    for viewer, card_id, delta, *more in items:
+        expect = more[0] if more else None
         try:
-            out.append(_one_vote(viewer, card_id, delta, cards, steps, mine, totals, seqs))
+            out.append(_one_vote(viewer, card_id, delta, expect, cards, steps, mine, totals, seqs))
         except DomainError as exc:
             out.append(exc)
     # the votes as they now are, against what was read
@@ -468,7 +472,7 @@ def _apply_votes(items: list[tuple[Viewer, int, int]]) -> list[Any]:
         for (pid, _step), by_card in mine.items()
         for card, weight in by_card.items()
     }
-    touched = {(viewer.participant_id, card_id) for viewer, card_id, _ in items}
+    touched = {(item[0].participant_id, item[1]) for item in items}
     inserts, updates, deletes = [], [], []
     for key in touched:
         before, after = rows.get(key), final.get(key, 0)
@@ -502,6 +506,7 @@ def _one_vote(
     viewer: Viewer,
     card_id: int,
     delta: int,
+    expect: int | None,
     cards: dict[int, Any],
     steps: dict[int, Step],
     mine: dict[tuple[int, int], dict[int, int]],
@@ -528,6 +533,26 @@ def _one_vote(
     by_card = mine.setdefault((pid, step.id), {})
     used = sum(by_card.values())
     on_card = by_card.get(card_id, 0)
+    if expect is not None and on_card == expect:
+        # a retry of a vote already counted (its ack was lost): answer, record nothing
+        ack = {"step_id": step.id, "card_id": card_id, "weight": on_card, "used": used}
+        if step.results_visible:
+            ack["total"] = int(totals.get(card_id) or 0)
+        return {
+            **ack,
+            "remaining": budget - used,
+            "unchanged": True,
+            "seq": seqs[viewer.atelier_id],
+        }
+    if expect is not None and on_card + delta != expect:
+        raise Conflict(
+            "Vos votes sur cette carte ont changé entre-temps : l'affichage est mis à jour.",
+            step_id=step.id,
+            card_id=card_id,
+            weight=on_card,
+            used=used,
+            remaining=budget - used,
+        )
     if delta == 1 and used >= budget:
         raise InvalidInput(
             f"Vous avez utilisé tous vos votes ({used} sur {budget}).", code="budget"

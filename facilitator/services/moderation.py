@@ -10,7 +10,7 @@ import logging
 from facilitator.errors import Conflict, Forbidden, InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Step, Vote
-from facilitator.services import board, events
+from facilitator.services import board, events, live_common
 from facilitator.services.events import Viewer
 from facilitator.services.views import card_full, is_withheld, moderated
 
@@ -25,7 +25,7 @@ def _moderated_card(viewer: Viewer, card_id: int, version: int | None) -> tuple:
     card = board._card(viewer, card_id)
     step = db.session.get(Step, card.step_id)
     assert step is not None
-    step.atelier.require_open()
+    live_common.require_writer(viewer, step)  # an open atelier, or an async-open step
     if not moderated(step):
         raise InvalidInput(
             "Les cartes de cette étape ne passent pas par la validation.", code="no_moderation"

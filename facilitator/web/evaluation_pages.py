@@ -10,17 +10,21 @@ from flask import Response, flash, g, redirect, render_template, request, url_fo
 
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.models import Cycle
+from facilitator.models import AtelierState, Cycle
 from facilitator.models.cycle_life import CONDITION_LEVELS, CONDITIONS, INDICATOR_KINDS
 from facilitator.services import cycles, evaluation
 from facilitator.web.animateur import login_required
 from facilitator.web.cycle_life import bp
+
+#: ateliers whose conditions can be assessed: held (running or closed), not merely planned
+HELD = (AtelierState.EN_COURS, AtelierState.CLOS)
 
 
 def _page(cycle: Cycle, status: int = 200, **extra: Any) -> tuple[str, int]:
     page = render_template(
         "cycle_life/evaluation.html",
         cycle=cycle,
+        held=[a for a in cycle.ateliers if a.state in HELD],
         results=evaluation.cycle_results(cycle.id),
         conditions=CONDITIONS,
         levels=CONDITION_LEVELS,

@@ -3,7 +3,7 @@
 // state or current step, and lets participants contribute until the deadline.
 
 import { bindAddForm } from "./activities/cartes-form.js";
-import { VIEWS } from "./activities/registry.js";
+import { ModerationQueue } from "./activities/cartes-moderation.js";
 import { startPage } from "./page.js";
 import { $, plural, renderStepHeader, setText } from "./ui.js";
 
@@ -21,6 +21,19 @@ const page = startPage("board-app", {
   viewedStepId: () => stepId,
   render,
 });
+
+// the animateur moderates a step with `moderation: true` while it is open (the server's rule:
+// services/live_common.require_writer)
+const queueRoot = $("moderation");
+const queue =
+  queueRoot && page.role === "animateur"
+    ? new ModerationQueue(queueRoot, {
+        store: page.store,
+        live: page.live,
+        onChange: () => page.draw(),
+        onError: page.showError,
+      })
+    : null;
 
 // the page stays open past the deadline: redraw then (the forms disappear)
 if (open() && until - Date.now() < 2 ** 31) setTimeout(() => page.schedule(), until - Date.now() + 50);
@@ -51,9 +64,9 @@ function render(p) {
   // real rule: Step.require_writable; the charte and evaluation views read data-async-until
   // themselves)
   const real = p.store.atelier;
-  // the animateur's generic card verbs still need a running atelier (services/board.py): on
-  // a cards step his board stays read-only; activity views go through require_writer
-  const present = open() && !(p.role === "animateur" && !VIEWS[step.type]);
+  // the animateur's card verbs (edit, delete, mask, moderation) follow the same window
+  // (services/live_common.require_writer), like the activity views' actions
+  const present = open();
   if (present && real && (real.state !== "en_cours" || real.current_step_id !== stepId)) {
     p.store.atelier = { ...real, state: "en_cours", current_step_id: stepId };
   }
@@ -62,6 +75,7 @@ function render(p) {
   } finally {
     p.store.atelier = real;
   }
+  if (queue) queue.render(open() ? step : null);
   const votesLeft = $("votes-left");
   if (step.votes && p.role === "participant") {
     const { budget, max_per_card: cap } = step.votes;

@@ -206,6 +206,10 @@ export class Live {
           continue;
         }
         if (res.error.card) this.store.putCard(res.error.card, true);
+        if (item.event === "vote" && res.error.code === "conflict") {
+          // the voter's dots changed elsewhere: take the server's figure
+          this.store.applyAck("vote", res.error);
+        }
         if (item.event === "card_add" && this.onRefusedAdd) {
           this.onRefusedAdd(item, res.error); // its text goes back into the form
           continue;

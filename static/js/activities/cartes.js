@@ -362,7 +362,8 @@ export class CartesBoard {
       return;
     }
     if (delta === -1 && weight <= 0) return;
-    this.live.enqueue("vote", { card_id: card.id, delta }, { expect: weight + delta });
+    const expect = weight + delta; // the server answers `unchanged` to a retry already counted
+    this.live.enqueue("vote", { card_id: card.id, delta, expect }, { expect });
   }
 
   /** Change a card's local mode; `back` is the action button to focus afterwards. */
