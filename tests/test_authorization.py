@@ -197,6 +197,19 @@ ROUTES = [
     ("GET", "/animateur/ateliers/{atelier}/presences", {"co_animateur", "animateur"}),
     ("POST", "/animateur/ateliers/{atelier}/presences", {"co_animateur", "animateur"}),
     ("POST", "/animateur/cycles/{cycle}/copier", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/modele", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/questions", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/cartographie", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/documents", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/feuille-de-route", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/entre-ateliers", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/repertoire", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/repertoire.csv", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/restitution", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/restitution/apercu", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/restitution", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/evaluation", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/evaluation/indicateurs", {"co_animateur", "animateur"}),
 ]
 
 
