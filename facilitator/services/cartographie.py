@@ -26,7 +26,7 @@ from facilitator.models import (
     Step,
     Structure,
 )
-from facilitator.services import events, live_common
+from facilitator.services import events, live_common, productions
 from facilitator.services.events import Viewer
 from facilitator.services.map_views import actor_dict, champ_keys, name_key, record_actor
 
@@ -247,22 +247,7 @@ def actor_delete(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
 
 
 def _questions(step: Step, ids: list[int]) -> list[QuestionEssentielle]:
-    if not ids:
-        return []
-    rows = db.session.scalars(
-        select(QuestionEssentielle).where(
-            QuestionEssentielle.id.in_(ids),
-            QuestionEssentielle.cycle_id == step.atelier.cycle_id,
-        )
-    ).all()
-    if len(rows) != len(set(ids)):
-        raise NotFound("Une des questions essentielles choisies n'existe pas dans ce cycle.")
-    if any(not q.active for q in rows):
-        raise InvalidInput(
-            "Une des questions choisies a été retirée : choisissez parmi les questions actuelles.",
-            code="question_removed",
-        )
-    return sorted(rows, key=lambda q: q.position)
+    return productions.active_questions(step.atelier.cycle_id, ids)
 
 
 def _action(step: Step, action_id: int) -> ActorAction:

@@ -197,22 +197,7 @@ def _structure(step: Step, structure_id: int | None) -> int | None:
 
 
 def _questions(step: Step, ids: list[int]) -> list[QuestionEssentielle]:
-    if not ids:
-        return []
-    rows = db.session.scalars(
-        select(QuestionEssentielle).where(
-            QuestionEssentielle.id.in_(ids),
-            QuestionEssentielle.cycle_id == step.atelier.cycle_id,
-        )
-    ).all()
-    if len(rows) != len(set(ids)):
-        raise NotFound("Une des questions essentielles choisies n'existe pas dans ce cycle.")
-    if any(not q.active for q in rows):
-        raise InvalidInput(
-            "Une des questions choisies a été retirée : choisissez parmi les questions actuelles.",
-            code="question_removed",
-        )
-    return sorted(rows, key=lambda q: q.position)
+    return productions.active_questions(step.atelier.cycle_id, ids)
 
 
 def _stale(chaine: ChaineValeur, version: int) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import QuestionEssentielle, Step, Structure
+from facilitator.models import Step, Structure
 from facilitator.models.roadmap import ETATS, ROADMAP_STATUSES, RoadmapAction, RoadmapVote
 from facilitator.services import events, live_common, productions
 from facilitator.services.events import Viewer
@@ -159,17 +159,7 @@ def _structures(cycle_id: int, ids: list[int]) -> list[Structure]:
 
 
 def _question(cycle_id: int, question_id: int | None) -> int | None:
-    if question_id is None:
-        return None
-    q = db.session.get(QuestionEssentielle, question_id)
-    if q is None or q.cycle_id != cycle_id:
-        raise NotFound("Cette question essentielle n'existe pas dans ce cycle.")
-    if not q.active:
-        raise InvalidInput(
-            "Cette question a été retirée : choisissez parmi les questions actuelles.",
-            code="question_removed",
-        )
-    return q.id
+    return productions.active_question_id(cycle_id, question_id)
 
 
 def parse_echeance(value: str | None, today: date | None = None) -> date | None:

@@ -88,6 +88,39 @@ def get_question(cycle_id: int, question_id: int) -> QuestionEssentielle:
     return question
 
 
+REMOVED_QUESTION = "Cette question a été retirée : choisissez parmi les questions actuelles."
+
+
+def active_question_id(cycle_id: int, question_id: int | None) -> int | None:
+    """A question an action, a relation or a roadmap action may point to: of this cycle and
+    not removed (None stays None: « transversale »)."""
+    if question_id is None:
+        return None
+    question = get_question(cycle_id, question_id)
+    if not question.active:
+        raise InvalidInput(REMOVED_QUESTION, code="question_removed")
+    return question.id
+
+
+def active_questions(cycle_id: int, ids: list[int]) -> list[QuestionEssentielle]:
+    """Several questions to link to (same rule as ``active_question_id``), in their order."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(QuestionEssentielle).where(
+            QuestionEssentielle.id.in_(ids), QuestionEssentielle.cycle_id == cycle_id
+        )
+    ).all()
+    if len(rows) != len(set(ids)):
+        raise NotFound("Une des questions essentielles choisies n'existe pas dans ce cycle.")
+    if any(not q.active for q in rows):
+        raise InvalidInput(
+            "Une des questions choisies a été retirée : choisissez parmi les questions actuelles.",
+            code="question_removed",
+        )
+    return sorted(rows, key=lambda q: q.position)
+
+
 def _revise(
     q: QuestionEssentielle, change: str, atelier_id: int | None, animateur_id: int | None
 ) -> None:

@@ -14,11 +14,10 @@ from facilitator.models import (
     COOPERATION_LEVELS,
     RELATION_NATURES,
     RELATION_STATUSES,
-    QuestionEssentielle,
     Relation,
     Step,
 )
-from facilitator.services import events, live_common
+from facilitator.services import events, live_common, productions
 from facilitator.services.cartographie import actor_of, may_delete, may_edit
 from facilitator.services.map_views import actor_dict, record_actor, record_relation, relation_dict
 
@@ -35,17 +34,7 @@ def _relation(step: Step, relation_id: int) -> Relation:
 
 
 def _question_id(step: Step, question_id: int | None) -> int | None:
-    if question_id is None:
-        return None
-    q = db.session.get(QuestionEssentielle, question_id)
-    if q is None or q.cycle_id != step.atelier.cycle_id:
-        raise NotFound("Cette question essentielle n'existe pas dans ce cycle.")
-    if not q.active:
-        raise InvalidInput(
-            "Cette question a été retirée : choisissez parmi les questions actuelles.",
-            code="question_removed",
-        )
-    return q.id
+    return productions.active_question_id(step.atelier.cycle_id, question_id)
 
 
 def _same_pair(cycle_id: int, a: int, b: int, question_id: int | None, but: int = 0) -> Relation:
