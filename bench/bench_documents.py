@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from facilitator import create_app, db_migrate  # noqa: E402
+from facilitator.core import accounts  # noqa: E402
 from facilitator.documents import Settings, compile_document, kinds, sample, storage  # noqa: E402
-from facilitator.documents.render import convert  # noqa: E402
 from facilitator.extensions import db  # noqa: E402
+from facilitator.rendering import convert  # noqa: E402
 from facilitator.scripts import load_script  # noqa: E402
-from facilitator.services import accounts  # noqa: E402
 
 FAST = ("docx", "md", "html", "csv")
 

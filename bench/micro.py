@@ -28,11 +28,13 @@ def main() -> None:
     os.environ["FACILITATOR_INSTANCE"] = tempfile.mkdtemp(prefix="facilitator-micro-")
     from bench.setup import SCRIPT
     from facilitator import create_app, db_migrate
+    from facilitator.core import accounts, cycles, events, participants, steering
+    from facilitator.core import cards as board
+    from facilitator.core import visibility as views
+    from facilitator.core.events import Viewer
     from facilitator.extensions import db
     from facilitator.models import Atelier, Step
     from facilitator.scripts import load_script_text
-    from facilitator.services import accounts, board, cycles, events, participants, steering, views
-    from facilitator.services.events import Viewer
 
     app = create_app({"SOCKETIO_ASYNC_MODE": "threading"})
     with app.app_context():

@@ -140,7 +140,7 @@ def stored_tallies(srv: Servers, cards: list[int]) -> dict[int, int]:
     code = (
         "import json,sys\n"
         "from facilitator import create_app\n"
-        "from facilitator.services.views import tallies\n"
+        "from facilitator.core.visibility import tallies\n"
         "from facilitator.models import Contribution\n"
         "from facilitator.extensions import db\n"
         "app = create_app({'SOCKETIO_ASYNC_MODE': 'threading'})\n"
@@ -209,7 +209,7 @@ def scenario_restart(args, srv: Servers, folder: Path) -> dict:
 def current_seq(srv: Servers, atelier_id: int) -> int:
     code = (
         "import sys\nfrom facilitator import create_app\n"
-        "from facilitator.services.events import current_seq\n"
+        "from facilitator.core.events import current_seq\n"
         "app = create_app({'SOCKETIO_ASYNC_MODE': 'threading'})\n"
         "with app.app_context():\n    print(current_seq(int(sys.argv[1])))\n"
     )

@@ -12,11 +12,12 @@ import json
 import logging
 
 from facilitator import create_app, db_migrate
+from facilitator.core import accounts, cycles, participants, steering, tokens
+from facilitator.core import cards as board
+from facilitator.core.events import Viewer
 from facilitator.extensions import db
 from facilitator.models import Step
 from facilitator.scripts import load_script_text
-from facilitator.services import accounts, board, cycles, participants, steering, tokens
-from facilitator.services.events import Viewer
 
 SCRIPT = """
 format: 1

@@ -23,7 +23,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from facilitator.documents.render import ooxml
+from facilitator.rendering import ooxml
 
 FONT = "Arial"  # LibreOffice uses the metric-compatible Liberation Sans where Arial is absent
 INK = RGBColor(0x26, 0x26, 0x26)

@@ -66,8 +66,8 @@ def seed_command() -> None:
 @click.option("--name", prompt="Nom")
 @click.password_option("--password", prompt="Mot de passe")
 def create_animateur_command(email: str, name: str, password: str) -> None:
+    from facilitator.core import accounts
     from facilitator.errors import DomainError
-    from facilitator.services import accounts
 
     try:
         accounts.create_animateur(email, name, password)
@@ -79,7 +79,7 @@ def create_animateur_command(email: str, name: str, password: str) -> None:
 @click.command("purge", help="Supprime les cycles dont la durée de conservation est échue.")
 @click.option("--dry-run", is_flag=True, help="Affiche ce qui serait supprimé, sans supprimer.")
 def purge_command(dry_run: bool) -> None:
-    from facilitator.services import retention
+    from facilitator.core import retention
 
     targets = retention.purge(dry_run=dry_run)
     verb = "serait supprimé" if dry_run else "supprimé"
@@ -97,7 +97,7 @@ def purge_command(dry_run: bool) -> None:
 def export_command(cycle_id: int, output: Path) -> None:
     import json
 
-    from facilitator import portability
+    from facilitator.cycle_life import portability
     from facilitator.errors import DomainError
 
     try:
@@ -116,7 +116,7 @@ def import_command(path: Path, email: str | None) -> None:
 
     from sqlalchemy import func, select
 
-    from facilitator import portability
+    from facilitator.cycle_life import portability
     from facilitator.errors import DomainError
     from facilitator.extensions import db
     from facilitator.models import Animateur

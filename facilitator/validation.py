@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 _MESSAGES = {
     "missing": "champ obligatoire manquant",
@@ -72,3 +72,50 @@ def french_errors(exc: ValidationError, prefix: Iterable[Any] = ()) -> list[tupl
 def first_error_fr(exc: ValidationError) -> str:
     loc, message = french_errors(exc)[0]
     return f"{loc} : {message}" if loc else message
+
+
+# --- the vocabulary of scripts' settings and of action payloads (docs/scripts.md) ---------
+
+#: identifiers chosen in scripts (columns, sections, step ids…)
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+#: ids the browser generates for idempotent retries
+CLIENT_ID = r"^[A-Za-z0-9_-]{8,64}$"
+
+
+class StrictModel(BaseModel):
+    """Settings models refuse unknown keys, so a typo in a script is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class VoteSettings(StrictModel):
+    """Dot voting of a step: a budget per participant and a cap per item."""
+
+    #: dots each participant may place in this step
+    budget: int = Field(ge=1, le=50)
+    #: dots one participant may place on one card
+    max_per_card: int = Field(default=1, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _cap_within_budget(self) -> VoteSettings:
+        if self.max_per_card > self.budget:
+            raise ValueError("max_per_card ne peut pas dépasser budget")
+        return self
+
+
+class Payload(BaseModel):
+    """An action's payload (``step_action`` ``data``): unknown keys and loose types refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Empty(Payload):
+    """An action without data."""
+
+
+#: a database id in a payload
+Id = Field(ge=1, le=2**31 - 1)
+#: an optional database id (None: none)
+OptionalId = Field(default=None, ge=1, le=2**31 - 1)
+#: an optional long text (None: unchanged)
+Text = Field(default=None, max_length=5000)

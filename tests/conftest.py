@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 
 from facilitator import create_app, db_migrate
+from facilitator.core import accounts, cycles, participants, tokens
 from facilitator.extensions import db, socketio
 from facilitator.models import Animateur, Atelier, Cycle, Participant
 from facilitator.scripts import load_script_text
-from facilitator.services import accounts, cycles, participants, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -216,7 +216,7 @@ def make_room(
     connected (received messages cleared); ``step`` is the first step's id."""
 
     def make(script: str, questions: tuple[str, ...] = ()) -> dict[str, Any]:
-        from facilitator.services import productions
+        from facilitator.core import questions as productions
 
         animateur = make_animateur()
         atelier = make_atelier(animateur, script)

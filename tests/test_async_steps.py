@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from facilitator.core import participants
+from facilitator.cycle_life import async_steps
 from facilitator.extensions import db
 from facilitator.models import Event, Step
 from facilitator.models._types import utcnow
-from facilitator.services import async_steps, participants
 
 SCRIPT = """
 format: 1

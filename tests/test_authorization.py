@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from flask import current_app
 
+from facilitator.core import events
 from facilitator.extensions import db, socketio
 from facilitator.models import CycleAnimateur
-from facilitator.services import events
 from tests.conftest import Sock
 
 ROLES = [

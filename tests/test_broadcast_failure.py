@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from facilitator.core.events import board_event
 from facilitator.extensions import db
 from facilitator.models import Contribution
-from facilitator.services.events import board_event
 
 
 def test_a_failing_broadcast_still_acknowledges_a_committed_card(
@@ -29,7 +29,7 @@ def test_a_failing_broadcast_still_acknowledges_a_committed_card(
     board_event.receivers.clear()
     board_event.connect(broken)
     try:
-        with caplog.at_level(logging.ERROR, logger="facilitator.services.events"):
+        with caplog.at_level(logging.ERROR, logger="facilitator.core.events"):
             ack = a.call(
                 "card_add",
                 {

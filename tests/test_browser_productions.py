@@ -147,10 +147,12 @@ def test_questions_then_a_map_built_by_two_participants(browser: Any, server: Li
 def _seed_big_map(live: LiveServer) -> int:
     """A cycle of the demo animateur with 80 actors and 200 relations; its atelier's id."""
     from facilitator import create_app
+    from facilitator.activities.cartographie.models import Actor, ActorAction, Relation
+    from facilitator.core import cycles
+    from facilitator.core import questions as productions
     from facilitator.extensions import db
-    from facilitator.models import Actor, ActorAction, Animateur, Relation
+    from facilitator.models import Animateur
     from facilitator.scripts import load_script
-    from facilitator.services import cycles, productions
     from tests.conftest import ROOT
 
     app = create_app(

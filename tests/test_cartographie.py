@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from facilitator.activities.cartographie import views as map_views
+from facilitator.core import cycles
 from facilitator.scripts import load_script_text
-from facilitator.services import cycles, map_views
 from tests.test_questions_essentielles import act, of_type
 
 SCRIPT = """

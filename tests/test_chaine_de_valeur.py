@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from facilitator.activities.chaine_de_valeur import operations as chaine_de_valeur
+from facilitator.core import cycles
+from facilitator.core.events import Viewer
 from facilitator.scripts import ScriptError, load_script_text
-from facilitator.services import chaine_de_valeur, cycles
-from facilitator.services.events import Viewer
 from tests.test_questions_essentielles import act, of_type
 
 SCRIPT = """

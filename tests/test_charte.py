@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from facilitator import portability
+from facilitator.activities.charte import views as charte_views
+from facilitator.activities.charte.models import CharteSignatory, CharteVersion
+from facilitator.core import cycles, participants
+from facilitator.cycle_life import portability
 from facilitator.documents import compile_document
 from facilitator.extensions import db
-from facilitator.models.charte import CharteSignatory, CharteVersion
 from facilitator.scripts import load_script_text
-from facilitator.services import charte_views, cycles, participants
 
 SCRIPT = """
 format: 1

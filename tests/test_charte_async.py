@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
+from facilitator.core import cycles, participants
+from facilitator.cycle_life import async_steps
 from facilitator.extensions import db
 from facilitator.models import Step
 from facilitator.models._types import utcnow
 from facilitator.scripts import load_script_text
-from facilitator.services import async_steps, cycles, participants
 
 SCRIPT = """
 format: 1

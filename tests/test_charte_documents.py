@@ -1,4 +1,4 @@
-"""The charte in the compte rendu (documents/sections/charte.py): what happened to the charte
+"""The charte in the compte rendu (activities/charte/document.py): what happened to the charte
 in that atelier — versions, clauses, amendments proposed / accepted / rejected, the adoption
 vote — with accepted amendments as decisions and pending ones « à reprendre ». Plain data
 first (no database), then through a real atelier."""
@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from facilitator.documents import compile_document, sections
-from facilitator.documents.context import CardData, ColumnData, StepData
-from facilitator.documents.model import Document, Section
-from facilitator.documents.render import markdown as md_renderer
+from facilitator import activities
+from facilitator.core import participants
+from facilitator.documents import compile_document
 from facilitator.extensions import db
-from facilitator.services import participants
+from facilitator.rendering import markdown as md_renderer
+from facilitator.rendering.context import CardData, ColumnData, StepData
+from facilitator.rendering.model import Document, Section
 
 
 def _amendment(**values: Any) -> dict[str, Any]:
@@ -95,7 +96,7 @@ EXTRA = {
 
 
 def test_the_charte_section_tells_the_atelier_story() -> None:
-    documents = sections.for_type("charte")
+    documents = activities.documents_for("charte")
     assert documents.type_id == "charte"
     part = documents.step_section(_step(EXTRA))
     md = _markdown(part)
@@ -119,13 +120,13 @@ def test_the_charte_section_tells_the_atelier_story() -> None:
 def test_no_version_yet_and_idea_cards() -> None:
     empty = {"started": [], "frozen": [], "vote": None, "current": None, "amendments": []}
     cards = (CardData("Le respect", "valeurs", "", "", 0),)
-    part = sections.for_type("charte").step_section(_step(empty, cards))
+    part = activities.documents_for("charte").step_section(_step(empty, cards))
     md = _markdown(part)
     assert "pas encore de version" in md
     assert "Idées proposées pour la charte" in md and "Le respect" in md
     assert part.decisions == () and part.carry_over == ()
     # no extra at all (a step whose data could not be loaded): still a section
-    assert sections.for_type("charte").step_section(_step(None)).blocks
+    assert activities.documents_for("charte").step_section(_step(None)).blocks
 
 
 def _act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:

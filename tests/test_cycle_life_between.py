@@ -9,10 +9,13 @@ from typing import Any
 
 import pytest
 
-from facilitator.documents import storage
+from facilitator.core import participants
+from facilitator.core import questions as productions
+from facilitator.cycle_life import async_steps, repertoire
+from facilitator.documents import restitution, storage
 from facilitator.extensions import db
-from facilitator.models import Contribution, ParticipantVisit
-from facilitator.services import async_steps, participants, productions, repertoire, restitution
+from facilitator.models import Contribution
+from facilitator.models.cycle_life import ParticipantVisit
 
 
 def text(response: Any) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from facilitator.core import cycles
 from facilitator.scripts import ScriptError, list_scripts
 from facilitator.scripts.cycles import list_templates, load_template_text, validate_templates
-from facilitator.services import cycles
 from tests.conftest import ROOT
 
 SCRIPT = """

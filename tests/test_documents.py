@@ -12,8 +12,13 @@ from pathlib import Path
 import pytest
 
 from facilitator import activities
-from facilitator.documents import compte_rendu, fr, kinds, repertoire, sections, synthese
-from facilitator.documents.context import (
+from facilitator.documents import compte_rendu, kinds, repertoire, synthese
+from facilitator.models import STRUCTURE_TYPES
+from facilitator.rendering import chart, fr
+from facilitator.rendering import csv as csv_renderer
+from facilitator.rendering import html as html_renderer
+from facilitator.rendering import markdown as md_renderer
+from facilitator.rendering.context import (
     AtelierContext,
     AtelierData,
     AtelierInfo,
@@ -25,12 +30,7 @@ from facilitator.documents.context import (
     StepData,
     StructureData,
 )
-from facilitator.documents.model import BarChart, Document, Section, Table, plain, table
-from facilitator.documents.render import chart
-from facilitator.documents.render import csv as csv_renderer
-from facilitator.documents.render import html as html_renderer
-from facilitator.documents.render import markdown as md_renderer
-from facilitator.models import STRUCTURE_TYPES
+from facilitator.rendering.model import BarChart, Document, Section, Table, plain, table
 
 GOLDEN = Path(__file__).parent / "golden_documents"
 NOW = datetime(2025, 3, 11, 16, 30, tzinfo=UTC)
@@ -295,14 +295,14 @@ def test_repertoire_is_organised_by_territory() -> None:
 def test_unknown_activity_types_fall_back_to_the_generic_card_section() -> None:
     step = _steps()[0]
     unknown = StepData(**{**step.__dict__, "type": "questions_essentielles_futur"})
-    part = sections.for_type(unknown.type).step_section(unknown)
+    part = activities.documents_for(unknown.type).step_section(unknown)
     assert part.summary == "4 contributions et 1 regroupement"
 
 
 def test_every_activity_type_and_document_kind_is_registered_once() -> None:
-    assert set(sections.REGISTRY) <= set(activities.REGISTRY)
+    assert all(entry.documents is not None for entry in activities.REGISTRY.values())
     with pytest.raises(RuntimeError):
-        sections.register(sections.REGISTRY["cartes"])
+        activities.register(activities.REGISTRY["cartes"])
     with pytest.raises(RuntimeError):
         kinds.register(kinds.KINDS["synthese"])
     assert set(kinds.KINDS) == {"compte-rendu", "synthese", "repertoire", "charte",
@@ -492,7 +492,9 @@ def test_a_decision_among_the_most_voted_is_listed_once_with_its_votes() -> None
         else c
         for c in vote.cards
     )
-    part = sections.for_type("cartes").step_section(StepData(**{**vote.__dict__, "cards": cards}))
+    part = activities.documents_for("cartes").step_section(
+        StepData(**{**vote.__dict__, "cards": cards})
+    )
     texts = ["".join(span.text for span in item) for item in part.decisions]
     parents = [t for t in texts if "Associer les parents" in t]
     assert len(parents) == 1 and "7 votes" in parents[0]

@@ -19,12 +19,12 @@ import pytest
 from docx.oxml.ns import qn
 from flask import Flask
 
+from facilitator.core import cycles, participants
 from facilitator.documents import compile_document, sample
-from facilitator.documents.render import convert
 from facilitator.extensions import db
 from facilitator.models import Animateur, Atelier, Contribution, Vote
+from facilitator.rendering import convert
 from facilitator.scripts import load_script, load_script_text
-from facilitator.services import cycles, participants
 from tests.conftest import SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent

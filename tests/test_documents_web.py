@@ -164,7 +164,7 @@ def test_read_only_link_downloads_documents(setup: dict[str, Any], app: Flask) -
     bad = reader.get("/lecture/pas-un-jeton/documents/compte-rendu.md")
     assert bad.status_code == 404 and "lien de lecture" in text(bad)
     # a revoked link stops working
-    from facilitator.services import cycles
+    from facilitator.core import cycles
 
     cycles.regenerate_links(atelier)
     assert reader.get(f"{base}/compte-rendu.md").status_code == 404

@@ -9,9 +9,13 @@ from typing import Any
 
 import pytest
 
+from facilitator.activities.evaluation.models import (
+    ConditionAssessment,
+    CycleIndicator,
+    EvaluationResponse,
+)
 from facilitator.documents import compile_document
 from facilitator.extensions import db
-from facilitator.models import ConditionAssessment, CycleIndicator, EvaluationResponse
 from facilitator.scripts import load_script_text
 
 SCRIPT = """

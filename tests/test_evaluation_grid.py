@@ -7,10 +7,10 @@ import html
 import re
 from typing import Any
 
+from facilitator.activities.evaluation.models import ConditionAssessment
+from facilitator.core import cycles
 from facilitator.extensions import db
-from facilitator.models import ConditionAssessment
 from facilitator.scripts import load_script_text
-from facilitator.services import cycles
 from tests.conftest import SCRIPT
 
 

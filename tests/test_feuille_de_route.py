@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from facilitator.core import cycles
 from facilitator.documents import kinds
-from facilitator.documents.render import markdown as markdown_renderer
 from facilitator.extensions import db
+from facilitator.rendering import markdown as markdown_renderer
 from facilitator.scripts import load_script_text
-from facilitator.services import cycles
 from tests.test_questions_essentielles import act, of_type
 
 SCRIPT = """
@@ -131,7 +131,7 @@ def test_past_deadlines_are_refused_with_a_french_message(room: dict[str, Any]) 
 
 
 def test_an_overdue_action_is_flagged_en_retard(room: dict[str, Any]) -> None:
-    from facilitator.models import RoadmapAction
+    from facilitator.activities.feuille_de_route.models import RoadmapAction
 
     action = full_action(room)
     row = db.session.get(RoadmapAction, action["id"])
@@ -224,9 +224,9 @@ def test_actions_persist_into_the_next_atelier_and_the_page_updates_etat(
     assert act(room["anim"], room["step"], "validate", action_id=action["id"], validated=True)["ok"]
     cycle = room["atelier"].cycle
     nxt = cycles.add_atelier(cycle, load_script_text(SCRIPT.replace("test-fdr", "test-fdr-2")))
-    from facilitator.models import RoadmapAction
-    from facilitator.services.events import Viewer
-    from facilitator.services.feuille_de_route import state
+    from facilitator.activities.feuille_de_route.models import RoadmapAction
+    from facilitator.activities.feuille_de_route.operations import state
+    from facilitator.core.events import Viewer
 
     step = nxt.steps[0]
     seen = state(step, Viewer("viewer", nxt.id))
@@ -262,8 +262,8 @@ def test_document_lists_actions_by_question_with_structures_only(room: dict[str,
     assert "Actions sans question essentielle" in text
     assert "Forum des parents (sans pilote)" in text
     assert "Alice" not in text and "Bob" not in text
-    from facilitator.documents.render import csv as csv_renderer
-    from facilitator.documents.render import docx as docx_renderer
+    from facilitator.rendering import csv as csv_renderer
+    from facilitator.rendering import docx as docx_renderer
 
     assert kind.csv is not None
     data = csv_renderer.render(doc, kind.csv.table, kind.csv.context_label)

@@ -16,11 +16,12 @@ from flask import Flask
 from sqlalchemy import create_engine, func, select, text
 
 from facilitator import create_app
+from facilitator.core import cards as board
+from facilitator.core import events, steering
+from facilitator.core.events import GroupCommit, Viewer
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.models import Contribution, Event, Step, Vote
-from facilitator.services import board, events, steering
-from facilitator.services.events import GroupCommit, Viewer
 from tests.conftest import _config
 from tests.test_pg_board import postgres  # noqa: F401  (the module's PostgreSQL server)
 

@@ -13,11 +13,13 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
+from facilitator.core import cards as board
+from facilitator.core import events, moderation, steering
+from facilitator.core import visibility as views
+from facilitator.core.events import Viewer
 from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Participant, Step
 from facilitator.scripts import ScriptError, load_script
-from facilitator.services import board, events, moderation, steering, views
-from facilitator.services.events import Viewer
 
 SCRIPT = """
 format: 1

@@ -9,22 +9,17 @@ from typing import Any
 
 import pytest
 
-from facilitator import portability
-from facilitator.errors import InvalidInput
-from facilitator.extensions import db
-from facilitator.models import (
-    Atelier,
+from facilitator.activities.evaluation.models import (
     ConditionAssessment,
-    Contribution,
-    Cycle,
     CycleIndicator,
     EvaluationResponse,
-    ParticipantVisit,
-    Restitution,
-    StructureProfile,
-    Vote,
 )
+from facilitator.cycle_life import portability
+from facilitator.errors import InvalidInput
+from facilitator.extensions import db
+from facilitator.models import Atelier, Contribution, Cycle, Vote
 from facilitator.models._types import utcnow
+from facilitator.models.cycle_life import ParticipantVisit, Restitution, StructureProfile
 
 
 def normalise(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from facilitator import portability
+from facilitator.cycle_life import portability
 from facilitator.demo import seed_demo
 from tests.test_portability import normalise
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from facilitator.activities.charte.models import CharteSignatory, CharteVersion
+from facilitator.activities.feuille_de_route.models import RoadmapAction
 from facilitator.documents import production_state
-from facilitator.documents.model import Document
-from facilitator.documents.render import markdown
 from facilitator.extensions import db
-from facilitator.models.charte import CharteSignatory, CharteVersion
-from facilitator.models.productions import QuestionEssentielle
-from facilitator.models.roadmap import RoadmapAction
+from facilitator.models.questions import QuestionEssentielle
+from facilitator.rendering import markdown
+from facilitator.rendering.model import Document
 
 
 def _text(cycle_id: int) -> str:

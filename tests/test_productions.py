@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 
-from facilitator import portability
+from facilitator.activities.cartographie import views as map_views
+from facilitator.activities.cartographie.models import Actor, ActorAction, Relation
+from facilitator.core import cycles
+from facilitator.core import questions as productions
+from facilitator.cycle_life import portability
 from facilitator.errors import Conflict, InvalidInput
 from facilitator.extensions import db
-from facilitator.models import Actor, ActorAction, QuestionEssentielle, Relation
+from facilitator.models.questions import QuestionEssentielle
 from facilitator.scripts import ScriptError, load_script, load_script_text
-from facilitator.services import cycles, map_views, productions
 from tests.conftest import ROOT
 from tests.test_portability import normalise
 from tests.test_questions_essentielles import SCRIPT as QE_SCRIPT
@@ -194,8 +197,8 @@ def test_questions_validated_in_one_atelier_appear_in_the_next(
 
 
 def test_deleting_a_cycle_deletes_its_productions(make_atelier: Callable[..., Any]) -> None:
-    from facilitator.models import QuestionRevision
-    from facilitator.services import retention
+    from facilitator.core import retention
+    from facilitator.models.questions import QuestionRevision
 
     atelier = make_atelier()
     cycle_id = atelier.cycle_id

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from facilitator.core import cycles
 from facilitator.documents import compile_document
 from facilitator.scripts import load_script_text
-from facilitator.services import cycles
 from tests.test_cartographie import SCRIPT as MAP_SCRIPT
 from tests.test_documents_formats import all_text, read_docx
 from tests.test_questions_essentielles import SCRIPT as QE_SCRIPT

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from facilitator.activities.cartographie.models import Actor, ActorAction, Relation
+from facilitator.core import questions as productions
 from facilitator.extensions import db
-from facilitator.models import Actor, ActorAction, Relation
-from facilitator.services import productions
 
 
 def login(client: Any, animateur: Any) -> None:

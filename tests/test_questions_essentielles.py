@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from facilitator.core import questions as productions
 from facilitator.extensions import db
-from facilitator.models import QuestionEssentielle, QuestionRevision
-from facilitator.services import productions
+from facilitator.models.questions import QuestionEssentielle, QuestionRevision
 
 SCRIPT = """
 format: 1

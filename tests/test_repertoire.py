@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from facilitator.documents import compile_document
+from facilitator.activities.cartographie.models import Actor, ActorAction
+from facilitator.cycle_life import repertoire
+from facilitator.documents import compile_document, restitution
 from facilitator.extensions import db
-from facilitator.models import Actor, ActorAction, StructureProfile
-from facilitator.services import repertoire, restitution
+from facilitator.models.cycle_life import StructureProfile
 
 CONTACT = {
     "type": "association",

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+from facilitator.activities.cartographie.models import Actor
+from facilitator.core import participants
+from facilitator.core import questions as productions
 from facilitator.documents import kinds
-from facilitator.documents.model import Document, para, section
+from facilitator.documents import restitution as service
 from facilitator.extensions import db
-from facilitator.models import Actor, Contribution
-from facilitator.services import participants, productions
-from facilitator.services import restitution as service
+from facilitator.models import Contribution
+from facilitator.rendering.model import Document, para, section
 
 
 def text(response: Any) -> str:
@@ -162,8 +164,8 @@ def test_other_animateurs_cannot_publish(
 def test_public_page_shows_validated_actions_only_and_the_animateur_previews_it(
     client: Any, setup: dict[str, Any]
 ) -> None:
-    from facilitator.documents import feuille_de_route
-    from facilitator.models.roadmap import RoadmapAction
+    from facilitator.activities.feuille_de_route import cycle_document as feuille_de_route
+    from facilitator.activities.feuille_de_route.models import RoadmapAction
 
     cycle, public = setup["cycle"], setup["public"]
     for n, status in ((1, "validee"), (2, "proposee")):
@@ -202,8 +204,8 @@ def test_public_page_shows_validated_actions_only_and_the_animateur_previews_it(
 
 
 def test_tables_sit_in_a_focusable_labelled_scroll_region() -> None:
-    from facilitator.documents.model import table
-    from facilitator.documents.render import html as render_html
+    from facilitator.rendering import html as render_html
+    from facilitator.rendering.model import table
 
     out = render_html.fragment(
         [section("Présences", table("p", "Présences par atelier", ("Atelier", "Présents"), []))]

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from facilitator.core import retention
 from facilitator.extensions import db
 from facilitator.models import Contribution, Cycle, Participant, Structure
-from facilitator.services import retention
 
 
 def _age(cycle: Cycle, days: int) -> None:

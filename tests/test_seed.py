@@ -16,20 +16,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from facilitator.activities.cartographie.models import Actor, Relation
+from facilitator.activities.charte.models import CharteAmendment, CharteVersion
 from facilitator.documents import storage
 from facilitator.extensions import db
-from facilitator.models import (
-    Actor,
-    Atelier,
-    Attendance,
-    Contribution,
-    Cycle,
-    Event,
-    Participant,
-    QuestionEssentielle,
-    Relation,
-)
-from facilitator.models.charte import CharteAmendment, CharteVersion
+from facilitator.models import Atelier, Attendance, Contribution, Cycle, Event, Participant
+from facilitator.models.questions import QuestionEssentielle
 from facilitator.seed import DEMO_TITLE, demo_atelier, seed_demo
 from tests import browser_helpers
 from tests.browser_helpers import (

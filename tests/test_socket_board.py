@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from facilitator.core import cards as board
 from facilitator.extensions import db
 from facilitator.models import Contribution, Event, Vote
-from facilitator.services import board
 
 
 def add(sock: Any, step_id: int, text: str = "Une idée", column: str = "a", cid: str = "") -> Any:

@@ -18,9 +18,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, select, text
 
+from facilitator.core.events import current_seq
 from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Event
-from facilitator.services.events import current_seq
 
 BUSY_MS = 200
 

@@ -21,14 +21,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from facilitator import create_app
+from facilitator.core import accounts
 from facilitator.documents import compile_document, kinds
-from facilitator.documents.model import plain
 from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Participant, Structure
 from facilitator.realtime.handlers import state
 from facilitator.realtime.presence import RateLimiter
+from facilitator.rendering.model import plain
 from facilitator.scripts import list_scripts
-from facilitator.services import accounts
 from facilitator.web import animateur as animateur_web
 from tests.conftest import Sock, _config
 from tests.test_documents_formats import need_soffice

@@ -11,12 +11,12 @@ from flask import Flask
 from markdown_it import MarkdownIt
 from sqlalchemy import select
 
+from facilitator.core import accounts
 from facilitator.documents import compile_document
 from facilitator.extensions import db
 from facilitator.models import Atelier
 from facilitator.realtime.handlers import state
 from facilitator.realtime.presence import RateLimiter
-from facilitator.services import accounts
 from tests.conftest import Sock
 from tests.xss import (
     cells,

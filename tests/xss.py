@@ -16,7 +16,7 @@ from typing import Any
 
 import docx
 
-from facilitator.documents.model import plain
+from facilitator.rendering.model import plain
 
 CORPUS = Path(__file__).resolve().parent / "data" / "xss_payloads.txt"
 #: long strings (each field keeps what its limit allows: see LIMITS)

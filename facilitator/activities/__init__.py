@@ -1,8 +1,10 @@
-"""Explicit registry of activity types: add a module, then one line here."""
+"""The explicit registry of activity types: one package per type, one line here.
+
+Importing this package registers every type in ``facilitator.contract.REGISTRY`` (where
+the core looks them up) and loads their tables into the metadata; ``create_app`` does it."""
 
 from __future__ import annotations
 
-from facilitator.activities.base import Activity
 from facilitator.activities.cartes import Cartes
 from facilitator.activities.cartographie import Cartographie
 from facilitator.activities.chaine_de_valeur import ChaineDeValeur
@@ -10,25 +12,25 @@ from facilitator.activities.charte import Charte
 from facilitator.activities.evaluation import Evaluation
 from facilitator.activities.feuille_de_route import FeuilleDeRoute
 from facilitator.activities.questions_essentielles import QuestionsEssentielles
+from facilitator.contract import REGISTRY, Activity, get, register
+from facilitator.rendering.sections import ActivityDocuments
 
-REGISTRY: dict[str, type[Activity]] = {}
+for _type in (
+    Cartes,
+    QuestionsEssentielles,
+    Cartographie,
+    Charte,
+    ChaineDeValeur,
+    FeuilleDeRoute,
+    Evaluation,
+):
+    register(_type)
+
+__all__ = ["REGISTRY", "Activity", "documents_for", "get", "register"]
 
 
-def register(cls: type[Activity]) -> type[Activity]:
-    if cls.type_id in REGISTRY:
-        raise RuntimeError(f"activity type {cls.type_id!r} registered twice")
-    REGISTRY[cls.type_id] = cls
-    return cls
-
-
-def get(type_id: str) -> type[Activity]:
-    return REGISTRY[type_id]
-
-
-register(Cartes)
-register(QuestionsEssentielles)
-register(Cartographie)
-register(Charte)
-register(ChaineDeValeur)
-register(FeuilleDeRoute)
-register(Evaluation)
+def documents_for(type_id: str) -> type[ActivityDocuments]:
+    """The type's document module, or the generic cards section for a type this version
+    does not know (a step imported from a newer instance): a document never breaks."""
+    entry = REGISTRY.get(type_id)
+    return entry.documents if entry is not None else Cartes.documents

@@ -20,11 +20,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from facilitator.core import accounts, cycles, retention
 from facilitator.demo.data import DEMO_EMAIL, DEMO_TITLE, LIEU, STRUCTURES, TERRITOIRE, THEME
 from facilitator.extensions import db
 from facilitator.models import Animateur, Atelier, Cycle
 from facilitator.scripts import load_script
-from facilitator.services import accounts, cycles, retention
 
 #: kept for callers of the former module
 DEMO_STRUCTURES = STRUCTURES

@@ -17,6 +17,12 @@ from flask import current_app
 from sqlalchemy import update
 
 from facilitator import activities
+from facilitator.activities.charte.models import CharteVersion
+from facilitator.activities.evaluation import operations as evaluation
+from facilitator.core import cards as board
+from facilitator.core import cycles, events, marks, participants, signals, steering
+from facilitator.core.events import Viewer
+from facilitator.cycle_life import async_steps, repertoire
 from facilitator.demo import data
 from facilitator.documents import storage
 from facilitator.extensions import db
@@ -31,22 +37,8 @@ from facilitator.models import (
     Step,
     Structure,
 )
-from facilitator.models.charte import CharteVersion
 from facilitator.scripts import load_script
 from facilitator.scripts.cycles import list_templates
-from facilitator.services import (
-    async_steps,
-    board,
-    cycles,
-    evaluation,
-    events,
-    marks,
-    participants,
-    repertoire,
-    signals,
-    steering,
-)
-from facilitator.services.events import Viewer
 
 TEMPLATE = "impact-collectif"
 PARIS = ZoneInfo("Europe/Paris")

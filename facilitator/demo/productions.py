@@ -104,7 +104,7 @@ def relations(
 
 def review(demo: Demo, atelier: Atelier, step: Step) -> None:
     """Atelier 4 re-reads the map: the actors and most relations are validated."""
-    from facilitator.models import Actor  # noqa: PLC0415
+    from facilitator.activities.cartographie.models import Actor  # noqa: PLC0415
 
     for actor in db.session.query(Actor).filter(Actor.id.in_(demo.actors)).order_by(Actor.id):
         if not actor.validated:

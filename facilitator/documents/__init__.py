@@ -17,17 +17,17 @@ from pathlib import Path
 
 from flask import current_app
 
-from facilitator.documents import charte as _charte  # noqa: F401  (registers the kind)
-from facilitator.documents import feuille_de_route as _feuille  # noqa: F401  (registers the kind)
+from facilitator.activities.charte import cycle_document as _charte  # noqa: F401  (registers the kind)
+from facilitator.activities.feuille_de_route import cycle_document as _feuille  # noqa: F401  (registers the kind)
 from facilitator.documents import kinds
 from facilitator.documents.kinds import KINDS, DocumentKind, DocumentUnavailable
-from facilitator.documents.model import Document
-from facilitator.documents.render import FORMATS, Format, convert
-from facilitator.documents.render import csv as csv_renderer
-from facilitator.documents.render import docx as docx_renderer
-from facilitator.documents.render import html as html_renderer
-from facilitator.documents.render import markdown as markdown_renderer
-from facilitator.documents.render.convert import LibreOfficeMissing
+from facilitator.rendering import FORMATS, Format, convert
+from facilitator.rendering import csv as csv_renderer
+from facilitator.rendering import docx as docx_renderer
+from facilitator.rendering import html as html_renderer
+from facilitator.rendering import markdown as markdown_renderer
+from facilitator.rendering.convert import LibreOfficeMissing
+from facilitator.rendering.model import Document
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,17 @@ decided, what carries over to the next atelier."""
 
 from __future__ import annotations
 
-from facilitator.documents import fr
-from facilitator.documents.common import (
+from facilitator.activities import documents_for
+from facilitator.rendering import fr
+from facilitator.rendering.common import (
     atelier_heading,
     colophon,
     cycle_facts,
     presence_by_type,
     slug,
 )
-from facilitator.documents.context import AtelierContext, StepData
-from facilitator.documents.model import (
+from facilitator.rendering.context import AtelierContext, StepData
+from facilitator.rendering.model import (
     Block,
     Document,
     Inline,
@@ -23,7 +24,7 @@ from facilitator.documents.model import (
     para,
     section,
 )
-from facilitator.documents.sections import StepSection, for_type
+from facilitator.rendering.sections import StepSection
 
 KIND = "compte-rendu"
 
@@ -99,7 +100,7 @@ def _with_step(step: StepData, items: tuple[Inline, ...]) -> list[Inline]:
 
 def compose(ctx: AtelierContext) -> Document:
     info = ctx.atelier.info
-    built = [(step, for_type(step.type).step_section(step)) for step in ctx.atelier.steps]
+    built = [(step, documents_for(step.type).step_section(step)) for step in ctx.atelier.steps]
 
     if built:
         productions = section(

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from facilitator.documents import compte_rendu, loaders, repertoire, synthese
-from facilitator.documents.model import Document
-from facilitator.documents.render import FORMATS, Format
 from facilitator.errors import DomainError, InvalidInput
+from facilitator.rendering import FORMATS, Format
+from facilitator.rendering.model import Document
 
 
 class DocumentUnavailable(DomainError):

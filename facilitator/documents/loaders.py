@@ -14,21 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from facilitator import activities
-from facilitator.documents import production_state, sections
-from facilitator.documents.context import (
-    CARD_FLAGS,
-    AtelierContext,
-    AtelierData,
-    AtelierInfo,
-    CardData,
-    ColumnData,
-    CycleContext,
-    CycleInfo,
-    Presence,
-    StepData,
-    StructureData,
-)
-from facilitator.documents.model import plain
+from facilitator.core.visibility import WITHHELD
+from facilitator.documents import production_state
 from facilitator.errors import NotFound
 from facilitator.extensions import db
 from facilitator.models import (
@@ -45,8 +32,21 @@ from facilitator.models import (
     Vote,
 )
 from facilitator.models._types import utcnow
+from facilitator.models.board import CARD_MARKS
 from facilitator.models.cycle import ATELIER_STATE_LABELS, MODES, AtelierState
-from facilitator.services.views import WITHHELD
+from facilitator.rendering.context import (
+    AtelierContext,
+    AtelierData,
+    AtelierInfo,
+    CardData,
+    ColumnData,
+    CycleContext,
+    CycleInfo,
+    Presence,
+    StepData,
+    StructureData,
+)
+from facilitator.rendering.model import plain
 
 NO_STRUCTURE = "Structure non renseignée"
 
@@ -137,7 +137,7 @@ def _atelier_info(
 def _flags(data: dict | None) -> frozenset[str]:
     if not data:
         return frozenset()
-    return frozenset(flag for flag in CARD_FLAGS if data.get(flag) is True)
+    return frozenset(flag for flag in CARD_MARKS if data.get(flag) is True)
 
 
 def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]:
@@ -195,7 +195,7 @@ def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]
     for step in steps:
         by_type[step.type].append(step.id)
     for type_id, ids in by_type.items():
-        extra.update(sections.for_type(type_id).load_steps(ids))
+        extra.update(activities.documents_for(type_id).load_steps(ids))
     out: dict[int, list[StepData]] = {a: [] for a in atelier_ids}
     for step in steps:
         activity = activities.REGISTRY.get(step.type)
@@ -256,8 +256,8 @@ def cycle_context(
     structures = _structures(cycle.id, people, data)
     extra: dict[str, object] = {}
     if with_productions:
-        for type_id, module in sections.REGISTRY.items():
-            loaded = module.load_cycle(cycle.id)
+        for type_id, entry in activities.REGISTRY.items():
+            loaded = entry.documents.load_cycle(cycle.id)
             if loaded is not None:
                 extra[type_id] = loaded
         extra[production_state.KEY] = production_state.load(cycle.id)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from facilitator.documents import fr
-from facilitator.documents.model import Section, bullets, note, para, plain, section, table
+from facilitator.activities.charte.models import VERSION_STATUSES, CharteSignatory, CharteVersion
+from facilitator.activities.feuille_de_route.models import ETATS, RoadmapAction
 from facilitator.extensions import db
-from facilitator.models.charte import VERSION_STATUSES, CharteSignatory, CharteVersion
-from facilitator.models.productions import QuestionEssentielle
-from facilitator.models.roadmap import ETATS, RoadmapAction
+from facilitator.models.questions import QuestionEssentielle
+from facilitator.rendering import fr
+from facilitator.rendering.model import Section, bullets, note, para, plain, section, table
 
 #: key of ``CycleContext.extra`` under which ``loaders.cycle_context`` puts the state
 KEY = "production_state"

@@ -6,10 +6,11 @@ import dataclasses
 from collections import Counter, defaultdict
 from typing import Any
 
-from facilitator.documents import fr, loaders
-from facilitator.documents.common import colophon, cycle_facts, slug, type_label
-from facilitator.documents.context import CycleContext, StructureData
-from facilitator.documents.model import (
+from facilitator.documents import loaders
+from facilitator.rendering import fr
+from facilitator.rendering.common import colophon, cycle_facts, slug, type_label
+from facilitator.rendering.context import CycleContext, StructureData
+from facilitator.rendering.model import (
     Block,
     Document,
     Section,
@@ -41,7 +42,7 @@ def _row(s: StructureData, total: int) -> tuple[str, ...]:
 def load(cycle_id: int) -> CycleContext:
     """The cycle's structures, plus each one's fiche (``extra["repertoire"]``: actions, and
     the contact person only when they consented — services/repertoire.py)."""
-    from facilitator.services import repertoire as service
+    from facilitator.cycle_life import repertoire as service
 
     ctx = loaders.cycle_context(cycle_id, with_productions=False)
     fiches = {}

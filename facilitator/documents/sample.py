@@ -7,17 +7,10 @@ import random
 import secrets
 from datetime import UTC, date, datetime, timedelta
 
+from facilitator.core import cycles, tokens
 from facilitator.extensions import db
-from facilitator.models import (
-    Animateur,
-    Attendance,
-    Contribution,
-    Cycle,
-    Participant,
-    Vote,
-)
+from facilitator.models import Animateur, Attendance, Contribution, Cycle, Participant, Vote
 from facilitator.scripts import Script
-from facilitator.services import cycles, tokens
 
 STRUCTURES = [
     ("Collège Jean-Moulin", "education_nationale", "Val-de-Lys"),

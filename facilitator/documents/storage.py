@@ -18,12 +18,13 @@ from typing import Any
 
 from flask import current_app
 
-from facilitator.documents import Output, Settings, compile_document, kinds, render
-from facilitator.documents.render import FORMATS, convert
+from facilitator import rendering as render
+from facilitator.core import signals
+from facilitator.documents import Output, Settings, compile_document, kinds
 from facilitator.extensions import db
 from facilitator.models import Atelier
 from facilitator.models._types import utcnow
-from facilitator.services import signals
+from facilitator.rendering import FORMATS, convert
 
 log = logging.getLogger(__name__)
 

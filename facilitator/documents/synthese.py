@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from facilitator.documents import fr, production_state
-from facilitator.documents.common import (
-    atelier_heading,
-    colophon,
-    cycle_facts,
-    slug,
-    type_label,
-)
-from facilitator.documents.context import AtelierData, CycleContext
-from facilitator.documents.model import (
+from facilitator.activities import REGISTRY, documents_for
+from facilitator.activities.evaluation.document import result_blocks
+from facilitator.activities.evaluation.models import CONDITIONS
+from facilitator.core.attendance import core_threshold
+from facilitator.documents import production_state
+from facilitator.rendering import fr
+from facilitator.rendering.common import atelier_heading, colophon, cycle_facts, slug, type_label
+from facilitator.rendering.context import AtelierData, CycleContext
+from facilitator.rendering.model import (
     BarChart,
     Block,
     Document,
@@ -28,10 +27,7 @@ from facilitator.documents.model import (
     section,
     table,
 )
-from facilitator.documents.sections import REGISTRY, StepSection, for_type
-from facilitator.documents.sections.evaluation import result_blocks
-from facilitator.models.cycle_life import CONDITIONS
-from facilitator.services.attendance import core_threshold
+from facilitator.rendering.sections import StepSection
 
 KIND = "synthese"
 ATELIERS_HEADER = ("N°", "Atelier", "Date", "Mode", "Lieu", "Présents", "État")
@@ -225,7 +221,7 @@ def representativity(ctx: CycleContext) -> Section:
 
 
 def _built(atelier: AtelierData) -> list[tuple[str, StepSection]]:
-    return [(step.title, for_type(step.type).step_section(step)) for step in atelier.steps]
+    return [(step.title, documents_for(step.type).step_section(step)) for step in atelier.steps]
 
 
 def _productions(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection]]]) -> Section:
@@ -275,8 +271,8 @@ def _productions(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection
                 bullets(decisions) if decisions else None,
             )
         )
-    for type_id, module in REGISTRY.items():
-        children.extend(module.cycle_sections(ctx.extra.get(type_id), ctx))
+    for type_id, entry in REGISTRY.items():
+        children.extend(entry.documents.cycle_sections(ctx.extra.get(type_id), ctx))
     return section("Productions et évolution", children)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from flask import current_app
 
-from facilitator import models  # noqa: F401  (fills the metadata)
+from facilitator import activities, models  # noqa: F401  (fill the metadata)
 from facilitator.extensions import db
 
 config = context.config

@@ -1,81 +1,32 @@
-"""Typed SQLAlchemy 2.0 models. Import everything from here."""
+"""The shared core tables: cycles, ateliers, steps, people, cards, votes, events, the
+cycle's questions essentielles and cycle-life rows. An activity type's own tables live in
+its package (``facilitator/activities/<type>/models.py``) and are loaded with it."""
 
-from facilitator.models import charte  # noqa: F401  (charte tables, issue 4)
 from facilitator.models.board import Contribution, Event, Vote
 from facilitator.models.cycle import Atelier, AtelierState, Cycle, CycleAnimateur, Step, StepStatus
-from facilitator.models.cycle_life import (
-    ConditionAssessment,
-    CycleIndicator,
-    EvaluationResponse,
-    ParticipantVisit,
-    Restitution,
-    StructureProfile,
-)
-from facilitator.models.people import (
-    STRUCTURE_TYPES,
-    Animateur,
-    Attendance,
-    Participant,
-    Structure,
-)
-from facilitator.models.productions import (
-    CHAMPS,
-    COOPERATION_LEVELS,
-    RELATION_NATURES,
-    RELATION_STATUSES,
-    Actor,
-    ActorAction,
-    ProposalVote,
-    QuestionEssentielle,
-    QuestionProposal,
-    QuestionRevision,
-    Relation,
-    StepState,
-)
-from facilitator.models.roadmap import (  # chaîne de valeur, feuille de route
-    ChaineItem,
-    ChaineLink,
-    ChaineValeur,
-    RoadmapAction,
-    RoadmapVote,
-)
+from facilitator.models.cycle_life import ParticipantVisit, Restitution, StructureProfile
+from facilitator.models.people import STRUCTURE_TYPES, Animateur, Attendance, Participant, Structure
+from facilitator.models.questions import QuestionEssentielle, QuestionRevision, StepState
 
 __all__ = [
-    "CHAMPS",
-    "COOPERATION_LEVELS",
-    "RELATION_NATURES",
-    "RELATION_STATUSES",
     "STRUCTURE_TYPES",
-    "Actor",
-    "ActorAction",
     "Animateur",
-    "ConditionAssessment",
-    "CycleIndicator",
-    "EvaluationResponse",
-    "ParticipantVisit",
-    "Restitution",
-    "StructureProfile",
     "Atelier",
     "AtelierState",
     "Attendance",
-    "ChaineItem",
-    "ChaineLink",
-    "ChaineValeur",
     "Contribution",
     "Cycle",
     "CycleAnimateur",
     "Event",
     "Participant",
-    "ProposalVote",
+    "ParticipantVisit",
     "QuestionEssentielle",
-    "QuestionProposal",
     "QuestionRevision",
-    "Relation",
-    "RoadmapAction",
-    "RoadmapVote",
+    "Restitution",
     "Step",
     "StepState",
     "StepStatus",
     "Structure",
+    "StructureProfile",
     "Vote",
 ]

@@ -14,6 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from facilitator import activities, dblock
+from facilitator.core import cards as board
+from facilitator.core import cycles, events, marks, moderation, steering, tokens
+from facilitator.core import visibility as views
+from facilitator.core.events import Viewer
 from facilitator.errors import DomainError, Forbidden, InvalidInput
 from facilitator.extensions import db, socketio
 from facilitator.models import Atelier, Attendance, Event, Participant
@@ -21,17 +25,6 @@ from facilitator.realtime import schemas
 from facilitator.realtime.presence import Presence, RateLimiter
 from facilitator.realtime.relay import published, relay
 from facilitator.realtime.wire import wire
-from facilitator.services import (
-    board,
-    cycles,
-    events,
-    marks,
-    moderation,
-    steering,
-    tokens,
-    views,
-)
-from facilitator.services.events import Viewer
 from facilitator.validation import first_error_fr
 
 log = logging.getLogger(__name__)

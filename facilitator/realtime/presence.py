@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
-from facilitator.services.events import Viewer
+from facilitator.core.events import Viewer
 
 
 class Presence:

@@ -12,11 +12,9 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
-from facilitator.activities.base import StrictModel
-from facilitator.activities.cartes import ID_PATTERN
 from facilitator.models.cycle import MODES
 from facilitator.scripts.loader import Script, ScriptError, list_scripts
-from facilitator.validation import french_errors
+from facilitator.validation import ID_PATTERN, StrictModel, french_errors
 
 FORMAT_VERSION = 1
 FOLDER = "cycles"

@@ -13,10 +13,8 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
-from facilitator import activities
-from facilitator.activities.base import StrictModel
-from facilitator.activities.cartes import ID_PATTERN
-from facilitator.validation import french_errors
+from facilitator import contract
+from facilitator.validation import ID_PATTERN, StrictModel, french_errors
 
 FORMAT_VERSION = 1
 
@@ -103,8 +101,8 @@ def _check_steps(raw_steps: list[Any], problems: list[tuple[str, str]]) -> list[
         type_id = raw.get("type")
         if not isinstance(type_id, str):
             continue
-        if type_id not in activities.REGISTRY:
-            known = ", ".join(sorted(activities.REGISTRY))
+        if type_id not in contract.REGISTRY:
+            known = ", ".join(sorted(contract.REGISTRY))
             problems.append(
                 (
                     f"steps[{index}].type",
@@ -112,7 +110,7 @@ def _check_steps(raw_steps: list[Any], problems: list[tuple[str, str]]) -> list[
                 )
             )
             continue
-        activity = activities.get(type_id)
+        activity = contract.get(type_id)
         try:
             settings = activity.Settings.model_validate(raw.get("settings") or {})
         except ValidationError as exc:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from facilitator import contract
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 
@@ -18,14 +17,24 @@ CSP = (
 
 
 def register_web(app: Flask) -> None:
-    from facilitator.web import animateur, cycle_life, documents, productions, public
+    from facilitator.web import (  # noqa: F401  (they add their routes to cycle_life)
+        animateur,
+        between,
+        blueprints,
+        cycle_life,
+        documents,
+        public,
+        repertoire_pages,
+        restitution,
+    )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(animateur.bp)
     app.register_blueprint(documents.bp)
-    app.register_blueprint(cycle_life.bp)
-    app.register_blueprint(productions.bp)
-    app.register_blueprint(import_module("facilitator.web.roadmap").bp)  # feuille de route
+    app.register_blueprint(blueprints.cycle_life)
+    for activity in contract.REGISTRY.values():  # the activity types' own pages
+        if activity.blueprint is not None:
+            app.register_blueprint(activity.blueprint)
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

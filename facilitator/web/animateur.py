@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import time
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,15 +20,15 @@ from flask import (
     url_for,
 )
 
-from facilitator import portability
+from facilitator.core import accounts, cycles, retention, tokens
+from facilitator.core.http import login_required, public_url
+from facilitator.cycle_life import portability
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.models import STRUCTURE_TYPES, Animateur
+from facilitator.models import STRUCTURE_TYPES
 from facilitator.models.cycle import MODES
 from facilitator.scripts import list_scripts
 from facilitator.scripts.cycles import list_templates
-from facilitator.services import accounts, cycles, retention, tokens
-from facilitator.web.util import public_url
 
 bp = Blueprint("animateur", __name__)
 
@@ -42,19 +40,6 @@ LOGIN_WINDOW = 300
 def _failures_by_email() -> dict[str, list[float]]:
     """Failed logins per account, kept by this process (per app)."""
     return current_app.extensions.setdefault("facilitator.failed_logins", {})
-
-
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        animateur_id = session.get("animateur_id")
-        animateur = db.session.get(Animateur, animateur_id) if animateur_id else None
-        if animateur is None:
-            return redirect(url_for("animateur.login", next=request.path))
-        g.animateur = animateur
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def _recent(times: list[float]) -> list[float]:

@@ -19,16 +19,17 @@ from flask import (
     url_for,
 )
 
+from facilitator.core import cycles, participants, tokens
+from facilitator.core.http import login_required, public_url
+from facilitator.cycle_life import async_steps
 from facilitator.documents import storage
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import Atelier, Cycle, Participant, Restitution
-from facilitator.services import async_steps, cycles, participants, tokens
-from facilitator.web.animateur import login_required
-from facilitator.web.cycle_life import bp
+from facilitator.models import Atelier, Cycle, Participant
+from facilitator.models.cycle_life import Restitution
+from facilitator.web.blueprints import cycle_life as bp
 from facilitator.web.documents import _send
 from facilitator.web.public import COOKIE_MAX_AGE, _cookie_name
-from facilitator.web.util import public_url
 
 
 def _me(cycle_id: int) -> Participant | None:

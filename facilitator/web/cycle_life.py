@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from facilitator.documents import fr, loaders, synthese
-from facilitator.documents.render import html
+from facilitator.core import attendance, cycles
+from facilitator.core.http import login_required
+from facilitator.documents import loaders, synthese
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.services import attendance, cycles
-from facilitator.web.animateur import login_required
+from facilitator.rendering import fr, html
+from facilitator.web import blueprints
 
-bp = Blueprint("cycle_life", __name__)
+bp = blueprints.cycle_life
 
 
 @bp.app_template_filter("frdatetime")
@@ -85,7 +86,3 @@ def copy(cycle_id: int) -> Response | tuple[str, int]:
         return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#copier"), 400
     flash(f"Cycle « {new.title} » créé à partir de « {cycle.title} » : à vous de l'adapter.")
     return redirect(url_for("animateur.cycle", cycle_id=new.id))
-
-
-# the other pages of cycle life add their routes to this blueprint (docs/cycle-life.md)
-from facilitator.web import between, evaluation_pages, repertoire_pages, restitution  # noqa: E402, F401

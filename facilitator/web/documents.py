@@ -38,14 +38,14 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from facilitator import documents
+from facilitator.core import cycles
+from facilitator.core.http import login_required
 from facilitator.documents import Output, Settings, kinds, storage
-from facilitator.documents.render import FORMATS
-from facilitator.documents.render.html import style_hash
 from facilitator.errors import NotFound
 from facilitator.extensions import db
 from facilitator.models import Atelier
-from facilitator.services import cycles
-from facilitator.web.animateur import login_required
+from facilitator.rendering import FORMATS
+from facilitator.rendering.html import style_hash
 
 bp = Blueprint("documents", __name__)
 

@@ -20,11 +20,11 @@ from flask import (
     url_for,
 )
 
+from facilitator.core import participants, tokens
+from facilitator.core.http import public_url
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.models import STRUCTURE_TYPES, Atelier
-from facilitator.services import participants, tokens
-from facilitator.web.util import public_url
 
 bp = Blueprint("public", __name__)
 

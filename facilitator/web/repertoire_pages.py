@@ -12,15 +12,16 @@ from typing import Any
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from facilitator.documents.common import slug
-from facilitator.documents.render.csv import cell
+from facilitator.core import cycles
+from facilitator.core.http import login_required, public_url
+from facilitator.cycle_life import repertoire
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.models import STRUCTURE_TYPES, Cycle, Structure, StructureProfile
-from facilitator.services import cycles, repertoire
-from facilitator.web.animateur import login_required
-from facilitator.web.cycle_life import bp
-from facilitator.web.util import public_url
+from facilitator.models import STRUCTURE_TYPES, Cycle, Structure
+from facilitator.models.cycle_life import StructureProfile
+from facilitator.rendering.common import slug
+from facilitator.rendering.csv import cell
+from facilitator.web.blueprints import cycle_life as bp
 
 
 def _form() -> dict[str, Any]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 
+from facilitator.core import cycles
+from facilitator.core.http import login_required, public_url
+from facilitator.documents import restitution as service
 from facilitator.extensions import db
-from facilitator.services import cycles
-from facilitator.services import restitution as service
-from facilitator.web.animateur import login_required
-from facilitator.web.cycle_life import bp
-from facilitator.web.util import public_url
+from facilitator.web.blueprints import cycle_life as bp
 
 
 @bp.get("/animateur/cycles/<int:cycle_id>/restitution")

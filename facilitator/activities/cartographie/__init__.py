@@ -1,0 +1,69 @@
+"""``cartographie``: the map of the actors, their actions and the relations between them,
+per question essentielle — a production of the cycle that every later atelier shows and
+may extend (docs/activities/cartographie.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from facilitator.activities.cartographie import operations as cartographie
+from facilitator.activities.cartographie import operations_relations as relations
+from facilitator.activities.cartographie import pages
+from facilitator.activities.cartographie import views as map_views
+from facilitator.activities.cartographie.document import CartographieDocuments
+from facilitator.activities.cartographie.schemas import (
+    ActionAdd,
+    ActionEdit,
+    ActionRef,
+    ActorAdd,
+    ActorEdit,
+    ActorMerge,
+    ActorMove,
+    ActorRef,
+    ActorValidate,
+    RelationAdd,
+    RelationEdit,
+    RelationRef,
+    RelationValidate,
+)
+from facilitator.activities.cartographie.settings import CartographieSettings
+from facilitator.contract import BOTH, ActionSpec, Activity
+from facilitator.core.questions_live import QUESTION_ACTIONS
+
+if TYPE_CHECKING:
+    from facilitator.core.events import Viewer
+    from facilitator.models import Step
+
+
+class Cartographie(Activity):
+    type_id = "cartographie"
+    label = "Cartographie des acteurs et des actions"
+    default_help = "Ajoutez les acteurs, leurs actions et les relations entre eux."
+    Settings = CartographieSettings
+    documents = CartographieDocuments
+    blueprint = pages.bp
+    js_module = "js/activities/cartographie/view.js"
+    js_reducers = "js/activities/cartographie/reducers.js"
+    stylesheet = "css/activities/cartographie.css"
+    templates = "activities/cartographie"
+
+    actions = {
+        "actor_add": ActionSpec(ActorAdd, cartographie.actor_add, BOTH),
+        "actor_edit": ActionSpec(ActorEdit, cartographie.actor_edit, BOTH),
+        "actor_delete": ActionSpec(ActorRef, cartographie.actor_delete, BOTH),
+        "actor_validate": ActionSpec(ActorValidate, cartographie.actor_validate),
+        "actor_move": ActionSpec(ActorMove, cartographie.actor_move),
+        "actor_merge": ActionSpec(ActorMerge, relations.actor_merge),
+        "action_add": ActionSpec(ActionAdd, cartographie.action_add, BOTH),
+        "action_edit": ActionSpec(ActionEdit, cartographie.action_edit, BOTH),
+        "action_delete": ActionSpec(ActionRef, cartographie.action_delete, BOTH),
+        "relation_add": ActionSpec(RelationAdd, relations.relation_add, BOTH),
+        "relation_edit": ActionSpec(RelationEdit, relations.relation_edit, BOTH),
+        "relation_delete": ActionSpec(RelationRef, relations.relation_delete, BOTH),
+        "relation_validate": ActionSpec(RelationValidate, relations.relation_validate),
+        **QUESTION_ACTIONS,
+    }
+
+    @classmethod
+    def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
+        return map_views.state(step, viewer)

@@ -1,0 +1,235 @@
+"""``cartographie`` in documents: the map (SVG in HTML, a numbered PNG in DOCX, always followed
+by the tables of actors and relations), what this atelier added, the angles morts — and in
+the synthèse, the map as it stands with the interactions to create."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from facilitator.activities.cartographie import export as map_export
+from facilitator.activities.cartographie import views as map_views
+from facilitator.activities.cartographie.models import Actor, Relation
+from facilitator.extensions import db
+from facilitator.models import Step
+from facilitator.rendering import fr, network
+from facilitator.rendering.model import (
+    Block,
+    Figure,
+    Inline,
+    Section,
+    Table,
+    bullets,
+    inline,
+    note,
+    para,
+    section,
+    table,
+)
+from facilitator.rendering.model import plain as clean
+from facilitator.rendering.sections import ActivityDocuments, StepSection
+
+if TYPE_CHECKING:
+    from facilitator.rendering.context import CycleContext, StepData
+
+
+def _plain(data: dict[str, Any]) -> dict[str, Any]:
+    """The map with every text cleaned for documents."""
+    return {
+        "questions": [{**q, "text": clean(q["text"])} for q in data["questions"]],
+        "actors": [
+            {
+                **a,
+                "name": clean(a["name"]) or "?",
+                "territoire": clean(a["territoire"]),
+                "aliases": [clean(x) for x in a["aliases"]],
+                "actions": [{**x, "text": clean(x["text"])} for x in a["actions"]],
+            }
+            for a in data["actors"]
+        ],
+        "relations": [{**r, "comment": clean(r["comment"])} for r in data["relations"]],
+    }
+
+
+def _load(cycle_id: int, atelier_id: int | None = None) -> dict[str, Any]:
+    data = _plain(map_views.map_data(cycle_id))
+    pic = network.picture(data)
+    out: dict[str, Any] = {
+        "data": data,
+        "svg": network.svg(pic, "Cartographie des acteurs", map_export.description(data)),
+        "png": network.png(pic) if data["actors"] else b"",
+        "spots": map_views.blind_spots(data),
+    }
+    if atelier_id is not None:
+        out["added_actors"] = db.session.scalar(
+            select(func.count()).select_from(Actor).where(Actor.atelier_id == atelier_id)
+        )
+        out["added_relations"] = db.session.scalar(
+            select(func.count()).select_from(Relation).where(Relation.atelier_id == atelier_id)
+        )
+        out["added_to_create"] = db.session.scalar(
+            select(func.count())
+            .select_from(Relation)
+            .where(Relation.atelier_id == atelier_id, Relation.status == "a_creer")
+        )
+    return out
+
+
+def _actors_table(data: dict[str, Any], context: str) -> Table:
+    rows = [
+        (row[0], row[1], row[2], row[4] or "—", row[8] or "—", row[9])
+        for row in map_export.actors_rows(data)
+    ]
+    return table(
+        "acteurs",
+        "Acteurs de la carte (les numéros sont ceux de la figure)",
+        ["N°", "Acteur", "Type", "Territoire", "Actions (questions essentielles)", "Relations"],
+        rows,
+        numeric=(0, 5),
+        widths=(6, 22, 14, 13, 34, 11),
+        context=context,
+    )
+
+
+def _relations_table(data: dict[str, Any], context: str) -> Table:
+    rows = [row[:6] for row in map_export.relations_rows(data)]
+    return table(
+        "relations",
+        "Relations entre acteurs",
+        ["Acteur A", "Acteur B", "Relation", "Niveau", "Nature", "Question"],
+        rows,
+        widths=(20, 20, 11, 14, 19, 16),
+        context=context,
+    )
+
+
+def _figure(loaded: dict[str, Any], context: str) -> Figure:
+    data = loaded["data"]
+    return Figure(
+        key="cartographie",
+        title="Cartographie des acteurs et des relations",
+        alt=map_export.description(data),
+        svg=loaded["svg"],
+        png=loaded["png"],
+        table=_actors_table(data, context),
+    )
+
+
+def _blind(loaded: dict[str, Any]) -> tuple[list[Inline], list[Inline]]:
+    spots = loaded["spots"]
+    isolated = [inline(f"Acteur sans relation : {a['name']}") for a in spots["isolated_actors"]]
+    orphan = [
+        inline(f"Question {q['number']} sans action ni acteur : {fr.quoted(q['text'])}")
+        for q in spots["questions_without_actions"]
+    ]
+    return isolated, orphan
+
+
+def _counts(data: dict[str, Any]) -> str:
+    to_create = sum(1 for r in data["relations"] if r["status"] == "a_creer")
+    return (
+        f"{fr.count(len(data['actors']), 'acteur')}, "
+        f"{fr.count(len(data['relations']), 'relation')} "
+        f"(dont {fr.count(to_create, 'à créer', 'à créer')})"
+    )
+
+
+def _added(loaded: dict[str, Any]) -> str:
+    """What this atelier added to the map (actors and relations created in its steps), or ""."""
+    actors, relations = loaded.get("added_actors") or 0, loaded.get("added_relations") or 0
+    if not actors and not relations:
+        return ""
+    to_create = loaded.get("added_to_create") or 0
+    text = (
+        f"{fr.count(actors, 'acteur ajouté', 'acteurs ajoutés')}, "
+        f"{fr.count(relations, 'relation ajoutée', 'relations ajoutées')}"
+    )
+    return text + (f" (dont {fr.count(to_create, 'à créer', 'à créer')})" if to_create else "")
+
+
+class CartographieDocuments(ActivityDocuments):
+    type_id = "cartographie"
+
+    @classmethod
+    def load_steps(cls, step_ids: list[int]) -> dict[int, Any]:
+        steps = db.session.scalars(
+            select(Step).where(Step.id.in_(step_ids)).order_by(Step.atelier_id, Step.position)
+        ).all()
+        out: dict[int, Any] = {}
+        first: dict[int, Step] = {}
+        for step in steps:
+            if step.atelier_id in first:  # the map is printed once per atelier
+                out[step.id] = {"see": clean(first[step.atelier_id].title)}
+                continue
+            first[step.atelier_id] = step
+            out[step.id] = _load(step.atelier.cycle_id, step.atelier_id)
+        return out
+
+    @classmethod
+    def step_section(cls, step: StepData) -> StepSection:
+        loaded = step.extra or {}
+        if "see" in loaded:
+            return StepSection(
+                blocks=(note(f"La carte est présentée à l'étape « {loaded['see']} »."),),
+                summary="carte présentée plus haut",
+            )
+        data = loaded["data"]
+        if not data["actors"]:
+            return StepSection(blocks=(note("La carte ne compte encore aucun acteur."),))
+        added = _added(loaded)
+        lead = f"La carte du cycle compte à ce jour {_counts(data)}"
+        lead += f" ; pendant cet atelier : {added}" if added else ""
+        isolated, orphan = _blind(loaded)
+        blocks: list[Block | Section] = [
+            para(lead + ".", style="lead"),
+            _figure(loaded, step.title),
+        ]
+        if data["relations"]:
+            blocks.append(_relations_table(data, step.title))
+        if isolated or orphan:
+            blocks.append(section("Angles morts", bullets([*orphan, *isolated])))
+        return StepSection(
+            blocks=tuple(blocks),
+            carry_over=tuple(orphan),
+            open_questions=tuple(orphan),
+            # the synthèse lists it under the atelier: what that atelier added
+            summary=f"{added} pendant cet atelier" if added else "rien d'ajouté à la carte",
+        )
+
+    @classmethod
+    def load_cycle(cls, cycle_id: int) -> Any:
+        loaded = _load(cycle_id)
+        return loaded if loaded["data"]["actors"] else None
+
+    @classmethod
+    def cycle_sections(cls, data: Any, ctx: CycleContext) -> tuple[Section, ...]:
+        if not data:
+            return ()
+        plain = data["data"]
+        isolated, orphan = _blind(data)
+        names = {a["id"]: a["name"] for a in plain["actors"]}
+        to_create = [r for r in plain["relations"] if r["status"] == "a_creer"]
+        children: list[Block | Section] = [
+            para(f"La carte du cycle compte {_counts(plain)}.", style="lead"),
+            _figure(data, "Synthèse"),
+        ]
+        if to_create:
+            labels = map_export.question_labels(plain)
+            children.append(
+                section(
+                    "Interactions à créer",
+                    bullets(
+                        inline(
+                            f"{names.get(r['source_id'], '?')} – {names.get(r['target_id'], '?')}"
+                            f" ({map_export.COOPERATION_LEVELS[r['level']].lower()}"
+                            + (f", {labels.get(r['question_id'], '')}" if r["question_id"] else "")
+                            + ")"
+                        )
+                        for r in to_create
+                    ),
+                )
+            )
+        if isolated or orphan:
+            children.append(section("Angles morts", bullets([*orphan, *isolated])))
+        return (section("Cartographie des acteurs et des actions", children),)

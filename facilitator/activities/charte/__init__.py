@@ -1,0 +1,98 @@
+"""``charte``: the cycle's charte, from ideas to an adopted version.
+
+One step, five phases the animateur moves through: idées (participants write idea cards,
+one column per section) → rédaction (the animateur drafts clauses from the ideas, or starts
+again from the previous version) → amendements (participants propose new wordings with a
+reason; the animateur accepts or rejects them, or asks the room by a quick vote; accepted
+ones consolidate into the next numbered version) → gel (the version is frozen) → vote
+(adoption by gradients of agreement, quorum and threshold; the structures that voted for it
+become signatories). The charte belongs to the cycle: a later atelier continues from the
+latest version (docs/activities/charte.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from facilitator.activities.charte import operations as charte
+from facilitator.activities.charte import operations_amendments as charte_amendments
+from facilitator.activities.charte import operations_vote as charte_vote
+from facilitator.activities.charte import views as charte_views
+from facilitator.activities.charte.document import CharteDocuments
+from facilitator.activities.charte.schemas import (
+    AmendmentDecide,
+    AmendmentPropose,
+    AmendmentRef,
+    Ballot,
+    ClauseAdd,
+    ClauseEdit,
+    ClauseMove,
+    ClauseRef,
+    Phase,
+    QuickVote,
+    VersionStart,
+)
+from facilitator.activities.charte.settings import (
+    DEFAULT_SECTIONS,
+    CharteSettings,
+)
+from facilitator.contract import (
+    BOTH,
+    EVERYONE,
+    PARTICIPANT,
+    ActionSpec,
+    Activity,
+)
+from facilitator.validation import Empty
+
+if TYPE_CHECKING:
+    from facilitator.core.events import Viewer
+    from facilitator.models import Step
+
+
+class Charte(Activity):
+    type_id = "charte"
+    label = "Charte"
+    default_help = "Proposez des idées par section, puis des amendements ; la charte est votée."
+    Settings = CharteSettings
+    documents = CharteDocuments
+    js_module = "js/activities/charte/view.js"
+    js_reducers = "js/activities/charte/reducers.js"
+    stylesheet = "css/activities/charte.css"
+
+    actions = {
+        "refresh": ActionSpec(Empty, charte.refresh, EVERYONE),
+        "phase": ActionSpec(Phase, charte.set_phase),
+        "version_start": ActionSpec(VersionStart, charte.version_start),
+        "consolidate": ActionSpec(Empty, charte.consolidate),
+        "freeze": ActionSpec(Empty, charte.freeze),
+        "unfreeze": ActionSpec(Empty, charte.unfreeze),
+        "clause_add": ActionSpec(ClauseAdd, charte.clause_add),
+        "clause_edit": ActionSpec(ClauseEdit, charte.clause_edit),
+        "clause_delete": ActionSpec(ClauseRef, charte.clause_delete),
+        "clause_move": ActionSpec(ClauseMove, charte.clause_move),
+        "amendment_propose": ActionSpec(AmendmentPropose, charte_amendments.propose, BOTH),
+        "amendment_withdraw": ActionSpec(AmendmentRef, charte_amendments.withdraw, BOTH),
+        "amendment_decide": ActionSpec(AmendmentDecide, charte_amendments.decide),
+        "amendment_quick_open": ActionSpec(AmendmentRef, charte_amendments.quick_open),
+        "amendment_quick_vote": ActionSpec(QuickVote, charte_amendments.quick_vote, PARTICIPANT),
+        "amendment_quick_close": ActionSpec(AmendmentRef, charte_amendments.quick_close),
+        "ballot": ActionSpec(Ballot, charte_vote.cast, PARTICIPANT),
+        "vote_close": ActionSpec(Empty, charte_vote.close),
+    }
+
+    @classmethod
+    def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
+        return charte_views.state(step, viewer)
+
+    @classmethod
+    def columns(cls, settings: dict[str, Any]) -> list[dict[str, str]]:
+        found = settings.get("sections") or DEFAULT_SECTIONS
+        return [{"id": s["id"], "label": s["label"], "hint": s.get("hint", "")} for s in found]
+
+    @classmethod
+    def initial_flags(cls, settings: dict[str, Any]) -> dict[str, bool]:
+        return {
+            "cards_visible": True,
+            "results_visible": bool(settings.get("results_visible", False)),
+            "anonymous": bool(settings.get("anonymous", False)),
+        }

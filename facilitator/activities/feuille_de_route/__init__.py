@@ -1,0 +1,66 @@
+"""``feuille_de_route``: the cycle's plan of action — each action linked to a question
+essentielle (and, as free text, to charter commitments) with a pilote, contributors, a
+deadline, means, indicators and a state. One step, three phases the animateur moves
+through: propositions → vote de priorité → validation (docs/activities/
+feuille_de_route.md). The actions are productions of the cycle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from facilitator.activities.feuille_de_route import operations as service
+from facilitator.activities.feuille_de_route import pages
+from facilitator.activities.feuille_de_route.document import FeuilleDocuments
+from facilitator.activities.feuille_de_route.schemas import (
+    ActionRef,
+    Edit,
+    Etat,
+    Phase,
+    Propose,
+    Validate,
+    Vote,
+)
+from facilitator.activities.feuille_de_route.settings import FeuilleSettings
+from facilitator.contract import (
+    BOTH,
+    EVERYONE,
+    ActionSpec,
+    Activity,
+)
+from facilitator.validation import Empty
+
+if TYPE_CHECKING:
+    from facilitator.core.events import Viewer
+    from facilitator.models import Step
+
+
+class FeuilleDeRoute(Activity):
+    type_id = "feuille_de_route"
+    label = "Feuille de route"
+    default_help = "Proposez une action : qui la pilote, avec qui, pour quand, avec quels moyens."
+    Settings = FeuilleSettings
+    documents = FeuilleDocuments
+    blueprint = pages.bp
+    js_module = "js/activities/feuille_de_route/view.js"
+    js_reducers = "js/activities/feuille_de_route/reducers.js"
+    stylesheet = "css/activities/feuille_de_route.css"
+    templates = "activities/feuille_de_route"
+
+    actions = {
+        "propose": ActionSpec(Propose, service.propose, BOTH),
+        "edit": ActionSpec(Edit, service.edit, BOTH),
+        "delete": ActionSpec(ActionRef, service.remove, BOTH),
+        "vote": ActionSpec(Vote, service.vote, frozenset({"participant"})),
+        "phase": ActionSpec(Phase, service.set_phase),
+        "validate": ActionSpec(Validate, service.validate),
+        "etat": ActionSpec(Etat, service.etat),
+        "refresh": ActionSpec(Empty, service.refresh, EVERYONE),
+    }
+
+    @classmethod
+    def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
+        return service.state(step, viewer)
+
+    @classmethod
+    def vote_rules(cls, settings: dict[str, Any]) -> tuple[int, int] | None:
+        return None

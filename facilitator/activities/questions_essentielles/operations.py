@@ -1,0 +1,342 @@
+"""Live verbs of the ``questions_essentielles`` activity: participants propose wordings of
+questions from the enjeux, the animateur merges and edits them, everyone votes, the
+animateur validates — validated questions become cycle productions (services/productions).
+
+Phases of the step (``StepState.phase``): formulation → vote → validation. Each verb
+validates, authorises, changes, records its events and commits (docs/activities/
+questions_essentielles.md lists payloads, acks and envelopes)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from facilitator.activities.questions_essentielles import views as question_views
+from facilitator.activities.questions_essentielles.models import ProposalVote, QuestionProposal
+from facilitator.activities.questions_essentielles.views import (
+    PHASES,
+    phase,
+    proposal_full,
+    proposal_public,
+    record_proposal,
+    tallies,
+)
+from facilitator.core import events
+from facilitator.core import live as live_common
+from facilitator.core import questions as productions
+from facilitator.core.events import Viewer
+from facilitator.core.questions_live import record_questions
+from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
+from facilitator.extensions import db
+from facilitator.models import Step
+
+log = logging.getLogger(__name__)
+
+#: longest proposal, in characters (a question essentielle is one sentence)
+MAX_PROPOSAL = productions.MAX_QUESTION
+MAX_MERGE = 20
+
+
+def _proposal(viewer: Viewer, step: Step, proposal_id: int) -> QuestionProposal:
+    proposal = db.session.get(QuestionProposal, proposal_id)
+    if proposal is None or proposal.step_id != step.id or proposal.status in ("deleted", "merged"):
+        raise NotFound("Cette proposition n'existe plus (supprimée ou fusionnée).")
+    return proposal
+
+
+def _vote_rules(step: Step) -> tuple[int, int]:
+    votes = (step.settings or {}).get("votes") or {}
+    return int(votes.get("budget", 4)), int(votes.get("max_per_card", 1))
+
+
+def _clean_enjeu(enjeu: str) -> str:
+    return " ".join(enjeu.split())[:200]
+
+
+def propose(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    live_common.require_writer(viewer, step)
+    if not viewer.is_animateur and phase(step) != "formulation":
+        raise InvalidInput(
+            "La formulation est close : l'animateur est passé à l'étape suivante.", code="phase"
+        )
+    existing = db.session.scalar(
+        select(QuestionProposal).where(
+            QuestionProposal.atelier_id == viewer.atelier_id,
+            QuestionProposal.client_id == data.client_id,
+        )
+    )
+    if existing is not None:
+        return _duplicate(viewer, existing)
+    text = live_common.clean_text(data.text, MAX_PROPOSAL, "La proposition")
+    privacy = live_common.check_privacy(text, data.confirm_personal)
+    seq = events.next_seq(viewer.atelier_id)
+    proposal = QuestionProposal(
+        atelier_id=viewer.atelier_id,
+        step_id=step.id,
+        client_id=data.client_id,
+        participant_id=viewer.participant_id,
+        animateur_id=viewer.animateur_id,
+        text=text,
+        enjeu=_clean_enjeu(data.enjeu),
+        data={"privacy": privacy} if privacy else {},
+    )
+    again = live_common.insert_once(
+        viewer,
+        proposal,
+        lambda: db.session.scalar(
+            select(QuestionProposal).where(
+                QuestionProposal.atelier_id == viewer.atelier_id,
+                QuestionProposal.client_id == data.client_id,
+            )
+        ),
+        lambda p: _same_author(viewer, p),
+        lambda p: {"proposal": proposal_full(p)},
+    )
+    if again is not None:
+        return again
+    event = record_proposal(proposal, step, seq)
+    events.commit()
+    log.info("proposal %s added to step %s", proposal.id, step.id)
+    return {"proposal": event.payload["proposal"], "seq": event.seq}
+
+
+def _same_author(viewer: Viewer, p: QuestionProposal) -> bool:
+    return (p.participant_id, p.animateur_id) == (viewer.participant_id, viewer.animateur_id)
+
+
+def _duplicate(viewer: Viewer, p: QuestionProposal) -> dict[str, Any]:
+    if not _same_author(viewer, p):
+        raise InvalidInput("Identifiant déjà utilisé.", code="client_id_taken")
+    return {
+        "proposal": proposal_full(p),
+        "seq": events.current_seq(viewer.atelier_id),
+        "duplicate": True,
+    }
+
+
+def _may_change(viewer: Viewer, step: Step, proposal: QuestionProposal) -> None:
+    live_common.require_writer(viewer, step)
+    if viewer.is_animateur:
+        return
+    if proposal.participant_id != viewer.participant_id:
+        raise Forbidden("Vous ne pouvez modifier que vos propres propositions.")
+    if phase(step) != "formulation" or proposal.status != "active":
+        raise InvalidInput(
+            "La formulation est close : seules les propositions en cours d'écriture se modifient.",
+            code="phase",
+        )
+
+
+def edit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    proposal = _proposal(viewer, step, data.proposal_id)
+    _may_change(viewer, step, proposal)
+    if proposal.version != data.version:
+        raise Conflict(
+            "Cette proposition a été modifiée entre-temps : voici sa version actuelle.",
+            proposal=_for_viewer(viewer, proposal, step),
+        )
+    text = None
+    if data.text is not None:
+        text = live_common.clean_text(data.text, MAX_PROPOSAL, "La proposition")
+        privacy = live_common.check_privacy(text, data.confirm_personal)
+    seq = events.next_seq(viewer.atelier_id)
+    if text is not None:
+        proposal.text = text
+        proposal.data = {**(proposal.data or {}), "privacy": privacy}
+    if data.enjeu is not None:
+        proposal.enjeu = _clean_enjeu(data.enjeu)
+    proposal.version += 1
+    event = record_proposal(proposal, step, seq)
+    events.commit()
+    return {"proposal": event.payload["proposal"], "seq": event.seq}
+
+
+def _for_viewer(viewer: Viewer, proposal: QuestionProposal, step: Step) -> dict[str, Any]:
+    full = proposal_full(proposal)
+    if viewer.is_animateur or proposal.participant_id == viewer.participant_id:
+        return full
+    return proposal_public(full, step)
+
+
+def remove(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    proposal = _proposal(viewer, step, data.proposal_id)
+    _may_change(viewer, step, proposal)
+    if proposal.status == "validated":
+        raise InvalidInput(
+            "Cette proposition est devenue une question essentielle : retirez la question.",
+            code="validated",
+        )
+    seq = events.next_seq(viewer.atelier_id)
+    proposal.status = "deleted"
+    proposal.version += 1
+    db.session.execute(delete(ProposalVote).where(ProposalVote.proposal_id == proposal.id))
+    event = record_proposal(proposal, step, seq)
+    events.commit()
+    return {"proposal_id": proposal.id, "seq": event.seq}
+
+
+def merge(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    """Several proposals become one (new text by the animateur); the votes given to the
+    merged ones return to their voters."""
+    live_common.require_animateur(viewer, "Seul l'animateur fusionne les propositions.")
+    live_common.require_writer(viewer, step)
+    ids = list(dict.fromkeys(data.proposal_ids))
+    if not 2 <= len(ids) <= MAX_MERGE:
+        raise InvalidInput(f"Choisissez de 2 à {MAX_MERGE} propositions à fusionner.")
+    sources = [_proposal(viewer, step, pid) for pid in ids]
+    if any(p.status != "active" for p in sources):
+        raise InvalidInput("Une proposition déjà validée ne se fusionne pas.", code="validated")
+    text = live_common.clean_text(data.text, MAX_PROPOSAL, "La proposition")
+    seq = events.next_seq(viewer.atelier_id)
+    merged_from: list[str] = []
+    for p in sources:
+        merged_from += [p.text, *(p.data or {}).get("merged_from", [])]
+    returned = db.session.scalar(
+        select(func.coalesce(func.sum(ProposalVote.weight), 0)).where(
+            ProposalVote.proposal_id.in_(ids)
+        )
+    )
+    db.session.execute(delete(ProposalVote).where(ProposalVote.proposal_id.in_(ids)))
+    target = QuestionProposal(
+        atelier_id=viewer.atelier_id,
+        step_id=step.id,
+        client_id=live_common.server_client_id("merge"),
+        animateur_id=viewer.animateur_id,
+        text=text,
+        enjeu=_clean_enjeu(data.enjeu if data.enjeu is not None else sources[0].enjeu),
+        data={"merged_from": merged_from[:50]},
+    )
+    db.session.add(target)
+    db.session.flush()
+    record_proposal(target, step, seq)
+    for p in sources:
+        p.status = "merged"
+        p.version += 1
+        record_proposal(p, step, events.next_seq(viewer.atelier_id))
+    events.commit()
+    log.info("proposals %s merged into %s", ids, target.id)
+    return {
+        "proposal": proposal_full(target),
+        "merged": ids,
+        "votes_returned": int(returned or 0),
+        "seq": events.current_seq(viewer.atelier_id),
+    }
+
+
+def vote(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    if viewer.role != "participant" or viewer.participant_id is None:
+        raise Forbidden("Seuls les participants votent.")
+    step.require_writable()
+    if phase(step) != "vote":
+        raise InvalidInput("Le vote n'est pas ouvert.", code="phase")
+    proposal = _proposal(viewer, step, data.proposal_id)
+    if proposal.status != "active":
+        raise InvalidInput("Cette proposition n'est plus soumise au vote.", code="validated")
+    return live_common.dot_vote(
+        viewer,
+        step,
+        model=ProposalVote,
+        target="proposal_id",
+        target_id=proposal.id,
+        delta=data.delta,
+        rules=_vote_rules(step),
+        event_type="qe.vote",
+        what="une même question",
+        tallies=tallies,
+    )
+
+
+def set_phase(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    live_common.require_animateur(viewer, "Seul l'animateur change de phase.")
+    step.atelier.require_open()
+    if data.phase not in PHASES:
+        raise InvalidInput("Phase inconnue.")
+    seq = events.next_seq(viewer.atelier_id)
+    state = live_common.step_state(step, PHASES[0])
+    state.phase = data.phase
+    payload: dict[str, Any] = {"step_id": step.id, "phase": data.phase}
+    full = {**payload, "tallies": {str(k): v for k, v in tallies(step).items()}}
+    # results are public from the validation phase on
+    public = full if data.phase == "validation" else payload
+    event = events.record(viewer.atelier_id, "qe.phase", full, public=public, seq=seq)
+    events.commit()
+    return {"phase": data.phase, "seq": event.seq}
+
+
+def validate(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    """A proposal becomes a question essentielle of the cycle (at the end of the list)."""
+    live_common.require_animateur(viewer, "Seul l'animateur valide les questions.")
+    step.atelier.require_open()
+    if phase(step) != "validation":
+        raise InvalidInput(
+            "Passez d'abord à la phase « Validation » pour valider des questions.", code="phase"
+        )
+    proposal = _proposal(viewer, step, data.proposal_id)
+    if proposal.status == "validated":
+        raise InvalidInput("Cette proposition est déjà une question essentielle.", code="validated")
+    text = productions.clean_question(data.text if data.text is not None else proposal.text)
+    seq = events.next_seq(viewer.atelier_id)
+    votes = tallies(step).get(proposal.id, 0)
+    cycle_id = step.atelier.cycle_id
+    who = {"atelier_id": viewer.atelier_id, "animateur_id": viewer.animateur_id}
+    if proposal.question_id is not None:  # validated before, then withdrawn: bring it back
+        question = productions.restore_question(cycle_id, proposal.question_id, **who)
+        if question.text != text:
+            question = productions.edit_question(
+                cycle_id, question.id, question.version, text, **who
+            )
+    else:
+        question = productions.create_question(
+            cycle_id, text, enjeu=proposal.enjeu, votes=votes, **who
+        )
+    proposal.status = "validated"
+    proposal.question_id = question.id
+    proposal.version += 1
+    record_proposal(proposal, step, seq)
+    record_questions(viewer.atelier_id, cycle_id)
+    events.commit()
+    return {
+        "question": productions.question_dict(question),
+        "proposal": proposal_full(proposal),
+        "seq": events.current_seq(viewer.atelier_id),
+    }
+
+
+def unvalidate(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    """Undo a validation made in this step: the question is withdrawn (kept in history) and
+    the proposal is back on the board."""
+    live_common.require_animateur(viewer, "Seul l'animateur valide les questions.")
+    step.atelier.require_open()
+    proposal = _proposal(viewer, step, data.proposal_id)
+    if proposal.status != "validated" or proposal.question_id is None:
+        raise InvalidInput("Cette proposition n'est pas validée.")
+    cycle_id = step.atelier.cycle_id
+    question = productions.get_question(cycle_id, proposal.question_id)
+    seq = events.next_seq(viewer.atelier_id)
+    _question, affected = productions.remove_question(
+        cycle_id,
+        question.id,
+        question.version,
+        atelier_id=viewer.atelier_id,
+        animateur_id=viewer.animateur_id,
+    )
+    proposal.status = "active"
+    proposal.version += 1
+    record_proposal(proposal, step, seq)
+    record_questions(viewer.atelier_id, cycle_id)
+    events.commit()
+    return {
+        "proposal": proposal_full(proposal),
+        "affected": affected,
+        "message_fr": productions.affected_text(affected),
+        "seq": events.current_seq(viewer.atelier_id),
+    }
+
+
+def refresh(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+    """The step's state as ``viewer`` may see it now, with the sequence number it is as of:
+    clients ask when the step is shown (the enjeux keep changing in the earlier step until
+    it is left) and when anonymity is switched."""
+    return {"state": question_views.state(step, viewer), "seq": events.current_seq(step.atelier_id)}

@@ -1,0 +1,164 @@
+"""Plain-data views of a ``questions_essentielles`` step, per role: proposals (full for
+animateurs and their author, public for the others: no author in an anonymous step),
+tallies (public from the validation phase on), the enjeux they are drafted from, the
+cycle's validated questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from facilitator.activities.questions_essentielles.models import ProposalVote, QuestionProposal
+from facilitator.core import events
+from facilitator.core import questions as productions
+from facilitator.core.events import Viewer
+from facilitator.core.live import phase_of
+from facilitator.extensions import db
+from facilitator.models import Contribution, Participant, Step, Vote
+
+PHASES = ("formulation", "vote", "validation")
+PHASE_LABELS = {"formulation": "Formulation", "vote": "Vote", "validation": "Validation"}
+#: cards held for moderation or refused never become enjeux
+WITHHELD = ("pending", "rejected")
+
+
+def phase(step: Step) -> str:
+    return phase_of(step, PHASES[0])
+
+
+def proposal_full(p: QuestionProposal, author: Participant | None = None) -> dict[str, Any]:
+    if author is None and p.participant_id is not None:
+        author = db.session.get(Participant, p.participant_id)
+    data = p.data or {}
+    return {
+        "id": p.id,
+        "client_id": p.client_id,
+        "step_id": p.step_id,
+        "text": p.text,
+        "enjeu": p.enjeu,
+        "status": p.status,
+        "version": p.version,
+        "question_id": p.question_id,
+        "merged_from": list(data.get("merged_from", [])),
+        "privacy": list(data.get("privacy", [])),
+        "author": author.public_dict() if author else None,
+        "author_id": p.participant_id,
+        "by_animateur": p.animateur_id is not None,
+    }
+
+
+def proposal_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
+    out = dict(full)
+    out.pop("client_id", None)
+    out["privacy"] = []
+    if step.anonymous:
+        out["author"] = None
+        out["author_id"] = None
+    return out
+
+
+def record_proposal(p: QuestionProposal, step: Step, seq: int) -> events.Event:
+    """``qe.proposal``: full for animateurs and the author, public for the others."""
+    full = proposal_full(p)
+    public = proposal_public(full, step)
+    return events.record(
+        p.atelier_id,
+        "qe.proposal",
+        {"step_id": step.id, "proposal": full},
+        public={"step_id": step.id, "proposal": public},
+        owner_id=p.participant_id,
+        owner={"step_id": step.id, "proposal": full},
+        seq=seq,
+    )
+
+
+def tallies(step: Step) -> dict[int, int]:
+    rows = db.session.execute(
+        select(ProposalVote.proposal_id, func.sum(ProposalVote.weight))
+        .where(ProposalVote.step_id == step.id)
+        .group_by(ProposalVote.proposal_id)
+    )
+    return {pid: int(total) for pid, total in rows}
+
+
+def enjeux(step: Step) -> list[dict[str, Any]]:
+    """The enjeux of the step named by ``enjeux_from``: its clusters (and loose cards), by
+    votes received, highest first."""
+    key = (step.settings or {}).get("enjeux_from")
+    source = next((s for s in step.atelier.steps if s.key == key), None) if key else None
+    if source is None:
+        return []
+    cards = db.session.scalars(
+        select(Contribution)
+        .where(
+            Contribution.step_id == source.id,
+            Contribution.deleted.is_(False),
+            Contribution.masked.is_(False),
+        )
+        .order_by(Contribution.position, Contribution.id)
+    ).all()
+    cards = [c for c in cards if (c.data or {}).get("moderation") not in WITHHELD]
+    votes = dict(
+        db.session.execute(
+            select(Vote.contribution_id, func.sum(Vote.weight))
+            .where(Vote.step_id == source.id)
+            .group_by(Vote.contribution_id)
+        ).all()
+    )
+    groups: dict[str, dict[str, Any]] = {}
+    for card in cards:
+        label = (card.cluster or card.text).strip()[:200]
+        group = groups.setdefault(label, {"label": label, "votes": 0, "cards": []})
+        group["votes"] += int(votes.get(card.id, 0))
+        if card.cluster:
+            group["cards"].append(card.text)
+    ranked = sorted(groups.values(), key=lambda g: -g["votes"])
+    return [
+        {"label": g["label"], "votes": g["votes"], "cards": g["cards"][:12], "rank": i}
+        for i, g in enumerate(ranked, start=1)
+    ]
+
+
+def state(step: Step, viewer: Viewer) -> dict[str, Any]:
+    """The step's part of a snapshot, as ``viewer`` may see it."""
+    current = phase(step)
+    rows = db.session.execute(
+        select(QuestionProposal, Participant)
+        .outerjoin(Participant, Participant.id == QuestionProposal.participant_id)
+        .where(
+            QuestionProposal.step_id == step.id,
+            QuestionProposal.status.in_(("active", "validated")),
+        )
+        .order_by(QuestionProposal.id)
+    ).all()
+    proposals = []
+    for p, author in rows:
+        full = proposal_full(p, author)
+        mine = viewer.participant_id is not None and p.participant_id == viewer.participant_id
+        proposals.append(full if viewer.is_animateur or mine else proposal_public(full, step))
+    see_totals = viewer.is_animateur or current == "validation"
+    votes = (step.settings or {}).get("votes") or {}
+    out: dict[str, Any] = {
+        "phase": current,
+        "phases": [{"id": p, "label": PHASE_LABELS[p]} for p in PHASES],
+        "enjeux": enjeux(step),
+        "proposals": proposals,
+        "tallies": {str(k): v for k, v in tallies(step).items()} if see_totals else {},
+        "my_votes": {},
+        "votes": {
+            "budget": int(votes.get("budget", 4)),
+            "max_per_card": int(votes.get("max_per_card", 1)),
+        },
+        "max_questions": int((step.settings or {}).get("max_questions", 4)),
+        "questions": productions.questions_list(step.atelier.cycle_id),
+    }
+    if viewer.participant_id is not None:
+        mine = db.session.execute(
+            select(ProposalVote.proposal_id, ProposalVote.weight).where(
+                ProposalVote.participant_id == viewer.participant_id,
+                ProposalVote.step_id == step.id,
+            )
+        )
+        out["my_votes"] = {str(k): v for k, v in mine}
+    return out

@@ -1,0 +1,126 @@
+"""The contract every activity type declares, and the registry the core reads it from.
+
+An activity type is one package, ``facilitator/activities/<type>/`` (docs/architecture.md:
+"Adding an activity type"). Its ``Activity`` subclass names everything the rest of the app
+needs of it — settings, actions, views, documents, pages and browser assets — and
+``facilitator/activities/__init__.py`` registers it explicitly. The core (steering, cards,
+snapshots, scripts) only ever looks a type up here, so it never imports an activity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel
+
+from facilitator.validation import StrictModel
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+    from facilitator.core.events import Viewer
+    from facilitator.models import Step
+    from facilitator.rendering.sections import ActivityDocuments
+
+
+#: who may call an action (``ActionSpec.roles``)
+ANIMATEUR = frozenset({"animateur"})
+PARTICIPANT = frozenset({"participant"})
+BOTH = frozenset({"participant", "animateur"})
+EVERYONE = frozenset({"participant", "animateur", "viewer"})
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """An activity-specific action, reached through the ``step_action`` socket event
+    (docs/protocol.md). ``handler(viewer, step, payload)`` is an operation: it validates,
+    authorises, changes and records inside ``events.live_change`` and returns the ack's
+    result."""
+
+    schema: type[BaseModel]
+    handler: Callable[[Viewer, Step, Any], dict[str, Any]]
+    #: roles allowed to call it: "participant", "animateur", "viewer"
+    roles: frozenset[str] = ANIMATEUR
+
+
+class Activity:
+    #: identifier used as ``type:`` in scripts; unique across the registry.
+    type_id: ClassVar[str]
+    #: French name shown to the animateur.
+    label: ClassVar[str]
+    #: one-line help shown to participants when the script gives none.
+    default_help: ClassVar[str]
+    #: pydantic model of the step's ``settings:`` block, validated when a script loads.
+    Settings: ClassVar[type[StrictModel]]
+
+    #: activity-specific actions by name (``step_action`` event); the generic board actions
+    #: (cards, votes) are available to every type.
+    actions: ClassVar[dict[str, ActionSpec]] = {}
+
+    #: what the type brings to the compte rendu and the synthèse (its ``document`` module).
+    documents: ClassVar[type[ActivityDocuments]]
+    #: its HTTP pages (its ``pages`` module), registered by the web layer; None: no pages.
+    blueprint: ClassVar[Blueprint | None] = None
+
+    # browser assets, relative to static/ and templates/; a test checks that they exist and
+    # that static/js/activities/registry.js lists exactly the registered types
+    #: the view module (an ``ActivityView``), e.g. ``js/activities/charte/view.js``
+    js_module: ClassVar[str]
+    #: the module of its envelope reducers
+    js_reducers: ClassVar[str]
+    #: its stylesheet, loaded once by its view
+    stylesheet: ClassVar[str]
+    #: the folder of its server-rendered templates; None when it renders none
+    templates: ClassVar[str | None] = None
+
+    @classmethod
+    def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
+        """Activity-specific state of ``step`` as ``viewer`` may see it, added to snapshots
+        under ``activity[step_id]``; None when the type has none."""
+        return None
+
+    @classmethod
+    def help_for(cls, settings: dict[str, Any]) -> str:
+        """The one-line help of a step whose script gives none (may depend on settings)."""
+        return cls.default_help
+
+    @classmethod
+    def initial_flags(cls, settings: dict[str, Any]) -> dict[str, bool]:
+        """Runtime flags of a new step (cards_visible, results_visible, anonymous)."""
+        return {}
+
+    @classmethod
+    def columns(cls, settings: dict[str, Any]) -> list[dict[str, str]]:
+        """The columns cards may be placed in."""
+        return []
+
+    @classmethod
+    def vote_rules(cls, settings: dict[str, Any]) -> tuple[int, int] | None:
+        """``(budget, max_per_card)`` when the step has dot voting, else None."""
+        return None
+
+    @classmethod
+    def assets(cls) -> dict[str, str]:
+        """Browser assets by kind (``js_module``, ``js_reducers``, ``stylesheet``)."""
+        return {
+            "js_module": cls.js_module,
+            "js_reducers": cls.js_reducers,
+            "stylesheet": cls.stylesheet,
+        }
+
+
+#: type_id → entry; filled by ``facilitator.activities`` (imported by ``create_app``)
+REGISTRY: dict[str, type[Activity]] = {}
+
+
+def register(cls: type[Activity]) -> type[Activity]:
+    if cls.type_id in REGISTRY:
+        raise RuntimeError(f"activity type {cls.type_id!r} registered twice")
+    REGISTRY[cls.type_id] = cls
+    return cls
+
+
+def get(type_id: str) -> type[Activity]:
+    """The registered type (KeyError for an unknown one: scripts are validated on load)."""
+    return REGISTRY[type_id]

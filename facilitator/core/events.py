@@ -1,0 +1,347 @@
+"""Per-atelier event log: sequence numbers, durable broadcast, replay — and the one way
+to commit a change.
+
+A live verb runs inside ``live_change(atelier_id)``: it takes the atelier's next ``seq``
+(row-locked until the commit, so the atelier's writers are serialised), the verb validates,
+authorises, changes and records its events per audience with ``change.record``, and at the
+end of the block the transaction is committed and only then are the events published
+(blinker signal ``board_event``; the realtime layer emits them). A change made between
+ateliers without a live audience runs inside ``transaction()``. Nothing is announced that
+is not stored; no verb calls ``commit`` itself."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from blinker import signal
+from sqlalchemy import select, update
+
+from facilitator.extensions import db
+from facilitator.models import Atelier, Event
+from facilitator.models._types import utcnow
+
+#: sent after commit with ``event=Event``.
+board_event = signal("board-event")
+
+_PENDING = "facilitator.pending_events"
+SAME: Any = object()
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: identity resolved from the signed token, never from a payload."""
+
+    role: str  # "animateur" | "participant" | "viewer"
+    atelier_id: int
+    participant_id: int | None = None
+    animateur_id: int | None = None
+
+    @property
+    def is_animateur(self) -> bool:
+        return self.role == "animateur"
+
+
+def next_seq(atelier_id: int) -> int:
+    """Atomically take the atelier's next sequence number (row-locked until commit)."""
+    return db.session.execute(
+        update(Atelier)
+        .where(Atelier.id == atelier_id)
+        .values(seq=Atelier.seq + 1)
+        .returning(Atelier.seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def record(
+    atelier_id: int,
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    public: Any = SAME,
+    owner_id: int | None = None,
+    owner: dict[str, Any] | None = None,
+    seq: int | None = None,
+) -> Event:
+    """Store an event in the current transaction; it is published by ``commit()``.
+
+    ``seq`` is one already taken with ``next_seq`` (services that read before they write
+    take it first: the row lock serialises the atelier's writers)."""
+    event = Event(
+        atelier_id=atelier_id,
+        seq=seq if seq is not None else next_seq(atelier_id),
+        type=type_,
+        payload=payload,
+        public_same=public is SAME,
+        public=None if public is SAME else public,
+        owner_id=owner_id,
+        owner=owner,
+    )
+    db.session.add(event)
+    db.session.info.setdefault(_PENDING, []).append(event)
+    return event
+
+
+_INSERT_EVENT = Event.__table__.insert()
+
+
+def record_now(
+    atelier_id: int,
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    seq: int,
+    public: Any = SAME,
+    owner_id: int | None = None,
+    owner: dict[str, Any] | None = None,
+) -> Event:
+    """``record`` for hot paths: the row is written at once with a prepared Core INSERT (no
+    ORM unit of work at commit); same transaction, published by ``commit()`` the same way.
+    Returns the event as a plain (transient) ``Event``."""
+    values = {
+        "atelier_id": atelier_id,
+        "seq": seq,
+        "type": type_,
+        "payload": payload,
+        "public_same": public is SAME,
+        "public": None if public is SAME else public,
+        "owner_id": owner_id,
+        "owner": owner,
+        "created_at": utcnow(),
+    }
+    db.session.execute(_INSERT_EVENT, values)
+    event = Event(**values)  # never added to the session: only read by the broadcast
+    db.session.info.setdefault(_PENDING, []).append(event)
+    return event
+
+
+def commit() -> list[Event]:
+    """Commit the transaction, then publish its events in order."""
+    pending = commit_unpublished()
+    publish(pending)
+    return pending
+
+
+def publish(pending: list[Event]) -> None:
+    """Announce committed events, in order. The events are committed: a failing broadcast
+    must not turn the ack into "not stored" (the client would retry a vote twice); the
+    others get the events at their next sync or from the relay's gap repair."""
+    for event in pending:
+        try:
+            board_event.send(event.atelier_id, event=event)
+        except Exception:
+            log.exception("broadcast of event %s (atelier %s) failed", event.seq, event.atelier_id)
+
+
+def commit_unpublished() -> list[Event]:
+    """Commit the transaction; return its events, for ``publish``."""
+    pending = db.session.info.pop(_PENDING, [])
+    session = db.session()
+    # keep the objects loaded: the broadcast, the ack and the log line that follow would
+    # otherwise reload every one of them (3 more queries per card); the session ends with
+    # the request or socket event anyway
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.expire_on_commit = True
+    return pending
+
+
+def rollback() -> None:
+    db.session.info.pop(_PENDING, None)
+    db.session.rollback()
+
+
+class LiveChange:
+    """The events of one live change (see ``live_change``)."""
+
+    __slots__ = ("atelier_id", "seq", "events")
+
+    def __init__(self, atelier_id: int, seq: int) -> None:
+        self.atelier_id = atelier_id
+        #: the seq taken for this change (the last event's seq once it recorded several)
+        self.seq = seq
+        self.events: list[Event] = []
+
+    def _seq(self) -> int:
+        # the first event uses the seq taken at the start; a second one takes the next
+        if self.events:
+            self.seq = next_seq(self.atelier_id)
+        return self.seq
+
+    def record(
+        self,
+        type_: str,
+        payload: dict[str, Any],
+        *,
+        public: Any = SAME,
+        owner_id: int | None = None,
+        owner: dict[str, Any] | None = None,
+        now: bool = False,
+    ) -> Event:
+        """Record an event of this change: ``payload`` for animateurs, ``public`` for
+        participants and read-only links (``SAME``, a dict, or None: not shown), ``owner``
+        for the participant ``owner_id``. ``now``: written at once with Core (hot paths)."""
+        write = record_now if now else record
+        event = write(
+            self.atelier_id,
+            type_,
+            payload,
+            public=public,
+            owner_id=owner_id,
+            owner=owner,
+            seq=self._seq(),
+        )
+        self.events.append(event)
+        return event
+
+
+@contextmanager
+def live_change(atelier_id: int) -> Iterator[LiveChange]:
+    """One live change of an atelier, in one transaction: the next ``seq`` is taken first,
+    the block records its events with ``change.record``, then the transaction commits and
+    the events are published. An exception rolls everything back, seq included."""
+    change = LiveChange(atelier_id, next_seq(atelier_id))
+    with transaction():
+        yield change
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One change, one transaction: commit at the end of the block and publish the events
+    recorded in it; roll back on any exception (a change between ateliers, a page's form)."""
+    try:
+        yield
+    except BaseException:
+        rollback()
+        raise
+    commit()
+
+
+def current_seq(atelier_id: int) -> int:
+    return db.session.scalar(select(Atelier.seq).where(Atelier.id == atelier_id)) or 0
+
+
+def missed(viewer: Viewer, last_seq: int, limit: int) -> list[dict[str, Any]] | None:
+    """Envelopes this viewer missed after ``last_seq``, or None when a snapshot is better
+    (too many, or ``last_seq`` is from the future: the database was reset)."""
+    current = current_seq(viewer.atelier_id)
+    if last_seq > current or current - last_seq > limit:
+        return None
+    rows = db.session.scalars(
+        select(Event)
+        .where(Event.atelier_id == viewer.atelier_id, Event.seq > last_seq)
+        .order_by(Event.seq)
+    ).all()
+    out = []
+    for event in rows:
+        data = event.view(viewer.role, viewer.participant_id)
+        if data is not None:
+            out.append(event.envelope(data))
+    return out
+
+
+# --- group commit -------------------------------------------------------------------------
+
+
+class _Slot:
+    """One request waiting in a ``GroupCommit``: its item, then its result or error."""
+
+    __slots__ = ("item", "done", "lead", "value", "error")
+
+    def __init__(self, item: Any) -> None:
+        self.item = item
+        self.done = threading.Event()  # cooperative under gevent (monkey-patched)
+        self.lead = False
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def result(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+class GroupCommit:
+    """Many concurrent writers, one transaction: a leader/follower group commit.
+
+    ``submit(item)`` queues the item. When nobody is writing, the caller becomes the
+    *leader*: it takes every queued item (at most ``max_batch``) and calls
+    ``run(slots)``, which must give each slot its ``value`` or ``error`` and commit before
+    returning. Then every member of the batch is woken with its own result — so each
+    caller returns (and acks) only once ITS item is committed. Items that arrived meanwhile
+    wait for the next batch, led by the first of them.
+
+    ``window`` (seconds): during a burst (a batch ended less than ``burst`` ago) the leader
+    waits that long before taking the queue, so that a batch gathers what is on its way
+    (under gevent, SQLite calls do not yield: without it every vote would be its own
+    batch). Outside bursts an item is written at once."""
+
+    def __init__(
+        self,
+        run: Callable[[list[_Slot]], None],
+        window: float = 0.0,
+        burst: float = 0.05,
+        max_batch: int = 200,
+    ) -> None:
+        self.run = run
+        self.window = window
+        self.burst = burst
+        self.max_batch = max_batch
+        self.lock = threading.Lock()
+        self.pending: list[_Slot] = []
+        self.leading = False
+        self.last_end = 0.0
+        self.batches = 0  # counters, for tests and benchmarks
+        self.items = 0
+
+    def submit(self, item: Any) -> Any:
+        slot = _Slot(item)
+        with self.lock:
+            self.pending.append(slot)
+            follow = self.leading
+            self.leading = True
+        if follow:
+            slot.done.wait()
+            if not slot.lead:
+                return slot.result()
+        self._lead()
+        return slot.result()
+
+    def _lead(self) -> None:
+        if self.window > 0 and time.monotonic() - self.last_end < self.burst:
+            time.sleep(self.window)
+        with self.lock:
+            batch = self.pending[: self.max_batch]
+            del self.pending[: self.max_batch]
+        try:
+            self.run(batch)
+        except BaseException as exc:  # run() gives every slot a result; this is a safety net
+            for slot in batch:
+                if slot.value is None and slot.error is None:
+                    slot.error = exc
+        finally:
+            self.batches += 1
+            self.items += len(batch)
+            self.last_end = time.monotonic()
+            with self.lock:
+                nxt = self.pending[0] if self.pending else None
+                if nxt is None:
+                    self.leading = False
+                else:
+                    nxt.lead = True  # the next batch is led by its first member
+            for slot in batch:
+                slot.done.set()
+            if nxt is not None:
+                nxt.done.set()

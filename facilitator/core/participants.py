@@ -1,0 +1,103 @@
+"""Joining an atelier without an account."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from facilitator.core import cycles, tokens
+from facilitator.errors import InvalidInput, NotFound
+from facilitator.extensions import db
+from facilitator.models import Atelier, Attendance, Participant
+
+log = logging.getLogger(__name__)
+
+MAX_NAME = 80
+
+
+def atelier_by_code(code: str) -> Atelier:
+    code = tokens.normalise_code(code)
+    if len(code) != tokens.CODE_LENGTH:
+        raise InvalidInput("Le code d'atelier compte 6 caractères.", code="bad_code")
+    atelier = db.session.scalar(select(Atelier).where(Atelier.join_code == code))
+    if atelier is None:
+        raise NotFound(
+            "Aucun atelier ouvert avec ce code. Vérifiez-le ou demandez le lien à l'animateur.",
+            code="unknown_code",
+        )
+    return atelier
+
+
+def atelier_by_link(link_token: str, *, allow_closed: bool = False) -> Atelier:
+    """The atelier of a participant link. A closed atelier can still be read by those who
+    took part (``allow_closed``), not joined."""
+    atelier = db.session.scalar(select(Atelier).where(Atelier.link_token == link_token))
+    if atelier is None:
+        raise NotFound("Ce lien d'atelier n'est pas (ou plus) valide.", code="unknown_link")
+    if atelier.state == "clos" and not allow_closed:
+        raise InvalidInput("Cet atelier est clos.", code="closed")
+    return atelier
+
+
+def participant_by_token(cycle_id: int, token: str | None) -> Participant | None:
+    if not token:
+        return None
+    participant = db.session.scalar(
+        select(Participant).where(Participant.token_hash == tokens.token_hash(token))
+    )
+    if participant is None or participant.cycle_id != cycle_id:
+        return None
+    return participant
+
+
+def record_attendance(participant: Participant, atelier: Atelier) -> None:
+    exists = db.session.scalar(
+        select(Attendance.id).where(
+            Attendance.participant_id == participant.id, Attendance.atelier_id == atelier.id
+        )
+    )
+    if exists is None:
+        db.session.add(Attendance(participant_id=participant.id, atelier_id=atelier.id))
+
+
+def join(
+    atelier: Atelier,
+    display_name: str,
+    *,
+    structure_id: int | None = None,
+    new_structure: str = "",
+    new_structure_type: str = "",
+    existing: Participant | None = None,
+) -> tuple[Participant, str | None]:
+    """Create (or update) the participant; return it and its new secret token, if any."""
+    if atelier.state == "clos":
+        raise InvalidInput("Cet atelier est clos.", code="closed")
+    name = " ".join(display_name.split())
+    if not name:
+        raise InvalidInput("Indiquez le nom sous lequel vous apparaîtrez.")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"Le nom affiché fait {MAX_NAME} caractères au plus.")
+    if new_structure.strip():
+        structure = cycles.add_structure(atelier.cycle_id, new_structure, new_structure_type)
+    elif structure_id is not None:
+        structure = next((s for s in atelier.cycle.structures if s.id == structure_id), None)
+        if structure is None:
+            raise InvalidInput("Structure inconnue dans ce cycle.")
+    else:
+        raise InvalidInput("Choisissez votre structure dans la liste ou ajoutez-la.")
+    token = None
+    participant = existing
+    if participant is None:
+        token = tokens.new_token()
+        participant = Participant(
+            cycle_id=atelier.cycle_id, token_hash=tokens.token_hash(token), display_name=name
+        )
+        db.session.add(participant)
+    participant.display_name = name
+    participant.structure_id = structure.id
+    db.session.flush()
+    record_attendance(participant, atelier)
+    db.session.commit()
+    log.info("participant %s joined atelier %s", participant.id, atelier.id)
+    return participant, token

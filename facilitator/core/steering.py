@@ -1,0 +1,189 @@
+"""Animateur verbs that steer a live atelier: start, steps (follow me), flags, timer, close."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from facilitator.core import cards as board
+from facilitator.core import events, signals
+from facilitator.core.events import Viewer
+from facilitator.core.visibility import atelier_dict, reveal_payload, step_dict, timer_dict
+from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
+from facilitator.extensions import db
+from facilitator.models import Atelier, AtelierState, Contribution, Step, StepStatus
+from facilitator.models._types import utcnow
+
+log = logging.getLogger(__name__)
+
+FLAGS = ("locked", "cards_visible", "results_visible", "anonymous")
+MAX_TIMER_SECONDS = 4 * 3600
+
+
+def _atelier(viewer: Viewer) -> Atelier:
+    if not viewer.is_animateur:
+        raise Forbidden("Réservé à l'animateur de l'atelier.")
+    atelier = db.session.get(Atelier, viewer.atelier_id)
+    if atelier is None:
+        raise NotFound("Atelier introuvable.")
+    return atelier
+
+
+def _step(atelier: Atelier, step_id: int) -> Step:
+    step = db.session.get(Step, step_id)
+    if step is None or step.atelier_id != atelier.id:
+        raise NotFound("Étape introuvable dans cet atelier.")
+    return step
+
+
+def start(viewer: Viewer) -> dict:
+    atelier = _atelier(viewer)
+    seq = events.next_seq(atelier.id)
+    atelier.start()
+    if atelier.current_step_id is None and atelier.steps:
+        first = atelier.steps[0]
+        first.status = StepStatus.ACTIVE
+        atelier.current_step_id = first.id
+    db.session.flush()
+    event = events.record(
+        atelier.id,
+        "atelier.updated",
+        {"atelier": atelier_dict(atelier), "steps": [step_dict(s) for s in atelier.steps]},
+        seq=seq,
+    )
+    events.commit()
+    log.info("atelier %s started", atelier.id)
+    return {"seq": event.seq}
+
+
+def close(viewer: Viewer) -> dict:
+    atelier = _atelier(viewer)
+    seq = events.next_seq(atelier.id)
+    closing = atelier.state != AtelierState.CLOS
+    atelier.close()
+    db.session.flush()
+    event = events.record(
+        atelier.id,
+        "atelier.updated",
+        {"atelier": atelier_dict(atelier), "steps": [step_dict(s) for s in atelier.steps]},
+        seq=seq,
+    )
+    events.commit()
+    log.info("atelier %s closed", atelier.id)
+    if closing:
+        signals.atelier_closed.send(atelier.id)
+    return {"seq": event.seq}
+
+
+def goto_step(viewer: Viewer, step_id: int) -> dict:
+    """Follow me: every participant's screen moves to this step."""
+    atelier = _atelier(viewer)
+    if atelier.state == "clos":
+        raise DomainError("L'atelier est clos.", code="closed")
+    target = _step(atelier, step_id)
+    seq = events.next_seq(atelier.id)
+    for step in atelier.steps:
+        if step.position < target.position:
+            step.status = StepStatus.DONE
+        elif step.id == target.id:
+            step.status = StepStatus.ACTIVE
+        elif step.status == StepStatus.ACTIVE:
+            step.status = StepStatus.PENDING
+    atelier.current_step_id = target.id
+    db.session.flush()
+    event = events.record(
+        atelier.id,
+        "step.changed",
+        {"current_step_id": target.id, "steps": [step_dict(s) for s in atelier.steps]},
+        seq=seq,
+    )
+    _carry_cards(atelier, target)
+    events.commit()
+    return {"seq": event.seq}
+
+
+def _carry_cards(atelier: Atelier, target: Step) -> None:
+    """A step with ``cards_from`` starts from the cards of that earlier step, once."""
+    source_key = (target.settings or {}).get("cards_from")
+    if not source_key:
+        return
+    has_cards = db.session.scalar(
+        select(Contribution.id).where(Contribution.step_id == target.id).limit(1)
+    )
+    source = next((s for s in atelier.steps if s.key == source_key), None)
+    if source is None or has_cards is not None:
+        return
+    count = board.copy_cards(source, target)
+    log.info("%s cards carried from step %s to step %s", count, source.id, target.id)
+
+
+def set_flags(viewer: Viewer, step_id: int, flags: dict[str, bool]) -> dict:
+    """Lock / unlock, hide / reveal cards and results, anonymity."""
+    atelier = _atelier(viewer)
+    step = _step(atelier, step_id)
+    unknown = set(flags) - set(FLAGS)
+    if unknown or not flags:
+        raise InvalidInput("Réglage inconnu : " + ", ".join(sorted(unknown) or ["aucun"]))
+    seq = events.next_seq(atelier.id)
+    became_visible = (flags.get("cards_visible") and not step.cards_visible) or (
+        flags.get("results_visible") and not step.results_visible
+    )
+    changed_names = flags.get("anonymous") is not None and flags["anonymous"] != step.anonymous
+    for name, value in flags.items():
+        setattr(step, name, bool(value))
+    db.session.flush()
+    payload = {"step": step_dict(step)}
+    public = dict(payload)
+    if became_visible or changed_names:
+        # participants get the cards / tallies they could not see, in one message
+        public.update(reveal_payload(step))
+    event = events.record(
+        atelier.id,
+        "step.updated",
+        payload,
+        public=events.SAME if public == payload else public,
+        seq=seq,
+    )
+    events.commit()
+    return {"seq": event.seq, "step": payload["step"]}
+
+
+def timer(viewer: Viewer, action: str, seconds: int | None = None) -> dict:
+    """``start`` (with seconds), ``pause``, ``resume``, ``add`` (seconds), ``stop``.
+    The timer informs; it never locks anything by itself."""
+    atelier = _atelier(viewer)
+    now = utcnow()
+    seq = events.next_seq(atelier.id)
+    if action in ("start", "add") and (seconds is None or not 1 <= seconds <= MAX_TIMER_SECONDS):
+        raise InvalidInput("Durée du minuteur : entre 1 seconde et 4 heures.")
+    if action == "start":
+        atelier.timer_ends_at = now + timedelta(seconds=seconds or 0)
+        atelier.timer_remaining = None
+        atelier.timer_total = seconds
+    elif action == "pause":
+        if atelier.timer_ends_at is None:
+            raise InvalidInput("Le minuteur n'est pas en marche.")
+        left = max(0, round((atelier.timer_ends_at - now).total_seconds()))
+        atelier.timer_ends_at, atelier.timer_remaining = None, left
+    elif action == "resume":
+        if atelier.timer_remaining is None:
+            raise InvalidInput("Le minuteur n'est pas en pause.")
+        atelier.timer_ends_at = now + timedelta(seconds=atelier.timer_remaining)
+        atelier.timer_remaining = None
+    elif action == "add":
+        if atelier.timer_ends_at is not None:
+            atelier.timer_ends_at += timedelta(seconds=seconds or 0)
+        elif atelier.timer_remaining is not None:
+            atelier.timer_remaining += seconds or 0
+        else:
+            raise InvalidInput("Aucun minuteur à prolonger.")
+        atelier.timer_total = (atelier.timer_total or 0) + (seconds or 0)
+    elif action == "stop":
+        atelier.timer_ends_at = atelier.timer_remaining = atelier.timer_total = None
+    else:
+        raise InvalidInput(f"Action de minuteur inconnue « {action} ».")
+    event = events.record(atelier.id, "timer.updated", {"timer": timer_dict(atelier)}, seq=seq)
+    events.commit()
+    return {"seq": event.seq, "timer": event.payload["timer"]}

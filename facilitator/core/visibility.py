@@ -1,0 +1,287 @@
+"""Plain-data views of the board (what goes on the wire), per role.
+
+Three versions of a card exist: ``full`` (animateurs), ``public`` (participants and
+viewers: face down while the step hides cards, no author while anonymous, a ``withheld``
+stub while the animateur has not accepted it in a step with moderation) and ``owner``
+(its author: always readable)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from facilitator import contract
+from facilitator.core.events import Viewer
+from facilitator.extensions import db
+from facilitator.models import Atelier, Contribution, Participant, Step, Vote
+from facilitator.models._types import utcnow
+from facilitator.models.board import CARD_MARKS
+
+
+def step_dict(step: Step) -> dict[str, Any]:
+    activity = contract.get(step.type)
+    rules = activity.vote_rules(step.settings)
+    return {
+        "id": step.id,
+        "key": step.key,
+        "type": step.type,
+        "position": step.position,
+        "title": step.title,
+        "consigne": step.consigne,
+        "help": step.help or activity.help_for(step.settings or {}),
+        "duration": step.duration_minutes,
+        "status": step.status,
+        "locked": step.locked,
+        "cards_visible": step.cards_visible,
+        "results_visible": step.results_visible,
+        "anonymous": step.anonymous,
+        "columns": activity.columns(step.settings),
+        "votes": {"budget": rules[0], "max_per_card": rules[1]} if rules else None,
+        "moderation": moderated(step),
+    }
+
+
+def moderated(step: Step) -> bool:
+    """Participants' new cards wait for the animateur's approval (setting ``moderation``)."""
+    return bool((step.settings or {}).get("moderation"))
+
+
+#: moderation states that keep a card from everyone but its author and the animateurs
+WITHHELD = ("pending", "rejected")
+
+
+def timer_dict_now() -> int:
+    """The server's clock in ms since the epoch."""
+    return int(utcnow().timestamp() * 1000)
+
+
+def timer_dict(atelier: Atelier) -> dict[str, Any]:
+    ends = atelier.timer_ends_at
+    return {
+        "running": ends is not None,
+        "ends_at": int(ends.timestamp() * 1000) if ends else None,
+        "remaining": atelier.timer_remaining,
+        "total": atelier.timer_total,
+        "server_time": timer_dict_now(),
+    }
+
+
+def atelier_dict(atelier: Atelier) -> dict[str, Any]:
+    return {
+        "id": atelier.id,
+        "title": atelier.title,
+        "cycle": atelier.cycle.title,
+        "state": atelier.state,
+        "state_label": atelier.state_label,
+        "current_step_id": atelier.current_step_id,
+        "timer": timer_dict(atelier),
+    }
+
+
+def author_dict(participant: Participant | None) -> dict[str, Any] | None:
+    return participant.public_dict() if participant else None
+
+
+def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
+    data = card.data or {}
+    return {
+        "id": card.id,
+        "client_id": card.client_id,
+        "step_id": card.step_id,
+        "text": card.text,
+        "column": card.column,
+        "cluster": card.cluster,
+        "position": card.position,
+        "version": card.version,
+        "deleted": card.deleted,
+        "masked": card.masked,
+        #: kinds of likely personal data the author confirmed anyway (animateurs and author)
+        "privacy": list(data.get("privacy", [])),
+        "author": author_dict(author),
+        "author_id": card.participant_id,
+        "by_animateur": card.animateur_id is not None,
+        #: None (step without moderation) | "pending" | "accepted" | "rejected"
+        "moderation": data.get("moderation"),
+        #: why the animateur refused it (author and animateurs only)
+        "moderation_reason": data.get("moderation_reason"),
+        #: the animateur's marks: "decision", "carry_over", "open_question"
+        "marks": [mark for mark in CARD_MARKS if data.get(mark) is True],
+    }
+
+
+def withheld(full: dict[str, Any]) -> bool:
+    return full.get("moderation") in WITHHELD
+
+
+def is_withheld(card: Contribution) -> bool:
+    """Held for moderation or refused: seen by its author and the animateurs only."""
+    return (card.data or {}).get("moderation") in WITHHELD
+
+
+def card_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
+    if withheld(full):
+        # not shown, not counted: only enough for a client that had it to drop it
+        return {"id": full["id"], "step_id": full["step_id"], "withheld": True}
+    card = dict(full)
+    card["moderation_reason"] = None
+    card.pop("client_id", None)
+    card["privacy"] = []
+    if card["masked"]:
+        card.update(text=None, cluster=None, author=None, author_id=None)
+        return card
+    if step.anonymous or not step.cards_visible:
+        card["author"] = None
+        card["author_id"] = None
+    if not step.cards_visible and not card["by_animateur"]:
+        card.update(text=None, cluster=None, face_down=True)
+    return card
+
+
+def card_owner(full: dict[str, Any], step: Step) -> dict[str, Any]:
+    """The author sees their own card as it is."""
+    return dict(full)
+
+
+def card_for(viewer: Viewer, full: dict[str, Any], step: Step) -> dict[str, Any]:
+    if viewer.is_animateur:
+        return full
+    if viewer.participant_id is not None and full["author_id"] == viewer.participant_id:
+        return card_owner(full, step)
+    return card_public(full, step)
+
+
+def tallies(step_ids: list[int]) -> dict[int, int]:
+    if not step_ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.contribution_id, func.sum(Vote.weight))
+        .where(Vote.step_id.in_(step_ids))
+        .group_by(Vote.contribution_id)
+    )
+    return {card_id: int(total) for card_id, total in rows}
+
+
+def my_votes(participant_id: int, step_ids: list[int] | None = None) -> dict[int, int]:
+    query = select(Vote.contribution_id, Vote.weight).where(Vote.participant_id == participant_id)
+    if step_ids is not None:
+        query = query.where(Vote.step_id.in_(step_ids))
+    return {card_id: weight for card_id, weight in db.session.execute(query)}
+
+
+def step_cards(step: Step) -> list[tuple[Contribution, Participant | None]]:
+    rows = db.session.execute(
+        select(Contribution, Participant)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
+        .where(Contribution.step_id == step.id, Contribution.deleted.is_(False))
+        .order_by(Contribution.position, Contribution.id)
+    ).all()
+    return [(card, author) for card, author in rows]
+
+
+def reveal_payload(step: Step) -> dict[str, Any]:
+    """What participants need when a step's cards or results become visible."""
+    out: dict[str, Any] = {}
+    if step.cards_visible:
+        cards = (card_public(card_full(c, a), step) for c, a in step_cards(step))
+        out["cards"] = [c for c in cards if not c.get("withheld")]
+    if step.results_visible:
+        out["tallies"] = {str(k): v for k, v in tallies([step.id]).items()}
+    return out
+
+
+#: how long the shared part of a snapshot is reused for an atelier at the same ``seq``
+#: (config ``SNAPSHOT_CACHE_SECONDS``; 0 = off)
+SNAPSHOT_CACHE_SECONDS = 2.0
+
+
+def _shared_snapshot(atelier: Atelier, steps: list[Step], seq: int) -> dict[str, Any]:
+    """What every viewer's snapshot of this atelier at ``seq`` is made of, whoever asks:
+    built once per ``seq`` (any event changes it, so any event invalidates it) and per
+    ``SNAPSHOT_CACHE_SECONDS`` (what changes without an event — a title edited in the
+    console — shows within that delay). 500 people joining build it once, not 500 times.
+    The cached dicts are shared between snapshots: never modified after they are built."""
+    ttl = current_app.config.get("SNAPSHOT_CACHE_SECONDS", SNAPSHOT_CACHE_SECONDS)
+    cache = current_app.extensions.setdefault("facilitator.snapshots", {})
+    now = time.monotonic()
+    hit = cache.get(atelier.id)
+    if hit is not None and hit[0] == seq and now - hit[1] < ttl:
+        return hit[2]
+    by_id = {s.id: s for s in steps}
+    rows = db.session.execute(
+        select(Contribution, Participant)
+        .outerjoin(Participant, Participant.id == Contribution.participant_id)
+        .where(Contribution.atelier_id == atelier.id, Contribution.deleted.is_(False))
+        .order_by(Contribution.position, Contribution.id)
+    ).all()
+    cards = []
+    for card, author in rows:
+        full = card_full(card, author)
+        public = card_public(full, by_id[card.step_id])
+        cards.append((full, None if public.get("withheld") else public))
+    public_steps = {s.id for s in steps if s.results_visible}
+    all_tallies: dict[str, int] = {}
+    public_tallies: dict[str, int] = {}
+    if steps:
+        for step_id, card_id, total in db.session.execute(
+            select(Vote.step_id, Vote.contribution_id, func.sum(Vote.weight))
+            .where(Vote.step_id.in_(list(by_id)))
+            .group_by(Vote.step_id, Vote.contribution_id)
+        ):
+            all_tallies[str(card_id)] = all_tallies.get(str(card_id), 0) + int(total)
+            if step_id in public_steps:
+                public_tallies[str(card_id)] = public_tallies.get(str(card_id), 0) + int(total)
+    shared = {
+        "atelier": atelier_dict(atelier),
+        "steps": [step_dict(s) for s in steps],
+        "cards": cards,
+        "tallies_all": all_tallies,
+        "tallies_public": public_tallies,
+    }
+    # what has expired is dropped: the cache holds only the boards asked for in the last
+    # ``ttl`` seconds
+    for key, value in list(cache.items()):
+        if now - value[1] >= ttl:
+            cache.pop(key, None)
+    if ttl > 0:
+        cache[atelier.id] = (seq, now, shared)
+    return shared
+
+
+def snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, Any]:
+    """Everything a client needs to draw the board, as this viewer may see it."""
+    steps = list(atelier.steps)
+    shared = _shared_snapshot(atelier, steps, seq)
+    if viewer.is_animateur:
+        cards = [full for full, _ in shared["cards"]]
+        tally = shared["tallies_all"]
+    else:
+        pid = viewer.participant_id
+        cards = [
+            dict(full) if pid is not None and full["author_id"] == pid else public
+            for full, public in shared["cards"]
+            if public is not None or (pid is not None and full["author_id"] == pid)
+        ]
+        tally = shared["tallies_public"]
+    data: dict[str, Any] = {
+        "seq": seq,
+        "role": viewer.role,
+        "atelier": {**shared["atelier"], "timer": timer_dict(atelier)},
+        "steps": shared["steps"],
+        "cards": cards,
+        "tallies": tally,
+        "my_votes": {},
+        "me": None,
+        "activity": {},
+    }
+    for step in steps:
+        state = contract.get(step.type).state(step, viewer)
+        if state is not None:
+            data["activity"][str(step.id)] = state
+    if viewer.participant_id is not None:
+        me = db.session.get(Participant, viewer.participant_id)
+        data["me"] = author_dict(me)
+        data["my_votes"] = {str(k): v for k, v in my_votes(viewer.participant_id).items()}
+    return data

@@ -1,1 +1,0 @@
-"""Services: one verb, one transaction (validate → authorise → change → commit → signal)."""
