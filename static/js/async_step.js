@@ -2,8 +2,8 @@
 // (templates/async_board.html, docs/cycle-life.md): shows that step, whatever the atelier's
 // state or current step, and lets participants contribute until the deadline.
 
-import { bindAddForm } from "./activities/cartes-form.js";
-import { ModerationQueue } from "./activities/cartes-moderation.js";
+import { bindAddForm } from "./activities/cartes/form.js";
+import { ModerationQueue } from "./activities/cartes/moderation.js";
 import { startPage } from "./page.js";
 import { $, plural, renderStepHeader, setText } from "./ui.js";
 
@@ -57,12 +57,12 @@ function render(p) {
     open() ? "" : "La date limite est passée : les contributions sont closes pour cette étape.",
   );
   updateForm();
-  // activity views that only know the live rule decide from the atelier's state and
-  // current step whether to show their forms: while the step is open, present it to them as
-  // the live, current, unlocked step — for this drawing only, so that the store keeps the
-  // real atelier and the forms go away once the deadline passes (the server applies the
-  // real rule: Step.require_writable; the charte and evaluation views read data-async-until
-  // themselves)
+  // parts of the views that only know the live rule decide from the atelier's state and
+  // current step what to show: while the step is open, present it to them as the live,
+  // current, unlocked step — for this drawing only, so that the store keeps the real atelier
+  // and the forms go away once the deadline passes (the server applies the real rule:
+  // Step.require_writable; the views' write rule, ActivityView.rights, reads
+  // data-async-until itself)
   const real = p.store.atelier;
   // the animateur's card verbs (edit, delete, mask, moderation) follow the same window
   // (services/live_common.require_writer), like the activity views' actions

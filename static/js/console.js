@@ -1,7 +1,7 @@
 // Animateur console (templates/console.html): steer the atelier, watch presence, curate cards.
 
-import { bindAddForm } from "./activities/cartes-form.js";
-import { ModerationQueue } from "./activities/cartes-moderation.js";
+import { bindAddForm } from "./activities/cartes/form.js";
+import { ModerationQueue } from "./activities/cartes/moderation.js";
 import { startPage, stepPosition } from "./page.js";
 import { $, h, plural, renderStepHeader, setText, stepFlagsText, syncChildren } from "./ui.js";
 

@@ -8,17 +8,13 @@ const OUTBOX_PREFIX = "facilitator.outbox";
 const HEARTBEAT = 10000;
 const STALE = 90 * 1000; // another tab's outbox untouched this long is adopted
 
-const OFFLINE = {
-  ok: false,
-  error: {
-    code: "offline",
-    message_fr: "Hors ligne : l'action n'a pas été envoyée. Réessayez une fois la connexion rétablie.",
-  },
-};
-const TIMEOUT = {
-  ok: false,
-  error: { code: "timeout", message_fr: "Le serveur ne répond pas : réessayez dans un instant." },
-};
+/** A refusal made on this side (no answer from the server), shaped like the server's. */
+export function failure(code, messageFr) {
+  return { ok: false, error: { code, message_fr: messageFr } };
+}
+
+const OFFLINE = failure("offline", "Hors ligne : l'action n'a pas été envoyée. Réessayez une fois la connexion rétablie.");
+const TIMEOUT = failure("timeout", "Le serveur ne répond pas : réessayez dans un instant.");
 
 export function newClientId() {
   if (crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");

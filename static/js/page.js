@@ -1,8 +1,8 @@
 // Shared boot of the live pages (participant / read-only board, console, projection):
 // store + connection + board + timer + announcements, re-rendered once per frame.
 
-import { personalHandler } from "./activities/cartes-form.js";
-import { CartesBoard } from "./activities/cartes.js";
+import { personalHandler } from "./activities/cartes/form.js";
+import { View as CartesBoard } from "./activities/cartes/view.js";
 import { ActivityHost } from "./activities/registry.js";
 import { Live } from "./live.js";
 import { Store } from "./store.js";
@@ -11,7 +11,7 @@ import { $, Announcer, TimerView, makeAlerts, showConnection } from "./ui.js";
 /**
  * options.render(page): draws the page from page.store.
  * options.viewedStepId(page): the step whose new cards are announced.
- * options.board: extra CartesBoard options.
+ * options.board: extra CartesBoard options (sortByVotes, headingLevel).
  */
 export function startPage(rootId, options) {
   const root = $(rootId);
@@ -50,14 +50,8 @@ export function startPage(rootId, options) {
       if (options.onPresence) options.onPresence(page, data);
     },
   });
-  page.board = new CartesBoard($("board"), {
-    store,
-    live: page.live,
-    role,
-    onError: showError,
-    onChange: draw,
-    ...(options.board || {}),
-  });
+  // the cartes board: the default view (activities/cartes/view.js)
+  page.board = new CartesBoard(page, $("board"), options.board);
   // steps whose type has its own view (activities/registry.js); the others: the board
   page.host = new ActivityHost(page, $("board"));
   page.renderStep = (step) => page.host.render(step);

@@ -1,6 +1,6 @@
 // Participant board and read-only view (templates/board.html): follows the current step.
 
-import { bindAddForm } from "./activities/cartes-form.js";
+import { bindAddForm } from "./activities/cartes/form.js";
 import { startPage, stepPosition } from "./page.js";
 import { $, plural, renderStepHeader, setText } from "./ui.js";
 

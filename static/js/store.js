@@ -146,6 +146,18 @@ export class Store {
     this.notify({ type: "ack", event, data: result, live: true });
   }
 
+  /**
+   * Apply the result of an acknowledged activity action as if it were its envelope `type`
+   * (registered with registerHandlers), unless that envelope or a later one was applied
+   * already: `seq` orders them. Like card acks, it never moves `seq`.
+   */
+  applyActivityAck(type, data, seq) {
+    const handler = EXTRA_HANDLERS.get(type);
+    if (!handler || !(seq > this.seq)) return;
+    handler(this, data, true);
+    this.notify({ type: "ack", event: type, data, live: true });
+  }
+
   setSteps(steps) {
     if (Array.isArray(steps)) for (const step of steps) this.setStep(step);
   }
@@ -172,7 +184,8 @@ export class Store {
 }
 
 // Envelopes of activity types with their own state (docs/activities/): their reducers
-// update `store.activity[step_id]`; registered by static/js/activities/registry.js.
+// (static/js/activities/<type>/reducers.js) update `store.activity[step_id]`; registered by
+// static/js/activities/registry.js.
 const EXTRA_HANDLERS = new Map();
 
 export function registerHandlers(handlers) {

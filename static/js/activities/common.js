@@ -1,22 +1,14 @@
-// Helpers shared by the activity views (questions_essentielles, cartographie): actions
-// through `step_action`, keyed lists that keep focus and open forms across live updates,
-// small accessible form builders.
+// Helpers shared by the activity views (static/js/activities/<type>/): actions through
+// `step_action`, keyed lists that keep focus and open forms across live updates, small
+// accessible form builders.
 
-import { newClientId } from "../live.js";
+import { failure, newClientId } from "../live.js";
 import { h, showPrompt, syncChildren } from "../ui.js";
-import { applyAck } from "./reducers.js";
 
-const OFFLINE = {
-  ok: false,
-  error: {
-    code: "offline",
-    message_fr: "Hors ligne : rien n'a été envoyé. Votre saisie est conservée : réessayez une fois la connexion rétablie.",
-  },
-};
-const TIMEOUT = {
-  ok: false,
-  error: { code: "timeout", message_fr: "Le serveur ne répond pas : votre saisie est conservée, réessayez dans un instant." },
-};
+const OFFLINE = failure("offline",
+  "Hors ligne : rien n'a été envoyé. Votre saisie est conservée : réessayez une fois la connexion rétablie.");
+const TIMEOUT = failure("timeout",
+  "Le serveur ne répond pas : votre saisie est conservée, réessayez dans un instant.");
 
 /**
  * Send an activity action; apply its result like its envelope (`ackAs(res)` → [type, data]
@@ -27,7 +19,7 @@ export async function request(page, step, action, data, { ackAs = null, quiet = 
   const payload = { step_id: step.id, action, data };
   const res = (await page.live.emitAck("step_action", payload)) || (online ? TIMEOUT : OFFLINE);
   if (res.ok && ackAs) {
-    for (const [type, payload] of ackAs(res)) applyAck(page.store, type, payload, res.seq);
+    for (const [type, payload] of ackAs(res)) page.store.applyActivityAck(type, payload, res.seq);
   }
   if (!res.ok && !quiet.includes(res.error.code)) page.showError(res.error.message_fr);
   page.schedule();
@@ -127,6 +119,15 @@ export function setOptions(control, options) {
   const value = control.value;
   control.replaceChildren(...options.map(([v, label]) => h("option", { value: v, text: label })));
   if (options.some(([v]) => String(v) === value)) control.value = value;
+}
+
+/** Run `send` on the form's submit (never a page load); returns the form. */
+export function onSubmit(form, send) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(event);
+  });
+  return form;
 }
 
 export function button(text, onClick, { cls = "btn btn-small", ...attrs } = {}) {

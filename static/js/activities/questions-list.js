@@ -1,6 +1,7 @@
 // The cycle's questions essentielles (a production): read by everyone, ordered, edited,
 // withdrawn and restored by the animateur (`question_*` actions, docs/activities/
-// questions_essentielles.md). Used by the questions_essentielles and cartographie views.
+// questions_essentielles.md). Shown by the views of the types that build on them
+// (questions_essentielles, cartographie, chaine_de_valeur, feuille_de_route).
 
 import { h } from "../ui.js";
 import { KeyedList, button, request, textArea } from "./common.js";
@@ -138,8 +139,15 @@ export class QuestionsList {
   }
 }
 
-export function questionLabel(questions, id) {
+/** « Q2. Comment associer les parents ? » (or a short « Q2 »); "" for an unknown id. */
+export function questionText(questions, id, long = true) {
   const q = questions.find((x) => x.id === id);
-  if (!q) return "question inconnue";
-  return q.active ? `Q${q.number}` : "question retirée";
+  if (!q) return "";
+  if (!q.active) return "question retirée";
+  return long ? `Q${q.number}. ${q.text}` : `Q${q.number}`;
+}
+
+/** « Q2 », « question retirée » or « question inconnue ». */
+export function questionLabel(questions, id) {
+  return questionText(questions, id, false) || "question inconnue";
 }

@@ -1,37 +1,33 @@
-// Activity types with their own view (everything else is drawn by the cartes board).
-// Views are loaded on first use (keep the participant page light); reducers eagerly.
+// The activity types of the browser, one folder each (static/js/activities/<type>/): the
+// same list as the server's registry (facilitator/activities). Views are loaded on first use
+// (keep the participant page light), except the cartes board that every live page draws;
+// every type's reducers eagerly (events may arrive before a view is loaded).
 
 import { registerHandlers } from "../store.js";
-import { REDUCERS } from "./reducers.js";
-import "./chaine-reducers.js"; // registers its reducers
-import "./feuille-reducers.js"; // registers its reducers
-import "./charte-reducers.js"; // charte envelopes (registered eagerly)
+import { REDUCERS as cartes } from "./cartes/reducers.js";
+import { REDUCERS as cartographie } from "./cartographie/reducers.js";
+import { REDUCERS as chaineDeValeur } from "./chaine_de_valeur/reducers.js";
+import { REDUCERS as charte } from "./charte/reducers.js";
+import { REDUCERS as evaluation } from "./evaluation/reducers.js";
+import { REDUCERS as feuilleDeRoute } from "./feuille_de_route/reducers.js";
+import { REDUCERS as questionsEssentielles } from "./questions_essentielles/reducers.js";
 
-registerHandlers(REDUCERS);
+const REDUCERS = [cartes, questionsEssentielles, cartographie, charte, chaineDeValeur, feuilleDeRoute, evaluation];
+for (const reducers of REDUCERS) registerHandlers(reducers);
 
 export const VIEWS = {
-  questions_essentielles: () => import("./questions_essentielles.js"),
-  cartographie: () => import("./cartographie.js"),
-  chaine_de_valeur: () => import("./chaine_de_valeur.js"),
-  feuille_de_route: () => import("./feuille_de_route.js"),
-  evaluation: () => import("./evaluation.js"),
-  charte: () => import("./charte.js"),
+  cartes: () => import("./cartes/view.js"),
+  questions_essentielles: () => import("./questions_essentielles/view.js"),
+  cartographie: () => import("./cartographie/view.js"),
+  charte: () => import("./charte/view.js"),
+  chaine_de_valeur: () => import("./chaine_de_valeur/view.js"),
+  feuille_de_route: () => import("./feuille_de_route/view.js"),
+  evaluation: () => import("./evaluation/view.js"),
 };
 
-let css = null;
-/** The activities' stylesheet, once (not on pages that never show these views). */
-function stylesheet() {
-  if (!css) {
-    css = new Promise((resolve) => {
-      const link = document.createElement("link");
-      link.rel = "stylesheet";
-      link.href = new URL("../../css/activities.css", import.meta.url).href;
-      link.onload = link.onerror = () => resolve();
-      document.head.append(link);
-    });
-  }
-  return css;
-}
+/** The type whose view draws the steps of every type without its own: the cartes board,
+ * built with the page (page.board). */
+export const DEFAULT_TYPE = "cartes";
 
 /** Draws a step with its type's view, or with the cartes board (the default). */
 export class ActivityHost {
@@ -47,7 +43,7 @@ export class ActivityHost {
   }
 
   has(step) {
-    return Boolean(step && VIEWS[step.type]);
+    return Boolean(step && step.type !== DEFAULT_TYPE && VIEWS[step.type]);
   }
 
   render(step) {
@@ -67,15 +63,19 @@ export class ActivityHost {
     if (!view) {
       this.root.hidden = false;
       this.root.replaceChildren(Object.assign(document.createElement("p"), { textContent: "Chargement…" }));
-      const pending = Promise.all([VIEWS[step.type](), stylesheet()]).then(([mod]) => {
-        const made = new mod.View(this.page);
-        this.views.set(step.type, made);
-        this.page.schedule();
-      }, (err) => {
-        this.views.delete(step.type);
-        this.page.showError("Impossible de charger cette activité : rechargez la page.");
-        throw err;
-      });
+      const pending = VIEWS[step.type]()
+        .then((mod) => {
+          const made = new mod.View(this.page);
+          return made.styled.then(() => made);
+        })
+        .then((made) => {
+          this.views.set(step.type, made);
+          this.page.schedule();
+        }, (err) => {
+          this.views.delete(step.type);
+          this.page.showError("Impossible de charger cette activité : rechargez la page.");
+          throw err;
+        });
       this.views.set(step.type, pending);
     }
   }
