@@ -94,7 +94,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_web(app)
     register_cli(app)
+    _connect_subscribers()
     return app
+
+
+def _connect_subscribers() -> None:
+    """Signal subscribers are wired here, not at import time nor in a blueprint (DESIGN.md
+    §3): the board's committed events go to the broadcaster, a closed atelier gets its
+    compte rendu written. blinker keeps one connection per receiver: a second app connects
+    nothing more."""
+    from facilitator.core import events
+    from facilitator.documents import storage
+    from facilitator.realtime import handlers
+
+    events.board_event.connect(handlers.broadcast)
+    storage.connect()
 
 
 __all__ = ["create_app", "db", "socketio"]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from facilitator.core.events import Viewer
     from facilitator.models import Step
+    from facilitator.rendering.kinds import DocumentKind
     from facilitator.rendering.sections import ActivityDocuments
 
 
@@ -60,6 +61,8 @@ class Activity:
 
     #: what the type brings to the compte rendu and the synthèse (its ``document`` module).
     documents: ClassVar[type[ActivityDocuments]]
+    #: the cycle documents it brings (charte, feuille de route), registered as kinds
+    cycle_documents: ClassVar[tuple[DocumentKind, ...]] = ()
     #: its HTTP pages (its ``pages`` module), registered by the web layer; None: no pages.
     blueprint: ClassVar[Blueprint | None] = None
 
@@ -99,6 +102,17 @@ class Activity:
     def vote_rules(cls, settings: dict[str, Any]) -> tuple[int, int] | None:
         """``(budget, max_per_card)`` when the step has dot voting, else None."""
         return None
+
+    @classmethod
+    def question_references(cls, question_id: int) -> dict[str, list[dict[str, Any]]]:
+        """What of this type points to the question, by kind (``{"actions": […]}``): shown
+        when the question is withdrawn (nothing is deleted)."""
+        return {}
+
+    @classmethod
+    def question_reference_counts(cls, cycle_id: int) -> dict[int, dict[str, int]]:
+        """question id → kind → how many of this type's rows point to it."""
+        return {}
 
     @classmethod
     def assets(cls) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -13,5 +15,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# the base class of every table: Flask-SQLAlchemy's ``db.Model`` (a subclass of ``Base`` made
+# at run time, with the table name and session bindings); type checkers see ``Base``
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 socketio = SocketIO()
 csrf = CSRFProtect()

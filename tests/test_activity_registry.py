@@ -46,6 +46,7 @@ def test_every_declared_asset_exists(entry: type[activities.Activity]) -> None:
         assert entry.blueprint.name == type_id
     module = Path(package.__file__).parent / type_id
     assert (module / "settings.py").is_file() and (module / "document.py").is_file()
+    assert (ROOT / "docs" / "activities" / f"{type_id}.md").is_file(), f"{type_id}: no doc page"
 
 
 def test_the_browser_registry_lists_exactly_the_python_types() -> None:

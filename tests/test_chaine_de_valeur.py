@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from facilitator.activities.chaine_de_valeur import operations as chaine_de_valeur
+from facilitator.activities.chaine_de_valeur import views as chaine_de_valeur
 from facilitator.core import cycles
 from facilitator.core.events import Viewer
 from facilitator.scripts import ScriptError, load_script_text

@@ -31,6 +31,15 @@ def member(client: Any, make_atelier: Any) -> dict[str, Any]:
     return {"atelier": atelier, "alice": alice, "token": token, "cycle_id": atelier.cycle_id}
 
 
+def _show(client: Any, cycle_id: int) -> str:
+    """Open the cycle page as a browser does: the GET reads, then the page posts the visit
+    (static/js/visit.js)."""
+    page = client.get(f"/cycle/{cycle_id}")
+    assert page.status_code == 200
+    assert client.post(f"/cycle/{cycle_id}/visite").status_code == 204
+    return text(page)
+
+
 def _age_visit(participant_id: int, hours: int = 2) -> None:
     """Pretend the last visit was ``hours`` ago."""
     row = db.session.query(ParticipantVisit).filter_by(participant_id=participant_id).one()
@@ -50,12 +59,12 @@ def test_the_cycle_page_needs_the_participant_cookie(make_atelier: Any, app: Any
 
 def test_what_changed_since_the_last_visit(client: Any, member: dict[str, Any]) -> None:
     cycle_id, atelier = member["cycle_id"], member["atelier"]
-    first = text(client.get(f"/cycle/{cycle_id}"))
+    first = _show(client, cycle_id)
     assert "Bienvenue sur la page du cycle" in first
     # a reload is not a new visit
-    assert "Bienvenue sur la page du cycle" in text(client.get(f"/cycle/{cycle_id}"))
+    assert "Bienvenue sur la page du cycle" in _show(client, cycle_id)
     _age_visit(member["alice"].id)
-    quiet = text(client.get(f"/cycle/{cycle_id}"))
+    quiet = _show(client, cycle_id)
     assert "Rien de nouveau depuis" in quiet
     _age_visit(member["alice"].id)
     # things happen between the two visits
@@ -87,7 +96,7 @@ def test_what_changed_since_the_last_visit(client: Any, member: dict[str, Any]) 
         )
     )
     db.session.commit()
-    page = text(client.get(f"/cycle/{cycle_id}"))
+    page = _show(client, cycle_id)
     assert "1 nouvelle contribution." in page  # her own card is not news to her
     assert "1 question essentielle validée ou modifiée." in page
     assert f"L'atelier « {atelier.title} » s'est tenu" in page
@@ -99,7 +108,7 @@ def test_what_changed_since_the_last_visit(client: Any, member: dict[str, Any]) 
     )
     restitution.publish(atelier.cycle, True)
     _age_visit(member["alice"].id, hours=0)  # same visit: the reference time is unchanged
-    page = text(client.get(f"/cycle/{cycle_id}"))
+    page = _show(client, cycle_id)
     assert "1 fiche du répertoire des acteurs mise à jour." in page
     assert "La restitution publique du cycle a été publiée" in page
     assert "Voir la restitution publique du cycle" in page
@@ -119,7 +128,7 @@ def test_latest_compte_rendu_is_readable_by_participants(
     atelier.close()
     db.session.commit()
     storage.store_compte_rendu(atelier.id)
-    page = text(client.get(f"/cycle/{cycle_id}"))
+    page = _show(client, cycle_id)
     assert "Dernier compte rendu" in page and "Lire le compte rendu" in page
     r = client.get(url)
     assert r.status_code == 200 and "Compte rendu" in text(r)

@@ -173,12 +173,15 @@ def test_read_only_link_downloads_documents(setup: dict[str, Any], app: Flask) -
 def test_templates_get_the_same_links(setup: dict[str, Any], app: Flask) -> None:
     from flask import render_template_string
 
+    from facilitator.web import page_data
+
     atelier = setup["atelier"]
     with app.test_request_context():
         out = render_template_string(
             "{% for d in document_links(atelier, token) %}{{ d.kind }}={{ d.formats[0].url }};"
             "{% endfor %}",
-            atelier=atelier,
+            # templates receive plain data (facilitator/web/page_data.py)
+            atelier=page_data.atelier(atelier),
             token=atelier.read_token,
         )
     assert f"compte-rendu=/lecture/{atelier.read_token}/documents/compte-rendu.docx;" in out

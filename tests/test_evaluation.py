@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from facilitator.activities.evaluation.models import (
+    CONDITIONS,
     ConditionAssessment,
     CycleIndicator,
     EvaluationResponse,
@@ -137,6 +138,13 @@ def test_snapshot_state_per_role(room: dict[str, Any], connect: Any) -> None:
     sync = a.call("sync", {"last_seq": 0})
     state = sync["snapshot"]["activity"][str(step.id)]
     assert state["mine"]["meteo"] == 4 and state["results"] is None and state["count"] == 1
+    labels = state["labels"]  # the scales' labels come from the server, in order
+    assert labels == {
+        "meteo": ["Orageux", "Pluvieux", "Nuageux", "Éclaircies", "Grand soleil"],
+        "utilite": ["Pas utile", "Peu utile", "Assez utile", "Utile", "Très utile"],
+        "conditions": CONDITIONS,
+        "levels": ["absente", "émergente", "en place", "solide"],
+    } and list(labels["conditions"]) == list(CONDITIONS)
     anim_state = room["anim"].call("sync", {"last_seq": 0})["snapshot"]["activity"][str(step.id)]
     assert anim_state["results"]["count"] == 1 and anim_state["mine"] is None
 

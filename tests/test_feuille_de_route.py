@@ -225,7 +225,7 @@ def test_actions_persist_into_the_next_atelier_and_the_page_updates_etat(
     cycle = room["atelier"].cycle
     nxt = cycles.add_atelier(cycle, load_script_text(SCRIPT.replace("test-fdr", "test-fdr-2")))
     from facilitator.activities.feuille_de_route.models import RoadmapAction
-    from facilitator.activities.feuille_de_route.operations import state
+    from facilitator.activities.feuille_de_route.views import state
     from facilitator.core.events import Viewer
 
     step = nxt.steps[0]

@@ -1,4 +1,4 @@
-"""Group commit of votes (facilitator/services/board.py, services/events.GroupCommit):
+"""Group commit of votes (facilitator/core/votes.py, core/events.GroupCommit):
 concurrent votes written in shared transactions, every one stored, each answer given only
 once its own vote is committed, a failing member not taking the others down. On SQLite
 and, when installed, on PostgreSQL (tests/test_pg_board.py's throwaway server)."""
@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from facilitator import create_app
 from facilitator.core import cards as board
-from facilitator.core import events, steering
+from facilitator.core import events, steering, votes
 from facilitator.core.events import GroupCommit, Viewer
 from facilitator.errors import DomainError
 from facilitator.extensions import db
@@ -131,7 +131,7 @@ def _stored(app: Flask, pid: int) -> int:
 
 def test_concurrent_votes_all_stored_each_answer_after_its_commit(voting: dict[str, Any]) -> None:
     app, cards = voting["app"], voting["cards"]
-    writer = board.vote_writer()
+    writer = votes.vote_writer()
     answers: dict[int, list[dict]] = {}
     committed_when_answered: dict[int, list[int]] = {}
     errors: list[BaseException] = []
@@ -143,7 +143,7 @@ def test_concurrent_votes_all_stored_each_answer_after_its_commit(voting: dict[s
                 viewer = Viewer("participant", voting["atelier"], participant_id=pid)
                 barrier.wait(10)
                 for card in (cards[0], cards[1], cards[pid % 3]):  # 3 points, ≤ 2 per card
-                    ack = board.vote(viewer, card, 1)
+                    ack = votes.vote(viewer, card, 1)
                     answers.setdefault(pid, []).append(ack)
                     committed_when_answered.setdefault(pid, []).append(_stored(app, pid))
                 db.session.remove()
@@ -192,14 +192,14 @@ def test_a_failing_member_does_not_lose_the_others(
 ) -> None:
     atelier, cards = voting["atelier"], voting["cards"]
     p1, p2, p3 = voting["people"][:3]
-    original = board._one_vote
+    original = votes._one_vote
 
     def flaky(viewer: Viewer, card_id: int, *args: Any) -> dict:
         if viewer.participant_id == p2:
             raise RuntimeError("database hiccup")  # unexpected: not a refusal
         return original(viewer, card_id, *args)
 
-    monkeypatch.setattr(board, "_one_vote", flaky)
+    monkeypatch.setattr(votes, "_one_vote", flaky)
     published: list[int] = []
 
     def listen(_: int, event: Event) -> None:
@@ -213,7 +213,7 @@ def test_a_failing_member_does_not_lose_the_others(
         _Slot((Viewer("participant", atelier, participant_id=p1), cards[2], -1)),  # refused
     ]
     with events.board_event.connected_to(listen):
-        board._vote_batch(slots)
+        votes._vote_batch(slots)
     assert isinstance(slots[1].error, RuntimeError)
     assert isinstance(slots[4].error, DomainError) and slots[4].error.code == "no_vote_here"
     assert slots[0].value["total"] == 1 and slots[0].value["weight"] == 1
@@ -234,7 +234,7 @@ def test_batch_checks_see_earlier_votes_of_the_batch(voting: dict[str, Any]) -> 
     viewer = Viewer("participant", atelier, participant_id=pid)
     slots = [_Slot((viewer, card, 1)) for card in (cards[0], cards[0], cards[0], cards[1])]
     slots.append(_Slot((viewer, cards[2], 1)))
-    board._vote_batch(slots)
+    votes._vote_batch(slots)
     assert [s.value["weight"] if s.value else s.error.code for s in slots] == [
         1,
         2,
@@ -249,7 +249,7 @@ def test_batch_checks_see_earlier_votes_of_the_batch(voting: dict[str, Any]) -> 
     db.session.commit()
     other = Viewer("participant", atelier, participant_id=voting["people"][1])
     slots = [_Slot((other, cards[2], 1)), _Slot((other, cards[1], 1))]
-    board._vote_batch(slots)
+    votes._vote_batch(slots)
     assert slots[0].error.code == "not_found" and slots[1].value["total"] == 2
 
 
@@ -272,12 +272,12 @@ def test_a_batch_refused_on_the_sqlite_lock_is_retried_by_each_handler(
         calls.append(len(items))
         raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
 
-    monkeypatch.setattr(board, "_apply_votes", locked)
+    monkeypatch.setattr(votes, "_apply_votes", locked)
     slots = [
         _Slot((Viewer("participant", atelier, participant_id=pid), cards[0], 1))
         for pid in voting["people"][:4]
     ]
-    board._vote_batch(slots)
+    votes._vote_batch(slots)
     assert calls == [4]
     assert all(dblock.is_lock_error(slot.error) and slot.value is None for slot in slots)
     db.session.expire_all()

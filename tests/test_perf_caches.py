@@ -1,5 +1,5 @@
 """Caches on the hot paths (docs/performance.md): the shared part of a snapshot per atelier
-and ``seq`` (facilitator/services/views.py) and parsed workshop scripts per file
+and ``seq`` (facilitator/core/visibility.py) and parsed workshop scripts per file
 (facilitator/scripts/loader.py). Each must give exactly what the uncached code gave."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from facilitator.core import cards as board
-from facilitator.core import events, moderation, steering
+from facilitator.core import events, moderation, steering, votes
 from facilitator.core import visibility as views
 from facilitator.core.events import Viewer
 from facilitator.extensions import db
@@ -103,13 +103,13 @@ def board_state(make_animateur: Any, make_atelier: Any, make_participant: Any) -
     masked = board.add_card(anim, idees, "c4", "Masked", "a")["card"]
     board.mask_card(anim, masked["id"], True)
     open_card = board.add_card(anim, idees, "c5", "By the animateur", "a")["card"]
-    board.vote(vb, ok["id"], 1)
-    board.vote(vc, open_card["id"], 1)
-    board.vote(vc, ok["id"], 1)
+    votes.vote(vb, ok["id"], 1)
+    votes.vote(vc, open_card["id"], 1)
+    votes.vote(vc, ok["id"], 1)
     steering.goto_step(anim, secret)
     hidden = board.add_card(vc, secret, "c6", "Face down of Carla", "a")["card"]
     board.add_card(va, secret, "c7", "Face down of Alice", "a")
-    board.vote(va, hidden["id"], 1)
+    votes.vote(va, hidden["id"], 1)
     steering.set_flags(anim, idees, {"results_visible": True})
     return {"atelier": atelier, "viewers": [anim, va, vb, vc, Viewer("viewer", atelier.id)]}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import func, select
 
+from facilitator.core import events
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Animateur
@@ -18,10 +19,10 @@ def create_animateur(email: str, name: str, password: str) -> Animateur:
         raise InvalidInput("Le mot de passe compte au moins 10 caractères.")
     if db.session.scalar(select(Animateur.id).where(Animateur.email == email)):
         raise InvalidInput("Un compte existe déjà avec cette adresse.")
-    animateur = Animateur(email=email, name=name.strip() or email)
-    animateur.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
-    db.session.add(animateur)
-    db.session.commit()
+    with events.transaction():
+        animateur = Animateur(email=email, name=name.strip() or email)
+        animateur.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+        db.session.add(animateur)
     return animateur
 
 

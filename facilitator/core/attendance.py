@@ -6,6 +6,7 @@ import math
 
 from sqlalchemy import select
 
+from facilitator.core import events
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Atelier, Attendance, Participant
@@ -43,23 +44,23 @@ def set_statuses(atelier: Atelier, changes: dict[int, str]) -> int:
         for a in db.session.scalars(select(Attendance).where(Attendance.atelier_id == atelier.id))
     }
     changed = 0
-    for participant_id, status in changes.items():
-        if participant_id not in people:
-            raise InvalidInput("Participant inconnu dans ce cycle.")
-        if status and status not in STATUSES:
-            raise InvalidInput(f"Statut de présence inconnu « {status[:20]} ».")
-        row = rows.get(participant_id)
-        if not status:
-            if row is not None:
-                db.session.delete(row)
+    with events.transaction():
+        for participant_id, status in changes.items():
+            if participant_id not in people:
+                raise InvalidInput("Participant inconnu dans ce cycle.")
+            if status and status not in STATUSES:
+                raise InvalidInput(f"Statut de présence inconnu « {status[:20]} ».")
+            row = rows.get(participant_id)
+            if not status:
+                if row is not None:
+                    db.session.delete(row)
+                    changed += 1
+            elif row is None:
+                db.session.add(
+                    Attendance(participant_id=participant_id, atelier_id=atelier.id, status=status)
+                )
                 changed += 1
-        elif row is None:
-            db.session.add(
-                Attendance(participant_id=participant_id, atelier_id=atelier.id, status=status)
-            )
-            changed += 1
-        elif row.status != status:
-            row.status = status
-            changed += 1
-    db.session.commit()
+            elif row.status != status:
+                row.status = status
+                changed += 1
     return changed

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from facilitator import contract
-from facilitator.core import tokens
+from facilitator.core import events, tokens
 from facilitator.errors import Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import (
@@ -26,6 +26,8 @@ from facilitator.scripts import Script
 from facilitator.scripts.cycles import CycleTemplate
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def cycles_of(animateur: Animateur) -> list[Cycle]:
@@ -56,18 +58,21 @@ def get_cycle_for(animateur: Animateur, cycle_id: int) -> Cycle:
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound("Cycle introuvable.")
-    if not can_run(animateur.id, cycle.id):
-        raise Forbidden("Vous n'animez pas ce cycle.")
-    return cycle
+    return _runs(animateur, cycle.id, cycle)
 
 
 def get_atelier_for(animateur: Animateur, atelier_id: int) -> Atelier:
     atelier = db.session.get(Atelier, atelier_id)
     if atelier is None:
         raise NotFound("Atelier introuvable.")
-    if not can_run(animateur.id, atelier.cycle_id):
+    return _runs(animateur, atelier.cycle_id, atelier)
+
+
+def _runs(animateur: Animateur, cycle_id: int, found: T) -> T:
+    """``found`` when ``animateur`` runs the cycle ``cycle_id``."""
+    if not can_run(animateur.id, cycle_id):
         raise Forbidden("Vous n'animez pas ce cycle.")
-    return atelier
+    return found
 
 
 def create_cycle(owner: Animateur, title: str, theme: str = "", territoire: str = "") -> Cycle:
@@ -76,16 +81,17 @@ def create_cycle(owner: Animateur, title: str, theme: str = "", territoire: str 
         raise InvalidInput("Donnez un titre au cycle.")
     if len(title) > 200:
         raise InvalidInput("Le titre du cycle fait 200 caractères au plus.")
-    cycle = Cycle(title=title, theme=theme.strip(), territoire=territoire.strip()[:200])
-    db.session.add(cycle)
-    db.session.flush()
-    db.session.add(CycleAnimateur(cycle_id=cycle.id, animateur_id=owner.id, role="owner"))
-    db.session.commit()
+    with events.transaction():
+        cycle = Cycle(title=title, theme=theme.strip(), territoire=territoire.strip()[:200])
+        db.session.add(cycle)
+        db.session.flush()
+        db.session.add(CycleAnimateur(cycle_id=cycle.id, animateur_id=owner.id, role="owner"))
     log.info("cycle %s created by animateur %s", cycle.id, owner.id)
     return cycle
 
 
-def _unique_code() -> str:
+def unique_code() -> str:
+    """A join code no atelier uses."""
     for _ in range(50):
         code = tokens.new_join_code()
         if db.session.scalar(select(Atelier.id).where(Atelier.join_code == code)) is None:
@@ -101,54 +107,59 @@ def add_atelier(
     when: date | None = None,
     mode: str = "presentiel",
     lieu: str = "",
-    commit: bool = True,
 ) -> Atelier:
-    """A new atelier with a snapshot of ``script`` (editing the file later changes nothing).
-    ``commit=False``: flushed only, the caller commits (several ateliers at once)."""
+    """A new atelier with a snapshot of ``script`` (editing the file later changes nothing),
+    in its own transaction."""
+    with events.transaction():
+        atelier = _new_atelier(cycle, script, title=title, when=when, mode=mode, lieu=lieu)
+    log.info("atelier %s added to cycle %s from script %s", atelier.id, cycle.id, script.id)
+    return atelier
+
+
+def _new_atelier(
+    cycle: Cycle, script: Script, *, title: str | None, when: date | None, mode: str, lieu: str
+) -> Atelier:
+    """Add and flush a new atelier (the caller's transaction commits)."""
     if mode not in MODES:
         raise InvalidInput("Mode inconnu : présentiel, distanciel ou hybride.")
     position = db.session.scalar(
         select(func.coalesce(func.max(Atelier.position), 0)).where(Atelier.cycle_id == cycle.id)
     )
+    assert position is not None  # coalesce
     atelier = Atelier(
-        cycle_id=cycle.id,
+        cycle=cycle,  # in ``cycle.ateliers`` at once
         position=position + 1,
         title=(title or script.title).strip()[:200] or script.title,
         date=when,
         mode=mode,
         lieu=lieu.strip()[:200],
-        join_code=_unique_code(),
+        join_code=unique_code(),
         link_token=tokens.new_token(),
         read_token=tokens.new_token(),
         script_id=script.id,
         script_snapshot=script.snapshot(),
     )
     for index, spec in enumerate(script.steps):
-        flags = contract.get(spec["type"]).initial_flags(spec["settings"])
-        atelier.steps.append(
-            Step(
-                position=index,
-                key=spec["id"],
-                type=spec["type"],
-                title=spec["title"],
-                consigne=spec["consigne"],
-                help=spec.get("help") or "",
-                duration_minutes=spec.get("duration"),
-                settings=spec["settings"],
-                **flags,
-            )
-        )
+        atelier.steps.append(step_from_spec(spec, index))
     db.session.add(atelier)
-    if not commit:
-        db.session.flush()
-        return atelier
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise
-    log.info("atelier %s added to cycle %s from script %s", atelier.id, cycle.id, script.id)
+    db.session.flush()
     return atelier
+
+
+def step_from_spec(spec: dict[str, Any], position: int) -> Step:
+    """A new step from a script's step (``Script.steps``), with its type's initial flags."""
+    flags = contract.get(spec["type"]).initial_flags(spec["settings"])
+    return Step(
+        position=position,
+        key=spec["id"],
+        type=spec["type"],
+        title=spec["title"],
+        consigne=spec["consigne"],
+        help=spec.get("help") or "",
+        duration_minutes=spec.get("duration"),
+        settings=spec["settings"],
+        **flags,
+    )
 
 
 def add_structure(cycle_id: int, name: str, type_: str, territoire: str = "") -> Structure:
@@ -185,8 +196,8 @@ def invite_co_animateur(cycle: Cycle, inviter: Animateur, email: str) -> Animate
         )
     if can_run(invited.id, cycle.id):
         raise InvalidInput(f"{invited.name} anime déjà ce cycle.")
-    db.session.add(CycleAnimateur(cycle_id=cycle.id, animateur_id=invited.id, role="co"))
-    db.session.commit()
+    with events.transaction():
+        db.session.add(CycleAnimateur(cycle_id=cycle.id, animateur_id=invited.id, role="co"))
     log.info("animateur %s invited to cycle %s by %s", invited.id, cycle.id, inviter.id)
     return invited
 
@@ -230,25 +241,25 @@ def apply_template(
         raise InvalidInput("L'intervalle entre deux ateliers va de 1 à 26 semaines.")
     used = {a.script_id for a in cycle.ateliers}
     created: list[Atelier] = []
-    for item in template.ateliers:
-        if item.script.id in used:
-            continue
-        when = first + timedelta(weeks=every_weeks * len(created)) if first else None
-        created.append(
-            add_atelier(
-                cycle, item.script, title=item.title, when=when, mode=item.mode, commit=False
+    with events.transaction():
+        for item in template.ateliers:
+            if item.script.id in used:
+                continue
+            when = first + timedelta(weeks=every_weeks * len(created)) if first else None
+            created.append(
+                _new_atelier(
+                    cycle, item.script, title=item.title, when=when, mode=item.mode, lieu=""
+                )
             )
-        )
-        used.add(item.script.id)
-    db.session.commit()
+            used.add(item.script.id)
     log.info("template %s applied to cycle %s: %s ateliers", template.id, cycle.id, len(created))
     return created
 
 
 def regenerate_links(atelier: Atelier) -> None:
     """Revoke the participant link, QR code, join code and read-only link; issue new ones."""
-    atelier.link_token = tokens.new_token()
-    atelier.read_token = tokens.new_token()
-    if atelier.state != "clos":
-        atelier.join_code = _unique_code()
-    db.session.commit()
+    with events.transaction():
+        atelier.link_token = tokens.new_token()
+        atelier.read_token = tokens.new_token()
+        if atelier.state != "clos":
+            atelier.join_code = unique_code()

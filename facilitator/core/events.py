@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from blinker import signal
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from facilitator.extensions import db
 from facilitator.models import Atelier, Event
@@ -89,7 +89,7 @@ def record(
     return event
 
 
-_INSERT_EVENT = Event.__table__.insert()
+_INSERT_EVENT = cast(Table, Event.__table__).insert()
 
 
 def record_now(
@@ -122,9 +122,10 @@ def record_now(
     return event
 
 
-def commit() -> list[Event]:
-    """Commit the transaction, then publish its events in order."""
-    pending = commit_unpublished()
+def commit(*, keep_loaded: bool = True) -> list[Event]:
+    """Commit the transaction, then publish its events in order (``transaction`` and
+    ``live_change`` call it: no verb does)."""
+    pending = commit_unpublished(keep_loaded=keep_loaded)
     publish(pending)
     return pending
 
@@ -140,14 +141,16 @@ def publish(pending: list[Event]) -> None:
             log.exception("broadcast of event %s (atelier %s) failed", event.seq, event.atelier_id)
 
 
-def commit_unpublished() -> list[Event]:
-    """Commit the transaction; return its events, for ``publish``."""
+def commit_unpublished(*, keep_loaded: bool = True) -> list[Event]:
+    """Commit the transaction; return its events, for ``publish``.
+
+    ``keep_loaded``: a live change keeps the objects loaded: the broadcast, the ack and the
+    log line that follow would otherwise reload every one of them (3 more queries per card);
+    the session ends with the socket event anyway. A change between ateliers expires them
+    as a plain commit does (the page or command that follows reads them fresh)."""
     pending = db.session.info.pop(_PENDING, [])
     session = db.session()
-    # keep the objects loaded: the broadcast, the ack and the log line that follow would
-    # otherwise reload every one of them (3 more queries per card); the session ends with
-    # the request or socket event anyway
-    session.expire_on_commit = False
+    session.expire_on_commit = not keep_loaded
     try:
         session.commit()
     except Exception:
@@ -213,20 +216,21 @@ def live_change(atelier_id: int) -> Iterator[LiveChange]:
     the block records its events with ``change.record``, then the transaction commits and
     the events are published. An exception rolls everything back, seq included."""
     change = LiveChange(atelier_id, next_seq(atelier_id))
-    with transaction():
+    with transaction(keep_loaded=True):
         yield change
 
 
 @contextmanager
-def transaction() -> Iterator[None]:
+def transaction(*, keep_loaded: bool = False) -> Iterator[None]:
     """One change, one transaction: commit at the end of the block and publish the events
-    recorded in it; roll back on any exception (a change between ateliers, a page's form)."""
+    recorded in it; roll back on any exception (a change between ateliers, a page's form).
+    ``keep_loaded``: see ``commit_unpublished``."""
     try:
         yield
     except BaseException:
         rollback()
         raise
-    commit()
+    commit(keep_loaded=keep_loaded)
 
 
 def current_seq(atelier_id: int) -> int:
@@ -253,6 +257,48 @@ def missed(viewer: Viewer, last_seq: int, limit: int) -> list[dict[str, Any]] | 
 
 
 # --- group commit -------------------------------------------------------------------------
+
+
+class LiveBatch:
+    """Many writers' live changes committed at once (the vote group commit, ``live_batch``):
+    each atelier's row is locked once, in id order (no deadlock between processes), each
+    event takes its atelier's next seq in memory (``seqs``: the last one so far), and the
+    final seqs are written once, before the commit."""
+
+    def __init__(self, atelier_ids: set[int]) -> None:
+        self.seqs = {
+            a: db.session.execute(_LOCK_SEQ, {"a": a}).scalar_one() for a in sorted(atelier_ids)
+        }
+        self._first = dict(self.seqs)
+
+    def record(self, atelier_id: int, type_: str, payload: dict[str, Any], **kw: Any) -> Event:
+        """``record`` with the atelier's next seq (``public``, ``owner_id``, ``owner``)."""
+        seq = self.seqs[atelier_id] = self.seqs[atelier_id] + 1
+        return record(atelier_id, type_, payload, seq=seq, **kw)
+
+    def _write_seqs(self) -> None:
+        for a, seq in self.seqs.items():
+            if seq != self._first[a]:
+                db.session.execute(_SET_SEQ, {"a": a, "s": seq})
+
+
+_SET_SEQ = (
+    update(Atelier)
+    .where(Atelier.id == bindparam("a"))
+    .values(seq=bindparam("s"))
+    .execution_options(synchronize_session=False)
+)
+_LOCK_SEQ = _SET_SEQ.values(seq=Atelier.seq).returning(Atelier.seq)  # locks, takes no seq
+
+
+@contextmanager
+def live_batch(atelier_ids: set[int]) -> Iterator[LiveBatch]:
+    """Many writers' live changes in one transaction: lock, read and ``batch.record``,
+    then the seqs are written, the transaction commits and the events are published."""
+    with transaction(keep_loaded=True):
+        batch = LiveBatch(atelier_ids)
+        yield batch
+        batch._write_seqs()
 
 
 class _Slot:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,7 @@ from facilitator.errors import Forbidden, InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Participant, Step
 from facilitator.models.questions import StepState
+from facilitator.models.rows import CycleRow
 from facilitator.privacy import detect, warning_fr
 
 T = TypeVar("T")
@@ -38,10 +40,19 @@ def require_animateur(viewer: Viewer, what: str = "Réservé à l'animateur.") -
         raise Forbidden(what)
 
 
-def clean_text(text: str, limit: int, what: str = "Le texte") -> str:
-    text = " ".join(text.split())
+def clean_text(
+    text: str,
+    limit: int,
+    what: str = "Le texte",
+    *,
+    empty: str | None = None,
+    collapse: bool = True,
+) -> str:
+    """The text as stored: spaces collapsed into one (``collapse=False``: only the ends
+    trimmed, line breaks kept); refused when empty (``empty``: the message) or too long."""
+    text = " ".join(text.split()) if collapse else text.strip()
     if not text:
-        raise InvalidInput(f"{what} est vide : écrivez quelque chose.", code="empty")
+        raise InvalidInput(empty or f"{what} est vide : écrivez quelque chose.", code="empty")
     if len(text) > limit:
         raise InvalidInput(
             f"{what} fait {len(text)} caractères : {limit} au plus.", code="too_long"
@@ -88,32 +99,114 @@ def participant_names(ids: set[int]) -> dict[int, dict[str, Any]]:
     return {p.id: p.public_dict() for p in rows}
 
 
-def insert_once(
-    viewer: Viewer,
-    row: T,
-    find: Callable[[], T | None],
-    same_author: Callable[[T], bool],
-    duplicate: Callable[[T], dict[str, Any]],
-) -> dict[str, Any] | None:
-    """Flush a new row carrying a client id; when that id is already taken (a retry), roll
-    back and answer like the first time (``duplicate``), or refuse another author's id.
-    Returns None when the row was inserted."""
-    db.session.add(row)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        events.rollback()
-        existing = find()
-        if existing is None:
-            raise
-        if not same_author(existing):
-            raise InvalidInput("Identifiant déjà utilisé.", code="client_id_taken") from None
+@dataclass(frozen=True)
+class ClientAdd(Generic[T]):
+    """An add carrying the client's id, made once: a retry (the id already used by the same
+    author) is answered like the first time — ``answer`` the row's payload, ``duplicate``,
+    the atelier's current seq, no event — and another author's id is refused. ``find`` the
+    row with that id, ``same_author`` tells whether the caller added it."""
+
+    viewer: Viewer
+    find: Callable[[], T | None]
+    same_author: Callable[[T], bool]
+    answer: Callable[[T], dict[str, Any]]
+
+    def _retry(self, existing: T) -> dict[str, Any]:
+        if not self.same_author(existing):
+            raise InvalidInput("Identifiant déjà utilisé.", code="client_id_taken")
         return {
-            **duplicate(existing),
+            **self.answer(existing),
             "duplicate": True,
-            "seq": events.current_seq(viewer.atelier_id),
+            "seq": events.current_seq(self.viewer.atelier_id),
         }
-    return None
+
+    def retried(self) -> dict[str, Any] | None:
+        """The answer to a retry, checked before anything is written; None for a new id."""
+        existing = self.find()
+        return None if existing is None else self._retry(existing)
+
+    def insert(self, row: T) -> dict[str, Any] | None:
+        """Flush the new row; when its id was taken meanwhile (a retry that raced the first
+        try), roll back and answer like the first time. None when the row was inserted."""
+        db.session.add(row)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            events.rollback()
+            existing = self.find()
+            if existing is None:
+                raise
+        else:
+            return None
+        return self._retry(existing)
+
+
+R = TypeVar("R", bound=CycleRow)
+
+
+def cycle_add(
+    viewer: Viewer,
+    model: type[R],
+    cycle_id: int,
+    client_id: str,
+    answer: Callable[[R], dict[str, Any]],
+) -> ClientAdd[R]:
+    """The ``ClientAdd`` of a production of the cycle (an actor, a chaîne, an action…): found
+    by the cycle and the client's id, added by the calling participant."""
+
+    def find() -> R | None:
+        return db.session.scalar(
+            select(model).where(model.cycle_id == cycle_id, model.client_id == client_id)
+        )
+
+    return ClientAdd(viewer, find, lambda row: row.participant_id == viewer.participant_id, answer)
+
+
+def require_vote_open(viewer: Viewer, step: Step, default: str, closed: str) -> None:
+    """Only participants vote, in a step open to writing whose phase (``default``: its
+    first) is « vote », else the ``closed`` message."""
+    if viewer.role != "participant" or viewer.participant_id is None:
+        raise Forbidden("Seuls les participants votent.")
+    step.require_writable()
+    if phase_of(step, default) != "vote":
+        raise InvalidInput(closed, code="phase")
+
+
+def set_phase(
+    viewer: Viewer,
+    step: Step,
+    phase: str,
+    default: str,
+    event_type: str,
+    tallies: Callable[[Step], dict[int, int]],
+) -> dict[str, Any]:
+    """The animateur moves a voting step to ``phase`` (``default``: the step's first), in one
+    live change recording ``event_type``: the tallies for the animateurs, for everyone from
+    the validation phase on. The caller checks the rights and the phase's name."""
+    with events.live_change(viewer.atelier_id) as change:
+        step_state(step, default).phase = phase
+        payload: dict[str, Any] = {"step_id": step.id, "phase": phase}
+        full = {**payload, "tallies": {str(k): v for k, v in tallies(step).items()}}
+        public = full if phase == "validation" else payload  # results public from validation
+        event = change.record(event_type, full, public=public)
+    return {"phase": phase, "seq": event.seq}
+
+
+def check_dot(
+    delta: int, used: int, weight: int, rules: tuple[int, int], what: str, here: str
+) -> None:
+    """Refuse a dot over the ``budget`` (``used`` so far), over the ``cap`` on one target
+    (``weight`` on it: « sur ``what`` »), or taken back from a target without one (« à
+    retirer ``here`` »)."""
+    budget, cap = rules
+    if delta == 1 and used >= budget:
+        raise InvalidInput(
+            f"Vous avez utilisé tous vos votes ({used} sur {budget}).", code="budget"
+        )
+    if delta == 1 and weight >= cap:
+        raise InvalidInput(f"Pas plus de {cap} vote(s) sur {what}.", code="cap")
+    if delta == -1 and weight == 0:
+        raise InvalidInput(f"Vous n'avez pas de vote à retirer {here}.", code="no_vote_here")
 
 
 def dot_vote(
@@ -133,54 +226,46 @@ def dot_vote(
     proposal, an action…: ``model`` has ``step_id``, ``participant_id``, ``weight`` and the
     ``target`` foreign key. Budget and per-target cap from ``rules``; records ``event_type``
     (full for animateurs, the voter's own figures for the voter, nothing for the others: the
-    activity reveals tallies itself) and commits. The caller has checked the role, the step
-    and the phase."""
-    budget, cap = rules
+    activity reveals tallies itself), in one live change. The caller has checked the role,
+    the step and the phase."""
+    budget = rules[0]
     pid = viewer.participant_id
-    seq = events.next_seq(viewer.atelier_id)
-    used = db.session.scalar(
-        select(func.coalesce(func.sum(model.weight), 0)).where(
-            model.participant_id == pid, model.step_id == step.id
+    with events.live_change(viewer.atelier_id) as change:
+        used = db.session.scalar(
+            select(func.coalesce(func.sum(model.weight), 0)).where(
+                model.participant_id == pid, model.step_id == step.id
+            )
         )
-    )
-    column = getattr(model, target)
-    row = db.session.scalar(
-        select(model).where(
-            model.step_id == step.id, model.participant_id == pid, column == target_id
+        column = getattr(model, target)
+        row = db.session.scalar(
+            select(model).where(
+                model.step_id == step.id, model.participant_id == pid, column == target_id
+            )
         )
-    )
-    weight = row.weight if row else 0
-    if delta == 1 and used >= budget:
-        raise InvalidInput(
-            f"Vous avez utilisé tous vos votes ({used} sur {budget}).", code="budget"
+        weight = row.weight if row else 0
+        check_dot(delta, used, weight, rules, what, "ici")
+        weight += delta
+        used += delta
+        if row is None:
+            db.session.add(
+                model(step_id=step.id, participant_id=pid, weight=1, **{target: target_id})
+            )
+        elif weight == 0:
+            db.session.delete(row)
+        else:
+            row.weight = weight
+        db.session.flush()
+        total = tallies(step).get(target_id, 0)
+        key = target.removesuffix("_id") + "_id"
+        base = {"step_id": step.id, key: target_id}
+        owner = {**base, "weight": weight, "used": used}
+        event = change.record(
+            event_type,
+            {**base, "total": total, "participant_id": pid, "weight": weight, "used": used},
+            public=None,
+            owner_id=pid,
+            owner=owner,
         )
-    if delta == 1 and weight >= cap:
-        raise InvalidInput(f"Pas plus de {cap} vote(s) sur {what}.", code="cap")
-    if delta == -1 and weight == 0:
-        raise InvalidInput("Vous n'avez pas de vote à retirer ici.", code="no_vote_here")
-    weight += delta
-    used += delta
-    if row is None:
-        db.session.add(model(step_id=step.id, participant_id=pid, weight=1, **{target: target_id}))
-    elif weight == 0:
-        db.session.delete(row)
-    else:
-        row.weight = weight
-    db.session.flush()
-    total = tallies(step).get(target_id, 0)
-    key = target.removesuffix("_id") + "_id"
-    base = {"step_id": step.id, key: target_id}
-    owner = {**base, "weight": weight, "used": used}
-    event = events.record(
-        viewer.atelier_id,
-        event_type,
-        {**base, "total": total, "participant_id": pid, "weight": weight, "used": used},
-        public=None,
-        owner_id=pid,
-        owner=owner,
-        seq=seq,
-    )
-    events.commit()
     return {**owner, "remaining": budget - used, "seq": event.seq}
 
 
@@ -188,15 +273,14 @@ def set_validated(
     viewer: Viewer,
     row: Any,
     validated: bool,
-    record: Callable[[int, Any, int], Any],
+    record: Callable[[events.LiveChange, Any], events.Event],
     key: str,
 ) -> dict[str, Any]:
     """The animateur's « valider » / « dévalider » of a production row (actor, relation,
-    chaîne…): flag, version, the row's event (``record(atelier_id, row, seq)``), commit; the
-    ack carries the row's payload under ``key``. The caller checks the rights."""
-    seq = events.next_seq(viewer.atelier_id)
-    row.validated = validated
-    row.version += 1
-    event = record(viewer.atelier_id, row, seq)
-    events.commit()
+    chaîne…): flag, version and the row's event (``record(change, row)``), in one live
+    change; the ack carries the row's payload under ``key``. The caller checks the rights."""
+    with events.live_change(viewer.atelier_id) as change:
+        row.validated = validated
+        row.version += 1
+        event = record(change, row)
     return {key: event.payload[key], "seq": event.seq}

@@ -11,10 +11,8 @@ from typing import Any
 from facilitator.core import cards as board
 from facilitator.core import events, signals
 from facilitator.core.events import Viewer
-from facilitator.core.visibility import card_full, is_withheld
+from facilitator.core.visibility import is_withheld
 from facilitator.errors import Forbidden
-from facilitator.extensions import db
-from facilitator.models import Step
 from facilitator.models.board import CARD_MARKS
 from facilitator.models.cycle import AtelierState
 
@@ -28,23 +26,21 @@ def mark_card(viewer: Viewer, card_id: int, mark: str, on: bool) -> dict[str, An
     often sorts the conclusions out right after the atelier, before the compte rendu."""
     if not viewer.is_animateur:
         raise Forbidden("Seul l'animateur marque les décisions et ce qui est à reprendre.")
-    card = board._card(viewer, card_id)
-    step = db.session.get(Step, card.step_id)
-    assert step is not None
+    card = board.card_of(viewer, card_id)
+    step = board.step_of_card(card)
     data = dict(card.data or {})
     if (data.get(mark) is True) == on:
-        full = card_full(card, board._author(card))
-        return {"card": full, "seq": events.current_seq(viewer.atelier_id), "unchanged": True}
+        return board.unchanged(viewer, card)
     if on:
         data[mark] = True
     else:
         data.pop(mark, None)
-    seq = events.next_seq(viewer.atelier_id)
-    card.data = data
-    card.version += 1
-    event = board._record_card("card.updated", card, step, seq, was_public=not is_withheld(card))
-    events.commit()
+    with events.live_change(viewer.atelier_id) as change:
+        card.data = data
+        card.version += 1
+        was_public = not is_withheld(card)
+        event = board.record_card(change, "card.updated", card, step, was_public=was_public)
     log.info("card %s %s=%s", card.id, mark, on)
     if step.atelier.state == AtelierState.CLOS:
         signals.closed_atelier_changed.send(step.atelier_id)
-    return {"card": event.payload["card"], "seq": event.seq}
+    return board.card_ack(event)

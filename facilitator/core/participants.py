@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from sqlalchemy import select
 
-from facilitator.core import cycles, tokens
+from facilitator.core import cycles, events, tokens
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import Atelier, Attendance, Participant
+from facilitator.models import Atelier, Attendance, Participant, Structure
 
 log = logging.getLogger(__name__)
 
 MAX_NAME = 80
+
+
+def structures(cycle_id: int) -> list[dict[str, Any]]:
+    """The cycle's répertoire of structures, by name, as plain dicts."""
+    rows = db.session.scalars(
+        select(Structure).where(Structure.cycle_id == cycle_id).order_by(Structure.name)
+    )
+    return [{"id": s.id, "name": s.name, "type": s.type} for s in rows]
 
 
 def atelier_by_code(code: str) -> Atelier:
@@ -78,26 +87,27 @@ def join(
         raise InvalidInput("Indiquez le nom sous lequel vous apparaîtrez.")
     if len(name) > MAX_NAME:
         raise InvalidInput(f"Le nom affiché fait {MAX_NAME} caractères au plus.")
-    if new_structure.strip():
-        structure = cycles.add_structure(atelier.cycle_id, new_structure, new_structure_type)
-    elif structure_id is not None:
-        structure = next((s for s in atelier.cycle.structures if s.id == structure_id), None)
-        if structure is None:
-            raise InvalidInput("Structure inconnue dans ce cycle.")
-    else:
-        raise InvalidInput("Choisissez votre structure dans la liste ou ajoutez-la.")
-    token = None
-    participant = existing
-    if participant is None:
-        token = tokens.new_token()
-        participant = Participant(
-            cycle_id=atelier.cycle_id, token_hash=tokens.token_hash(token), display_name=name
-        )
-        db.session.add(participant)
-    participant.display_name = name
-    participant.structure_id = structure.id
-    db.session.flush()
-    record_attendance(participant, atelier)
-    db.session.commit()
+    with events.transaction():  # a new structure and the participant, together
+        structure: Structure | None
+        if new_structure.strip():
+            structure = cycles.add_structure(atelier.cycle_id, new_structure, new_structure_type)
+        elif structure_id is not None:
+            structure = next((s for s in atelier.cycle.structures if s.id == structure_id), None)
+            if structure is None:
+                raise InvalidInput("Structure inconnue dans ce cycle.")
+        else:
+            raise InvalidInput("Choisissez votre structure dans la liste ou ajoutez-la.")
+        token = None
+        participant = existing
+        if participant is None:
+            token = tokens.new_token()
+            participant = Participant(
+                cycle_id=atelier.cycle_id, token_hash=tokens.token_hash(token), display_name=name
+            )
+            db.session.add(participant)
+        participant.display_name = name
+        participant.structure_id = structure.id
+        db.session.flush()
+        record_attendance(participant, atelier)
     log.info("participant %s joined atelier %s", participant.id, atelier.id)
     return participant, token

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time
 
 from sqlalchemy import delete, select
 
+from facilitator.core import events
 from facilitator.errors import Forbidden, InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Animateur, Cycle, CycleAnimateur
@@ -55,8 +56,8 @@ def expired(now: datetime | None = None) -> list[Expiry]:
 
 def delete_cycle(cycle_id: int) -> None:
     """Delete the cycle and everything in it (database cascades), in one transaction."""
-    db.session.execute(delete(Cycle).where(Cycle.id == cycle_id))
-    db.session.commit()
+    with events.transaction():
+        db.session.execute(delete(Cycle).where(Cycle.id == cycle_id))
     db.session.expire_all()
     log.info("cycle %s deleted", cycle_id)
 
@@ -72,8 +73,8 @@ def purge(now: datetime | None = None, *, dry_run: bool = True) -> list[Expiry]:
 def set_retention(cycle: Cycle, months: int) -> None:
     if not MIN_MONTHS <= months <= MAX_MONTHS:
         raise InvalidInput(f"Durée de conservation : entre {MIN_MONTHS} et {MAX_MONTHS} mois.")
-    cycle.retention_months = months
-    db.session.commit()
+    with events.transaction():
+        cycle.retention_months = months
 
 
 def require_owner(animateur: Animateur, cycle: Cycle) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -38,73 +39,64 @@ def _step(atelier: Atelier, step_id: int) -> Step:
     return step
 
 
-def start(viewer: Viewer) -> dict:
-    atelier = _atelier(viewer)
-    seq = events.next_seq(atelier.id)
-    atelier.start()
-    if atelier.current_step_id is None and atelier.steps:
-        first = atelier.steps[0]
-        first.status = StepStatus.ACTIVE
-        atelier.current_step_id = first.id
+def _record_atelier(change: events.LiveChange, atelier: Atelier) -> events.Event:
     db.session.flush()
-    event = events.record(
-        atelier.id,
+    return change.record(
         "atelier.updated",
         {"atelier": atelier_dict(atelier), "steps": [step_dict(s) for s in atelier.steps]},
-        seq=seq,
     )
-    events.commit()
+
+
+def start(viewer: Viewer) -> dict[str, Any]:
+    atelier = _atelier(viewer)
+    with events.live_change(atelier.id) as change:
+        atelier.start()
+        if atelier.current_step_id is None and atelier.steps:
+            first = atelier.steps[0]
+            first.status = StepStatus.ACTIVE
+            atelier.current_step_id = first.id
+        event = _record_atelier(change, atelier)
     log.info("atelier %s started", atelier.id)
     return {"seq": event.seq}
 
 
-def close(viewer: Viewer) -> dict:
+def close(viewer: Viewer) -> dict[str, Any]:
     atelier = _atelier(viewer)
-    seq = events.next_seq(atelier.id)
-    closing = atelier.state != AtelierState.CLOS
-    atelier.close()
-    db.session.flush()
-    event = events.record(
-        atelier.id,
-        "atelier.updated",
-        {"atelier": atelier_dict(atelier), "steps": [step_dict(s) for s in atelier.steps]},
-        seq=seq,
-    )
-    events.commit()
+    with events.live_change(atelier.id) as change:
+        closing = atelier.state != AtelierState.CLOS
+        atelier.close()
+        event = _record_atelier(change, atelier)
     log.info("atelier %s closed", atelier.id)
     if closing:
         signals.atelier_closed.send(atelier.id)
     return {"seq": event.seq}
 
 
-def goto_step(viewer: Viewer, step_id: int) -> dict:
+def goto_step(viewer: Viewer, step_id: int) -> dict[str, Any]:
     """Follow me: every participant's screen moves to this step."""
     atelier = _atelier(viewer)
     if atelier.state == "clos":
         raise DomainError("L'atelier est clos.", code="closed")
     target = _step(atelier, step_id)
-    seq = events.next_seq(atelier.id)
-    for step in atelier.steps:
-        if step.position < target.position:
-            step.status = StepStatus.DONE
-        elif step.id == target.id:
-            step.status = StepStatus.ACTIVE
-        elif step.status == StepStatus.ACTIVE:
-            step.status = StepStatus.PENDING
-    atelier.current_step_id = target.id
-    db.session.flush()
-    event = events.record(
-        atelier.id,
-        "step.changed",
-        {"current_step_id": target.id, "steps": [step_dict(s) for s in atelier.steps]},
-        seq=seq,
-    )
-    _carry_cards(atelier, target)
-    events.commit()
+    with events.live_change(atelier.id) as change:
+        for step in atelier.steps:
+            if step.position < target.position:
+                step.status = StepStatus.DONE
+            elif step.id == target.id:
+                step.status = StepStatus.ACTIVE
+            elif step.status == StepStatus.ACTIVE:
+                step.status = StepStatus.PENDING
+        atelier.current_step_id = target.id
+        db.session.flush()
+        event = change.record(
+            "step.changed",
+            {"current_step_id": target.id, "steps": [step_dict(s) for s in atelier.steps]},
+        )
+        _carry_cards(change, atelier, target)
     return {"seq": event.seq}
 
 
-def _carry_cards(atelier: Atelier, target: Step) -> None:
+def _carry_cards(change: events.LiveChange, atelier: Atelier, target: Step) -> None:
     """A step with ``cards_from`` starts from the cards of that earlier step, once."""
     source_key = (target.settings or {}).get("cards_from")
     if not source_key:
@@ -115,47 +107,48 @@ def _carry_cards(atelier: Atelier, target: Step) -> None:
     source = next((s for s in atelier.steps if s.key == source_key), None)
     if source is None or has_cards is not None:
         return
-    count = board.copy_cards(source, target)
+    count = board.copy_cards(change, source, target)
     log.info("%s cards carried from step %s to step %s", count, source.id, target.id)
 
 
-def set_flags(viewer: Viewer, step_id: int, flags: dict[str, bool]) -> dict:
+def set_flags(viewer: Viewer, step_id: int, flags: dict[str, bool]) -> dict[str, Any]:
     """Lock / unlock, hide / reveal cards and results, anonymity."""
     atelier = _atelier(viewer)
     step = _step(atelier, step_id)
     unknown = set(flags) - set(FLAGS)
     if unknown or not flags:
         raise InvalidInput("Réglage inconnu : " + ", ".join(sorted(unknown) or ["aucun"]))
-    seq = events.next_seq(atelier.id)
-    became_visible = (flags.get("cards_visible") and not step.cards_visible) or (
-        flags.get("results_visible") and not step.results_visible
-    )
-    changed_names = flags.get("anonymous") is not None and flags["anonymous"] != step.anonymous
-    for name, value in flags.items():
-        setattr(step, name, bool(value))
-    db.session.flush()
-    payload = {"step": step_dict(step)}
-    public = dict(payload)
-    if became_visible or changed_names:
-        # participants get the cards / tallies they could not see, in one message
-        public.update(reveal_payload(step))
-    event = events.record(
-        atelier.id,
-        "step.updated",
-        payload,
-        public=events.SAME if public == payload else public,
-        seq=seq,
-    )
-    events.commit()
+    with events.live_change(atelier.id) as change:
+        became_visible = (flags.get("cards_visible") and not step.cards_visible) or (
+            flags.get("results_visible") and not step.results_visible
+        )
+        changed_names = flags.get("anonymous") is not None and flags["anonymous"] != step.anonymous
+        for name, value in flags.items():
+            setattr(step, name, bool(value))
+        db.session.flush()
+        payload = {"step": step_dict(step)}
+        public = dict(payload)
+        if became_visible or changed_names:
+            # participants get the cards / tallies they could not see, in one message
+            public.update(reveal_payload(step))
+        event = change.record(
+            "step.updated", payload, public=events.SAME if public == payload else public
+        )
     return {"seq": event.seq, "step": payload["step"]}
 
 
-def timer(viewer: Viewer, action: str, seconds: int | None = None) -> dict:
+def timer(viewer: Viewer, action: str, seconds: int | None = None) -> dict[str, Any]:
     """``start`` (with seconds), ``pause``, ``resume``, ``add`` (seconds), ``stop``.
     The timer informs; it never locks anything by itself."""
     atelier = _atelier(viewer)
     now = utcnow()
-    seq = events.next_seq(atelier.id)
+    with events.live_change(atelier.id) as change:
+        _set_timer(atelier, action, seconds, now)
+        event = change.record("timer.updated", {"timer": timer_dict(atelier)})
+    return {"seq": event.seq, "timer": event.payload["timer"]}
+
+
+def _set_timer(atelier: Atelier, action: str, seconds: int | None, now: datetime) -> None:
     if action in ("start", "add") and (seconds is None or not 1 <= seconds <= MAX_TIMER_SECONDS):
         raise InvalidInput("Durée du minuteur : entre 1 seconde et 4 heures.")
     if action == "start":
@@ -184,6 +177,3 @@ def timer(viewer: Viewer, action: str, seconds: int | None = None) -> dict:
         atelier.timer_ends_at = atelier.timer_remaining = atelier.timer_total = None
     else:
         raise InvalidInput(f"Action de minuteur inconnue « {action} ».")
-    event = events.record(atelier.id, "timer.updated", {"timer": timer_dict(atelier)}, seq=seq)
-    events.commit()
-    return {"seq": event.seq, "timer": event.payload["timer"]}

@@ -1,17 +1,20 @@
-"""Plain-data views of the board (what goes on the wire), per role.
+"""Plain-data views of the board (what goes on the wire), per role — and the one
+visibility rule (``visible_to``) that live events, replays, snapshots and documents follow.
 
-Three versions of a card exist: ``full`` (animateurs), ``public`` (participants and
-viewers: face down while the step hides cards, no author while anonymous, a ``withheld``
-stub while the animateur has not accepted it in a step with moderation) and ``owner``
-(its author: always readable)."""
+Three versions of a card exist on the wire: ``full`` (animateurs), ``public`` (participants
+and viewers: face down while the step hides cards, no author while anonymous, a ``withheld``
+stub while the animateur has not accepted it in a step with moderation) and ``owner`` (its
+author: always readable). Documents (``RECORD``) print what the atelier keeps."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from facilitator import contract
 from facilitator.core.events import Viewer
@@ -112,6 +115,80 @@ def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
     }
 
 
+# --- the visibility rule -------------------------------------------------------------------
+
+#: audiences of a card: the animateurs see everything, its author sees it as it is,
+#: participants and read-only viewers see the board live (events, replays, snapshots),
+#: documents print what the atelier keeps (compte rendu, synthèses)
+ANIMATEUR = "animateur"
+OWNER = "owner"
+PUBLIC = "public"
+RECORD = "record"
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What one audience gets of one card."""
+
+    #: drawn on a board, printed in a document (not when deleted, withheld, or masked in
+    #: a document)
+    listed: bool = True
+    #: kept back by moderation: the wire carries a stub, enough for a client to drop it
+    withheld: bool = False
+    #: its text and cluster
+    text: bool = True
+    #: who wrote it
+    author: bool = True
+    #: drawn face down while the step hides participants' cards
+    face_down: bool = False
+
+
+def visible_to(audience: str, card: Mapping[str, Any], step: Step) -> Sight:
+    """The one rule: what ``audience`` may see of ``card`` in ``step``.
+
+    ``card``: the card's facts — ``deleted``, ``masked``, ``moderation``, ``by_animateur``
+    (a ``card_full`` dict, or ``card_facts``). A deleted card is listed for no one (an event
+    that announces the deletion carries what the audience could see of it); a card held for
+    moderation or refused is kept from everyone but its author and the animateurs; a masked
+    card (likely personal data) is a placeholder on the board and left out of documents; a
+    hidden step's cards are face down on the board; an anonymous step names no author."""
+    listed = not card["deleted"]
+    if audience in (ANIMATEUR, OWNER):
+        return Sight(listed=listed)
+    if card["moderation"] in WITHHELD:
+        return Sight(listed=False, withheld=True, text=False, author=False)
+    if card["masked"]:
+        return Sight(listed=listed and audience != RECORD, text=False, author=False)
+    if audience == RECORD:
+        # after the atelier: a hidden step's cards are read, anonymity stays
+        return Sight(listed=listed, author=not step.anonymous)
+    face_down = not step.cards_visible and not card["by_animateur"]
+    return Sight(
+        listed=listed,
+        text=not face_down,
+        author=step.cards_visible and not step.anonymous,
+        face_down=face_down,
+    )
+
+
+def card_facts(
+    *, deleted: bool, masked: bool, data: Mapping[str, Any] | None, animateur_id: int | None
+) -> dict[str, Any]:
+    """What ``visible_to`` reads of a card, from its columns (``card_full`` has them too)."""
+    return {
+        "deleted": deleted,
+        "masked": masked,
+        "moderation": (data or {}).get("moderation"),
+        "by_animateur": animateur_id is not None,
+    }
+
+
+def not_deleted() -> ColumnElement[bool]:
+    """The rule's database side: a deleted card is listed for no one, so the queries that
+    list cards (boards, snapshots, documents) leave deleted rows out in SQL."""
+    return Contribution.deleted.is_(False)
+
+
 def withheld(full: dict[str, Any]) -> bool:
     return full.get("moderation") in WITHHELD
 
@@ -122,21 +199,21 @@ def is_withheld(card: Contribution) -> bool:
 
 
 def card_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
-    if withheld(full):
+    """What participants and viewers get of a card (``visible_to(PUBLIC, …)``)."""
+    sight = visible_to(PUBLIC, full, step)
+    if sight.withheld:
         # not shown, not counted: only enough for a client that had it to drop it
         return {"id": full["id"], "step_id": full["step_id"], "withheld": True}
     card = dict(full)
     card["moderation_reason"] = None
     card.pop("client_id", None)
     card["privacy"] = []
-    if card["masked"]:
-        card.update(text=None, cluster=None, author=None, author_id=None)
-        return card
-    if step.anonymous or not step.cards_visible:
-        card["author"] = None
-        card["author_id"] = None
-    if not step.cards_visible and not card["by_animateur"]:
-        card.update(text=None, cluster=None, face_down=True)
+    if not sight.text:
+        card.update(text=None, cluster=None)
+    if not sight.author:
+        card.update(author=None, author_id=None)
+    if sight.face_down:
+        card["face_down"] = True
     return card
 
 
@@ -151,6 +228,24 @@ def card_for(viewer: Viewer, full: dict[str, Any], step: Step) -> dict[str, Any]
     if viewer.participant_id is not None and full["author_id"] == viewer.participant_id:
         return card_owner(full, step)
     return card_public(full, step)
+
+
+def proposal_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
+    """What the others see of a proposal (an amendment of the charte, a proposed question…):
+    no client id, no personal-data findings, no author on an anonymous step."""
+    out = dict(full)
+    out.pop("client_id", None)
+    out["privacy"] = []
+    if step.anonymous:
+        out["author"] = None
+        out["author_id"] = None
+    return out
+
+
+def proposal_for(viewer: Viewer, full: dict[str, Any], step: Step) -> dict[str, Any]:
+    """Animateurs and its author see a proposal as it is, the others its public side."""
+    mine = viewer.participant_id is not None and full["author_id"] == viewer.participant_id
+    return full if viewer.is_animateur or mine else proposal_public(full, step)
 
 
 def tallies(step_ids: list[int]) -> dict[int, int]:
@@ -171,14 +266,20 @@ def my_votes(participant_id: int, step_ids: list[int] | None = None) -> dict[int
     return {card_id: weight for card_id, weight in db.session.execute(query)}
 
 
-def step_cards(step: Step) -> list[tuple[Contribution, Participant | None]]:
+def cards_with_authors(*where: Any) -> list[tuple[Contribution, Participant | None]]:
+    """The cards matching ``where`` that are not deleted, with their authors, in board order
+    (one query)."""
     rows = db.session.execute(
         select(Contribution, Participant)
         .outerjoin(Participant, Participant.id == Contribution.participant_id)
-        .where(Contribution.step_id == step.id, Contribution.deleted.is_(False))
+        .where(*where, not_deleted())
         .order_by(Contribution.position, Contribution.id)
     ).all()
     return [(card, author) for card, author in rows]
+
+
+def step_cards(step: Step) -> list[tuple[Contribution, Participant | None]]:
+    return cards_with_authors(Contribution.step_id == step.id)
 
 
 def reveal_payload(step: Step) -> dict[str, Any]:
@@ -210,12 +311,7 @@ def _shared_snapshot(atelier: Atelier, steps: list[Step], seq: int) -> dict[str,
     if hit is not None and hit[0] == seq and now - hit[1] < ttl:
         return hit[2]
     by_id = {s.id: s for s in steps}
-    rows = db.session.execute(
-        select(Contribution, Participant)
-        .outerjoin(Participant, Participant.id == Contribution.participant_id)
-        .where(Contribution.atelier_id == atelier.id, Contribution.deleted.is_(False))
-        .order_by(Contribution.position, Contribution.id)
-    ).all()
+    rows = cards_with_authors(Contribution.atelier_id == atelier.id)
     cards = []
     for card, author in rows:
         full = card_full(card, author)

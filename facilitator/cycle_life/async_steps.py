@@ -5,7 +5,7 @@ votre dernière visite »).
 The rule: a step whose ``async_until`` is in the future is writable by the cycle's
 participants whatever the state of its atelier (préparé, en cours, clos), whichever step is
 current, locked or not (``Step.require_writable``); every activity type goes through that
-check (``board._require_writer``, ``live_common.require_writer``)."""
+check (``live_common.require_writer``)."""
 
 from __future__ import annotations
 
@@ -62,26 +62,25 @@ def open_async(step: Step, day: date) -> Step:
         raise InvalidInput("La date limite est passée : choisissez une date à venir.")
     if until - now > timedelta(days=MAX_DAYS):
         raise InvalidInput("La date limite est à plus d'un an : choisissez une date plus proche.")
-    step.async_until = until
-    _record(step)
+    _set_async(step, until)
     log.info("step %s open for asynchronous contributions until %s", step.id, until)
     return step
 
 
 def close_async(step: Step) -> Step:
-    step.async_until = None
-    _record(step)
+    _set_async(step, None)
     return step
 
 
-def _record(step: Step) -> None:
-    until = step.async_until.isoformat() if step.async_until else None
-    events.record(
-        step.atelier_id,
-        "step.async",
-        {"step_id": step.id, "title": step.title, "async_until": until},
-    )
-    events.commit()
+def _set_async(step: Step, until: datetime | None) -> None:
+    with events.live_change(step.atelier_id) as change:
+        step.async_until = until
+        payload = {
+            "step_id": step.id,
+            "title": step.title,
+            "async_until": until.isoformat() if until else None,
+        }
+        change.record("step.async", payload)
 
 
 def step_view(step: Step) -> dict[str, Any]:
@@ -154,22 +153,38 @@ def all_steps(cycle_id: int) -> list[dict[str, Any]]:
 # --- visits and what changed -------------------------------------------------------------
 
 
-def visit(participant: Participant, now: datetime | None = None) -> datetime | None:
-    """Record a visit of the cycle page; return when the previous visit began (None: first
-    visit). Commits."""
-    now = now or utcnow()
-    row = db.session.scalar(
+def _visit_row(participant: Participant) -> ParticipantVisit | None:
+    return db.session.scalar(
         select(ParticipantVisit).where(ParticipantVisit.participant_id == participant.id)
     )
+
+
+def _starts_a_visit(row: ParticipantVisit, now: datetime) -> bool:
+    """A reload within ``VISIT_GAP`` is the same visit."""
+    return now - row.last_at > VISIT_GAP
+
+
+def visit_since(participant: Participant, now: datetime | None = None) -> datetime | None:
+    """When the visit before this one began (None: first visit) — what « ce qui a changé »
+    is measured from. Reads only (the page's GET); ``record_visit`` writes the visit."""
+    row = _visit_row(participant)
     if row is None:
-        row = ParticipantVisit(participant_id=participant.id, previous_at=None, last_at=now)
-        db.session.add(row)
-    elif now - row.last_at > VISIT_GAP:
-        row.previous_at = row.last_at
-        row.last_at = now
-    since = row.previous_at
-    db.session.commit()
-    return since
+        return None
+    return row.last_at if _starts_a_visit(row, now or utcnow()) else row.previous_at
+
+
+def record_visit(participant: Participant, now: datetime | None = None) -> None:
+    """Record a visit of the cycle page (the page posts it once it is shown). Commits."""
+    now = now or utcnow()
+    with events.transaction():
+        row = _visit_row(participant)
+        if row is None:
+            db.session.add(
+                ParticipantVisit(participant_id=participant.id, previous_at=None, last_at=now)
+            )
+        elif _starts_a_visit(row, now):
+            row.previous_at = row.last_at
+            row.last_at = now
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -16,13 +16,15 @@ from typing import Any
 
 from sqlalchemy import Column, Table, insert, or_, select
 
-from facilitator import __name__ as _package
-from facilitator.core import tokens
+from facilitator.core import events, tokens
+from facilitator.core.cycles import unique_code
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Animateur, Atelier, Cycle, CycleAnimateur
 
 FORMAT = "facilitator-cycle"
+#: the application that wrote the file
+GENERATOR = "facilitator"
 #: 2: cycle life (issue 9) — step.async_until, répertoire entries, restitution, evaluation
 VERSION = 2
 #: tables never exported: accounts, and the live event log (a transport detail)
@@ -94,7 +96,7 @@ def export_cycle(cycle_id: int) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": dt.datetime.now(dt.UTC).isoformat(),
-        "generator": _package,
+        "generator": GENERATOR,
         "tables": out,
     }
 
@@ -149,42 +151,38 @@ def import_cycle(document: Any, owner: Animateur) -> Cycle:
     ids: dict[str, dict[Any, Any]] = {}
     soft: list[tuple[Table, Any, str, Any]] = []
     try:
-        for table in _tables():
-            if table.name in REBUILT:
-                continue
-            for record in tables.get(table.name, []):
-                _insert(table, record, ids, owner, soft)
-        for table, new_id, column, old in soft:
-            target = ids.get(SOFT_REFERENCES[(table.name, column)], {}).get(old)
-            db.session.execute(table.update().where(table.c.id == new_id).values({column: target}))
-        cycle_id = ids["cycle"][tables["cycle"][0]["id"]]
-        if not db.session.scalar(
-            select(CycleAnimateur.id).where(
-                CycleAnimateur.cycle_id == cycle_id, CycleAnimateur.animateur_id == owner.id
-            )
-        ):
-            db.session.add(CycleAnimateur(cycle_id=cycle_id, animateur_id=owner.id, role="owner"))
-        for atelier in db.session.scalars(select(Atelier).where(Atelier.cycle_id == cycle_id)):
-            if atelier.state != "clos":
-                atelier.join_code = _free_code()
-        db.session.commit()
+        with events.transaction():
+            for table in _tables():
+                if table.name in REBUILT:
+                    continue
+                for record in tables.get(table.name, []):
+                    _insert(table, record, ids, owner, soft)
+            for table, new_id, column, old in soft:
+                target = ids.get(SOFT_REFERENCES[(table.name, column)], {}).get(old)
+                db.session.execute(
+                    table.update().where(table.c.id == new_id).values({column: target})
+                )
+            cycle_id = ids["cycle"][tables["cycle"][0]["id"]]
+            if not db.session.scalar(
+                select(CycleAnimateur.id).where(
+                    CycleAnimateur.cycle_id == cycle_id, CycleAnimateur.animateur_id == owner.id
+                )
+            ):
+                db.session.add(
+                    CycleAnimateur(cycle_id=cycle_id, animateur_id=owner.id, role="owner")
+                )
+            for atelier in db.session.scalars(select(Atelier).where(Atelier.cycle_id == cycle_id)):
+                if atelier.state != "clos":
+                    atelier.join_code = unique_code()
     except InvalidInput:
-        db.session.rollback()
-        raise
+        raise  # rolled back
     except Exception as exc:
-        db.session.rollback()
         raise InvalidInput(
             f"Fichier corrompu : rien n'a été importé ({exc.__class__.__name__})."
         ) from None
     cycle = db.session.get(Cycle, cycle_id)
     assert cycle is not None
     return cycle
-
-
-def _free_code() -> str:
-    from facilitator.core.cycles import _unique_code
-
-    return _unique_code()
 
 
 def _insert(
@@ -219,6 +217,6 @@ def _insert(
     result = db.session.execute(insert(table).values(values).returning(table.c.id))
     new_id = result.scalar_one()
     ids.setdefault(table.name, {})[record.get("id")] = new_id
-    for (name, column), _target in SOFT_REFERENCES.items():
-        if name == table.name and record.get(column) is not None:
-            soft.append((table, new_id, column, record[column]))
+    for (name, soft_column), _target in SOFT_REFERENCES.items():
+        if name == table.name and record.get(soft_column) is not None:
+            soft.append((table, new_id, soft_column, record[soft_column]))

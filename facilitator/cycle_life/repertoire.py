@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from facilitator.activities.cartographie.models import CHAMPS, Actor, ActorAction
-from facilitator.core import tokens
+from facilitator.core import events, tokens
 from facilitator.core.live import check_privacy
 from facilitator.errors import Conflict, InvalidInput, NotFound
 from facilitator.extensions import db
@@ -85,6 +85,15 @@ def update_entry(
     """Apply the entry form (animateur page or the structure's own link); one transaction.
     ``form``: type, territoire, champs (list of labels), actions, consent (bool),
     contact_name, contact_role, contact_email, contact_phone, confirm_personal (bool)."""
+    with events.transaction():
+        profile = _apply_entry(structure, form, by, version)
+    log.info("répertoire entry of structure %s updated by %s", structure.id, by)
+    return profile
+
+
+def _apply_entry(
+    structure: Structure, form: dict[str, Any], by: str, version: int | None
+) -> StructureProfile:
     profile = profile_of(structure)
     if version is not None and version != profile.version:
         raise Conflict(
@@ -128,8 +137,6 @@ def update_entry(
         withdraw_consent(profile)
     profile.updated_by = by
     profile.version += 1
-    db.session.commit()
-    log.info("répertoire entry of structure %s updated by %s", structure.id, by)
     return profile
 
 
@@ -145,16 +152,15 @@ def withdraw_consent(profile: StructureProfile) -> None:
 def new_update_link(structure: Structure) -> str:
     """A fresh secret for the structure's self-update link (the previous one stops
     working); returns the token, which only its hash is kept of. Commits."""
-    profile = profile_of(structure)
     token = tokens.new_token()
-    profile.update_token_hash = tokens.token_hash(token)
-    db.session.commit()
+    with events.transaction():
+        profile_of(structure).update_token_hash = tokens.token_hash(token)
     return token
 
 
 def revoke_update_link(structure: Structure) -> None:
-    profile_of(structure).update_token_hash = None
-    db.session.commit()
+    with events.transaction():
+        profile_of(structure).update_token_hash = None
 
 
 def structure_by_token(token: str) -> Structure:
@@ -188,7 +194,8 @@ def _actions_by_structure(cycle_id: int) -> dict[int, list[str]]:
     ).all()
     out: dict[int, list[str]] = defaultdict(list)
     for structure_id, text in rows:
-        out[structure_id].append(text)
+        if structure_id is not None:  # filtered above
+            out[structure_id].append(text)
     return out
 
 
@@ -248,7 +255,7 @@ def by_territory(items: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, 
 
 
 def csv_rows(cycle_id: int) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for e in entries(cycle_id):
         contact = e["contact"] or {}
         actions = [a for a in [e["own_actions"], *e["map_actions"]] if a]

@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from facilitator.core import accounts, cycles, retention
+from facilitator.core import accounts, cycles, events, retention
 from facilitator.demo.data import DEMO_EMAIL, DEMO_TITLE, LIEU, STRUCTURES, TERRITOIRE, THEME
 from facilitator.extensions import db
 from facilitator.models import Animateur, Atelier, Cycle
@@ -48,8 +48,8 @@ def seed_demo() -> dict[str, Any]:
         animateur = accounts.create_animateur(DEMO_EMAIL, "Animatrice de démonstration", password)
     else:  # credentials file lost: issue a new password
         animateur = existing
-        animateur.set_password(password)
-        db.session.commit()
+        with events.transaction():
+            animateur.set_password(password)
     cycle = db.session.scalar(select(Cycle).where(Cycle.title == DEMO_TITLE))
     if cycle is None and os.environ.get("SEED_DEMO_MINIMAL") == "1":
         cycle = _blank_cycle(animateur)
@@ -60,7 +60,7 @@ def seed_demo() -> dict[str, Any]:
         try:
             cycle = demo.build()
         except Exception:  # no half-built demo left behind: the next start tries again
-            db.session.rollback()
+            events.rollback()
             if getattr(demo, "cycle", None) is not None:
                 retention.delete_cycle(demo.cycle.id)
             raise
@@ -72,9 +72,9 @@ def seed_demo() -> dict[str, Any]:
 
 def _blank_cycle(animateur: Animateur) -> Cycle:
     cycle = cycles.create_cycle(animateur, DEMO_TITLE, theme=THEME, territoire=TERRITOIRE)
-    for name, type_ in STRUCTURES[:9]:
-        cycles.add_structure(cycle.id, name, type_, "Val-de-Lys")
-    db.session.commit()
+    with events.transaction():
+        for name, type_ in STRUCTURES[:9]:
+            cycles.add_structure(cycle.id, name, type_, "Val-de-Lys")
     script = load_script(
         Path(current_app.config["SCRIPTS_DIR"]) / "lancement-interconnaissance.yaml"
     )

@@ -7,7 +7,6 @@ each held atelier."""
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,14 +19,13 @@ from facilitator import activities
 from facilitator.activities.charte.models import CharteVersion
 from facilitator.activities.evaluation import operations as evaluation
 from facilitator.core import cards as board
-from facilitator.core import cycles, events, marks, participants, signals, steering
-from facilitator.core.events import Viewer
+from facilitator.core import cycles, events, marks, participants, signals, steering, votes
 from facilitator.cycle_life import async_steps, repertoire
-from facilitator.demo import data
+from facilitator.demo import data, productions
+from facilitator.demo.base import DemoBase
 from facilitator.documents import storage
 from facilitator.extensions import db
 from facilitator.models import (
-    Animateur,
     Atelier,
     Attendance,
     Contribution,
@@ -47,64 +45,34 @@ EVERY_WEEKS = 4
 LAST_HELD_DAYS_AGO = 18
 
 
-class Demo:
-    def __init__(self, animateur: Animateur) -> None:
-        self.animateur = animateur
-        self.rng = random.Random(2026)
-        self.count = 0
-        self.cycle: Cycle
-        self.structures: list[int] = []
-        self.people: dict[int, Participant] = {}
-        self.actors: list[int] = []
-        self.questions: list[int] = []
-        self.clauses: list[int] = []
-        self.relations: list[int] = []
-
-    # --- helpers ---------------------------------------------------------------------------
-
-    def cid(self, prefix: str) -> str:
-        self.count += 1
-        return f"demo-{prefix}-{self.count:05d}"
-
-    def anim(self, atelier: Atelier) -> Viewer:
-        return Viewer("animateur", atelier.id, animateur_id=self.animateur.id)
-
-    def part(self, atelier: Atelier, person: Participant) -> Viewer:
-        return Viewer("participant", atelier.id, participant_id=person.id)
-
-    def act(self, viewer: Viewer, step: Step, action: str, **payload: Any) -> dict[str, Any]:
-        """A ``step_action`` as the socket handler runs it (schema, role, service)."""
-        spec = activities.get(step.type).actions[action]
-        assert viewer.role in spec.roles, (action, viewer.role)
-        return spec.handler(viewer, step, spec.schema.model_validate(payload))
-
-    def card(self, viewer: Viewer, step: Step, column: str, text: str) -> int:
-        return board.add_card(viewer, step.id, self.cid("c"), text, column)["card"]["id"]
-
+class Demo(DemoBase):
     # --- the cycle -------------------------------------------------------------------------
 
     def build(self) -> Cycle:
         self.cycle = cycles.create_cycle(
             self.animateur, data.DEMO_TITLE, theme=data.THEME, territoire=data.TERRITOIRE
         )
-        for name, type_ in data.STRUCTURES:
-            self.structures.append(
-                cycles.add_structure(self.cycle.id, name, type_, "Val-de-Lys").id
-            )
-        db.session.commit()
+        with events.transaction():
+            for name, type_ in data.STRUCTURES:
+                self.structures.append(
+                    cycles.add_structure(self.cycle.id, name, type_, "Val-de-Lys").id
+                )
         template = list_templates(current_app.config["SCRIPTS_DIR"])[TEMPLATE]
         first = date.today() - timedelta(
             days=LAST_HELD_DAYS_AGO + 7 * EVERY_WEEKS * (data.HELD - 1)
         )
         ateliers = cycles.apply_template(self.cycle, template, first=first, every_weeks=EVERY_WEEKS)
-        for atelier in ateliers:
-            atelier.lieu = data.LIEU_RESTITUTION if atelier.mode == "hybride" else data.LIEU
-        db.session.commit()
+        with events.transaction():
+            for atelier in ateliers:
+                atelier.lieu = data.LIEU_RESTITUTION if atelier.mode == "hybride" else data.LIEU
         meteo = self._meteo_spec()
         for number, atelier in enumerate(ateliers[: data.HELD], start=1):
             self._append_step(atelier, meteo)
             self.hold(number, atelier)
         self._between_ateliers(ateliers)
+        # live changes keep their objects loaded (events.live_change): after this long
+        # build, the callers read the rows as stored (seqs, versions)
+        db.session.expire_all()
         return self.cycle
 
     def _meteo_spec(self) -> dict[str, Any]:
@@ -113,24 +81,11 @@ class Demo:
 
     def _append_step(self, atelier: Atelier, spec: dict[str, Any]) -> None:
         """The animateur ends each atelier with the « météo » of evaluation-atelier.yaml."""
-        flags = activities.get(spec["type"]).initial_flags(spec["settings"])
-        atelier.steps.append(
-            Step(
-                position=len(atelier.steps),
-                key=spec["id"],
-                type=spec["type"],
-                title=spec["title"],
-                consigne=spec["consigne"],
-                help=spec.get("help") or "",
-                duration_minutes=spec.get("duration"),
-                settings=spec["settings"],
-                **flags,
-            )
-        )
-        snapshot = dict(atelier.script_snapshot)
-        snapshot["steps"] = [*snapshot["steps"], spec]
-        atelier.script_snapshot = snapshot
-        db.session.commit()
+        with events.transaction():
+            atelier.steps.append(cycles.step_from_spec(spec, len(atelier.steps)))
+            snapshot = dict(atelier.script_snapshot)
+            snapshot["steps"] = [*snapshot["steps"], spec]
+            atelier.script_snapshot = snapshot
 
     # --- one atelier held ------------------------------------------------------------------
 
@@ -149,9 +104,9 @@ class Demo:
             out = self.rng.randrange(wanted // 2, wanted)
             chosen[out] = waiting[self.rng.randrange(min(3, len(waiting)))]
         people = [self.people[i] for i in [*late, *sorted(chosen)]]
-        for person in people:
-            participants.record_attendance(person, atelier)
-        db.session.commit()
+        with events.transaction():
+            for person in people:
+                participants.record_attendance(person, atelier)
         return people
 
     def hold(self, number: int, atelier: Atelier) -> None:
@@ -176,8 +131,6 @@ class Demo:
         step: Step,
         people: list[Participant],
     ) -> None:
-        from facilitator.demo import productions  # noqa: PLC0415
-
         anim = self.anim(atelier)
         if step.type == "cartes":
             source = (step.settings or {}).get("cards_from")
@@ -204,7 +157,7 @@ class Demo:
         if not cards:
             return
         weights = [len(cards) - i for i in range(len(cards))]  # the first ones are preferred
-        items = []
+        items: list[votes.VoteItem] = []
         for person in people:
             mine: dict[int, int] = {}
             for _ in range(budget):
@@ -212,11 +165,10 @@ class Demo:
                 if mine.get(choice, 0) < cap:
                     mine[choice] = mine.get(choice, 0) + 1
                     items.append((self.part(atelier, person), choice, 1))
-        results = board._apply_votes(items)
+        results = votes._apply_votes(items)  # one batch, committed
         errors = [r for r in results if isinstance(r, BaseException)]
         if errors:
             raise errors[0]
-        events.commit()
         steering.set_flags(self.anim(atelier), step.id, {"results_visible": True})
 
     def _clusters(self, number: int, atelier: Atelier, step: Step) -> None:
@@ -255,25 +207,19 @@ class Demo:
     def _backdate(self, atelier: Atelier, start: datetime) -> None:
         """The atelier took place on its date, from 9:30 to 12:30 (Paris)."""
         end = start + timedelta(hours=3)
-        atelier.started_at, atelier.closed_at = start, end
-        for model in (Contribution, Event):
-            db.session.execute(
-                update(model).where(model.atelier_id == atelier.id).values(created_at=start)
-            )
-        db.session.execute(
-            update(Contribution)
-            .where(Contribution.atelier_id == atelier.id)
-            .values(updated_at=start)
-        )
-        db.session.execute(
-            update(Attendance).where(Attendance.atelier_id == atelier.id).values(joined_at=start)
-        )
-        db.session.execute(
-            update(CharteVersion)
-            .where(CharteVersion.atelier_id == atelier.id)
-            .values(created_at=start)
-        )
-        db.session.commit()
+        dated: list[tuple[Any, str]] = [
+            (Contribution, "created_at"),
+            (Contribution, "updated_at"),
+            (Event, "created_at"),
+            (Attendance, "joined_at"),
+            (CharteVersion, "created_at"),
+        ]
+        with events.transaction():
+            atelier.started_at, atelier.closed_at = start, end
+            for model, column in dated:
+                db.session.execute(
+                    update(model).where(model.atelier_id == atelier.id).values({column: start})
+                )
 
     # --- between ateliers ------------------------------------------------------------------
 
@@ -288,6 +234,7 @@ class Demo:
         self._roadmap(ateliers)
         for index, form in data.REPERTOIRE:
             structure = db.session.get(Structure, self.structures[index])
+            assert structure is not None
             repertoire.update_entry(structure, form, by="animateur")
 
     def _roadmap(self, ateliers: list[Atelier]) -> None:

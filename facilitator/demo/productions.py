@@ -3,24 +3,26 @@ essentielles (atelier 2), the map of actors (ateliers 3 and 4), the charte (atel
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
+from facilitator.activities.cartographie.models import Actor
 from facilitator.demo import data
+from facilitator.demo import data_productions as made
+from facilitator.demo.base import DemoBase
 from facilitator.extensions import db
 from facilitator.models import Atelier, Participant, Step
 
-if TYPE_CHECKING:
-    from facilitator.demo.build import Demo
 
-
-def fill(demo: Demo, number: int, atelier: Atelier, step: Step, people: list[Participant]) -> None:
+def fill(
+    demo: DemoBase, number: int, atelier: Atelier, step: Step, people: list[Participant]
+) -> None:
     if step.type == "questions_essentielles":
         questions(demo, atelier, step, people)
     elif step.type == "cartographie" and step.key == "acteurs":
         actors(demo, atelier, step, people)
     elif step.type == "cartographie" and step.key in ("relations", "interactions-a-creer"):
         first = step.key == "relations"
-        chosen = data.RELATIONS[: data.RELATIONS_AT_3] if first else data.RELATIONS[14:]
+        chosen = made.RELATIONS[: made.RELATIONS_AT_3] if first else made.RELATIONS[14:]
         relations(demo, atelier, step, people, chosen)
     elif step.type == "cartographie" and step.key == "relecture":
         review(demo, atelier, step)
@@ -30,7 +32,7 @@ def fill(demo: Demo, number: int, atelier: Atelier, step: Step, people: list[Par
         charte_v2(demo, atelier, step, people)
 
 
-def questions(demo: Demo, atelier: Atelier, step: Step, people: list[Participant]) -> None:
+def questions(demo: DemoBase, atelier: Atelier, step: Step, people: list[Participant]) -> None:
     anim = demo.anim(atelier)
     wordings = [(enjeu, text) for enjeu, text in data.QUESTIONS] + data.OTHER_PROPOSALS
     ids = []
@@ -53,11 +55,11 @@ def questions(demo: Demo, atelier: Atelier, step: Step, people: list[Participant
         demo.questions.append(done["question"]["id"])
 
 
-def actors(demo: Demo, atelier: Atelier, step: Step, people: list[Participant]) -> None:
+def actors(demo: DemoBase, atelier: Atelier, step: Step, people: list[Participant]) -> None:
     anim = demo.anim(atelier)
-    for i, (who, type_, champs, actions) in enumerate(data.ACTORS):
+    for i, (who, type_, champs, actions) in enumerate(made.ACTORS):
         author = demo.part(atelier, people[(i * 2) % len(people)])
-        fields: dict = {"type": type_, "champs": champs, "territoire": "Val-de-Lys"}
+        fields: dict[str, Any] = {"type": type_, "champs": champs, "territoire": "Val-de-Lys"}
         if isinstance(who, int):
             fields["name"] = data.STRUCTURES[who][0]
             fields["structure_id"] = demo.structures[who]
@@ -80,15 +82,15 @@ def actors(demo: Demo, atelier: Atelier, step: Step, people: list[Participant]) 
 
 
 def relations(
-    demo: Demo,
+    demo: DemoBase,
     atelier: Atelier,
     step: Step,
     people: list[Participant],
-    chosen: list[tuple],
+    chosen: list[tuple[Any, ...]],
 ) -> None:
     for i, (a, b, status, level, natures, question) in enumerate(chosen):
         author = demo.part(atelier, people[(i * 3 + 1) % len(people)])
-        payload: dict = {
+        payload: dict[str, Any] = {
             "client_id": demo.cid("r"),
             "source_id": demo.actors[a],
             "target_id": demo.actors[b],
@@ -102,10 +104,8 @@ def relations(
         demo.relations.append(done["relation"]["id"])
 
 
-def review(demo: Demo, atelier: Atelier, step: Step) -> None:
+def review(demo: DemoBase, atelier: Atelier, step: Step) -> None:
     """Atelier 4 re-reads the map: the actors and most relations are validated."""
-    from facilitator.activities.cartographie.models import Actor  # noqa: PLC0415
-
     for actor in db.session.query(Actor).filter(Actor.id.in_(demo.actors)).order_by(Actor.id):
         if not actor.validated:
             demo.act(demo.anim(atelier), step, "actor_validate", actor_id=actor.id, validated=True)
@@ -116,17 +116,17 @@ def review(demo: Demo, atelier: Atelier, step: Step) -> None:
             )
 
 
-def charte_v1(demo: Demo, atelier: Atelier, step: Step, people: list[Participant]) -> None:
+def charte_v1(demo: DemoBase, atelier: Atelier, step: Step, people: list[Participant]) -> None:
     anim = demo.anim(atelier)
     sources: dict[str, int] = {}
-    ideas = [(section, source) for section, _, source in data.CLAUSES if source]
-    ideas += [(section, text) for section, texts in data.IDEAS.items() for text in texts]
+    ideas = [(section, source) for section, _, source in made.CLAUSES if source]
+    ideas += [(section, text) for section, texts in made.IDEAS.items() for text in texts]
     for i, (section, text) in enumerate(ideas):
         author = demo.part(atelier, people[(i * 2 + 1) % len(people)])
         sources[text] = demo.card(author, step, section, text)
     demo.act(anim, step, "phase", phase="redaction")
     demo.act(anim, step, "version_start")
-    for section, text, source in data.CLAUSES:
+    for section, text, source in made.CLAUSES:
         cards = [sources[source]] if source else []
         done = demo.act(
             anim,
@@ -141,11 +141,16 @@ def charte_v1(demo: Demo, atelier: Atelier, step: Step, people: list[Participant
     demo.act(anim, step, "phase", phase="amendements")
 
 
-def charte_v2(demo: Demo, atelier: Atelier, step: Step, people: list[Participant]) -> None:
+def charte_v2(demo: DemoBase, atelier: Atelier, step: Step, people: list[Participant]) -> None:
     anim = demo.anim(atelier)
     decisions = []
-    for i, (kind, target, text, reason, accepted) in enumerate(data.AMENDMENTS):
-        payload: dict = {"client_id": demo.cid("m"), "kind": kind, "text": text, "reason": reason}
+    for i, (kind, target, text, reason, accepted) in enumerate(made.AMENDMENTS):
+        payload: dict[str, Any] = {
+            "client_id": demo.cid("m"),
+            "kind": kind,
+            "text": text,
+            "reason": reason,
+        }
         if kind == "ajout":
             payload["section"] = target
         else:
@@ -163,7 +168,7 @@ def charte_v2(demo: Demo, atelier: Atelier, step: Step, people: list[Participant
                 "amendment_decide",
                 amendment_id=amendment,
                 decision="rejeter",
-                reason=data.REJECTION,
+                reason=made.REJECTION,
             )
     demo.act(anim, step, "consolidate")
     demo.act(anim, step, "freeze")

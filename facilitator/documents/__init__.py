@@ -17,8 +17,6 @@ from pathlib import Path
 
 from flask import current_app
 
-from facilitator.activities.charte import cycle_document as _charte  # noqa: F401  (registers the kind)
-from facilitator.activities.feuille_de_route import cycle_document as _feuille  # noqa: F401  (registers the kind)
 from facilitator.documents import kinds
 from facilitator.documents.kinds import KINDS, DocumentKind, DocumentUnavailable
 from facilitator.rendering import FORMATS, Format, convert

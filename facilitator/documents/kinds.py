@@ -1,68 +1,14 @@
-"""The registry of document kinds. A kind says what it covers (an atelier or a cycle), how
-its context is read and its neutral document composed, and which table its CSV exports.
-
-Charte and feuille de route are declared without a builder: asking for them says, in French,
-that they are not available yet. The module that brings them replaces the declaration with
-``register(DocumentKind(...), replace=True)``.
-"""
+"""The registry of document kinds (``rendering/kinds.py`` says what a kind is): the
+compte rendu, the synthèse and the répertoire, then the cycle documents that the activity
+types declare on their entry (``Activity.cycle_documents``: charte, feuille de route)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
-
+from facilitator import activities
 from facilitator.documents import compte_rendu, loaders, repertoire, synthese
-from facilitator.errors import DomainError, InvalidInput
+from facilitator.errors import InvalidInput
 from facilitator.rendering import FORMATS, Format
-from facilitator.rendering.model import Document
-
-
-class DocumentUnavailable(DomainError):
-    code = "document_unavailable"
-    status = 404
-
-
-@dataclass(frozen=True)
-class CsvExport:
-    #: key of the tables exported (rows of several tables are concatenated)
-    table: str
-    #: header of the first column telling which table a row comes from ("" = none)
-    context_label: str = ""
-    #: header written when the document has no such table
-    empty_header: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    #: identifier in URLs and the CLI
-    id: str
-    #: French name
-    label: str
-    #: what the id given to ``build`` designates
-    scope: Literal["atelier", "cycle"]
-    #: context phase: reads the database, returns plain data (None: not available yet)
-    load: Callable[[int], Any] | None = None
-    #: model phase: plain data → neutral document
-    compose: Callable[[Any], Document] | None = None
-    csv: CsvExport | None = None
-    #: French explanation when not available
-    pending: str = ""
-
-    @property
-    def available(self) -> bool:
-        return self.load is not None and self.compose is not None
-
-    def formats(self) -> list[Format]:
-        return [f for f in FORMATS.values() if not f.tabular or self.csv is not None]
-
-    def build(self, scope_id: int) -> Document:
-        if self.load is None or self.compose is None:
-            raise DocumentUnavailable(
-                self.pending or f"Le document « {self.label} » n'est pas encore disponible."
-            )
-        return self.compose(self.load(scope_id))
-
+from facilitator.rendering.kinds import CsvExport, DocumentKind, DocumentUnavailable
 
 KINDS: dict[str, DocumentKind] = {}
 
@@ -130,28 +76,20 @@ register(
         csv=CsvExport("acteurs", "Territoire", tuple(repertoire.HEADER)),
     )
 )
-register(
-    DocumentKind(
-        id="charte",
-        label="Charte",
-        scope="cycle",
-        pending=(
-            "La charte n'est pas encore disponible en document : elle viendra avec l'activité "
-            "« charte » (rédaction, amendements, vote). Les autres documents sont prêts : "
-            "compte rendu, synthèse du cycle, répertoire des acteurs."
-        ),
-    )
-)
-register(
-    DocumentKind(
-        id="feuille-de-route",
-        label="Feuille de route",
-        scope="cycle",
-        pending=(
-            "La feuille de route n'est pas encore disponible en document : elle viendra avec "
-            "l'activité « feuille de route » (actions, pilotes, échéances, indicateurs). Les "
-            "autres documents sont prêts : compte rendu, synthèse du cycle, répertoire des "
-            "acteurs."
-        ),
-    )
-)
+
+
+# the cycle documents of the activity types (charte, feuille de route), in registry order
+for _activity in activities.REGISTRY.values():
+    for _kind in _activity.cycle_documents:
+        register(_kind)
+
+
+__all__ = [
+    "KINDS",
+    "CsvExport",
+    "DocumentKind",
+    "DocumentUnavailable",
+    "get",
+    "get_format",
+    "register",
+]

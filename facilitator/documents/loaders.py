@@ -14,18 +14,17 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from facilitator import activities
-from facilitator.core.visibility import WITHHELD
+from facilitator.core import visibility
+from facilitator.core.document_facts import cycle_info
 from facilitator.documents import production_state
 from facilitator.errors import NotFound
 from facilitator.extensions import db
 from facilitator.models import (
     STRUCTURE_TYPES,
-    Animateur,
     Atelier,
     Attendance,
     Contribution,
     Cycle,
-    CycleAnimateur,
     Participant,
     Step,
     Structure,
@@ -41,7 +40,6 @@ from facilitator.rendering.context import (
     CardData,
     ColumnData,
     CycleContext,
-    CycleInfo,
     Presence,
     StepData,
     StructureData,
@@ -53,22 +51,6 @@ NO_STRUCTURE = "Structure non renseignée"
 
 def _structure_types() -> tuple[tuple[str, str], ...]:
     return tuple(STRUCTURE_TYPES.items())
-
-
-def _cycle_info(cycle: Cycle) -> CycleInfo:
-    names = db.session.scalars(
-        select(Animateur.name)
-        .join(CycleAnimateur, CycleAnimateur.animateur_id == Animateur.id)
-        .where(CycleAnimateur.cycle_id == cycle.id)
-        # the owner first, then co-animateurs in the order they were invited
-        .order_by((CycleAnimateur.role != "owner"), CycleAnimateur.id)
-    ).all()
-    return CycleInfo(
-        title=plain(cycle.title),
-        theme=plain(cycle.theme),
-        territoire=plain(cycle.territoire),
-        animateurs=tuple(plain(n) for n in names),
-    )
 
 
 class _People:
@@ -155,7 +137,7 @@ def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]
             .group_by(Vote.contribution_id)
         ).all()
     )
-    anonymous = {s.id: s.anonymous for s in steps}
+    by_id = {s.id: s for s in steps}
     cards: dict[int, list[CardData]] = defaultdict(list)
     rows = db.session.execute(
         select(
@@ -167,24 +149,25 @@ def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]
             Contribution.participant_id,
             Contribution.animateur_id,
             Contribution.data,
+            Contribution.deleted,
+            Contribution.masked,
         )
-        .where(
-            Contribution.atelier_id.in_(atelier_ids),
-            Contribution.deleted.is_(False),
-            # masked by the animateur (likely personal data): never in a document
-            Contribution.masked.is_(False),
-        )
+        .where(Contribution.atelier_id.in_(atelier_ids), visibility.not_deleted())
         .order_by(Contribution.position, Contribution.id)
     ).all()
-    for card_id, step_id, text, column, cluster, pid, aid, data in rows:
-        if (data or {}).get("moderation") in WITHHELD:
-            continue  # held for moderation or refused: never in a document
+    for card_id, step_id, text, column, cluster, pid, aid, data, deleted, masked in rows:
+        # the board's rule for a document: no withheld or masked card, no author when
+        # the step is anonymous
+        facts = visibility.card_facts(deleted=deleted, masked=masked, data=data, animateur_id=aid)
+        sight = visibility.visible_to(visibility.RECORD, facts, by_id[step_id])
+        if not sight.listed:
+            continue
         cards[step_id].append(
             CardData(
-                text=plain(text),
+                text=plain(text) if sight.text else "",
                 column=column,
-                cluster=plain(cluster),
-                author="" if anonymous[step_id] else people.label(pid),
+                cluster=plain(cluster) if sight.text else "",
+                author=people.label(pid) if sight.author else "",
                 votes=int(votes.get(card_id, 0)),
                 by_animateur=aid is not None,
                 flags=_flags(data),
@@ -230,7 +213,7 @@ def atelier_context(atelier_id: int, *, now: datetime | None = None) -> AtelierC
     steps = _steps([atelier.id], people)[atelier.id]
     later = [a for a in cycle.ateliers if a.position > atelier.position]
     return AtelierContext(
-        cycle=_cycle_info(cycle),
+        cycle=cycle_info(cycle),
         atelier=AtelierData(_atelier_info(atelier, presences, excused), tuple(steps)),
         total_ateliers=len(cycle.ateliers),
         next_atelier=_atelier_info(later[0]) if later else None,
@@ -262,7 +245,7 @@ def cycle_context(
                 extra[type_id] = loaded
         extra[production_state.KEY] = production_state.load(cycle.id)
     return CycleContext(
-        cycle=_cycle_info(cycle),
+        cycle=cycle_info(cycle),
         ateliers=data,
         structures=structures,
         structure_types=_structure_types(),

@@ -15,7 +15,7 @@ from facilitator.activities.feuille_de_route.models import ETATS, RoadmapAction
 from facilitator.extensions import db
 from facilitator.models.questions import QuestionEssentielle
 from facilitator.rendering import fr
-from facilitator.rendering.model import Section, bullets, note, para, plain, section, table
+from facilitator.rendering.model import Block, Section, bullets, note, para, plain, section, table
 
 #: key of ``CycleContext.extra`` under which ``loaders.cycle_context`` puts the state
 KEY = "production_state"
@@ -104,6 +104,8 @@ def _charte_line(state: CharteState | None) -> str:
 
 
 def compose(state: ProductionState) -> Section:
+    questions: list[Block]
+    roadmap: list[Block]
     if state.questions:
         questions = [
             para(

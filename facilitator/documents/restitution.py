@@ -16,8 +16,8 @@ from sqlalchemy import select
 from facilitator.activities.cartographie import export as map_export
 from facilitator.activities.cartographie import views as map_views
 from facilitator.activities.feuille_de_route import cycle_document as feuille_de_route
+from facilitator.core import events, tokens
 from facilitator.core import questions as productions
-from facilitator.core import tokens
 from facilitator.cycle_life import repertoire
 from facilitator.documents import kinds
 from facilitator.errors import NotFound
@@ -36,9 +36,14 @@ DOCUMENTS = (
 )
 
 
+def _row(cycle: Cycle) -> Restitution | None:
+    return db.session.scalar(select(Restitution).where(Restitution.cycle_id == cycle.id))
+
+
 def of(cycle: Cycle) -> Restitution:
-    """The cycle's restitution row (created unpublished on first use, flushed)."""
-    row = db.session.scalar(select(Restitution).where(Restitution.cycle_id == cycle.id))
+    """The cycle's restitution row (created unpublished on first use, flushed): for the
+    POSTs that change it; a page reads ``state``."""
+    row = _row(cycle)
     if row is None:
         row = Restitution(cycle_id=cycle.id, public_token=tokens.new_token(), published=False)
         db.session.add(row)
@@ -46,21 +51,34 @@ def of(cycle: Cycle) -> Restitution:
     return row
 
 
+def state(cycle: Cycle) -> dict[str, Any]:
+    """Published or not, since when, behind which token, as plain data — read only (a
+    page's GET): a cycle whose row is not created yet is unpublished, with no address."""
+    row = _row(cycle)
+    if row is None:
+        return {"published": False, "published_at": None, "public_token": None}
+    return {
+        "published": row.published,
+        "published_at": row.published_at,
+        "public_token": row.public_token,
+    }
+
+
 def publish(cycle: Cycle, published: bool) -> Restitution:
-    row = of(cycle)
-    row.published = published
-    if published:
-        row.published_at = utcnow()
-    db.session.commit()
+    with events.transaction():
+        row = of(cycle)
+        row.published = published
+        if published:
+            row.published_at = utcnow()
     log.info("restitution of cycle %s %s", cycle.id, "published" if published else "unpublished")
     return row
 
 
 def regenerate(cycle: Cycle) -> Restitution:
     """A new public address: the old one stops working."""
-    row = of(cycle)
-    row.public_token = tokens.new_token()
-    db.session.commit()
+    with events.transaction():
+        row = of(cycle)
+        row.public_token = tokens.new_token()
     return row
 
 

@@ -18,9 +18,8 @@ from typing import Any
 
 from flask import current_app
 
-from facilitator import rendering as render
 from facilitator.core import signals
-from facilitator.documents import Output, Settings, compile_document, kinds
+from facilitator.documents import Output, Settings, compile_document, kinds, render
 from facilitator.extensions import db
 from facilitator.models import Atelier
 from facilitator.models._types import utcnow

@@ -1,21 +1,19 @@
 """Synthèse du cycle: every atelier, attendance across ateliers, representativity by type
-of structure (types never present included), productions and how they evolved, and the
-open questions (« l'après »)."""
+of structure (types never present included — both in ``cycle_attendance``), productions and
+how they evolved, the evaluation, and the open questions (« l'après »)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from facilitator.activities import REGISTRY, documents_for
 from facilitator.activities.evaluation.document import result_blocks
 from facilitator.activities.evaluation.models import CONDITIONS
-from facilitator.core.attendance import core_threshold
-from facilitator.documents import production_state
+from facilitator.documents import cycle_attendance, production_state
 from facilitator.rendering import fr
-from facilitator.rendering.common import atelier_heading, colophon, cycle_facts, slug, type_label
+from facilitator.rendering.common import atelier_heading, colophon, cycle_facts, slug
 from facilitator.rendering.context import AtelierData, CycleContext
 from facilitator.rendering.model import (
-    BarChart,
     Block,
     Document,
     Inline,
@@ -33,23 +31,6 @@ KIND = "synthese"
 ATELIERS_HEADER = ("N°", "Atelier", "Date", "Mode", "Lieu", "Présents", "État")
 
 
-def _held(ctx: CycleContext) -> list[AtelierData]:
-    """Ateliers that took place or are taking place (en cours or clos): the only ones counted
-    in attendance, representativity and productions; the others are « à venir »."""
-    return [a for a in ctx.ateliers if a.info.held]
-
-
-def _to_come(ctx: CycleContext) -> Block | None:
-    coming = [a.info for a in ctx.ateliers if not a.info.held]
-    if not coming:
-        return None
-    items = fr.join(
-        [f"atelier {i.number}" + (f" ({fr.date_medium(i.date)})" if i.date else "") for i in coming]
-    )
-    lead = "Ateliers à venir, non comptés ici" if len(coming) > 1 else "À venir, non compté ici"
-    return note(f"{lead} : {items}.")
-
-
 def _facts(ctx: CycleContext) -> tuple[tuple[str, str], ...]:
     facts = cycle_facts(ctx.cycle)
     closed = sum(1 for a in ctx.ateliers if a.info.closed)
@@ -64,7 +45,7 @@ def _facts(ctx: CycleContext) -> tuple[tuple[str, str], ...]:
     if dates:
         first, last = fr.date_medium(min(dates)), fr.date_medium(max(dates))
         facts.append(("Période", f"du {first} au {last}"))
-    people = len({p.person for a in _held(ctx) for p in a.info.presences})
+    people = len({p.person for a in cycle_attendance.held_ateliers(ctx) for p in a.info.presences})
     facts.append(("Participants", fr.count(people, "personne différente", "personnes différentes")))
     registered = len(ctx.structures)
     facts.append(("Structures", fr.count(registered, "structure inscrite", "structures inscrites")))
@@ -99,125 +80,6 @@ def _ateliers(ctx: CycleContext) -> Section:
             widths=(6, 26, 16, 12, 18, 12, 10),
         ),
     )
-
-
-def participation(ctx: CycleContext) -> Section:
-    held = _held(ctx)
-    if not held:
-        text = "Pas encore d'atelier tenu : pas de participation."
-        return section("Participation", note(text), _to_come(ctx))
-    labels = tuple(f"A{a.info.number}" for a in held)
-    values = tuple(a.info.present for a in held)
-    data = table(
-        "participation",
-        "Participants présents par atelier",
-        ["Atelier", "Date", "Présents"],
-        (
-            (
-                f"Atelier {a.info.number} — {a.info.title}",
-                fr.date_medium(a.info.date),
-                fr.number(a.info.present),
-            )
-            for a in held
-        ),
-        numeric=(2,),
-        widths=(60, 25, 15),
-    )
-    alt = "Diagramme en barres du nombre de participants présents par atelier : " + "; ".join(
-        f"atelier {a.info.number}, {fr.count(a.info.present, 'participant')}" for a in held
-    )
-    chart = BarChart(
-        key="participation",
-        title="Participants présents par atelier",
-        alt=alt + ".",
-        labels=labels,
-        values=values,
-        table=data,
-    )
-    blocks: list[Block] = [chart]
-    coming = _to_come(ctx)
-    if coming is not None:
-        blocks.append(coming)
-    counts: Counter[int] = Counter(p.person for a in held for p in a.info.presences)
-    if counts:
-        sentence = (
-            f"Au total, {fr.count(len(counts), 'personne a', 'personnes ont')} participé "
-            f"à au moins un atelier ; moyenne de {fr.number(round(sum(values) / len(held), 1))} "
-            f"présents par atelier tenu."
-        )
-        if len(held) >= 2:
-            threshold = core_threshold(len(held))
-            core = sum(1 for n in counts.values() if n >= threshold)
-            sentence += (
-                f" Noyau stable : {fr.count(core, 'personne présente', 'personnes présentes')} "
-                f"à la moitié au moins des ateliers tenus ({threshold} sur {len(held)} ou plus)."
-            )
-        blocks.insert(0, para(sentence, style="lead"))
-    else:
-        blocks.insert(0, note("Aucune présence n'a encore été enregistrée."))
-    return section("Participation", blocks)
-
-
-def representativity(ctx: CycleContext) -> Section:
-    types = dict(ctx.structure_types)
-    registered: Counter[str] = Counter(s.type for s in ctx.structures)
-    people: dict[str, set[int]] = defaultdict(set)
-    presences: Counter[str] = Counter()
-    per_atelier: dict[str, Counter[int]] = defaultdict(Counter)
-    held = _held(ctx)
-    for atelier in held:
-        for p in atelier.info.presences:
-            people[p.structure_type].add(p.person)
-            presences[p.structure_type] += 1
-            per_atelier[p.structure_type][atelier.info.number] += 1
-    keys = list(types) + sorted(k for k in set(presences) | set(registered) if k not in types)
-    rows = []
-    for key in keys:
-        seen = len(per_atelier[key])
-        rows.append(
-            (
-                type_label(types, key),
-                fr.number(registered[key]),
-                fr.number(len(people[key])),
-                fr.number(presences[key]),
-                f"{seen} sur {len(held)}" if seen else "jamais représenté",
-            )
-        )
-    blocks: list[Block | Section] = [
-        table(
-            "representativite",
-            "Représentativité par type de structure (tous les types, même absents)",
-            ["Type de structure", "Structures inscrites", "Personnes", "Présences", "Ateliers"],
-            rows,
-            numeric=(1, 2, 3),
-            widths=(34, 16, 14, 14, 22),
-        )
-    ]
-    never = [type_label(types, k) for k in keys if not presences[k]]
-    if never:
-        blocks.insert(
-            0,
-            para(Span("Jamais représentés : ", bold=True), fr.join(never) + ".", style="lead"),
-        )
-    if held and presences:
-        present_keys = [k for k in keys if presences[k]]
-        blocks.append(
-            table(
-                "presences_type_atelier",
-                "Présences par type de structure et par atelier",
-                ["Type de structure", *(f"A{a.info.number}" for a in held)],
-                (
-                    (
-                        type_label(types, k),
-                        *(fr.number(per_atelier[k][a.info.number]) for a in held),
-                    )
-                    for k in present_keys
-                ),
-                numeric=tuple(range(1, len(held) + 1)),
-                widths=(30, *([max(1, 70 // len(held))] * len(held))),
-            )
-        )
-    return section("Représentativité", blocks)
 
 
 def _built(atelier: AtelierData) -> list[tuple[str, StepSection]]:
@@ -283,13 +145,17 @@ def _after(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection]]]) -
     ]
     if questions:
         children.append(section("Questions ouvertes", bullets(questions)))
-    held = _held(ctx)
+    held = cycle_attendance.held_ateliers(ctx)
     if held:
         carry = [item for _t, part in built[id(held[-1])] for item in part.carry_over]
         if carry:
             title = f"À reprendre après l'atelier {held[-1].info.number}"
             children.append(section(title, bullets(carry)))
-    missing = [label for key, label in ctx.structure_types if key not in _present_types(ctx)]
+    missing = [
+        label
+        for key, label in ctx.structure_types
+        if key not in cycle_attendance.present_types(ctx)
+    ]
     if missing:
         children.append(
             section(
@@ -392,10 +258,6 @@ def evaluation(ctx: CycleContext) -> Section | None:
     return section("Évaluation du cycle", children)
 
 
-def _present_types(ctx: CycleContext) -> set[str]:
-    return {p.structure_type for a in _held(ctx) for p in a.info.presences}
-
-
 def productions_state(ctx: CycleContext) -> Section | None:
     """Where the questions, the charte and the feuille de route stand (dashboard too)."""
     state = ctx.extra.get(production_state.KEY)
@@ -412,8 +274,8 @@ def compose(ctx: CycleContext) -> Document:
         facts=_facts(ctx),
         sections=(
             _ateliers(ctx),
-            participation(ctx),
-            representativity(ctx),
+            cycle_attendance.participation(ctx),
+            cycle_attendance.representativity(ctx),
             *(
                 s
                 for s in (productions_state(ctx), _productions(ctx, built), evaluation(ctx))

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.errors import DomainError
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class StepStatus(enum.StrEnum):
     DONE = "done"
 
 
-class Cycle(db.Model):
+class Cycle(Model):
     __tablename__ = "cycle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +58,7 @@ class Cycle(db.Model):
     animateurs: Mapped[list[CycleAnimateur]] = relationship(cascade="all, delete-orphan")
 
 
-class CycleAnimateur(db.Model):
+class CycleAnimateur(Model):
     """Who may run a cycle: its owner and the co-animateurs invited to it."""
 
     __tablename__ = "cycle_animateur"
@@ -72,7 +72,7 @@ class CycleAnimateur(db.Model):
     role: Mapped[str] = mapped_column(String(16), default="owner")  # owner / co
 
 
-class Atelier(db.Model):
+class Atelier(Model):
     __tablename__ = "atelier"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,7 +148,7 @@ class Atelier(db.Model):
             )
 
 
-class Step(db.Model):
+class Step(Model):
     """One activity of the atelier's script, with its runtime state."""
 
     __tablename__ = "step"

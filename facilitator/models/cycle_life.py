@@ -12,11 +12,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 
 
-class ParticipantVisit(db.Model):
+class ParticipantVisit(Model):
     """When a participant last opened the cycle page: ``previous_at`` is the start of the
     visit before the current one, what « ce qui a changé » is measured from."""
 
@@ -30,7 +30,7 @@ class ParticipantVisit(db.Model):
     last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StructureProfile(db.Model):
+class StructureProfile(Model):
     """The répertoire's entry of a structure beyond its name, type, champs and territoire
     (kept on ``structure``): its actions in its own words and an optional contact person,
     kept only with the person's consent (``contact_consent_at``)."""
@@ -56,7 +56,7 @@ class StructureProfile(db.Model):
     updated_by: Mapped[str] = mapped_column(String(16), default="animateur")
 
 
-class Restitution(db.Model):
+class Restitution(Model):
     """The cycle's public, read-only restitution page."""
 
     __tablename__ = "restitution"

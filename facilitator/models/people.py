@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ STRUCTURE_TYPES: dict[str, str] = {
 }
 
 
-class Animateur(db.Model):
+class Animateur(Model):
     __tablename__ = "animateur"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +45,7 @@ class Animateur(db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-class Structure(db.Model):
+class Structure(Model):
     """An organisation taking part in a cycle: the cycle's répertoire des acteurs."""
 
     __tablename__ = "structure"
@@ -66,7 +66,7 @@ class Structure(db.Model):
         return STRUCTURE_TYPES.get(self.type, self.type)
 
 
-class Participant(db.Model):
+class Participant(Model):
     """A person of a cycle, without an account: the browser keeps a secret token,
     the database keeps only its SHA-256."""
 
@@ -91,7 +91,7 @@ class Participant(db.Model):
         }
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("participant_id", "atelier_id"),)
 

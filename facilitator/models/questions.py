@@ -15,13 +15,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 
 QUESTION_STATUSES: dict[str, str] = {"validee": "validée", "retiree": "retirée"}
 
 
-class QuestionEssentielle(db.Model):
+class QuestionEssentielle(Model):
     """A validated question essentielle of a cycle. Never deleted: a removed question keeps
     its rows (status ``retiree``) so that the actions and relations linked to it keep
     their history."""
@@ -54,7 +54,7 @@ class QuestionEssentielle(db.Model):
         return self.status == "validee"
 
 
-class QuestionRevision(db.Model):
+class QuestionRevision(Model):
     """One change of a question: what it became, when, where, by whom."""
 
     __tablename__ = "question_revision"
@@ -76,7 +76,7 @@ class QuestionRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StepState(db.Model):
+class StepState(Model):
     """Runtime state of a step that its activity type keeps (e.g. the current phase)."""
 
     __tablename__ = "step_state"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from facilitator import activities, dblock
 from facilitator.core import cards as board
-from facilitator.core import cycles, events, marks, moderation, steering, tokens
+from facilitator.core import cycles, events, marks, moderation, steering, tokens, votes
 from facilitator.core import visibility as views
 from facilitator.core.events import Viewer
 from facilitator.errors import DomainError, Forbidden, InvalidInput
@@ -23,7 +23,7 @@ from facilitator.extensions import db, socketio
 from facilitator.models import Atelier, Attendance, Event, Participant
 from facilitator.realtime import schemas
 from facilitator.realtime.presence import Presence, RateLimiter
-from facilitator.realtime.relay import published, relay
+from facilitator.realtime.relay import published, relay, room_anim, room_owner, room_pub
 from facilitator.realtime.wire import wire
 from facilitator.validation import first_error_fr
 
@@ -41,6 +41,12 @@ class _State:
         self.presence_loop = False
 
 
+def sid() -> str:
+    """The Socket.IO session id of the current event (Flask-SocketIO sets it)."""
+    value: str = request.sid  # type: ignore[attr-defined]  # added by Flask-SocketIO
+    return value
+
+
 def state() -> _State:
     return current_app.extensions.setdefault("facilitator.realtime", _State())
 
@@ -48,18 +54,6 @@ def state() -> _State:
 SERVER_ERROR = (
     "Erreur du serveur : l'action n'a pas été enregistrée. Réessayez ; votre saisie est conservée."
 )
-
-
-def room_anim(atelier_id: int) -> str:
-    return f"at{atelier_id}:anim"
-
-
-def room_pub(atelier_id: int) -> str:
-    return f"at{atelier_id}:pub"
-
-
-def room_owner(participant_id: int) -> str:
-    return f"pt{participant_id}"
 
 
 def error(code: str, message_fr: str, **details: Any) -> dict[str, Any]:
@@ -137,7 +131,8 @@ def _announce_presence(atelier_id: int) -> None:
     current.dirty_presence.add(atelier_id)
     if not current.presence_loop:
         current.presence_loop = True
-        socketio.start_background_task(_presence_loop, current_app._get_current_object(), current)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+        socketio.start_background_task(_presence_loop, app, current)
 
 
 def _presence_loop(app: Any, current: _State) -> None:
@@ -177,7 +172,7 @@ def on_connect(auth: Any = None) -> None:
                 "message_fr": "Lien expiré ou invalide : rechargez la page.",
             }
         )
-    state().presence.add(request.sid, viewer)
+    state().presence.add(sid(), viewer)
     if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
         relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
     join_room(room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id))
@@ -188,14 +183,14 @@ def on_connect(auth: Any = None) -> None:
     # to this connection only: no need to cross the message queue
     emit("sync", sync_data(viewer, last_seq), ignore_queue=True)
     _announce_presence(viewer.atelier_id)
-    wire.attach(request.sid, request.environ)  # last: CONNECT and sync are queued before
+    wire.attach(sid(), request.environ)  # last: CONNECT and sync are queued before
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_: Any) -> None:
-    wire.detach(request.sid)
-    viewer = state().presence.remove(request.sid)
-    state().per_connection.forget(request.sid)
+    wire.detach(sid())
+    viewer = state().presence.remove(sid())
+    state().per_connection.forget(sid())
     if viewer is not None:
         _announce_presence(viewer.atelier_id)
 
@@ -203,7 +198,6 @@ def on_disconnect(*_: Any) -> None:
 # --- broadcast of stored events ------------------------------------------------------------
 
 
-@events.board_event.connect
 def broadcast(atelier_id: int, event: Event) -> None:
     """In seq order, each message framed once, tallies coalesced, shared through Redis when
     configured: facilitator/realtime/relay.py. Animateurs get ``payload``; the author gets
@@ -220,10 +214,10 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
     def register(fn: Callable[[Viewer, Any], dict[str, Any]]) -> Callable:
         def handler(*args: Any) -> dict[str, Any]:
             current = state()
-            viewer = current.presence.viewers.get(request.sid)
+            viewer = current.presence.viewers.get(sid())
             if viewer is None:
                 return error("unauthenticated", "Connexion non identifiée : rechargez la page.")
-            limited = not current.per_connection.allow(request.sid) or (
+            limited = not current.per_connection.allow(sid()) or (
                 viewer.participant_id is not None
                 and not current.per_participant.allow(viewer.participant_id)
             )
@@ -284,60 +278,34 @@ def on_card_edit(viewer: Viewer, p: schemas.CardEdit) -> dict[str, Any]:
     )
 
 
-@action("card_mask", schemas.CardMask)
-def on_card_mask(viewer: Viewer, p: schemas.CardMask) -> dict[str, Any]:
-    return board.mask_card(viewer, p.card_id, p.masked)
+def forward(name: str, schema: type[BaseModel], verb: Callable[..., Any], *fields: str) -> None:
+    """Register event ``name`` as ``verb(viewer, *payload fields)``: the handlers that only
+    pass their payload on to one service."""
+
+    def fn(viewer: Viewer, p: Any) -> dict[str, Any]:
+        result: dict[str, Any] = verb(viewer, *(getattr(p, field) for field in fields))
+        return result
+
+    fn.__name__ = f"on_{name}"
+    action(name, schema)(fn)
 
 
-@action("card_mark", schemas.CardMark)
-def on_card_mark(viewer: Viewer, p: schemas.CardMark) -> dict[str, Any]:
-    return marks.mark_card(viewer, p.card_id, p.mark, p.on)
-
-
-@action("card_accept", schemas.CardAccept)
-def on_card_accept(viewer: Viewer, p: schemas.CardAccept) -> dict[str, Any]:
-    return moderation.accept(viewer, p.card_id, p.version)
-
-
-@action("card_reject", schemas.CardReject)
-def on_card_reject(viewer: Viewer, p: schemas.CardReject) -> dict[str, Any]:
-    return moderation.reject(viewer, p.card_id, p.reason, p.version)
-
-
-@action("card_delete", schemas.CardDelete)
-def on_card_delete(viewer: Viewer, p: schemas.CardDelete) -> dict[str, Any]:
-    return board.delete_card(viewer, p.card_id)
-
-
-@action("vote", schemas.VoteCast)
-def on_vote(viewer: Viewer, p: schemas.VoteCast) -> dict[str, Any]:
-    return board.vote(viewer, p.card_id, p.delta, p.expect)
-
-
-@action("step_goto", schemas.StepGoto)
-def on_step_goto(viewer: Viewer, p: schemas.StepGoto) -> dict[str, Any]:
-    return steering.goto_step(viewer, p.step_id)
+forward("card_mask", schemas.CardMask, board.mask_card, "card_id", "masked")
+forward("card_mark", schemas.CardMark, marks.mark_card, "card_id", "mark", "on")
+forward("card_accept", schemas.CardAccept, moderation.accept, "card_id", "version")
+forward("card_reject", schemas.CardReject, moderation.reject, "card_id", "reason", "version")
+forward("card_delete", schemas.CardDelete, board.delete_card, "card_id")
+forward("vote", schemas.VoteCast, votes.vote, "card_id", "delta", "expect")
+forward("step_goto", schemas.StepGoto, steering.goto_step, "step_id")
+forward("timer", schemas.Timer, steering.timer, "action", "seconds")
+forward("atelier_start", schemas.Empty, steering.start)
+forward("atelier_close", schemas.Empty, steering.close)
 
 
 @action("step_flags", schemas.StepFlags)
 def on_step_flags(viewer: Viewer, p: schemas.StepFlags) -> dict[str, Any]:
     flags = p.model_dump(exclude={"step_id"}, exclude_none=True)
     return steering.set_flags(viewer, p.step_id, flags)
-
-
-@action("timer", schemas.Timer)
-def on_timer(viewer: Viewer, p: schemas.Timer) -> dict[str, Any]:
-    return steering.timer(viewer, p.action, p.seconds)
-
-
-@action("atelier_start", schemas.Empty)
-def on_atelier_start(viewer: Viewer, p: schemas.Empty) -> dict[str, Any]:
-    return steering.start(viewer)
-
-
-@action("atelier_close", schemas.Empty)
-def on_atelier_close(viewer: Viewer, p: schemas.Empty) -> dict[str, Any]:
-    return steering.close(viewer)
 
 
 @action("step_action", schemas.StepAction)

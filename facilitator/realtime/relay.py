@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from socketio import RedisManager
@@ -310,7 +311,7 @@ class RedisQueue(RedisManager):
         message = {"method": self.METHOD, "event": ev, "host_id": self.host_id}
         return self._publish(message) is not None
 
-    def _listen(self):  # type: ignore[no-untyped-def]
+    def _listen(self) -> Iterator[Any]:
         for message in super()._listen():
             data = message
             if not isinstance(data, dict):
@@ -326,7 +327,7 @@ class RedisQueue(RedisManager):
                 except Exception:
                     log.exception("board event from the queue")
 
-    def _redis_listen_with_retries(self):  # type: ignore[no-untyped-def]
+    def _redis_listen_with_retries(self) -> Iterator[Any]:
         retry, subscribed, lost = 0.25, False, False
         while True:
             try:

@@ -4,6 +4,7 @@ ranked by votes when the step had dot voting."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Protocol, TypeVar
 
 from facilitator.rendering import fr
 from facilitator.rendering.context import CardData, StepData
@@ -37,10 +38,21 @@ def card_item(card: CardData, *, votes: bool = False) -> Inline:
     return inline(*parts)
 
 
-def ranked(cards: Iterable[CardData]) -> list[tuple[int, CardData]]:
-    """Cards by votes, highest first, with competition ranks (1, 1, 3…); stable order."""
+class Voted(Protocol):
+    """Anything ranked by its votes (a card, a proposal…)."""
+
+    @property
+    def votes(self) -> int: ...
+
+
+V = TypeVar("V", bound=Voted)
+
+
+def ranked(cards: Iterable[V]) -> list[tuple[int, V]]:
+    """Cards (or proposals…) by votes, highest first, with competition ranks (1, 1, 3…);
+    stable order."""
     ordered = sorted(cards, key=lambda c: -c.votes)
-    out: list[tuple[int, CardData]] = []
+    out: list[tuple[int, V]] = []
     for index, card in enumerate(ordered):
         rank = out[-1][0] if out and out[-1][1].votes == card.votes else index + 1
         out.append((rank, card))
@@ -120,12 +132,26 @@ def _ranking_table(step: StepData) -> Table:
             row.append(card.author or "—")
         row.append(fr.number(card.votes))
         rows.append(row)
+    return ranking_table("cartes", "Cartes", step, header, rows, widths, len(header) - 1)
+
+
+def ranking_table(
+    name: str,
+    what: str,
+    step: StepData,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[int],
+    votes_column: int,
+) -> Table:
+    """The table of ``what`` (« Cartes »…) classées par nombre de votes in ``step``: the rank
+    (first column) and the votes (``votes_column``) are numbers."""
     return table(
-        "cartes",
-        f"Cartes classées par nombre de votes — {step.title}",
+        name,
+        f"{what} classées par nombre de votes — {step.title}",
         header,
         rows,
-        numeric=(0, len(header) - 1),
+        numeric=(0, votes_column),
         widths=widths,
         context=step.title,
     )

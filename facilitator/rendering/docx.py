@@ -36,6 +36,7 @@ from facilitator.rendering.model import (
     Figure,
     Inline,
     Paragraph,
+    Quote,
     Section,
     Span,
     Table,
@@ -51,6 +52,7 @@ PARAGRAPH_STYLES = {
     "lead": ("Chapeau", "Normal"),
     "consigne": ("Consigne", "Intense Quote", "Quote", "Normal"),
     "note": ("Remarque", "Normal"),
+    "quote": ("Citation", "Quote", "Normal"),
 }
 TABLE_STYLES = ("Tableau CRPV", "Table Grid")
 CELL_STYLES = ("Texte de tableau",)
@@ -196,6 +198,11 @@ class _Writer:
             elif isinstance(child, BulletList):
                 style = self.style("List Bullet")
                 self.add("".join(self.p(item, style) for item in child.items))
+            elif isinstance(child, Quote):
+                spans = [Span(f"« {child.text} »", italic=True)]
+                if child.source:
+                    spans.append(Span(f" — {child.source}"))
+                self.add(self.p(tuple(spans), self.style(*PARAGRAPH_STYLES["quote"])))
             elif isinstance(child, Table):
                 self.table(child)
             elif isinstance(child, BarChart | Figure):

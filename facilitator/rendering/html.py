@@ -19,6 +19,7 @@ from facilitator.rendering.model import (
     Figure,
     Inline,
     Paragraph,
+    Quote,
     Section,
     Table,
 )
@@ -134,6 +135,9 @@ class _Writer:
             elif isinstance(child, BulletList):
                 items = "".join(f"<li>{inline(item)}</li>" for item in child.items)
                 self.out.append(f"<ul>{items}</ul>")
+            elif isinstance(child, Quote):
+                source = f"<footer>— {text(child.source)}</footer>" if child.source else ""
+                self.out.append(f"<blockquote><p>« {text(child.text)} »</p>{source}</blockquote>")
             elif isinstance(child, Table):
                 self.table(child)
             elif isinstance(child, BarChart):

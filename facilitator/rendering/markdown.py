@@ -12,6 +12,7 @@ from facilitator.rendering.model import (
     Figure,
     Inline,
     Paragraph,
+    Quote,
     Section,
     Span,
     Table,
@@ -106,6 +107,10 @@ def _section(section: Section, depth: int, out: list[str]) -> None:
             out.append(_paragraph(child))
         elif isinstance(child, BulletList):
             out.append("\n".join("- " + inline(item, "\\\n  ") for item in child.items))
+        elif isinstance(child, Quote):
+            words = (Span(f"« {child.text} »", italic=True),)
+            quote = "> " + inline(words, "\\\n> ")
+            out.append(quote + (f"\\\n> — {_line(child.source)}" if child.source else ""))
         elif isinstance(child, Table):
             out.append(_table(child))
         elif isinstance(child, BarChart):

@@ -78,14 +78,14 @@ def layout(actors: list[dict[str, Any]], relations: list[dict[str, Any]]) -> dic
     Fruchterman–Reingold layout (deterministic: initial places derived from ids)."""
     pos: dict[int, list[float]] = {}
     fixed: set[int] = set()
-    for a in actors:
-        if a.get("x") is not None and a.get("y") is not None:
-            pos[a["id"]] = [float(a["x"]), float(a["y"])]
-            fixed.add(a["id"])
+    for actor in actors:
+        if actor.get("x") is not None and actor.get("y") is not None:
+            pos[actor["id"]] = [float(actor["x"]), float(actor["y"])]
+            fixed.add(actor["id"])
         else:
-            angle = _hash01(a["id"], 1) * 2 * math.pi
-            radius = 120 + _hash01(a["id"], 2) * 300
-            pos[a["id"]] = [
+            angle = _hash01(actor["id"], 1) * 2 * math.pi
+            radius = 120 + _hash01(actor["id"], 2) * 300
+            pos[actor["id"]] = [
                 SIZE / 2 + radius * math.cos(angle),
                 SIZE / 2 + radius * math.sin(angle),
             ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from facilitator import contract
@@ -37,7 +37,7 @@ def register_web(app: Flask) -> None:
             app.register_blueprint(activity.blueprint)
 
     @app.after_request
-    def security_headers(response):  # type: ignore[no-untyped-def]
+    def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -47,19 +47,19 @@ def register_web(app: Flask) -> None:
         return response
 
     @app.errorhandler(DomainError)
-    def domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
+    def domain_error(exc: DomainError) -> tuple[str, int]:
         db.session.rollback()
         return render_template("error.html", message=exc.message_fr), exc.status
 
     @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(exc: CSRFError) -> tuple[str, int]:
         message = "Le formulaire a expiré : rechargez la page et recommencez."
         return render_template("error.html", message=message), 400
 
     @app.errorhandler(404)
-    def not_found(exc):  # type: ignore[no-untyped-def]
+    def not_found(exc: Exception) -> tuple[str, int]:
         return render_template("error.html", message="Page introuvable."), 404
 
     @app.errorhandler(413)
-    def too_large(exc):  # type: ignore[no-untyped-def]
+    def too_large(exc: Exception) -> tuple[str, int]:
         return render_template("error.html", message="Envoi trop volumineux."), 413

@@ -19,16 +19,19 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as Redirect
 
-from facilitator.core import accounts, cycles, retention, tokens
+from facilitator.core import accounts, cycles, events, retention, tokens
 from facilitator.core.http import login_required, public_url
 from facilitator.cycle_life import portability
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.models import STRUCTURE_TYPES
+from facilitator.models import STRUCTURE_TYPES, Atelier
 from facilitator.models.cycle import MODES
 from facilitator.scripts import list_scripts
 from facilitator.scripts.cycles import list_templates
+from facilitator.web import page_data
 
 bp = Blueprint("animateur", __name__)
 
@@ -48,7 +51,7 @@ def _recent(times: list[float]) -> list[float]:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-def login() -> Response | str | tuple[str, int]:
+def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("login.html")
     email = request.form.get("email", "").strip().lower()
@@ -74,7 +77,7 @@ def login() -> Response | str | tuple[str, int]:
 
 
 @bp.post("/deconnexion")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     session.clear()
     return redirect(url_for("public.home"))
 
@@ -82,12 +85,12 @@ def logout() -> Response:
 @bp.get("/animateur/")
 @login_required
 def dashboard() -> str:
-    return render_template("dashboard.html", cycles=cycles.cycles_of(g.animateur))
+    return render_template("dashboard.html", cycles=_cycles())
 
 
 @bp.post("/animateur/cycles")
 @login_required
-def create_cycle() -> Response | tuple[str, int]:
+def create_cycle() -> ResponseReturnValue:
     form = request.form
     try:
         cycle = cycles.create_cycle(
@@ -95,11 +98,13 @@ def create_cycle() -> Response | tuple[str, int]:
         )
     except DomainError as exc:
         db.session.rollback()
-        page = render_template(
-            "dashboard.html", cycles=cycles.cycles_of(g.animateur), error=exc.message_fr, form=form
-        )
+        page = render_template("dashboard.html", cycles=_cycles(), error=exc.message_fr, form=form)
         return page, 400
     return redirect(url_for("animateur.cycle", cycle_id=cycle.id))
+
+
+def _cycles() -> list[dict[str, Any]]:
+    return [page_data.cycle(c, ateliers=True) for c in cycles.cycles_of(g.animateur)]
 
 
 def _cycle_page(cycle_id: int, **extra: Any) -> str:
@@ -107,15 +112,28 @@ def _cycle_page(cycle_id: int, **extra: Any) -> str:
     scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
     return render_template(
         "cycle.html",
-        cycle=cycle,
+        cycle=page_data.cycle(cycle, ateliers=True, structures=True),
         scripts=scripts,
         modes=MODES,
         types=STRUCTURE_TYPES,
-        team=cycles.team(cycle),
+        team=[(page_data.animateur(person), role) for person, role in cycles.team(cycle)],
         expiry=retention.expiry(cycle),
         cycle_templates=list_templates(current_app.config["SCRIPTS_DIR"]),
         **extra,
     )
+
+
+def _back_to_cycle(cycle_id: int, message: str | None = None, anchor: str = "") -> Redirect:
+    """A form of the cycle page done: its message, back to the page (at ``anchor``)."""
+    if message:
+        flash(message)
+    return redirect(url_for("animateur.cycle", cycle_id=cycle_id) + anchor)
+
+
+def _refused(cycle_id: int, exc: DomainError, **extra: Any) -> tuple[str, int]:
+    """A form of the cycle page refused: nothing kept, the page again with the message."""
+    db.session.rollback()
+    return _cycle_page(cycle_id, error=exc.message_fr, **extra), 400
 
 
 @bp.get("/animateur/cycles/<int:cycle_id>")
@@ -126,7 +144,7 @@ def cycle(cycle_id: int) -> str:
 
 @bp.post("/animateur/cycles/<int:cycle_id>/ateliers")
 @login_required
-def add_atelier(cycle_id: int) -> Response | tuple[str, int]:
+def add_atelier(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     form = request.form
     scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
@@ -149,15 +167,13 @@ def add_atelier(cycle_id: int) -> Response | tuple[str, int]:
             lieu=form.get("lieu", ""),
         )
     except DomainError as exc:
-        db.session.rollback()
-        return _cycle_page(cycle_id, error=exc.message_fr, form=form), 400
-    flash(f"Atelier « {atelier.title} » ajouté.")
-    return redirect(url_for("animateur.cycle", cycle_id=cycle.id))
+        return _refused(cycle_id, exc, form=form)
+    return _back_to_cycle(cycle.id, f"Atelier « {atelier.title} » ajouté.")
 
 
 @bp.post("/animateur/cycles/<int:cycle_id>/modele")
 @login_required
-def apply_template(cycle_id: int) -> Response | tuple[str, int]:
+def apply_template(cycle_id: int) -> ResponseReturnValue:
     """Create the ateliers of a cycle template (docs/scripts.md, « Modèles de cycle »)."""
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     form = request.form
@@ -172,39 +188,36 @@ def apply_template(cycle_id: int) -> Response | tuple[str, int]:
             raise DomainError("Date ou intervalle invalide.") from None
         created = cycles.apply_template(cycle, template, first=first, every_weeks=weeks)
     except DomainError as exc:
-        db.session.rollback()
-        return _cycle_page(cycle_id, error=exc.message_fr), 400
-    flash(f"Modèle « {template.title} » appliqué : {len(created)} atelier(s) créé(s).")
-    return redirect(url_for("animateur.cycle", cycle_id=cycle.id))
+        return _refused(cycle_id, exc)
+    return _back_to_cycle(
+        cycle.id, f"Modèle « {template.title} » appliqué : {len(created)} atelier(s) créé(s)."
+    )
 
 
 @bp.post("/animateur/cycles/<int:cycle_id>/structures")
 @login_required
-def add_structure(cycle_id: int) -> Response | tuple[str, int]:
+def add_structure(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     form = request.form
     try:
-        cycles.add_structure(
-            cycle.id, form.get("name", ""), form.get("type", ""), form.get("territoire", "")
-        )
-        db.session.commit()
+        with events.transaction():
+            cycles.add_structure(
+                cycle.id, form.get("name", ""), form.get("type", ""), form.get("territoire", "")
+            )
     except DomainError as exc:
-        db.session.rollback()
-        return _cycle_page(cycle_id, error=exc.message_fr), 400
-    return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#structures")
+        return _refused(cycle_id, exc)
+    return _back_to_cycle(cycle.id, anchor="#structures")
 
 
 @bp.post("/animateur/cycles/<int:cycle_id>/co-animateurs")
 @login_required
-def invite(cycle_id: int) -> Response | tuple[str, int]:
+def invite(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     try:
         invited = cycles.invite_co_animateur(cycle, g.animateur, request.form.get("email", ""))
     except DomainError as exc:
-        db.session.rollback()
-        return _cycle_page(cycle_id, error=exc.message_fr), 400
-    flash(f"{invited.name} co-anime désormais ce cycle.")
-    return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#equipe")
+        return _refused(cycle_id, exc)
+    return _back_to_cycle(cycle.id, f"{invited.name} co-anime désormais ce cycle.", "#equipe")
 
 
 @bp.get("/animateur/cycles/<int:cycle_id>/export.json")
@@ -220,24 +233,23 @@ def export_cycle(cycle_id: int) -> Response:
 
 @bp.post("/animateur/cycles/<int:cycle_id>/conservation")
 @login_required
-def set_retention(cycle_id: int) -> Response | tuple[str, int]:
+def set_retention(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     months = request.form.get("months", "")
     try:
         retention.set_retention(cycle, int(months) if months.isdigit() else 0)
     except DomainError as exc:
-        db.session.rollback()
-        return _cycle_page(cycle_id, error=exc.message_fr), 400
-    flash(
+        return _refused(cycle_id, exc)
+    message = (
         f"Les données du cycle seront conservées {cycle.retention_months} mois "
         "après le dernier atelier."
     )
-    return redirect(url_for("animateur.cycle", cycle_id=cycle.id) + "#donnees")
+    return _back_to_cycle(cycle.id, message, "#donnees")
 
 
 @bp.post("/animateur/cycles/<int:cycle_id>/supprimer")
 @login_required
-def delete_cycle(cycle_id: int) -> Response | tuple[str, int]:
+def delete_cycle(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     retention.require_owner(g.animateur, cycle)
     if request.form.get("confirm_title", "").strip() != cycle.title:
@@ -249,7 +261,7 @@ def delete_cycle(cycle_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("animateur.dashboard"))
 
 
-def _links(atelier: Any) -> dict[str, str]:
+def _links(atelier: Atelier) -> dict[str, str]:
     return {
         "participant": public_url(url_for("public.join", link_token=atelier.link_token)),
         "read": public_url(url_for("public.read_only", read_token=atelier.read_token)),
@@ -258,13 +270,22 @@ def _links(atelier: Any) -> dict[str, str]:
     }
 
 
+def _atelier_page(template: str, atelier: Atelier, token: dict[str, object]) -> str:
+    """The console and the projection: the atelier, a socket token, the joining links."""
+    return render_template(
+        template,
+        atelier=page_data.atelier(atelier, with_cycle=True),
+        socket_token=tokens.sign_socket_token(token),
+        links=_links(atelier),
+    )
+
+
 @bp.get("/animateur/ateliers/<int:atelier_id>")
 @login_required
 def console(atelier_id: int) -> str:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
-    token = tokens.sign_socket_token({"r": "animateur", "a": atelier.id, "u": g.animateur.id})
-    return render_template(
-        "console.html", atelier=atelier, socket_token=token, links=_links(atelier)
+    return _atelier_page(
+        "console.html", atelier, {"r": "animateur", "a": atelier.id, "u": g.animateur.id}
     )
 
 
@@ -272,15 +293,13 @@ def console(atelier_id: int) -> str:
 @login_required
 def projection(atelier_id: int) -> str:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
-    token = tokens.sign_socket_token({"r": "viewer", "a": atelier.id, "k": atelier.read_token[:12]})
-    return render_template(
-        "projection.html", atelier=atelier, socket_token=token, links=_links(atelier)
-    )
+    viewer = {"r": "viewer", "a": atelier.id, "k": atelier.read_token[:12]}
+    return _atelier_page("projection.html", atelier, viewer)
 
 
 @bp.post("/animateur/ateliers/<int:atelier_id>/liens")
 @login_required
-def regenerate_links(atelier_id: int) -> Response:
+def regenerate_links(atelier_id: int) -> ResponseReturnValue:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
     cycles.regenerate_links(atelier)
     flash("Nouveaux lien, code et QR code créés : les anciens ne fonctionnent plus.")

@@ -9,7 +9,6 @@ from datetime import date
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     g,
     make_response,
@@ -18,26 +17,23 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from facilitator.core import cycles, participants, tokens
 from facilitator.core.http import login_required, public_url
 from facilitator.cycle_life import async_steps
-from facilitator.documents import storage
+from facilitator.documents import restitution, storage
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import Atelier, Cycle, Participant
-from facilitator.models.cycle_life import Restitution
+from facilitator.models import Atelier, Cycle, Participant, Step
+from facilitator.web import page_data
 from facilitator.web.blueprints import cycle_life as bp
 from facilitator.web.documents import _send
-from facilitator.web.public import COOKIE_MAX_AGE, _cookie_name
-
-
-def _me(cycle_id: int) -> Participant | None:
-    return participants.participant_by_token(cycle_id, request.cookies.get(_cookie_name(cycle_id)))
+from facilitator.web.public import _cookie_name, cycle_participant, set_participant_cookie
 
 
 def _require_me(cycle: Cycle) -> Participant:
-    me = _me(cycle.id)
+    me = cycle_participant(cycle.id)
     if me is None:
         raise Forbidden(
             "Cette page est celle des participants du cycle : ouvrez-la depuis le lien d'un "
@@ -56,28 +52,37 @@ def _cycle(cycle_id: int) -> Cycle:
 
 @bp.get("/cycle/<int:cycle_id>")
 def participant_cycle(cycle_id: int) -> str:
+    """The page reads only; it posts the visit once shown (``record_visit``, static/js/visit.js):
+    « ce qui a changé » is measured from the visit before this one."""
     cycle = _cycle(cycle_id)
     me = _require_me(cycle)
-    since = async_steps.visit(me)
+    since = async_steps.visit_since(me)
     latest = async_steps.latest_compte_rendu(cycle.id)
     if latest is not None:
         latest["manifest"] = storage.manifest(latest["atelier_id"])
-    restitution = db.session.query(Restitution).filter_by(cycle_id=cycle.id).one_or_none()
+    published = restitution.state(cycle)
     token = request.cookies.get(_cookie_name(cycle.id), "")
     return render_template(
         "cycle_life/participant.html",
-        cycle=cycle,
-        me=me,
+        cycle=page_data.cycle(cycle, ateliers=True),
+        me=page_data.participant(me),
         since=since,
         changes=async_steps.changes_since(cycle.id, since, me.id),
         latest=latest,
         open_steps=async_steps.async_steps(cycle.id),
-        ateliers=cycle.ateliers,
-        restitution=restitution if restitution and restitution.published else None,
+        restitution=published if published["published"] else None,
         personal_link=public_url(
             url_for("cycle_life.personal_link", cycle_id=cycle.id, token=token)
         ),
     )
+
+
+@bp.post("/cycle/<int:cycle_id>/visite")
+def record_visit(cycle_id: int) -> tuple[str, int]:
+    """The cycle page, once shown, records the participant's visit (a reload within
+    ``async_steps.VISIT_GAP`` is the same visit)."""
+    async_steps.record_visit(_require_me(_cycle(cycle_id)))
+    return "", 204
 
 
 @bp.get("/cycle/<int:cycle_id>/lien/<token>")
@@ -87,14 +92,7 @@ def personal_link(cycle_id: int, token: str) -> Response:
     if participants.participant_by_token(cycle.id, token) is None:
         raise NotFound("Ce lien personnel n'est pas (ou plus) valide.", code="unknown_link")
     response = make_response(redirect(url_for("cycle_life.participant_cycle", cycle_id=cycle.id)))
-    response.set_cookie(
-        _cookie_name(cycle.id),
-        token,
-        max_age=COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
+    set_participant_cookie(response, cycle.id, token)
     return response
 
 
@@ -114,20 +112,45 @@ def participant_compte_rendu(cycle_id: int, atelier_id: int, fmt: str) -> Respon
 def async_board(cycle_id: int, step_id: int) -> str:
     cycle = _cycle(cycle_id)
     me = _require_me(cycle)
+    step = _open_step(cycle, step_id)
+    return _board_page(
+        cycle,
+        step,
+        me,
+        {"r": "participant", "a": step.atelier_id, "p": me.id},
+        back_url=url_for("cycle_life.participant_cycle", cycle_id=cycle.id),
+        back_label="Page du cycle",
+    )
+
+
+def _open_step(cycle: Cycle, step_id: int) -> Step:
     step = async_steps.step_in_cycle(cycle.id, step_id)
     if step.async_until is None:
         raise NotFound("Cette étape n'est pas ouverte aux contributions entre les ateliers.")
-    token = tokens.sign_socket_token({"r": "participant", "a": step.atelier_id, "p": me.id})
+    return step
+
+
+def _board_page(
+    cycle: Cycle,
+    step: Step,
+    me: Participant | None,
+    token: dict[str, object],
+    *,
+    back_url: str,
+    back_label: str,
+) -> str:
+    """The live board of a step open between ateliers, for a participant or an animateur
+    (``token``: what the socket token says of them)."""
     return render_template(
         "cycle_life/async_board.html",
-        cycle=cycle,
-        atelier=step.atelier,
+        cycle=page_data.cycle(cycle),
+        atelier=page_data.atelier(step.atelier),
         step=async_steps.step_view(step),
-        me=me,
-        role="participant",
-        socket_token=token,
-        back_url=url_for("cycle_life.participant_cycle", cycle_id=cycle.id),
-        back_label="Page du cycle",
+        me=page_data.participant(me),
+        role=token["r"],
+        socket_token=tokens.sign_socket_token(token),
+        back_url=back_url,
+        back_label=back_label,
     )
 
 
@@ -136,7 +159,7 @@ def async_board(cycle_id: int, step_id: int) -> str:
 
 @bp.get("/animateur/cycles/<int:cycle_id>/entre-ateliers")
 @login_required
-def async_admin(cycle_id: int) -> str:
+def async_admin(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     return _admin_page(cycle)
 
@@ -148,18 +171,12 @@ def async_board_animateur(cycle_id: int, step_id: int) -> str:
     participants', with the animateur's rights on an asynchronous step (the console of a
     closed atelier is read-only) — e.g. the charte: phases, clauses, decisions."""
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
-    step = async_steps.step_in_cycle(cycle.id, step_id)
-    if step.async_until is None:
-        raise NotFound("Cette étape n'est pas ouverte aux contributions entre les ateliers.")
-    token = tokens.sign_socket_token({"r": "animateur", "a": step.atelier_id, "u": g.animateur.id})
-    return render_template(
-        "cycle_life/async_board.html",
-        cycle=cycle,
-        atelier=step.atelier,
-        step=async_steps.step_view(step),
-        me=None,
-        role="animateur",
-        socket_token=token,
+    step = _open_step(cycle, step_id)
+    return _board_page(
+        cycle,
+        step,
+        None,
+        {"r": "animateur", "a": step.atelier_id, "u": g.animateur.id},
         back_url=url_for("cycle_life.async_admin", cycle_id=cycle.id) + f"#etape-{step.id}",
         back_label="Entre les ateliers",
     )
@@ -178,7 +195,7 @@ def _admin_page(cycle: Cycle, status: int = 200, **extra: object) -> tuple[str, 
         groups[-1][1].append(step)
     page = render_template(
         "cycle_life/async_steps.html",
-        cycle=cycle,
+        cycle=page_data.cycle(cycle),
         groups=groups,
         today=date.today(),
         **extra,
@@ -188,7 +205,7 @@ def _admin_page(cycle: Cycle, status: int = 200, **extra: object) -> tuple[str, 
 
 @bp.post("/animateur/cycles/<int:cycle_id>/entre-ateliers/<int:step_id>")
 @login_required
-def async_set(cycle_id: int, step_id: int) -> Response | tuple[str, int]:
+def async_set(cycle_id: int, step_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     try:
         step = async_steps.step_in_cycle(cycle.id, step_id)

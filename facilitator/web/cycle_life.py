@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from facilitator.core import attendance, cycles
 from facilitator.core.http import login_required
-from facilitator.documents import loaders, synthese
+from facilitator.documents import cycle_attendance, loaders, synthese
 from facilitator.errors import DomainError
 from facilitator.extensions import db
+from facilitator.models import Atelier
 from facilitator.rendering import fr, html
-from facilitator.web import blueprints
+from facilitator.web import blueprints, page_data
 
 bp = blueprints.cycle_life
 
@@ -28,19 +30,31 @@ def frdatetime(value: object) -> str:
 def dashboard(cycle_id: int) -> str:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     ctx = loaders.cycle_context(cycle.id)
+    state = synthese.productions_state(ctx)
     sections = [
-        synthese.participation(ctx),
-        synthese.representativity(ctx),
-        synthese.productions_state(ctx),
+        cycle_attendance.participation(ctx),
+        cycle_attendance.representativity(ctx),
+        *([state] if state is not None else []),
     ]
     # the fragment is built from escaped text only (documents/render/html.py)
     body = Markup(html.fragment(sections, depth=1))
-    return render_template("cycle_dashboard.html", cycle=cycle, body=body)
+    return render_template("cycle_dashboard.html", cycle=page_data.cycle(cycle), body=body)
+
+
+def _presences_page(atelier: Atelier, **extra: object) -> str:
+    sheet = [(page_data.participant(p), status) for p, status in attendance.sheet(atelier)]
+    return render_template(
+        "presences.html",
+        atelier=page_data.atelier(atelier, with_cycle=True),
+        sheet=sheet,
+        statuses=attendance.STATUSES,
+        **extra,
+    )
 
 
 @bp.route("/animateur/ateliers/<int:atelier_id>/presences", methods=["GET", "POST"])
 @login_required
-def presences(atelier_id: int) -> Response | str | tuple[str, int]:
+def presences(atelier_id: int) -> ResponseReturnValue:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
     if request.method == "POST":
         changes = {}
@@ -51,27 +65,15 @@ def presences(atelier_id: int) -> Response | str | tuple[str, int]:
             count = attendance.set_statuses(atelier, changes)
         except DomainError as exc:
             db.session.rollback()
-            page = render_template(
-                "presences.html",
-                atelier=atelier,
-                sheet=attendance.sheet(atelier),
-                statuses=attendance.STATUSES,
-                error=exc.message_fr,
-            )
-            return page, 400
+            return _presences_page(atelier, error=exc.message_fr), 400
         flash(f"Présences enregistrées ({count} modification(s)).")
         return redirect(url_for("cycle_life.presences", atelier_id=atelier.id))
-    return render_template(
-        "presences.html",
-        atelier=atelier,
-        sheet=attendance.sheet(atelier),
-        statuses=attendance.STATUSES,
-    )
+    return _presences_page(atelier)
 
 
 @bp.post("/animateur/cycles/<int:cycle_id>/copier")
 @login_required
-def copy(cycle_id: int) -> Response | tuple[str, int]:
+def copy(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     try:
         new = cycles.copy_as_template(

@@ -21,7 +21,7 @@ the JSON index.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import (
@@ -46,15 +46,11 @@ from facilitator.extensions import db
 from facilitator.models import Atelier
 from facilitator.rendering import FORMATS
 from facilitator.rendering.html import style_hash
+from facilitator.web import page_data
 
 bp = Blueprint("documents", __name__)
 
 LIBREOFFICE_MISSING = "LibreOffice n'est pas installé sur le serveur : format indisponible."
-
-
-@bp.record_once
-def _setup(state: Any) -> None:
-    storage.connect()
 
 
 def _kind(kind_id: str, scope: str) -> kinds.DocumentKind:
@@ -126,31 +122,37 @@ def _entries(
     return out
 
 
-def document_links(atelier: Atelier, read_token: str | None = None) -> list[dict[str, Any]]:
+def document_links(
+    atelier: Mapping[str, Any], read_token: str | None = None
+) -> list[dict[str, Any]]:
     """Every document of the atelier and of its cycle, with its download URLs, for an
-    animateur (``read_token`` None) or a holder of the read-only link."""
+    animateur (``read_token`` None) or a holder of the read-only link. ``atelier``: the
+    page's plain data (``page_data.atelier``)."""
+    atelier_id, cycle_id = atelier["id"], atelier["cycle_id"]
 
     def url(kind: kinds.DocumentKind, fmt: str) -> str:
         if read_token is not None:
             return url_for("documents.read_document", read_token=read_token, kind=kind.id, fmt=fmt)
         if kind.scope == "atelier":
             return url_for(
-                "documents.atelier_document", atelier_id=atelier.id, kind=kind.id, fmt=fmt
+                "documents.atelier_document", atelier_id=atelier_id, kind=kind.id, fmt=fmt
             )
-        return url_for("documents.cycle_document", cycle_id=atelier.cycle_id, kind=kind.id, fmt=fmt)
+        return url_for("documents.cycle_document", cycle_id=cycle_id, kind=kind.id, fmt=fmt)
 
     out = _entries(("atelier", "cycle"), url)
-    stored = storage.manifest(atelier.id) if atelier.state == "clos" else None
+    stored = storage.manifest(atelier_id) if atelier["state"] == "clos" else None
     for entry in out:
         if entry["kind"] == storage.KIND:
             entry["generated_at"] = stored["generated_at"].isoformat() if stored else None
             if read_token is None:
-                entry["regenerate_url"] = url_for("documents.regenerate", atelier_id=atelier.id)
+                entry["regenerate_url"] = url_for("documents.regenerate", atelier_id=atelier_id)
     return out
 
 
 @bp.app_template_global("document_links")
-def _document_links_global(atelier: Atelier, read_token: str | None = None) -> list:
+def _document_links_global(
+    atelier: Mapping[str, Any], read_token: str | None = None
+) -> list[dict[str, Any]]:
     return document_links(atelier, read_token)
 
 
@@ -170,7 +172,8 @@ def _json_index(entries: list[dict[str, Any]]) -> Response:
 @bp.get("/animateur/ateliers/<int:atelier_id>/documents")
 @login_required
 def atelier_index(atelier_id: int) -> Response:
-    return _json_index(document_links(cycles.get_atelier_for(g.animateur, atelier_id)))
+    atelier = cycles.get_atelier_for(g.animateur, atelier_id)
+    return _json_index(document_links(page_data.atelier(atelier)))
 
 
 @bp.get("/animateur/ateliers/<int:atelier_id>/documents/<kind>.<fmt>")
@@ -198,7 +201,8 @@ def regenerate(atelier_id: int) -> ResponseReturnValue:
     storage.store_compte_rendu(atelier.id)
     message = "Compte rendu régénéré à partir du tableau actuel."
     if wants_json:
-        return jsonify({"ok": True, "message_fr": message, "documents": document_links(atelier)})
+        documents_ = document_links(page_data.atelier(atelier))
+        return jsonify({"ok": True, "message_fr": message, "documents": documents_})
     flash(message)
     return redirect(url_for("animateur.console", atelier_id=atelier.id))
 
@@ -235,7 +239,8 @@ def _by_read_token(read_token: str) -> Atelier:
 
 @bp.get("/lecture/<read_token>/documents")
 def read_index(read_token: str) -> Response:
-    return _json_index(document_links(_by_read_token(read_token), read_token))
+    atelier = page_data.atelier(_by_read_token(read_token))
+    return _json_index(document_links(atelier, read_token))
 
 
 @bp.get("/lecture/<read_token>/documents/<kind>.<fmt>")

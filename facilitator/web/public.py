@@ -19,12 +19,14 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
-from facilitator.core import participants, tokens
+from facilitator.core import events, participants, tokens
 from facilitator.core.http import public_url
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.models import STRUCTURE_TYPES, Atelier
+from facilitator.models import STRUCTURE_TYPES, Atelier, Participant
+from facilitator.web import page_data
 
 bp = Blueprint("public", __name__)
 
@@ -39,9 +41,22 @@ def _cookie_name(cycle_id: int) -> str:
     return f"{COOKIE_PREFIX}{cycle_id}"
 
 
-def _current_participant(atelier: Atelier):  # type: ignore[no-untyped-def]
-    token = request.cookies.get(_cookie_name(atelier.cycle_id))
-    return participants.participant_by_token(atelier.cycle_id, token)
+def cycle_participant(cycle_id: int) -> Participant | None:
+    """The participant of the cycle this browser's cookie names, if any."""
+    token = request.cookies.get(_cookie_name(cycle_id))
+    return participants.participant_by_token(cycle_id, token)
+
+
+def set_participant_cookie(response: Response, cycle_id: int, token: str) -> None:
+    """Remember on this browser who the participant of the cycle is."""
+    response.set_cookie(
+        _cookie_name(cycle_id),
+        token,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
 
 
 @bp.get("/")
@@ -60,7 +75,7 @@ def _code_attempt_allowed() -> bool:
 
 
 @bp.post("/rejoindre")
-def join_by_code() -> Response | str | tuple[str, int]:
+def join_by_code() -> ResponseReturnValue:
     code = request.form.get("code", "")
     if not _code_attempt_allowed():
         message = "Trop d'essais de code : patientez cinq minutes ou utilisez le lien de l'atelier."
@@ -73,15 +88,21 @@ def join_by_code() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/rejoindre/<link_token>", methods=["GET", "POST"])
-def join(link_token: str) -> Response | str | tuple[str, int]:
+def join(link_token: str) -> ResponseReturnValue:
     atelier = participants.atelier_by_link(link_token)
-    me = _current_participant(atelier)
+    me = cycle_participant(atelier.cycle_id)
     form = request.form
     if request.method == "GET":
-        return render_template("join.html", atelier=atelier, me=me, types=STRUCTURE_TYPES, form={})
+        return render_template(
+            "join.html",
+            atelier=page_data.atelier(atelier, with_cycle=True),
+            me=page_data.participant(me),
+            types=STRUCTURE_TYPES,
+            form={},
+        )
     if form.get("continuer") and me is not None:
-        participants.record_attendance(me, atelier)
-        db.session.commit()
+        with events.transaction():
+            participants.record_attendance(me, atelier)
         return redirect(url_for("public.board", link_token=link_token))
     structure_id = form.get("structure_id", "")
     try:
@@ -98,8 +119,8 @@ def join(link_token: str) -> Response | str | tuple[str, int]:
         return (
             render_template(
                 "join.html",
-                atelier=atelier,
-                me=me,
+                atelier=page_data.atelier(atelier, with_cycle=True),
+                me=page_data.participant(me),
                 types=STRUCTURE_TYPES,
                 form=form,
                 error=exc.message_fr,
@@ -108,26 +129,24 @@ def join(link_token: str) -> Response | str | tuple[str, int]:
         )
     response = make_response(redirect(url_for("public.board", link_token=link_token)))
     if token is not None:
-        response.set_cookie(
-            _cookie_name(atelier.cycle_id),
-            token,
-            max_age=COOKIE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
+        set_participant_cookie(response, atelier.cycle_id, token)
     flash(f"Bienvenue, {participant.display_name} !")
     return response
 
 
 @bp.get("/atelier/<link_token>")
-def board(link_token: str) -> Response | str:
+def board(link_token: str) -> ResponseReturnValue:
     atelier = participants.atelier_by_link(link_token, allow_closed=True)
-    me = _current_participant(atelier)
+    me = cycle_participant(atelier.cycle_id)
     if me is None:
         return redirect(url_for("public.join", link_token=link_token))
     token = tokens.sign_socket_token({"r": "participant", "a": atelier.id, "p": me.id})
-    return render_template("board.html", atelier=atelier, me=me, socket_token=token)
+    return render_template(
+        "board.html",
+        atelier=page_data.atelier(atelier, with_cycle=True),
+        me=page_data.participant(me),
+        socket_token=token,
+    )
 
 
 @bp.get("/lecture/<read_token>")
@@ -137,7 +156,11 @@ def read_only(read_token: str) -> str:
         abort(404)
     token = tokens.sign_socket_token({"r": "viewer", "a": atelier.id, "k": read_token[:12]})
     return render_template(
-        "board.html", atelier=atelier, me=None, socket_token=token, read_token=read_token
+        "board.html",
+        atelier=page_data.atelier(atelier, with_cycle=True),
+        me=None,
+        socket_token=token,
+        read_token=read_token,
     )
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from facilitator.core import cycles
@@ -21,6 +22,7 @@ from facilitator.models import STRUCTURE_TYPES, Cycle, Structure
 from facilitator.models.cycle_life import StructureProfile
 from facilitator.rendering.common import slug
 from facilitator.rendering.csv import cell
+from facilitator.web import page_data
 from facilitator.web.blueprints import cycle_life as bp
 
 
@@ -74,7 +76,7 @@ def _page(cycle: Cycle, status: int = 200, **extra: Any) -> tuple[str, int]:
     fiches = {e["id"]: _fiche(structures[e["id"]]) for e in items}
     page = render_template(
         "cycle_life/repertoire.html",
-        cycle=cycle,
+        cycle=page_data.cycle(cycle),
         groups=repertoire.by_territory(items),
         fiches=fiches,
         types=STRUCTURE_TYPES,
@@ -92,7 +94,7 @@ def repertoire_admin(cycle_id: int) -> tuple[str, int]:
 
 @bp.post("/animateur/cycles/<int:cycle_id>/repertoire/<int:structure_id>")
 @login_required
-def repertoire_update(cycle_id: int, structure_id: int) -> Response | tuple[str, int]:
+def repertoire_update(cycle_id: int, structure_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     structure = repertoire.structure_in_cycle(cycle.id, structure_id)
     try:
@@ -136,7 +138,7 @@ def repertoire_csv(cycle_id: int) -> Response:
 
 
 @bp.route("/repertoire/fiche/<token>", methods=["GET", "POST"])
-def repertoire_self(token: str) -> Response | tuple[str, int]:
+def repertoire_self(token: str) -> ResponseReturnValue:
     """A structure updates its own entry through its secret link."""
     structure = repertoire.structure_by_token(token)
     error = code = None
@@ -153,8 +155,8 @@ def repertoire_self(token: str) -> Response | tuple[str, int]:
     fiche = _fiche(structure)
     page = render_template(
         "cycle_life/repertoire_self.html",
-        structure=structure,
-        cycle=structure.cycle,
+        structure=page_data.structure(structure),
+        cycle=page_data.cycle(structure.cycle),
         fiche=fiche,
         types=STRUCTURE_TYPES,
         champ_labels=repertoire.CHAMP_LABELS,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from facilitator.core import cycles
 from facilitator.core.http import login_required, public_url
 from facilitator.documents import restitution as service
-from facilitator.extensions import db
+from facilitator.web import page_data
 from facilitator.web.blueprints import cycle_life as bp
 
 
@@ -15,13 +16,13 @@ from facilitator.web.blueprints import cycle_life as bp
 @login_required
 def restitution_admin(cycle_id: int) -> str:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
-    row = service.of(cycle)
-    db.session.commit()  # the row is created, unpublished, on first visit
+    row = service.state(cycle)
+    token = row["public_token"]
     return render_template(
         "cycle_life/restitution_admin.html",
-        cycle=cycle,
+        cycle=page_data.cycle(cycle),
         row=row,
-        url=public_url(url_for("cycle_life.restitution_public", token=row.public_token)),
+        url=public_url(url_for("cycle_life.restitution_public", token=token)) if token else None,
     )
 
 
@@ -30,20 +31,18 @@ def restitution_admin(cycle_id: int) -> str:
 def restitution_preview(cycle_id: int) -> str:
     """The public page as it is (or would be) published, for the animateur only."""
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
-    published = service.of(cycle).published
-    db.session.commit()  # the row is created, unpublished, on first visit
     return render_template(
         "cycle_life/restitution.html",
-        cycle=cycle,
+        cycle=page_data.cycle(cycle),
         preview=True,
-        published=published,
+        published=service.state(cycle)["published"],
         **service.content(cycle),
     )
 
 
 @bp.post("/animateur/cycles/<int:cycle_id>/restitution")
 @login_required
-def restitution_set(cycle_id: int) -> Response:
+def restitution_set(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     action = request.form.get("action")
     if action == "publier":
@@ -61,4 +60,6 @@ def restitution_set(cycle_id: int) -> Response:
 @bp.get("/restitution/<token>")
 def restitution_public(token: str) -> str:
     cycle = service.by_token(token)
-    return render_template("cycle_life/restitution.html", cycle=cycle, **service.content(cycle))
+    return render_template(
+        "cycle_life/restitution.html", cycle=page_data.cycle(cycle), **service.content(cycle)
+    )

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from facilitator.activities.cartographie import operations as cartographie
+from facilitator.activities.cartographie import operations_actions as map_actions
 from facilitator.activities.cartographie import operations_relations as relations
-from facilitator.activities.cartographie import pages
+from facilitator.activities.cartographie import pages, references
 from facilitator.activities.cartographie import views as map_views
 from facilitator.activities.cartographie.document import CartographieDocuments
 from facilitator.activities.cartographie.schemas import (
@@ -47,6 +48,14 @@ class Cartographie(Activity):
     stylesheet = "css/activities/cartographie.css"
     templates = "activities/cartographie"
 
+    @classmethod
+    def question_references(cls, question_id: int) -> dict[str, list[dict[str, Any]]]:
+        return references.question_references(question_id)
+
+    @classmethod
+    def question_reference_counts(cls, cycle_id: int) -> dict[int, dict[str, int]]:
+        return references.question_reference_counts(cycle_id)
+
     actions = {
         "actor_add": ActionSpec(ActorAdd, cartographie.actor_add, BOTH),
         "actor_edit": ActionSpec(ActorEdit, cartographie.actor_edit, BOTH),
@@ -54,9 +63,9 @@ class Cartographie(Activity):
         "actor_validate": ActionSpec(ActorValidate, cartographie.actor_validate),
         "actor_move": ActionSpec(ActorMove, cartographie.actor_move),
         "actor_merge": ActionSpec(ActorMerge, relations.actor_merge),
-        "action_add": ActionSpec(ActionAdd, cartographie.action_add, BOTH),
-        "action_edit": ActionSpec(ActionEdit, cartographie.action_edit, BOTH),
-        "action_delete": ActionSpec(ActionRef, cartographie.action_delete, BOTH),
+        "action_add": ActionSpec(ActionAdd, map_actions.action_add, BOTH),
+        "action_edit": ActionSpec(ActionEdit, map_actions.action_edit, BOTH),
+        "action_delete": ActionSpec(ActionRef, map_actions.action_delete, BOTH),
         "relation_add": ActionSpec(RelationAdd, relations.relation_add, BOTH),
         "relation_edit": ActionSpec(RelationEdit, relations.relation_edit, BOTH),
         "relation_delete": ActionSpec(RelationRef, relations.relation_delete, BOTH),

@@ -58,7 +58,7 @@ def actors_rows(data: dict[str, Any]) -> list[tuple[str, ...]]:
         for end in (r["source_id"], r["target_id"]):
             degree[end] = degree.get(end, 0) + 1
     actors = sorted(data["actors"], key=lambda a: (a["name"].casefold(), a["id"]))
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for number, a in enumerate(actors, start=1):
         actions = " | ".join(
             x["text"]

@@ -9,21 +9,20 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
-    Column,
     Float,
     ForeignKey,
     Index,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 from facilitator.models.questions import QuestionEssentielle
+from facilitator.models.rows import ValidatedRow, link_table
 
 #: champs d'intervention (GLOSSARY.md), value → label
 CHAMPS: dict[str, str] = {
@@ -63,38 +62,21 @@ RELATION_NATURES: dict[str, str] = {
 }
 
 
-#: which questions an action serves (many to many; an ``id`` column like every table, so
-#: that portability can import it)
-action_question = Table(
+#: which questions an action serves (many to many)
+action_question = link_table(
     "action_question",
-    db.metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "action_id",
-        ForeignKey("actor_action.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    Column(
-        "question_id",
-        ForeignKey("question_essentielle.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    UniqueConstraint("action_id", "question_id"),
+    ("action_id", "actor_action.id"),
+    ("question_id", "question_essentielle.id"),
 )
 
 
-class Actor(db.Model):
+class Actor(ValidatedRow, Model):
     """An actor of the cartographie: a structure of the cycle's répertoire, or an actor
     absent from the room (``structure_id`` null)."""
 
     __tablename__ = "actor"
     __table_args__ = (UniqueConstraint("cycle_id", "client_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
-    client_id: Mapped[str] = mapped_column(String(64))
     structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("structure.id", ondelete="SET NULL")
     )
@@ -106,17 +88,9 @@ class Actor(db.Model):
     territoire: Mapped[str] = mapped_column(String(160), default="")
     #: other names it had before duplicates were merged into it
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
-    validated: Mapped[bool] = mapped_column(default=False)
     #: position pinned on the map by the animateur (map units, 0–1000), else laid out
-    x: Mapped[float | None] = mapped_column(Float)
-    y: Mapped[float | None] = mapped_column(Float)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL")
-    )
-    atelier_id: Mapped[int | None] = mapped_column(ForeignKey("atelier.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    x: Mapped[float | None] = mapped_column(Float, sort_order=2)
+    y: Mapped[float | None] = mapped_column(Float, sort_order=2)
 
     actions: Mapped[list[ActorAction]] = relationship(
         back_populates="actor",
@@ -126,7 +100,7 @@ class Actor(db.Model):
     )
 
 
-class ActorAction(db.Model):
+class ActorAction(Model):
     """A short description of what an actor does, linked to questions essentielles."""
 
     __tablename__ = "actor_action"
@@ -148,7 +122,7 @@ class ActorAction(db.Model):
     )
 
 
-class Relation(db.Model):
+class Relation(ValidatedRow, Model):
     """A relation between two actors for one question essentielle (or in general)."""
 
     __tablename__ = "relation"
@@ -157,9 +131,6 @@ class Relation(db.Model):
         Index("ix_relation_pair", "source_id", "target_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
-    client_id: Mapped[str] = mapped_column(String(64))
     source_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
     #: a key of RELATION_STATUSES
@@ -172,11 +143,3 @@ class Relation(db.Model):
         ForeignKey("question_essentielle.id", ondelete="SET NULL"), index=True
     )
     comment: Mapped[str] = mapped_column(Text, default="")
-    validated: Mapped[bool] = mapped_column(default=False)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL")
-    )
-    atelier_id: Mapped[int | None] = mapped_column(ForeignKey("atelier.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

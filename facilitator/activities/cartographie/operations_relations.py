@@ -12,9 +12,26 @@ from facilitator.activities.cartographie.models import (
     COOPERATION_LEVELS,
     RELATION_NATURES,
     RELATION_STATUSES,
+    Actor,
     Relation,
 )
-from facilitator.activities.cartographie.operations import actor_of, may_delete, may_edit
+from facilitator.activities.cartographie.operations_rows import (
+    RELATION,
+    actor_of,
+    add_row,
+    chosen,
+    delete_row,
+    edit_row,
+    relation_of,
+    validate_row,
+)
+from facilitator.activities.cartographie.schemas import (
+    ActorMerge,
+    RelationAdd,
+    RelationEdit,
+    RelationRef,
+    RelationValidate,
+)
 from facilitator.activities.cartographie.views import (
     actor_dict,
     record_actor,
@@ -24,7 +41,8 @@ from facilitator.activities.cartographie.views import (
 from facilitator.core import events
 from facilitator.core import live as live_common
 from facilitator.core import questions as productions
-from facilitator.errors import Conflict, InvalidInput, NotFound
+from facilitator.core.events import Viewer
+from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Step
 
@@ -33,18 +51,13 @@ log = logging.getLogger(__name__)
 MAX_COMMENT = 300
 
 
-def _relation(step: Step, relation_id: int) -> Relation:
-    relation = db.session.get(Relation, relation_id)
-    if relation is None or relation.cycle_id != step.atelier.cycle_id:
-        raise NotFound("Cette relation n'existe plus.")
-    return relation
-
-
 def _question_id(step: Step, question_id: int | None) -> int | None:
     return productions.active_question_id(step.atelier.cycle_id, question_id)
 
 
-def _same_pair(cycle_id: int, a: int, b: int, question_id: int | None, but: int = 0) -> Relation:
+def _same_pair(
+    cycle_id: int, a: int, b: int, question_id: int | None, but: int = 0
+) -> Relation | None:
     """A relation between the same two actors (either direction) for the same question."""
     query = select(Relation).where(
         Relation.cycle_id == cycle_id,
@@ -62,26 +75,23 @@ def _same_pair(cycle_id: int, a: int, b: int, question_id: int | None, but: int 
     return db.session.scalar(query.limit(1))
 
 
-def _apply(step: Step, relation: Relation | None, data: Any) -> dict[str, Any]:
+_ONE = {
+    "status": (RELATION_STATUSES, "Statut de relation inconnu (existante ou à créer)."),
+    "level": (COOPERATION_LEVELS, "Niveau de coopération inconnu."),
+}
+_SOME = {"natures": (RELATION_NATURES, "Nature de relation inconnue : ")}
+
+
+def _apply(
+    step: Step, relation: Relation | None, data: RelationAdd | RelationEdit
+) -> dict[str, Any]:
     """Validated values of the fields present in ``data``."""
     out: dict[str, Any] = {}
     for name in ("source_id", "target_id"):
         value = getattr(data, name, None)
         if value is not None:
             out[name] = actor_of(step, value).id
-    if data.status is not None:
-        if data.status not in RELATION_STATUSES:
-            raise InvalidInput("Statut de relation inconnu (existante ou à créer).")
-        out["status"] = data.status
-    if data.level is not None:
-        if data.level not in COOPERATION_LEVELS:
-            raise InvalidInput("Niveau de coopération inconnu.")
-        out["level"] = data.level
-    if data.natures is not None:
-        unknown = [n for n in data.natures if n not in RELATION_NATURES]
-        if unknown:
-            raise InvalidInput("Nature de relation inconnue : " + ", ".join(unknown[:3]))
-        out["natures"] = list(dict.fromkeys(data.natures))
+    out.update(chosen(data, _ONE, _SOME))
     if "question_id" in data.model_fields_set:
         out["question_id"] = _question_id(step, data.question_id)
     if data.comment is not None:
@@ -116,94 +126,33 @@ def _apply(step: Step, relation: Relation | None, data: Any) -> dict[str, Any]:
     return out
 
 
-def relation_add(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
+def relation_add(viewer: Viewer, step: Step, data: RelationAdd) -> dict[str, Any]:
+    def fields() -> dict[str, Any]:
+        defaults = {"status": "existante", "level": "partenariat", "natures": [], "comment": ""}
+        return {**defaults, **_apply(step, None, data)}
+
+    return add_row(viewer, step, RELATION, data.client_id, fields)
+
+
+def relation_edit(viewer: Viewer, step: Step, data: RelationEdit) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    cycle_id = step.atelier.cycle_id
+    relation = relation_of(step, data.relation_id)
+    return edit_row(viewer, relation, RELATION, data.version, lambda: _apply(step, relation, data))
 
-    def find() -> Relation | None:
-        return db.session.scalar(
-            select(Relation).where(
-                Relation.cycle_id == cycle_id, Relation.client_id == data.client_id
-            )
-        )
 
-    existing = find()
-    if existing is not None:
-        return _duplicate(viewer, existing)
-    seq = events.next_seq(viewer.atelier_id)
-    fields = _apply(step, None, data)
-    relation = Relation(
-        cycle_id=cycle_id,
-        client_id=data.client_id,
-        participant_id=viewer.participant_id,
-        atelier_id=viewer.atelier_id,
-        validated=False,
-        version=1,
-        **{"status": "existante", "level": "partenariat", "natures": [], "comment": "", **fields},
+def relation_validate(viewer: Viewer, step: Step, data: RelationValidate) -> dict[str, Any]:
+    return validate_row(viewer, step, RELATION, data.relation_id, data.validated)
+
+
+def relation_delete(viewer: Viewer, step: Step, data: RelationRef) -> dict[str, Any]:
+    live_common.require_writer(viewer, step)
+    relation = relation_of(step, data.relation_id)
+    return delete_row(
+        viewer, relation, RELATION, "map.relation_deleted", lambda: {"relation_id": relation.id}
     )
-    again = live_common.insert_once(
-        viewer,
-        relation,
-        find,
-        lambda r: r.participant_id == viewer.participant_id,
-        lambda r: {"relation": relation_dict(r)},
-    )
-    if again is not None:
-        return again
-    event = record_relation(viewer.atelier_id, relation, seq)
-    events.commit()
-    return {"relation": event.payload["relation"], "seq": event.seq}
 
 
-def _duplicate(viewer: Any, relation: Relation) -> dict[str, Any]:
-    if relation.participant_id != viewer.participant_id:
-        raise InvalidInput("Identifiant déjà utilisé.", code="client_id_taken")
-    return {
-        "relation": relation_dict(relation),
-        "duplicate": True,
-        "seq": events.current_seq(viewer.atelier_id),
-    }
-
-
-def relation_edit(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
-    live_common.require_writer(viewer, step)
-    relation = _relation(step, data.relation_id)
-    if relation.version != data.version:
-        raise Conflict(
-            "Cette relation a été modifiée entre-temps par quelqu'un d'autre : voici sa "
-            "version actuelle.",
-            relation=relation_dict(relation),
-        )
-    may_edit(viewer, relation.validated, "Cette relation")
-    seq = events.next_seq(viewer.atelier_id)
-    for name, value in _apply(step, relation, data).items():
-        setattr(relation, name, value)
-    relation.version += 1
-    event = record_relation(viewer.atelier_id, relation, seq)
-    events.commit()
-    return {"relation": event.payload["relation"], "seq": event.seq}
-
-
-def relation_validate(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
-    live_common.require_animateur(viewer, "Seul l'animateur valide les relations.")
-    step.atelier.require_open()
-    relation = _relation(step, data.relation_id)
-    return live_common.set_validated(viewer, relation, data.validated, record_relation, "relation")
-
-
-def relation_delete(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
-    live_common.require_writer(viewer, step)
-    relation = _relation(step, data.relation_id)
-    may_delete(viewer, relation.validated, relation.participant_id, "cette relation")
-    seq = events.next_seq(viewer.atelier_id)
-    db.session.delete(relation)
-    payload = {"relation_id": relation.id}
-    event = events.record(viewer.atelier_id, "map.relation_deleted", payload, seq=seq)
-    events.commit()
-    return {**payload, "seq": event.seq}
-
-
-def actor_merge(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
+def actor_merge(viewer: Viewer, step: Step, data: ActorMerge) -> dict[str, Any]:
     """``source`` is merged into ``target``: its actions and relations move to the target
     (a relation that would link the target to itself, or duplicate one it has, is
     dropped), its name is kept among the target's aliases, blank fields are filled."""
@@ -213,10 +162,33 @@ def actor_merge(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
         raise InvalidInput("Choisissez deux acteurs différents à fusionner.", code="self_merge")
     source = actor_of(step, data.source_id)
     target = actor_of(step, data.target_id)
-    seq = events.next_seq(viewer.atelier_id)
+    with events.live_change(viewer.atelier_id) as change:
+        moved, dropped = _merge(source, target)
+        source_id = source.id
+        db.session.delete(source)
+        db.session.flush()
+        payload = {"actor_id": source_id, "relation_ids": dropped, "merged_into": target.id}
+        change.record("map.actor_deleted", payload)
+        record_actor(change, target)
+        for r in moved:
+            record_relation(change, r)
+    log.info("actor %s merged into %s", source_id, target.id)
+    return {
+        "actor": actor_dict(target),
+        "merged": source_id,
+        "relations_moved": len(moved),
+        "relations_dropped": len(dropped),
+        "seq": change.seq,
+    }
+
+
+def _merge(source: Actor, target: Actor) -> tuple[list[Relation], list[int]]:
+    """Move the source's actions and relations to the target and fill its blank fields;
+    returns the relations moved and the ids of those dropped."""
     for action in list(source.actions):
         action.actor = target
-    moved, dropped = [], []
+    moved: list[Relation] = []
+    dropped: list[int] = []
     relations = db.session.scalars(
         select(Relation).where(
             or_(Relation.source_id == source.id, Relation.target_id == source.id)
@@ -242,20 +214,4 @@ def actor_merge(viewer: Any, step: Step, data: Any) -> dict[str, Any]:
         db.session.flush()
         target.structure_id = structure_id
     target.version += 1
-    source_id = source.id
-    db.session.delete(source)
-    db.session.flush()
-    payload = {"actor_id": source_id, "relation_ids": dropped, "merged_into": target.id}
-    events.record(viewer.atelier_id, "map.actor_deleted", payload, seq=seq)
-    record_actor(viewer.atelier_id, target)
-    for r in moved:
-        record_relation(viewer.atelier_id, r)
-    events.commit()
-    log.info("actor %s merged into %s", source_id, target.id)
-    return {
-        "actor": actor_dict(target),
-        "merged": source_id,
-        "relations_moved": len(moved),
-        "relations_dropped": len(dropped),
-        "seq": events.current_seq(viewer.atelier_id),
-    }
+    return moved, dropped

@@ -41,7 +41,7 @@ def cartographie(cycle_id: int) -> str:
     title = f"Cartographie des acteurs — {cycle.title}"
     return render_template(
         "activities/cartographie/cycle.html",
-        cycle=cycle,
+        cycle={"id": cycle.id, "title": cycle.title},
         svg=map_export.svg(data, title) if data["actors"] else "",
         actors=map_export.actors_rows(data),
         actor_header=map_export.ACTOR_HEADER,

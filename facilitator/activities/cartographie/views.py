@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from facilitator.activities.cartographie import references
 from facilitator.activities.cartographie.models import (
     CHAMPS,
     COOPERATION_LEVELS,
@@ -92,14 +93,15 @@ def relation_dict(r: Relation) -> dict[str, Any]:
     }
 
 
-def record_actor(atelier_id: int, actor: Actor, seq: int | None = None) -> events.Event:
+def record_actor(change: events.LiveChange, actor: Actor) -> events.Event:
+    """``map.actor``: the actor with its actions (reloaded: an action may just have moved)."""
     db.session.flush()
     db.session.refresh(actor, ["actions"])
-    return events.record(atelier_id, "map.actor", {"actor": actor_dict(actor)}, seq=seq)
+    return change.record("map.actor", {"actor": actor_dict(actor)})
 
 
-def record_relation(atelier_id: int, r: Relation, seq: int | None = None) -> events.Event:
-    return events.record(atelier_id, "map.relation", {"relation": relation_dict(r)}, seq=seq)
+def record_relation(change: events.LiveChange, r: Relation) -> events.Event:
+    return change.record("map.relation", {"relation": relation_dict(r)})
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -113,7 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 def map_data(cycle_id: int) -> dict[str, Any]:
     """The whole map of a cycle: questions, actors with their actions, relations."""
-    actors = productions.load_actors(cycle_id)
+    actors = references.load_actors(cycle_id)
     relations = db.session.scalars(
         select(Relation).where(Relation.cycle_id == cycle_id).order_by(Relation.id)
     ).all()

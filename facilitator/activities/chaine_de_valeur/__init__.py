@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from facilitator.activities.chaine_de_valeur import operations as service
+from facilitator.activities.chaine_de_valeur import views
 from facilitator.activities.chaine_de_valeur.document import ChaineDocuments
 from facilitator.activities.chaine_de_valeur.schemas import (
     ChaineAdd,
@@ -57,4 +58,4 @@ class ChaineDeValeur(Activity):
 
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
-        return service.state(step, viewer)
+        return views.state(step, viewer)

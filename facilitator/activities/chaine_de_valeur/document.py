@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from facilitator.activities.chaine_de_valeur import operations as chaine_de_valeur
+from facilitator.activities.chaine_de_valeur import views as chaine_de_valeur
 from facilitator.activities.chaine_de_valeur.models import CIBLES
 from facilitator.activities.chaine_de_valeur.settings import CHAINE_LEVELS
 from facilitator.core import questions as productions
-from facilitator.extensions import db
+from facilitator.core.document_facts import PerStepDocuments
+from facilitator.core.participants import structures
 from facilitator.models import Step
 from facilitator.rendering import fr
 from facilitator.rendering.model import Block, Section, note, para, section, table
 from facilitator.rendering.model import plain as clean
-from facilitator.rendering.sections import ActivityDocuments, StepSection
+from facilitator.rendering.sections import StepSection
 
 if TYPE_CHECKING:
     from facilitator.rendering.context import CycleContext, StepData
@@ -26,7 +25,7 @@ HEADER = ["Maillon", "Contenu", "Apporté par"]
 
 
 def _load(cycle_id: int) -> dict[str, Any]:
-    names = {s["id"]: clean(s["name"]) for s in chaine_de_valeur.structures(cycle_id)}
+    names = {s["id"]: clean(s["name"]) for s in structures(cycle_id)}
     chaines = [
         {
             **c,
@@ -74,15 +73,12 @@ def _chain_blocks(data: dict[str, Any]) -> list[Block | Section]:
     return out
 
 
-class ChaineDocuments(ActivityDocuments):
+class ChaineDocuments(PerStepDocuments):
     type_id = "chaine_de_valeur"
 
     @classmethod
-    def load_steps(cls, step_ids: list[int]) -> dict[int, Any]:
-        out: dict[int, Any] = {}
-        for step in db.session.scalars(select(Step).where(Step.id.in_(step_ids))):
-            out[step.id] = _load(step.atelier.cycle_id)
-        return out
+    def load_step(cls, step: Step) -> Any:
+        return _load(step.atelier.cycle_id)
 
     @classmethod
     def step_section(cls, step: StepData) -> StepSection:

@@ -6,20 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    Column,
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 from facilitator.models.people import Structure
 from facilitator.models.questions import QuestionEssentielle
+from facilitator.models.rows import ValidatedRow, link_table
 
 #: the other kinds of items of a chain
 CHAINE_EXTRA: dict[str, str] = {"objectif": "Objectif", "indicateur": "Indicateur"}
@@ -35,46 +34,25 @@ CHAINE_SUBJECTS: dict[str, str] = {"structure": "Structure", "action": "Action"}
 
 
 #: which questions essentielles a chain serves
-chaine_question = Table(
+chaine_question = link_table(
     "chaine_question",
-    db.metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "chaine_id", ForeignKey("chaine_valeur.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
-    Column(
-        "question_id",
-        ForeignKey("question_essentielle.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    UniqueConstraint("chaine_id", "question_id"),
+    ("chaine_id", "chaine_valeur.id"),
+    ("question_id", "question_essentielle.id"),
 )
 
 
-class ChaineValeur(db.Model):
+class ChaineValeur(ValidatedRow, Model):
     """A chaîne de valeur of the cycle, about a structure (``subject`` structure) or an
     action (``subject`` action, ``title`` names it; ``structure_id`` is its porteur)."""
 
     __tablename__ = "chaine_valeur"
     __table_args__ = (UniqueConstraint("cycle_id", "client_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
-    client_id: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(16), default="structure")
     title: Mapped[str] = mapped_column(String(200), default="")
     structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("structure.id", ondelete="SET NULL")
     )
-    validated: Mapped[bool] = mapped_column(default=False)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL")
-    )
-    atelier_id: Mapped[int | None] = mapped_column(ForeignKey("atelier.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     structure: Mapped[Structure | None] = relationship()
     questions: Mapped[list[QuestionEssentielle]] = relationship(
@@ -90,7 +68,7 @@ class ChaineValeur(db.Model):
     )
 
 
-class ChaineItem(db.Model):
+class ChaineItem(Model):
     """One link of a chain (a ressource, an activité… — ``level`` a key of CHAINE_LEVELS),
     an objective or an indicator (``cible`` a key of CIBLES); ``structure_id`` says who
     contributes it (the écosystème view)."""
@@ -117,7 +95,7 @@ class ChaineItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ChaineLink(db.Model):
+class ChaineLink(Model):
     """« this leads to that » between two items of one chain (a ressource → an activité…,
     or an item → the indicator that measures it)."""
 

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from facilitator.activities.charte import operations as charte
 from facilitator.activities.charte import operations_amendments as charte_amendments
+from facilitator.activities.charte import operations_clauses as charte_clauses
 from facilitator.activities.charte import operations_vote as charte_vote
 from facilitator.activities.charte import views as charte_views
+from facilitator.activities.charte.cycle_document import KIND_CHARTE
 from facilitator.activities.charte.document import CharteDocuments
 from facilitator.activities.charte.schemas import (
     AmendmentDecide,
@@ -31,10 +33,7 @@ from facilitator.activities.charte.schemas import (
     QuickVote,
     VersionStart,
 )
-from facilitator.activities.charte.settings import (
-    DEFAULT_SECTIONS,
-    CharteSettings,
-)
+from facilitator.activities.charte.settings import CharteSettings, section_list
 from facilitator.contract import (
     BOTH,
     EVERYONE,
@@ -55,6 +54,7 @@ class Charte(Activity):
     default_help = "Proposez des idées par section, puis des amendements ; la charte est votée."
     Settings = CharteSettings
     documents = CharteDocuments
+    cycle_documents = (KIND_CHARTE,)
     js_module = "js/activities/charte/view.js"
     js_reducers = "js/activities/charte/reducers.js"
     stylesheet = "css/activities/charte.css"
@@ -66,10 +66,10 @@ class Charte(Activity):
         "consolidate": ActionSpec(Empty, charte.consolidate),
         "freeze": ActionSpec(Empty, charte.freeze),
         "unfreeze": ActionSpec(Empty, charte.unfreeze),
-        "clause_add": ActionSpec(ClauseAdd, charte.clause_add),
-        "clause_edit": ActionSpec(ClauseEdit, charte.clause_edit),
-        "clause_delete": ActionSpec(ClauseRef, charte.clause_delete),
-        "clause_move": ActionSpec(ClauseMove, charte.clause_move),
+        "clause_add": ActionSpec(ClauseAdd, charte_clauses.clause_add),
+        "clause_edit": ActionSpec(ClauseEdit, charte_clauses.clause_edit),
+        "clause_delete": ActionSpec(ClauseRef, charte_clauses.clause_delete),
+        "clause_move": ActionSpec(ClauseMove, charte_clauses.clause_move),
         "amendment_propose": ActionSpec(AmendmentPropose, charte_amendments.propose, BOTH),
         "amendment_withdraw": ActionSpec(AmendmentRef, charte_amendments.withdraw, BOTH),
         "amendment_decide": ActionSpec(AmendmentDecide, charte_amendments.decide),
@@ -86,8 +86,7 @@ class Charte(Activity):
 
     @classmethod
     def columns(cls, settings: dict[str, Any]) -> list[dict[str, str]]:
-        found = settings.get("sections") or DEFAULT_SECTIONS
-        return [{"id": s["id"], "label": s["label"], "hint": s.get("hint", "")} for s in found]
+        return section_list(settings)
 
     @classmethod
     def initial_flags(cls, settings: dict[str, Any]) -> dict[str, bool]:

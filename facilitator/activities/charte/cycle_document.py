@@ -12,14 +12,15 @@ from typing import Any
 from sqlalchemy import select
 
 from facilitator.activities.charte.models import VERSION_STATUSES, CharteSignatory, CharteVersion
-from facilitator.documents.kinds import DocumentKind, register
-from facilitator.documents.loaders import _cycle_info
+from facilitator.activities.charte.settings import section_list
+from facilitator.core.document_facts import cycle_info
 from facilitator.errors import NotFound
 from facilitator.extensions import db
-from facilitator.models import Cycle, Step, Structure
+from facilitator.models import STRUCTURE_TYPES, Atelier, Cycle, Step, Structure
 from facilitator.rendering import fr
 from facilitator.rendering.common import colophon, cycle_facts, slug
 from facilitator.rendering.context import CycleInfo
+from facilitator.rendering.kinds import DocumentKind
 from facilitator.rendering.model import Document, Section, Span, bullets, note, para, section, table
 
 KIND = "charte"
@@ -61,24 +62,21 @@ class CharteContext:
 
 
 def _section_order(cycle_id: int) -> list[tuple[str, str]]:
-    from facilitator.activities.charte.settings import DEFAULT_SECTIONS
-    from facilitator.models import Atelier
-
     steps = db.session.scalars(
         select(Step)
         .join(Atelier, Atelier.id == Step.atelier_id)
         .where(Atelier.cycle_id == cycle_id, Step.type == "charte")
         .order_by(Atelier.position.desc(), Atelier.id.desc())
     ).all()
-    found = (steps[0].settings or {}).get("sections") if steps else None
-    return [(s["id"], s["label"]) for s in (found or DEFAULT_SECTIONS)]
+    sections = section_list((steps[0].settings or {}) if steps else {})
+    return [(s["id"], s["label"]) for s in sections]
 
 
 def load(cycle_id: int, *, now: datetime | None = None) -> CharteContext:
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound("Cycle introuvable.")
-    info = _cycle_info(cycle)
+    info = cycle_info(cycle)
     generated = now or datetime.now(UTC)
     versions = db.session.scalars(
         select(CharteVersion)
@@ -99,8 +97,6 @@ def load(cycle_id: int, *, now: datetime | None = None) -> CharteContext:
         .where(CharteSignatory.version_id == chosen.id)
         .order_by(Structure.name)
     ).all()
-    from facilitator.models import STRUCTURE_TYPES
-
     return CharteContext(
         cycle=info,
         generated_at=generated,
@@ -285,7 +281,4 @@ def compose(ctx: CharteContext) -> Document:
     )
 
 
-register(
-    DocumentKind(id=KIND, label="Charte", scope="cycle", load=load, compose=compose),
-    replace=True,
-)
+KIND_CHARTE = DocumentKind(id=KIND, label="Charte", scope="cycle", load=load, compose=compose)

@@ -16,14 +16,21 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from facilitator.activities.charte.models import AMENDMENT_STATUSES, CharteAmendment, CharteVersion
+from facilitator.activities.charte.models import (
+    AMENDMENT_STATUSES,
+    VERSION_STATUSES,
+    CharteAmendment,
+    CharteVersion,
+)
+from facilitator.activities.charte.settings import section_list
+from facilitator.core.document_facts import PerStepDocuments
 from facilitator.extensions import db
 from facilitator.models import Event, Step
 from facilitator.rendering import fr
 from facilitator.rendering.cards import cards_section
 from facilitator.rendering.model import Block, Section, inline, note, para, table
 from facilitator.rendering.model import plain as clean
-from facilitator.rendering.sections import ActivityDocuments, StepSection
+from facilitator.rendering.sections import StepSection
 
 if TYPE_CHECKING:
     from facilitator.rendering.context import StepData
@@ -49,10 +56,8 @@ def _numbers(version_ids: set[int], sections: list[str]) -> dict[int, str]:
 
 def _load(step: Step) -> dict[str, Any]:
     """Plain data: the charte's story in the step's atelier."""
-    from facilitator.activities.charte import views as charte_views
-
     atelier = step.atelier
-    sections = charte_views.sections(step)
+    sections = section_list(step.settings or {})
     labels = {s["id"]: s["label"] for s in sections}
     rows = db.session.scalars(
         select(Event)
@@ -118,7 +123,7 @@ def _load(step: Step) -> dict[str, Any]:
         current = {
             "number": latest.number,
             "status": latest.status,
-            "status_label": charte_views.VERSION_STATUSES.get(latest.status, latest.status),
+            "status_label": VERSION_STATUSES.get(latest.status, latest.status),
             "clauses": len(latest.clauses),
         }
     numbers = _numbers({a["version_id"] for a in amendments.values()}, [s["id"] for s in sections])
@@ -176,13 +181,10 @@ def _story(extra: dict[str, Any]) -> list[str]:
     return out
 
 
-class CharteDocuments(ActivityDocuments):
+class CharteDocuments(PerStepDocuments):
     type_id = "charte"
 
-    @classmethod
-    def load_steps(cls, step_ids: list[int]) -> dict[int, Any]:
-        rows = db.session.scalars(select(Step).where(Step.id.in_(step_ids)))
-        return {step.id: _load(step) for step in rows}
+    load_step = staticmethod(_load)
 
     @classmethod
     def step_section(cls, step: StepData) -> StepSection:

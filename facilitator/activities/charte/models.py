@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 
 #: status of a version, value → label
@@ -45,7 +45,7 @@ AMENDMENT_KINDS: dict[str, str] = {
 QUICK_CHOICES: dict[str, str] = {"pour": "Pour", "contre": "Contre", "abstention": "Abstention"}
 
 
-class CharteVersion(db.Model):
+class CharteVersion(Model):
     """One numbered version of a cycle's charte. Only the latest version may be a
     ``brouillon`` (edited, amended); consolidating it makes the next number and marks it
     ``remplacee``; freezing makes it ``gelee``; the vote's result makes it ``adoptee`` or
@@ -85,8 +85,13 @@ class CharteVersion(db.Model):
         foreign_keys="CharteClause.version_id",
     )
 
+    def set_frozen(self, frozen: bool) -> None:
+        """Frozen (« gelée »): waits for its adoption vote; unfrozen: a draft again."""
+        self.status = "gelee" if frozen else "brouillon"
+        self.frozen_at = utcnow() if frozen else None
 
-class CharteClause(db.Model):
+
+class CharteClause(Model):
     """One clause of a version, in a section (a key of the step's sections). Copied into
     the next version (``origin_id``), so each version keeps its own text."""
 
@@ -111,7 +116,7 @@ class CharteClause(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class CharteClauseSource(db.Model):
+class CharteClauseSource(Model):
     """An idea card a clause was drafted from."""
 
     __tablename__ = "charte_clause_source"
@@ -126,7 +131,7 @@ class CharteClauseSource(db.Model):
     )
 
 
-class CharteAmendment(db.Model):
+class CharteAmendment(Model):
     """A proposed change of a version: a new wording of a clause (``modification``), a
     new clause in a section (``ajout``) or the removal of a clause (``suppression``)."""
 
@@ -164,8 +169,14 @@ class CharteAmendment(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    def set_status(self, status: str) -> None:
+        """Move to ``status`` (a key of AMENDMENT_STATUSES); every change of an amendment
+        increments its ``version``."""
+        self.status = status
+        self.version += 1
 
-class CharteAmendmentVote(db.Model):
+
+class CharteAmendmentVote(Model):
     """A participant's choice in the quick vote on an amendment (pour / contre /
     abstention), changeable until the animateur closes it."""
 
@@ -180,7 +191,7 @@ class CharteAmendmentVote(db.Model):
     choice: Mapped[str] = mapped_column(String(16))
 
 
-class CharteBallot(db.Model):
+class CharteBallot(Model):
     """A ballot of the adoption vote of a frozen version. With one ballot per structure,
     ``for_structure_id`` is set (unique per version: a structure votes once, by whichever
     representative comes first); with one per participant it is null."""
@@ -210,7 +221,7 @@ class CharteBallot(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class CharteSignatory(db.Model):
+class CharteSignatory(Model):
     """A structure whose representatives voted for the adopted version."""
 
     __tablename__ = "charte_signatory"

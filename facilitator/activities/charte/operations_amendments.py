@@ -11,15 +11,35 @@ from typing import Any
 
 from sqlalchemy import select
 
-from facilitator.activities.charte import operations as charte
 from facilitator.activities.charte import views as charte_views
 from facilitator.activities.charte.models import (
+    AMENDMENT_STATUSES,
     CharteAmendment,
     CharteAmendmentVote,
     CharteClause,
     CharteVersion,
 )
-from facilitator.activities.charte.views import phase, record_amendment
+from facilitator.activities.charte.operations_common import (
+    MAX_CLAUSE,
+    PENDING,
+    current,
+    require_animateur,
+    require_draft,
+    require_voter,
+    section_of,
+)
+from facilitator.activities.charte.schemas import (
+    AmendmentDecide,
+    AmendmentPropose,
+    AmendmentRef,
+    QuickVote,
+)
+from facilitator.activities.charte.views import phase
+from facilitator.activities.charte.views_amendments import (
+    amendment_full,
+    quick_tally,
+    record_amendment,
+)
 from facilitator.core import events
 from facilitator.core import live as live_common
 from facilitator.core.events import Viewer
@@ -30,7 +50,6 @@ from facilitator.models import Step
 log = logging.getLogger(__name__)
 
 MAX_REASON = 1000
-PENDING = ("proposee", "en_vote")
 
 
 def _amendment(step: Step, amendment_id: int) -> CharteAmendment:
@@ -56,19 +75,18 @@ def _find(viewer: Viewer, client_id: str) -> CharteAmendment | None:
     )
 
 
-def propose(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def propose(viewer: Viewer, step: Step, data: AmendmentPropose) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    existing = _find(viewer, data.client_id)
-    if existing is not None:
-        if not _same_author(viewer, existing):
-            raise InvalidInput("Identifiant déjà utilisé.", code="client_id_taken")
-        return {
-            "amendment": charte_views.amendment_full(existing),
-            "seq": events.current_seq(viewer.atelier_id),
-            "duplicate": True,
-        }
-    version = charte.current(step)
-    charte.require_draft(version)
+    once = live_common.ClientAdd(
+        viewer,
+        lambda: _find(viewer, data.client_id),
+        lambda a: _same_author(viewer, a),
+        lambda a: {"amendment": amendment_full(a)},
+    )
+    if (again := once.retried()) is not None:
+        return again
+    version = current(step)
+    require_draft(version)
     if not viewer.is_animateur and phase(step) != "amendements":
         raise InvalidInput(
             "Les amendements ne sont pas ouverts : l'animateur les ouvre dans la phase "
@@ -86,63 +104,67 @@ def propose(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
             )
         section = clause.section
     else:
-        section = charte.section_of(step, data.section or "")["id"]
+        section = section_of(step, data.section or "")["id"]
     text = ""
     if data.kind != "suppression":
-        text = live_common.clean_text(data.text, charte.MAX_CLAUSE, "La nouvelle rédaction")
+        text = live_common.clean_text(data.text, MAX_CLAUSE, "La nouvelle rédaction")
         if clause is not None and text == clause.text:
             raise InvalidInput(
                 "La nouvelle rédaction est identique à la clause actuelle.", code="unchanged"
             )
     reason = live_common.clean_text(data.reason, MAX_REASON, "La raison de l'amendement")
     privacy = live_common.check_privacy(f"{text}\n{reason}", data.confirm_personal)
-    seq = events.next_seq(viewer.atelier_id)
-    amendment = CharteAmendment(
-        version_id=version.id,
-        clause_id=clause.id if clause else None,
-        atelier_id=viewer.atelier_id,
-        client_id=data.client_id,
-        section=section,
-        kind=data.kind,
-        text=text,
-        reason=reason,
-        base_text=clause.text if clause else "",
-        participant_id=viewer.participant_id,
-        animateur_id=viewer.animateur_id,
-        data={"privacy": privacy} if privacy else {},
-    )
-    again = live_common.insert_once(
-        viewer,
-        amendment,
-        lambda: _find(viewer, data.client_id),
-        lambda a: _same_author(viewer, a),
-        lambda a: {"amendment": charte_views.amendment_full(a)},
-    )
+    with events.live_change(viewer.atelier_id) as change:
+        amendment = CharteAmendment(
+            version_id=version.id,
+            clause_id=clause.id if clause else None,
+            atelier_id=viewer.atelier_id,
+            client_id=data.client_id,
+            section=section,
+            kind=data.kind,
+            text=text,
+            reason=reason,
+            base_text=clause.text if clause else "",
+            participant_id=viewer.participant_id,
+            animateur_id=viewer.animateur_id,
+            data={"privacy": privacy} if privacy else {},
+        )
+        # a retry that lost the race with its first try: rolled back, answered like it
+        again = once.insert(amendment)
+        if again is None:
+            ack = _ack(record_amendment(change, amendment, step))
     if again is not None:
         return again
-    event = record_amendment(amendment, step, seq)
-    events.commit()
     log.info("amendment %s proposed on charte version %s", amendment.id, version.number)
-    return {"amendment": event.payload["amendment"], "seq": seq}
+    return ack
 
 
-def withdraw(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def _ack(event: events.Event) -> dict[str, Any]:
+    return {"amendment": event.payload["amendment"], "seq": event.seq}
+
+
+def _settle(
+    change: events.LiveChange, a: CharteAmendment, step: Step, status: str
+) -> dict[str, Any]:
+    """Move the amendment to ``status`` and announce it; returns the ack."""
+    a.set_status(status)
+    return _ack(record_amendment(change, a, step))
+
+
+def withdraw(viewer: Viewer, step: Step, data: AmendmentRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     a = _amendment(step, data.amendment_id)
     if not viewer.is_animateur and a.participant_id != viewer.participant_id:
         raise Forbidden("Vous ne pouvez retirer que vos propres amendements.")
     if a.status != "proposee":
         raise InvalidInput(
-            f"Cet amendement est « {charte_views.AMENDMENT_STATUSES[a.status].lower()} » : "
+            f"Cet amendement est « {AMENDMENT_STATUSES[a.status].lower()} » : "
             "il ne se retire plus.",
             code="decided",
         )
-    seq = events.next_seq(viewer.atelier_id)
-    a.status = "retiree"
-    a.version += 1
-    record_amendment(a, step, seq)
-    events.commit()
-    return {"amendment": charte_views.amendment_full(a), "seq": seq}
+    with events.live_change(viewer.atelier_id) as change:
+        ack = _settle(change, a, step, "retiree")
+    return ack
 
 
 def _check_acceptable(a: CharteAmendment) -> None:
@@ -170,104 +192,90 @@ def _check_acceptable(a: CharteAmendment) -> None:
 def _open(a: CharteAmendment, decided_too: bool = False) -> None:
     version = db.session.get(CharteVersion, a.version_id)
     assert version is not None
-    charte.require_draft(version)
+    require_draft(version)
     allowed = ("proposee", "en_vote", "acceptee", "rejetee") if decided_too else PENDING
     if a.status not in allowed:
-        label = charte_views.AMENDMENT_STATUSES.get(a.status, a.status).lower()
+        label = AMENDMENT_STATUSES.get(a.status, a.status).lower()
         raise InvalidInput(f"Cet amendement est déjà « {label} ».", code="decided")
 
 
-def decide(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
-    charte.require_animateur(viewer, step, "Seul l'animateur accepte ou rejette un amendement.")
+def decide(viewer: Viewer, step: Step, data: AmendmentDecide) -> dict[str, Any]:
+    require_animateur(viewer, step, "Seul l'animateur accepte ou rejette un amendement.")
     a = _amendment(step, data.amendment_id)
     _open(a, decided_too=True)  # a decision can be changed until consolidation
     text = None
     if data.decision == "accepter":
         _check_acceptable(a)
         if data.text is not None and a.kind != "suppression":
-            text = live_common.clean_text(data.text, charte.MAX_CLAUSE, "La rédaction retenue")
+            text = live_common.clean_text(data.text, MAX_CLAUSE, "La rédaction retenue")
     reason = " ".join((data.reason or "").split())[:MAX_REASON]
-    seq = events.next_seq(viewer.atelier_id)
-    if text is not None:
-        a.text = text
-    a.status = "acceptee" if data.decision == "accepter" else "rejetee"
-    a.decision_reason = reason if data.decision == "rejeter" else ""
-    a.version += 1
-    record_amendment(a, step, seq)
-    events.commit()
-    return {"amendment": charte_views.amendment_full(a), "seq": seq}
+    with events.live_change(viewer.atelier_id) as change:
+        if text is not None:
+            a.text = text
+        a.decision_reason = reason if data.decision == "rejeter" else ""
+        ack = _settle(change, a, step, "acceptee" if data.decision == "accepter" else "rejetee")
+    return ack
 
 
-def quick_open(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
-    charte.require_animateur(viewer, step, "Seul l'animateur ouvre un vote rapide.")
+def quick_open(viewer: Viewer, step: Step, data: AmendmentRef) -> dict[str, Any]:
+    require_animateur(viewer, step, "Seul l'animateur ouvre un vote rapide.")
     a = _amendment(step, data.amendment_id)
     _open(a)
     if a.status == "en_vote":
         raise InvalidInput("Le vote rapide est déjà ouvert sur cet amendement.", code="decided")
     _check_acceptable(a)
-    seq = events.next_seq(viewer.atelier_id)
-    a.status = "en_vote"
-    a.version += 1
-    record_amendment(a, step, seq)
-    events.commit()
-    return {"amendment": charte_views.amendment_full(a), "seq": seq}
+    with events.live_change(viewer.atelier_id) as change:
+        ack = _settle(change, a, step, "en_vote")
+    return ack
 
 
-def quick_vote(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
-    """A participant's choice; voting again replaces it until the vote is closed."""
-    if viewer.participant_id is None:
-        raise Forbidden("Seuls les participants votent.")
-    step.require_writable()
-    a = _amendment(step, data.amendment_id)
+def _in_quick_vote(step: Step, amendment_id: int) -> CharteAmendment:
+    a = _amendment(step, amendment_id)
     if a.status != "en_vote":
         raise InvalidInput("Le vote rapide n'est pas ouvert sur cet amendement.", code="no_vote")
-    seq = events.next_seq(viewer.atelier_id)
-    row = db.session.scalar(
-        select(CharteAmendmentVote).where(
-            CharteAmendmentVote.amendment_id == a.id,
-            CharteAmendmentVote.participant_id == viewer.participant_id,
-        )
-    )
-    replaced = row is not None and row.choice != data.choice
-    if row is None:
-        db.session.add(
-            CharteAmendmentVote(
-                amendment_id=a.id, participant_id=viewer.participant_id, choice=data.choice
+    return a
+
+
+def quick_vote(viewer: Viewer, step: Step, data: QuickVote) -> dict[str, Any]:
+    """A participant's choice; voting again replaces it until the vote is closed."""
+    voter_id = require_voter(viewer, step)
+    a = _in_quick_vote(step, data.amendment_id)
+    with events.live_change(viewer.atelier_id) as change:
+        row = db.session.scalar(
+            select(CharteAmendmentVote).where(
+                CharteAmendmentVote.amendment_id == a.id,
+                CharteAmendmentVote.participant_id == voter_id,
             )
         )
-    else:
-        row.choice = data.choice
-    db.session.flush()
-    tally = charte_views.quick_tally(a.id)
-    mine = {"amendment_id": a.id, "choice": data.choice}
-    event = events.record(
-        viewer.atelier_id,
-        "charte.quick_vote",
-        {"amendment_id": a.id, "tally": tally},
-        public=None,
-        owner_id=viewer.participant_id,
-        owner=mine,
-        seq=seq,
-    )
-    events.commit()
+        replaced = row is not None and row.choice != data.choice
+        if row is None:
+            db.session.add(
+                CharteAmendmentVote(amendment_id=a.id, participant_id=voter_id, choice=data.choice)
+            )
+        else:
+            row.choice = data.choice
+        db.session.flush()
+        mine = {"amendment_id": a.id, "choice": data.choice}
+        event = change.record(
+            "charte.quick_vote",
+            {"amendment_id": a.id, "tally": quick_tally(a.id)},
+            public=None,
+            owner_id=voter_id,
+            owner=mine,
+        )
     return {**mine, "replaced": replaced, "seq": event.seq}
 
 
-def quick_close(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def quick_close(viewer: Viewer, step: Step, data: AmendmentRef) -> dict[str, Any]:
     """Close the quick vote: more « pour » than « contre » accepts the amendment."""
-    charte.require_animateur(viewer, step, "Seul l'animateur clôt un vote rapide.")
-    a = _amendment(step, data.amendment_id)
-    if a.status != "en_vote":
-        raise InvalidInput("Le vote rapide n'est pas ouvert sur cet amendement.", code="no_vote")
-    tally = charte_views.quick_tally(a.id)
+    require_animateur(viewer, step, "Seul l'animateur clôt un vote rapide.")
+    a = _in_quick_vote(step, data.amendment_id)
+    tally = quick_tally(a.id)
     accepted = tally["pour"] > tally["contre"]
     if accepted:
         _check_acceptable(a)
-    seq = events.next_seq(viewer.atelier_id)
-    a.status = "acceptee" if accepted else "rejetee"
-    a.decision_reason = "" if accepted else "Rejeté par le vote rapide."
-    a.data = {**(a.data or {}), "quick": tally}
-    a.version += 1
-    record_amendment(a, step, seq)
-    events.commit()
-    return {"amendment": charte_views.amendment_full(a), "tally": tally, "seq": seq}
+    with events.live_change(viewer.atelier_id) as change:
+        a.decision_reason = "" if accepted else "Rejeté par le vote rapide."
+        a.data = {**(a.data or {}), "quick": tally}
+        ack = _settle(change, a, step, "acceptee" if accepted else "rejetee")
+    return {**ack, "tally": tally}

@@ -18,21 +18,36 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from facilitator.activities.charte import operations as charte
 from facilitator.activities.charte import views as charte_views
 from facilitator.activities.charte.models import CharteBallot, CharteSignatory, CharteVersion
-from facilitator.activities.charte.views import OUTCOME_LABELS, phase, record_version
+from facilitator.activities.charte.operations_common import (
+    current,
+    require_animateur,
+    require_voter,
+)
+from facilitator.activities.charte.schemas import Ballot
+from facilitator.activities.charte.views import phase, record_version
+from facilitator.activities.charte.views_vote import (
+    OUTCOME_LABELS,
+    ballot_of,
+    participation,
+    record_ballot,
+    structure_ballot,
+)
 from facilitator.core import events
 from facilitator.core.events import Viewer
-from facilitator.errors import Forbidden, InvalidInput
+from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Participant, Step, Structure
 from facilitator.models._types import utcnow
+from facilitator.validation import Empty
 
 log = logging.getLogger(__name__)
 
 
-def open_vote(viewer: Viewer, step: Step, version: CharteVersion | None) -> None:
+def open_vote(
+    change: events.LiveChange, viewer: Viewer, step: Step, version: CharteVersion | None
+) -> None:
     """Called when the step enters the « vote » phase (its events follow the phase's)."""
     if version is None:
         raise InvalidInput("La charte n'a pas encore de version à voter.", code="no_version")
@@ -48,11 +63,11 @@ def open_vote(viewer: Viewer, step: Step, version: CharteVersion | None) -> None
     version.vote_opened_at = utcnow()
     version.vote_atelier_id = viewer.atelier_id
     version.vote_rules = charte_views.rules(step)
-    record_version(viewer.atelier_id, version)
+    record_version(change, version)
 
 
 def _open_version(step: Step) -> CharteVersion:
-    version = charte.current(step)
+    version = current(step)
     if version.vote_state != "ouvert" or phase(step) != "vote":
         if version.vote_state == "clos":
             raise InvalidInput(
@@ -63,16 +78,14 @@ def _open_version(step: Step) -> CharteVersion:
     return version
 
 
-def cast(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
-    if viewer.participant_id is None:
-        raise Forbidden("Seuls les participants votent.")
-    step.require_writable()
+def cast(viewer: Viewer, step: Step, data: Ballot) -> dict[str, Any]:
+    voter_id = require_voter(viewer, step)
     version = _open_version(step)
     rules = version.vote_rules or {}
     gradients = {g["id"]: g for g in rules.get("gradients", [])}
     if data.gradient not in gradients:
         raise InvalidInput("Degré d'accord inconnu.", code="bad_gradient")
-    me = db.session.get(Participant, viewer.participant_id)
+    me = db.session.get(Participant, voter_id)
     assert me is not None
     per_structure = rules.get("ballot") == "structure"
     if per_structure and me.structure_id is None:
@@ -81,58 +94,46 @@ def cast(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
             "pour voter en son nom.",
             code="no_structure",
         )
-    seq = events.next_seq(viewer.atelier_id)
-    mine = db.session.scalar(
-        select(CharteBallot).where(
-            CharteBallot.version_id == version.id,
-            CharteBallot.participant_id == viewer.participant_id,
-        )
-    )
-    if mine is None and per_structure:
-        taken = db.session.scalar(
-            select(CharteBallot.id).where(
-                CharteBallot.version_id == version.id,
-                CharteBallot.for_structure_id == me.structure_id,
-            )
-        )
-        if taken is not None:
-            raise InvalidInput(
-                "Votre structure a déjà voté : un seul bulletin par structure. Seule la "
-                "personne qui l'a déposé peut le changer, jusqu'à la clôture du vote.",
-                code="already_voted",
-            )
-    replaced = False
-    if mine is None:
-        mine = CharteBallot(
-            version_id=version.id,
-            participant_id=viewer.participant_id,
-            structure_id=me.structure_id,
-            for_structure_id=me.structure_id if per_structure else None,
-            gradient=data.gradient,
-        )
-        db.session.add(mine)
-        try:
-            db.session.flush()
-        except IntegrityError:  # another representative voted at the same instant
-            events.rollback()
-            raise InvalidInput(
-                "Votre structure a déjà voté : un seul bulletin par structure.",
-                code="already_voted",
-            ) from None
-    elif mine.gradient == data.gradient:
-        events.rollback()
+    #: the structure the ballot speaks for, when the vote is by structure
+    for_structure = me.structure_id if per_structure else None
+    mine = ballot_of(version, voter_id)
+    if mine is not None and mine.gradient == data.gradient:  # a retry: nothing to record
         return {
             "gradient": data.gradient,
             "unchanged": True,
             "seq": events.current_seq(viewer.atelier_id),
         }
-    else:
-        mine.gradient = data.gradient
-        mine.updated_at = utcnow()
-        replaced = True
-    db.session.flush()
-    event = charte_views.record_ballot(version, step, viewer.participant_id, seq)
-    events.commit()
+    with events.live_change(viewer.atelier_id) as change:
+        mine = ballot_of(version, voter_id)
+        replaced = mine is not None
+        if mine is None:
+            if for_structure is not None and structure_ballot(version, for_structure) is not None:
+                raise InvalidInput(
+                    "Votre structure a déjà voté : un seul bulletin par structure. Seule la "
+                    "personne qui l'a déposé peut le changer, jusqu'à la clôture du vote.",
+                    code="already_voted",
+                )
+            db.session.add(
+                CharteBallot(
+                    version_id=version.id,
+                    participant_id=voter_id,
+                    structure_id=me.structure_id,
+                    for_structure_id=for_structure,
+                    gradient=data.gradient,
+                )
+            )
+            try:
+                db.session.flush()
+            except IntegrityError:  # another representative voted at the same instant
+                raise InvalidInput(
+                    "Votre structure a déjà voté : un seul bulletin par structure.",
+                    code="already_voted",
+                ) from None
+        else:
+            mine.gradient = data.gradient
+            mine.updated_at = utcnow()
+        db.session.flush()
+        event = record_ballot(change, version, step, voter_id)
     return {
         "gradient": data.gradient,
         "replaced": replaced,
@@ -158,7 +159,7 @@ def compute_result(version: CharteVersion) -> tuple[dict[str, Any], set[int]]:
         sides[side] += 1
         if b.structure_id is not None:
             by_structure.setdefault(b.structure_id, []).append(side)
-    part = charte_views.participation(version)
+    part = participation(version)
     total = part["electors"]
     cast = len(ballots)
     quorum = int(rules.get("quorum", 0))
@@ -216,21 +217,20 @@ def compute_result(version: CharteVersion) -> tuple[dict[str, Any], set[int]]:
     return result, signers
 
 
-def close(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
-    charte.require_animateur(viewer, step, "Seul l'animateur clôt le vote.")
-    version = charte.current(step)
+def close(viewer: Viewer, step: Step, data: Empty) -> dict[str, Any]:
+    require_animateur(viewer, step, "Seul l'animateur clôt le vote.")
+    version = current(step)
     if version.vote_state != "ouvert":
         raise InvalidInput("Le vote d'adoption n'est pas ouvert.", code="no_vote")
-    seq = events.next_seq(viewer.atelier_id)
-    result, signers = compute_result(version)
-    version.result = result
-    version.vote_state = "clos"
-    version.closed_at = utcnow()
-    version.status = "adoptee" if result["outcome"] == "adoptee" else "non_adoptee"
-    for structure_id in sorted(signers):
-        db.session.add(CharteSignatory(version_id=version.id, structure_id=structure_id))
-    db.session.flush()
-    record_version(viewer.atelier_id, version, seq)
-    events.commit()
+    with events.live_change(viewer.atelier_id) as change:
+        result, signers = compute_result(version)
+        version.result = result
+        version.vote_state = "clos"
+        version.closed_at = utcnow()
+        version.status = "adoptee" if result["outcome"] == "adoptee" else "non_adoptee"
+        for structure_id in sorted(signers):
+            db.session.add(CharteSignatory(version_id=version.id, structure_id=structure_id))
+        db.session.flush()
+        event = record_version(change, version)
     log.info("charte version %s: %s", version.number, result["outcome"])
-    return {"version": charte_views.version_full(version), "result": result, "seq": seq}
+    return {"version": event.payload["version"], "result": result, "seq": event.seq}

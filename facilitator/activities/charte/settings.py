@@ -29,6 +29,13 @@ DEFAULT_SECTIONS: list[dict[str, str]] = [
 ]
 
 
+def section_list(settings: dict[str, Any]) -> list[dict[str, str]]:
+    """The step's sections (``id``, ``label``, ``hint``), from its settings or the default
+    ones: the clauses' sections and the idea cards' columns."""
+    found = settings.get("sections") or DEFAULT_SECTIONS
+    return [{"id": s["id"], "label": s["label"], "hint": s.get("hint", "")} for s in found]
+
+
 DEFAULT_GRADIENTS: list[dict[str, str]] = [
     {"id": "adhesion_totale", "label": "Adhésion totale", "counts_as": "pour"},
     {"id": "adhesion_reserves", "label": "Adhésion avec réserves", "counts_as": "pour"},
@@ -63,7 +70,7 @@ def _unique(items: list[Any], what: str) -> list[Any]:
 class CharteSettings(StrictModel):
     #: the charte's sections, in order (they are also the idea cards' columns)
     sections: list[Section] = Field(
-        default_factory=lambda: [Section(**s) for s in DEFAULT_SECTIONS],
+        default_factory=lambda: [Section.model_validate(s) for s in DEFAULT_SECTIONS],
         min_length=1,
         max_length=15,
     )
@@ -81,7 +88,7 @@ class CharteSettings(StrictModel):
     threshold_base: Literal["exprimes", "votants"] = "exprimes"
     #: the gradients of agreement offered on the ballot, from the strongest agreement
     gradients: list[Gradient] = Field(
-        default_factory=lambda: [Gradient(**g) for g in DEFAULT_GRADIENTS],
+        default_factory=lambda: [Gradient.model_validate(g) for g in DEFAULT_GRADIENTS],
         min_length=2,
         max_length=7,
     )

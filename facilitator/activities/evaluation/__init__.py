@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from facilitator.activities.evaluation import operations as evaluation
-from facilitator.activities.evaluation import pages
+from facilitator.activities.evaluation import pages, views
 from facilitator.activities.evaluation.document import EvaluationDocuments
 from facilitator.activities.evaluation.schemas import Submit
 from facilitator.activities.evaluation.settings import EvaluationSettings
@@ -43,7 +43,7 @@ class Evaluation(Activity):
 
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
-        return evaluation.state(step, viewer)
+        return views.state(step, viewer)
 
     @classmethod
     def initial_flags(cls, settings: dict[str, Any]) -> dict[str, bool]:

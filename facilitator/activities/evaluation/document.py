@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from facilitator.activities.evaluation import operations as evaluation
+from facilitator.activities.evaluation import views as evaluation
 from facilitator.activities.evaluation.models import CONDITION_LEVELS, CONDITIONS, INDICATOR_KINDS
+from facilitator.core.document_facts import PerStepDocuments
 from facilitator.extensions import db
-from facilitator.models import Atelier, Step
+from facilitator.models import Atelier
 from facilitator.rendering import fr
 from facilitator.rendering.model import Block, bullets, note, para, table
 from facilitator.rendering.model import plain as clean
-from facilitator.rendering.sections import ActivityDocuments, StepSection
+from facilitator.rendering.sections import StepSection
 
 if TYPE_CHECKING:
     from facilitator.rendering.context import StepData
@@ -65,13 +66,10 @@ def result_blocks(data: dict[str, Any]) -> list[Block]:
     return blocks
 
 
-class EvaluationDocuments(ActivityDocuments):
+class EvaluationDocuments(PerStepDocuments):
     type_id = "evaluation"
 
-    @classmethod
-    def load_steps(cls, step_ids: list[int]) -> dict[int, Any]:
-        steps = db.session.scalars(select(Step).where(Step.id.in_(step_ids))).all()
-        return {s.id: evaluation.results(s) for s in steps}
+    load_step = staticmethod(evaluation.results)
 
     @classmethod
     def step_section(cls, step: StepData) -> StepSection:
@@ -83,7 +81,6 @@ class EvaluationDocuments(ActivityDocuments):
 
     @classmethod
     def load_cycle(cls, cycle_id: int) -> Any:
-        assessed = evaluation.assessments(cycle_id)
         return {
             "results": evaluation.cycle_results(cycle_id),
             "ateliers": [
@@ -92,7 +89,7 @@ class EvaluationDocuments(ActivityDocuments):
                     select(Atelier).where(Atelier.cycle_id == cycle_id).order_by(Atelier.position)
                 )
             ],
-            "assessments": {key: row.level for key, row in assessed.items()},
+            "assessments": evaluation.assessed_levels(cycle_id),
             "indicators": [
                 {
                     "kind": INDICATOR_KINDS.get(i.kind, i.kind),

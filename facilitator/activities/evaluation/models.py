@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 
 #: the five conditions of collective impact (GLOSSARY.md), key → French label
@@ -19,6 +19,22 @@ CONDITIONS: dict[str, str] = {
     "activites_renforcees": "Activités qui se renforcent mutuellement",
     "communication_continue": "Communication continue",
     "structure_soutien": "Structure de soutien",
+}
+#: the météo of an atelier (answer 1–5), value → French label
+METEO: dict[int, str] = {
+    1: "Orageux",
+    2: "Pluvieux",
+    3: "Nuageux",
+    4: "Éclaircies",
+    5: "Grand soleil",
+}
+#: how useful the atelier was (answer 1–5), value → French label
+UTILITE: dict[int, str] = {
+    1: "Pas utile",
+    2: "Peu utile",
+    3: "Assez utile",
+    4: "Utile",
+    5: "Très utile",
 }
 #: levels of a condition (self-assessment), value → French label
 CONDITION_LEVELS: dict[int, str] = {
@@ -33,7 +49,7 @@ INDICATOR_KINDS: dict[str, str] = {
 }
 
 
-class EvaluationResponse(db.Model):
+class EvaluationResponse(Model):
     """One participant's answer to an ``evaluation`` step (one per step, re-editable).
     Shown only as anonymous aggregates."""
 
@@ -57,7 +73,7 @@ class EvaluationResponse(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ConditionAssessment(db.Model):
+class ConditionAssessment(Model):
     """The animateur's rating of one condition of collective impact at one atelier
     (``atelier_id`` None: the cycle as a whole)."""
 
@@ -73,7 +89,7 @@ class ConditionAssessment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class CycleIndicator(db.Model):
+class CycleIndicator(Model):
     """A line of the cycle's indicator grid, filled in by the animateur."""
 
     __tablename__ = "cycle_indicator"

@@ -6,7 +6,6 @@ atelier), and the cycle's indicator grid."""
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import select
@@ -15,9 +14,18 @@ from facilitator.activities.evaluation.models import (
     CONDITION_LEVELS,
     CONDITIONS,
     INDICATOR_KINDS,
+    METEO,
+    UTILITE,
     ConditionAssessment,
     CycleIndicator,
     EvaluationResponse,
+)
+from facilitator.activities.evaluation.views import (
+    aggregate,
+    assessments,
+    indicators,
+    mine_dict,
+    responses,
 )
 from facilitator.core import events
 from facilitator.core import live as live_common
@@ -28,61 +36,8 @@ from facilitator.models import Atelier, Step
 
 log = logging.getLogger(__name__)
 
-METEO = {1: "Orageux", 2: "Pluvieux", 3: "Nuageux", 4: "Éclaircies", 5: "Grand soleil"}
-UTILITE = {1: "Pas utile", 2: "Peu utile", 3: "Assez utile", 4: "Utile", 5: "Très utile"}
 MAX_SUGGESTION = 1000
 MAX_FIELD = 300
-
-
-def _avg(values: list[int]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
-
-
-def aggregate(rows: list[EvaluationResponse]) -> dict[str, Any]:
-    """Anonymous aggregates: counts per value, averages, suggestions without authors
-    (sorted, so their order tells nothing about who wrote them)."""
-    meteo = [r.meteo for r in rows if r.meteo]
-    utilite = [r.utilite for r in rows if r.utilite]
-    conditions: dict[str, list[int]] = defaultdict(list)
-    for r in rows:
-        for key, level in (r.conditions or {}).items():
-            if key in CONDITIONS and isinstance(level, int):
-                conditions[key].append(level)
-    return {
-        "count": len(rows),
-        "meteo": {str(k): Counter(meteo)[k] for k in METEO},
-        "meteo_avg": _avg(meteo),
-        "utilite": {str(k): Counter(utilite)[k] for k in UTILITE},
-        "utilite_avg": _avg(utilite),
-        "suggestions": sorted((r.suggestion for r in rows if r.suggestion), key=str.casefold),
-        "conditions": {k: _avg(conditions[k]) for k in CONDITIONS if conditions[k]},
-    }
-
-
-def _rows(step_id: int) -> list[EvaluationResponse]:
-    return list(
-        db.session.scalars(
-            select(EvaluationResponse)
-            .where(EvaluationResponse.step_id == step_id)
-            .order_by(EvaluationResponse.id)
-        )
-    )
-
-
-def results(step: Step) -> dict[str, Any]:
-    return aggregate(_rows(step.id))
-
-
-def mine_dict(row: EvaluationResponse | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {
-        "meteo": row.meteo,
-        "utilite": row.utilite,
-        "suggestion": row.suggestion,
-        "conditions": dict(row.conditions or {}),
-        "version": row.version,
-    }
 
 
 def _mine(step: Step, participant_id: int | None) -> EvaluationResponse | None:
@@ -94,25 +49,6 @@ def _mine(step: Step, participant_id: int | None) -> EvaluationResponse | None:
             EvaluationResponse.participant_id == participant_id,
         )
     )
-
-
-def state(step: Step, viewer: Viewer) -> dict[str, Any]:
-    """The step's part of snapshots: aggregates for the animateur, and for everyone once
-    the results are revealed (``results_visible``); a participant's own answer."""
-    rows = _rows(step.id)
-    shown = viewer.is_animateur or step.results_visible
-    return {
-        "evaluation": True,
-        "conditions_asked": bool((step.settings or {}).get("conditions")),
-        "scope": (step.settings or {}).get("scope", "atelier"),
-        "count": len(rows),
-        "results": aggregate(rows) if shown else None,
-        "mine": mine_dict(
-            next((r for r in rows if r.participant_id == viewer.participant_id), None)
-        )
-        if viewer.participant_id is not None
-        else None,
-    }
 
 
 def _level(value: int | None, scale: dict[int, str], what: str) -> int | None:
@@ -144,24 +80,46 @@ def submit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
         live_common.check_privacy(suggestion, data.confirm_personal)
     if meteo is None and utilite is None and not suggestion and not conditions:
         raise InvalidInput("Répondez à au moins une question avant d'envoyer.", code="empty")
-    seq = events.next_seq(viewer.atelier_id)  # serialises the atelier's writers
-    row = _mine(step, viewer.participant_id)
     values = {
         "meteo": meteo,
         "utilite": utilite,
         "suggestion": suggestion,
         "conditions": conditions,
     }
+    with events.live_change(viewer.atelier_id) as change:  # serialises the atelier's writers
+        row = _mine(step, viewer.participant_id)
+        retry = _retry(viewer, row, values, data.version)
+        if retry is not None:
+            return retry
+        return _store(change, viewer, step, row, values, data.version)
+
+
+def _retry(
+    viewer: Viewer, row: EvaluationResponse | None, values: dict[str, Any], version: int
+) -> dict[str, Any] | None:
+    """A retry of what is stored: roll back (the seq taken included) and answer like the
+    first time, with no event. None when it is a change."""
+    if row is None or not all(getattr(row, k) == v for k, v in values.items()):
+        return None
+    if version not in (row.version, row.version - 1):
+        return None
+    events.rollback()
+    return {"mine": mine_dict(row), "duplicate": True, "seq": events.current_seq(viewer.atelier_id)}
+
+
+def _store(
+    change: events.LiveChange,
+    viewer: Viewer,
+    step: Step,
+    row: EvaluationResponse | None,
+    values: dict[str, Any],
+    version: int,
+) -> dict[str, Any]:
+    """Create or replace the answer (optimistic on ``version``) and record the aggregates:
+    full for animateurs, shown to the others once revealed, with their own answer; the
+    ack."""
     if row is not None:
-        same = all(getattr(row, k) == v for k, v in values.items())
-        if same and data.version in (row.version, row.version - 1):
-            events.rollback()  # a retry of what is stored: answer like the first time
-            return {
-                "mine": mine_dict(row),
-                "duplicate": True,
-                "seq": events.current_seq(viewer.atelier_id),
-            }
-        if data.version != row.version:
+        if version != row.version:
             raise Conflict(
                 "Votre réponse a été modifiée depuis un autre appareil : voici la version "
                 "enregistrée.",
@@ -172,28 +130,25 @@ def submit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
             setattr(row, key, value)
         row.version += 1
     else:
-        if data.version != 0:
+        if version != 0:
             raise Conflict("Réponse introuvable : renvoyez-la.", code="conflict", mine=None)
         row = EvaluationResponse(step_id=step.id, participant_id=viewer.participant_id, **values)
         db.session.add(row)
     db.session.flush()
-    rows = _rows(step.id)
+    rows = responses(step.id)
     full = aggregate(rows)
     public: dict[str, Any] = {
         "step_id": step.id,
         "count": len(rows),
         "results": full if step.results_visible else None,
     }
-    event = events.record(
-        viewer.atelier_id,
+    event = change.record(
         "evaluation.updated",
         {"step_id": step.id, "count": len(rows), "results": full},
         public=public,
         owner_id=viewer.participant_id,
         owner={**public, "mine": mine_dict(row)},
-        seq=seq,
     )
-    events.commit()
     return {"mine": mine_dict(row), "count": len(rows), "seq": event.seq}
 
 
@@ -202,21 +157,15 @@ def reveal_results(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     on; the reveal event itself carries only the step's flags)."""
     if not (viewer.is_animateur or step.results_visible):
         raise Forbidden("Les résultats ne sont pas encore dévoilés.")
-    return {"results": results(step)}
+    return {"results": aggregate(responses(step.id))}
 
 
 # --- animateur: conditions per atelier, indicator grid --------------------------------------
 
 
-def assessments(cycle_id: int) -> dict[tuple[int | None, str], ConditionAssessment]:
-    rows = db.session.scalars(
-        select(ConditionAssessment).where(ConditionAssessment.cycle_id == cycle_id)
-    )
-    return {(r.atelier_id, r.condition): r for r in rows}
-
-
 def set_assessments(cycle_id: int, levels: dict[tuple[int | None, str], int | None]) -> int:
-    """``{(atelier_id or None, condition): level or None}``; one transaction."""
+    """``{(atelier_id or None, condition): level or None}``; flushes, the caller commits
+    (one transaction)."""
     ateliers = set(db.session.scalars(select(Atelier.id).where(Atelier.cycle_id == cycle_id)))
     existing = assessments(cycle_id)
     changed = 0
@@ -240,18 +189,8 @@ def set_assessments(cycle_id: int, levels: dict[tuple[int | None, str], int | No
         elif row.level != level:
             row.level = level
             changed += 1
-    db.session.commit()
+    db.session.flush()
     return changed
-
-
-def indicators(cycle_id: int) -> list[CycleIndicator]:
-    return list(
-        db.session.scalars(
-            select(CycleIndicator)
-            .where(CycleIndicator.cycle_id == cycle_id)
-            .order_by(CycleIndicator.kind, CycleIndicator.position, CycleIndicator.id)
-        )
-    )
 
 
 def _indicator_values(form: dict[str, Any]) -> dict[str, str]:
@@ -279,7 +218,7 @@ def add_indicator(cycle_id: int, form: dict[str, Any]) -> CycleIndicator:
     position = len(indicators(cycle_id)) + 1
     row = CycleIndicator(cycle_id=cycle_id, position=position, **values)
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -303,30 +242,10 @@ def edit_indicator(
     for key, value in _indicator_values(form).items():
         setattr(row, key, value)
     row.version += 1
-    db.session.commit()
+    db.session.flush()
     return row
 
 
 def delete_indicator(cycle_id: int, indicator_id: int) -> None:
     db.session.delete(_indicator(cycle_id, indicator_id))
-    db.session.commit()
-
-
-def cycle_results(cycle_id: int) -> list[dict[str, Any]]:
-    """Per evaluation step of the cycle: the atelier, the step and its aggregates."""
-    steps = db.session.scalars(
-        select(Step)
-        .join(Atelier, Atelier.id == Step.atelier_id)
-        .where(Atelier.cycle_id == cycle_id, Step.type == "evaluation")
-        .order_by(Atelier.position, Atelier.id, Step.position)
-    ).all()
-    return [
-        {
-            "atelier_id": s.atelier_id,
-            "atelier": s.atelier.title,
-            "atelier_number": s.atelier.position,
-            "step": s.title,
-            **results(s),
-        }
-        for s in steps
-    ]
+    db.session.flush()

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from facilitator.activities.evaluation import operations as evaluation
+from facilitator.activities.evaluation import views
 from facilitator.activities.evaluation.models import CONDITION_LEVELS, CONDITIONS, INDICATOR_KINDS
-from facilitator.core import cycles
+from facilitator.core import cycles, events
 from facilitator.core.http import login_required
 from facilitator.errors import DomainError
-from facilitator.extensions import db
 from facilitator.models import AtelierState, Cycle
 
 #: ateliers whose conditions can be assessed: held (running or closed), not merely planned
@@ -25,13 +26,13 @@ bp = Blueprint("evaluation", __name__)
 def _page(cycle: Cycle, status: int = 200, **extra: Any) -> tuple[str, int]:
     page = render_template(
         "activities/evaluation/cycle.html",
-        cycle=cycle,
-        held=[a for a in cycle.ateliers if a.state in HELD],
-        results=evaluation.cycle_results(cycle.id),
+        cycle={"id": cycle.id, "title": cycle.title},
+        held=[{"id": a.id, "position": a.position} for a in cycle.ateliers if a.state in HELD],
+        results=views.cycle_results(cycle.id),
         conditions=CONDITIONS,
         levels=CONDITION_LEVELS,
-        assessed={k: r.level for k, r in evaluation.assessments(cycle.id).items()},
-        indicators=evaluation.indicators(cycle.id),
+        assessed=views.assessed_levels(cycle.id),
+        indicators=[views.indicator_dict(i) for i in views.indicators(cycle.id)],
         kinds=INDICATOR_KINDS,
         **extra,
     )
@@ -61,9 +62,9 @@ def evaluation_conditions(cycle_id: int) -> Response | tuple[str, int]:
         atelier = None if parts[1] == "cycle" else int(parts[1]) if parts[1].isdigit() else -1
         levels[(atelier, parts[2])] = int(value) if value.isdigit() else None
     try:
-        count = evaluation.set_assessments(cycle.id, levels)
+        with events.transaction():
+            count = evaluation.set_assessments(cycle.id, levels)
     except DomainError as exc:
-        db.session.rollback()
         return _page(cycle, exc.status, error=exc.message_fr)
     flash(f"Auto-évaluation enregistrée ({count} modification(s)).")
     return _back(cycle, "#conditions")
@@ -82,9 +83,9 @@ def _indicator_form() -> dict[str, Any]:
 def indicator_add(cycle_id: int) -> Response | tuple[str, int]:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     try:
-        evaluation.add_indicator(cycle.id, _indicator_form())
+        with events.transaction():
+            evaluation.add_indicator(cycle.id, _indicator_form())
     except DomainError as exc:
-        db.session.rollback()
         return _page(cycle, exc.status, error=exc.message_fr, draft=request.form, code=exc.code)
     flash("Indicateur ajouté.")
     return _back(cycle, "#indicateurs")
@@ -95,16 +96,20 @@ def indicator_add(cycle_id: int) -> Response | tuple[str, int]:
 def indicator_edit(cycle_id: int, indicator_id: int) -> Response | tuple[str, int]:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     try:
-        if request.form.get("action") == "supprimer":
-            evaluation.delete_indicator(cycle.id, indicator_id)
-            flash("Indicateur supprimé.")
-        else:
-            version = request.form.get("version", "")
-            evaluation.edit_indicator(
-                cycle.id, indicator_id, int(version) if version.isdigit() else 0, _indicator_form()
-            )
-            flash("Indicateur enregistré.")
+        with events.transaction():
+            if request.form.get("action") == "supprimer":
+                evaluation.delete_indicator(cycle.id, indicator_id)
+                done = "Indicateur supprimé."
+            else:
+                version = request.form.get("version", "")
+                evaluation.edit_indicator(
+                    cycle.id,
+                    indicator_id,
+                    int(version) if version.isdigit() else 0,
+                    _indicator_form(),
+                )
+                done = "Indicateur enregistré."
     except DomainError as exc:
-        db.session.rollback()
         return _page(cycle, exc.status, error=exc.message_fr, error_id=indicator_id, code=exc.code)
+    flash(done)
     return _back(cycle, "#indicateurs")

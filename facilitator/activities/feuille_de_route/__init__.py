@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from facilitator.activities.feuille_de_route import operations as service
-from facilitator.activities.feuille_de_route import pages
+from facilitator.activities.feuille_de_route import pages, views
+from facilitator.activities.feuille_de_route.cycle_document import KIND_FEUILLE
 from facilitator.activities.feuille_de_route.document import FeuilleDocuments
 from facilitator.activities.feuille_de_route.schemas import (
     ActionRef,
@@ -41,6 +42,7 @@ class FeuilleDeRoute(Activity):
     Settings = FeuilleSettings
     documents = FeuilleDocuments
     blueprint = pages.bp
+    cycle_documents = (KIND_FEUILLE,)
     js_module = "js/activities/feuille_de_route/view.js"
     js_reducers = "js/activities/feuille_de_route/reducers.js"
     stylesheet = "css/activities/feuille_de_route.css"
@@ -59,7 +61,7 @@ class FeuilleDeRoute(Activity):
 
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
-        return service.state(step, viewer)
+        return views.state(step, viewer)
 
     @classmethod
     def vote_rules(cls, settings: dict[str, Any]) -> tuple[int, int] | None:

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from facilitator.activities.feuille_de_route.models import ETATS, ROADMAP_STATUSES, RoadmapAction
-from facilitator.activities.feuille_de_route.operations import flags
+from facilitator.activities.feuille_de_route.views import flags
 from facilitator.core import questions as productions
-from facilitator.documents import kinds
+from facilitator.core.document_facts import cycle_info
 from facilitator.errors import NotFound
 from facilitator.extensions import db
 from facilitator.models import Cycle, Structure
@@ -20,6 +20,7 @@ from facilitator.models._types import utcnow
 from facilitator.rendering import fr
 from facilitator.rendering.common import colophon, cycle_facts, slug
 from facilitator.rendering.context import CycleInfo
+from facilitator.rendering.kinds import CsvExport, DocumentKind
 from facilitator.rendering.model import (
     Block,
     Document,
@@ -77,9 +78,7 @@ def load(cycle_id: int, validated_only: bool = False) -> RoadmapContext:
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound("Cycle introuvable.")
-    from facilitator.documents import loaders  # the cycle facts, built like every document
-
-    info = loaders.cycle_context(cycle_id, with_productions=False).cycle
+    info = cycle_info(cycle)
     names = dict(
         db.session.execute(
             select(Structure.id, Structure.name).where(Structure.cycle_id == cycle_id)
@@ -207,14 +206,11 @@ def compose(ctx: RoadmapContext) -> Document:
     )
 
 
-kinds.register(
-    kinds.DocumentKind(
-        id=KIND,
-        label="Feuille de route",
-        scope="cycle",
-        load=load,
-        compose=compose,
-        csv=kinds.CsvExport("actions", "Question essentielle", tuple(HEADER)),
-    ),
-    replace=True,
+KIND_FEUILLE = DocumentKind(
+    id=KIND,
+    label="Feuille de route",
+    scope="cycle",
+    load=load,
+    compose=compose,
+    csv=CsvExport("actions", "Question essentielle", tuple(HEADER)),
 )

@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from facilitator.activities.feuille_de_route import operations as feuille_de_route
+from facilitator.activities.feuille_de_route import views as feuille_de_route
 from facilitator.activities.feuille_de_route.models import ETATS, ROADMAP_STATUSES
+from facilitator.core.document_facts import PerStepDocuments
 from facilitator.extensions import db
 from facilitator.models import Step, Structure
 from facilitator.rendering import fr
 from facilitator.rendering.model import Block, inline, note, para, table
 from facilitator.rendering.model import plain as clean
-from facilitator.rendering.sections import ActivityDocuments, StepSection
+from facilitator.rendering.sections import StepSection
 
 if TYPE_CHECKING:
     from facilitator.rendering.context import StepData
@@ -48,13 +49,10 @@ def _load(step: Step) -> dict[str, Any]:
     }
 
 
-class FeuilleDocuments(ActivityDocuments):
+class FeuilleDocuments(PerStepDocuments):
     type_id = "feuille_de_route"
 
-    @classmethod
-    def load_steps(cls, step_ids: list[int]) -> dict[int, Any]:
-        rows = db.session.scalars(select(Step).where(Step.id.in_(step_ids)))
-        return {step.id: _load(step) for step in rows}
+    load_step = staticmethod(_load)
 
     @classmethod
     def step_section(cls, step: StepData) -> StepSection:

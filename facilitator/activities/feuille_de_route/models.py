@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import (
-    Column,
     Date,
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from facilitator.extensions import db
-from facilitator.models._types import UTCDateTime, utcnow
+from facilitator.extensions import Model
 from facilitator.models.people import Structure
+from facilitator.models.rows import CycleRow, link_table
 
 #: état of an action of the feuille de route
 ETATS: dict[str, str] = {
@@ -33,30 +31,18 @@ ROADMAP_STATUSES: dict[str, str] = {"proposee": "Proposée", "validee": "Validé
 
 
 #: the structures contributing to an action of the feuille de route
-roadmap_contributor = Table(
-    "roadmap_contributor",
-    db.metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "action_id", ForeignKey("roadmap_action.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
-    Column(
-        "structure_id", ForeignKey("structure.id", ondelete="CASCADE"), nullable=False, index=True
-    ),
-    UniqueConstraint("action_id", "structure_id"),
+roadmap_contributor = link_table(
+    "roadmap_contributor", ("action_id", "roadmap_action.id"), ("structure_id", "structure.id")
 )
 
 
-class RoadmapAction(db.Model):
+class RoadmapAction(CycleRow, Model):
     """An action of the cycle's feuille de route: proposed during an atelier, validated by
     the animateur; its ``etat`` is followed between ateliers."""
 
     __tablename__ = "roadmap_action"
     __table_args__ = (UniqueConstraint("cycle_id", "client_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
-    client_id: Mapped[str] = mapped_column(String(64))
     intitule: Mapped[str] = mapped_column(String(300))
     question_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_essentielle.id", ondelete="SET NULL"), index=True
@@ -70,13 +56,6 @@ class RoadmapAction(db.Model):
     indicateurs_resultat: Mapped[str] = mapped_column(Text, default="")
     etat: Mapped[str] = mapped_column(String(16), default="a_lancer")
     status: Mapped[str] = mapped_column(String(16), default="proposee")
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participant.id", ondelete="SET NULL")
-    )
-    atelier_id: Mapped[int | None] = mapped_column(ForeignKey("atelier.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     pilote: Mapped[Structure | None] = relationship(foreign_keys=[pilote_id])
     contributeurs: Mapped[list[Structure]] = relationship(
@@ -84,7 +63,7 @@ class RoadmapAction(db.Model):
     )
 
 
-class RoadmapVote(db.Model):
+class RoadmapVote(Model):
     """A participant's priority dots on an action, in one step."""
 
     __tablename__ = "roadmap_vote"

@@ -1,4 +1,4 @@
-"""Live verbs and views of the ``feuille_de_route`` activity (docs/activities/
+"""Live verbs of the ``feuille_de_route`` activity (docs/activities/
 feuille_de_route.md): participants propose actions, vote on their priority, the animateur
 validates them; the actions belong to the cycle and their état is followed between
 ateliers (``set_etat``, used by web/roadmap.py).
@@ -15,13 +15,16 @@ import logging
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from facilitator.activities.feuille_de_route.models import (
-    ETATS,
-    ROADMAP_STATUSES,
-    RoadmapAction,
-    RoadmapVote,
+from facilitator.activities.feuille_de_route import views
+from facilitator.activities.feuille_de_route.models import ETATS, RoadmapAction, RoadmapVote
+from facilitator.activities.feuille_de_route.views import (
+    PHASES,
+    action_dict,
+    phase,
+    tallies,
+    vote_rules,
 )
 from facilitator.core import events
 from facilitator.core import live as live_common
@@ -33,117 +36,22 @@ from facilitator.models import Step, Structure
 
 log = logging.getLogger(__name__)
 
-PHASES = ("propositions", "vote", "validation")
-PHASE_LABELS = {"propositions": "Propositions", "vote": "Vote", "validation": "Validation"}
 MAX_INTITULE = 300
 MAX_TEXT = 1000
-CLOSED_ETATS = ("fait", "abandonne")
-
-
-def phase(step: Step) -> str:
-    return live_common.phase_of(step, PHASES[0])
-
-
-# --- views -----------------------------------------------------------------------------------
-
-
-def flags(a: RoadmapAction, today: date | None = None) -> list[str]:
-    """``sans_pilote``, ``en_retard`` (deadline passed, not done nor abandoned)."""
-    today = today or date.today()
-    out = []
-    if a.pilote_id is None:
-        out.append("sans_pilote")
-    if a.echeance is not None and a.echeance < today and a.etat not in CLOSED_ETATS:
-        out.append("en_retard")
-    return out
-
-
-def action_dict(a: RoadmapAction) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "intitule": a.intitule,
-        "question_id": a.question_id,
-        "charte_ref": a.charte_ref,
-        "pilote_id": a.pilote_id,
-        "contributeur_ids": [s.id for s in a.contributeurs],
-        "echeance": a.echeance.isoformat() if a.echeance else None,
-        "moyens": a.moyens,
-        "indicateurs_effectivite": a.indicateurs_effectivite,
-        "indicateurs_resultat": a.indicateurs_resultat,
-        "etat": a.etat,
-        "status": a.status,
-        "version": a.version,
-        "author_id": a.participant_id,
-        "flags": flags(a),
-    }
-
-
-def load_actions(cycle_id: int) -> list[RoadmapAction]:
-    return list(
-        db.session.scalars(
-            select(RoadmapAction)
-            .where(RoadmapAction.cycle_id == cycle_id)
-            .order_by(RoadmapAction.id)
-        )
-    )
-
-
-def tallies(step: Step) -> dict[int, int]:
-    rows = db.session.execute(
-        select(RoadmapVote.action_id, func.sum(RoadmapVote.weight))
-        .where(RoadmapVote.step_id == step.id)
-        .group_by(RoadmapVote.action_id)
-    ).all()
-    return {int(k): int(v) for k, v in rows}
-
-
-def vote_rules(step: Step) -> tuple[int, int]:
-    votes = (step.settings or {}).get("votes") or {}
-    return int(votes.get("budget", 3)), int(votes.get("max_per_card", 1))
-
-
-LABELS = {"etats": ETATS, "statuses": ROADMAP_STATUSES, "phases": PHASE_LABELS}
-
-
-def state(step: Step, viewer: Viewer) -> dict[str, Any]:
-    cycle_id = step.atelier.cycle_id
-    current = phase(step)
-    budget, cap = vote_rules(step)
-    visible = viewer.is_animateur or current == "validation"
-    mine: dict[str, int] = {}
-    if viewer.participant_id is not None:
-        rows = db.session.execute(
-            select(RoadmapVote.action_id, RoadmapVote.weight).where(
-                RoadmapVote.step_id == step.id, RoadmapVote.participant_id == viewer.participant_id
-            )
-        ).all()
-        mine = {str(k): int(v) for k, v in rows}
-    return {
-        "phase": current,
-        "questions": productions.questions_list(cycle_id),
-        "actions": [action_dict(a) for a in load_actions(cycle_id)],
-        "structures": [
-            {"id": s.id, "name": s.name}
-            for s in db.session.scalars(
-                select(Structure).where(Structure.cycle_id == cycle_id).order_by(Structure.name)
-            )
-        ],
-        "tallies": {str(k): v for k, v in tallies(step).items()} if visible else {},
-        "my_votes": mine,
-        "votes": {"budget": budget, "max_per_card": cap},
-        "labels": LABELS,
-        "view": (step.settings or {}).get("view", "tableau"),
-        "today": date.today().isoformat(),
-    }
-
-
-def record(atelier_id: int, a: RoadmapAction, seq: int | None = None) -> events.Event:
-    db.session.flush()
-    db.session.refresh(a, ["contributeurs"])
-    return events.record(atelier_id, "roadmap.action", {"action": action_dict(a)}, seq=seq)
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _record(change: events.LiveChange, a: RoadmapAction) -> events.Event:
+    """The action's ``roadmap.action`` event (the same for everyone)."""
+    db.session.flush()
+    db.session.refresh(a, ["contributeurs"])
+    return change.record("roadmap.action", {"action": action_dict(a)})
+
+
+def _answer(event: events.Event) -> dict[str, Any]:
+    return {"action": event.payload["action"], "seq": event.seq}
 
 
 def _action(cycle_id: int, action_id: int) -> RoadmapAction:
@@ -235,47 +143,31 @@ def propose(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
             "Les propositions sont closes : l'animateur est passé au vote.", code="phase"
         )
     cycle_id = step.atelier.cycle_id
-
-    def find() -> RoadmapAction | None:
-        return db.session.scalar(
-            select(RoadmapAction).where(
-                RoadmapAction.cycle_id == cycle_id, RoadmapAction.client_id == data.client_id
-            )
-        )
-
-    existing = find()
-    if existing is not None:
-        if existing.participant_id != viewer.participant_id:
-            raise InvalidInput("Identifiant déjà utilisé.", code="client_id_taken")
-        seq = events.current_seq(viewer.atelier_id)
-        return {"action": action_dict(existing), "duplicate": True, "seq": seq}
+    once = live_common.cycle_add(
+        viewer, RoadmapAction, cycle_id, data.client_id, lambda a: {"action": action_dict(a)}
+    )
+    if (again := once.retried()) is not None:
+        return again
     fields = _texts(data, data.confirm_personal)
     parse_echeance(data.echeance)  # refused before anything is written
-    seq = events.next_seq(viewer.atelier_id)
-    action = RoadmapAction(
-        cycle_id=cycle_id,
-        client_id=data.client_id,
-        participant_id=viewer.participant_id,
-        atelier_id=viewer.atelier_id,
-        etat="a_lancer",
-        status="proposee",
-        version=1,
-        intitule="",
-    )
-    _apply(cycle_id, action, data, fields)
-    again = live_common.insert_once(
-        viewer,
-        action,
-        find,
-        lambda a: a.participant_id == viewer.participant_id,
-        lambda a: {"action": action_dict(a)},
-    )
-    if again is not None:
-        return again
-    event = record(viewer.atelier_id, action, seq)
-    events.commit()
+    with events.live_change(viewer.atelier_id) as change:
+        action = RoadmapAction(
+            cycle_id=cycle_id,
+            client_id=data.client_id,
+            participant_id=viewer.participant_id,
+            atelier_id=viewer.atelier_id,
+            etat="a_lancer",
+            status="proposee",
+            version=1,
+            intitule="",
+        )
+        _apply(cycle_id, action, data, fields)
+        again = once.insert(action)
+        if again is not None:  # a retry that raced the first proposal: rolled back, no event
+            return again
+        event = _record(change, action)
     log.info("roadmap action %s proposed in cycle %s", action.id, cycle_id)
-    return {"action": event.payload["action"], "seq": event.seq}
+    return _answer(event)
 
 
 def _may_change(viewer: Viewer, step: Step, action: RoadmapAction) -> None:
@@ -306,48 +198,35 @@ def edit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     _may_change(viewer, step, action)
     _stale(action, data.version)
     fields = _texts(data, data.confirm_personal)
-    seq = events.next_seq(viewer.atelier_id)
-    _apply(cycle_id, action, data, fields)
-    if action.status == "validee" and action.pilote_id is None:
-        raise InvalidInput(
-            "Une action validée garde un pilote : choisissez-en un autre.", code="sans_pilote"
-        )
-    action.version += 1
-    event = record(viewer.atelier_id, action, seq)
-    events.commit()
-    return {"action": event.payload["action"], "seq": event.seq}
+    with events.live_change(viewer.atelier_id) as change:
+        _apply(cycle_id, action, data, fields)
+        if action.status == "validee" and action.pilote_id is None:
+            raise InvalidInput(
+                "Une action validée garde un pilote : choisissez-en un autre.", code="sans_pilote"
+            )
+        action.version += 1
+        event = _record(change, action)
+    return _answer(event)
 
 
 def remove(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     action = _action(step.atelier.cycle_id, data.action_id)
     _may_change(viewer, step, action)
-    seq = events.next_seq(viewer.atelier_id)
-    db.session.delete(action)
     payload = {"action_id": data.action_id}
-    event = events.record(viewer.atelier_id, "roadmap.action_deleted", payload, seq=seq)
-    events.commit()
+    with events.live_change(viewer.atelier_id) as change:
+        db.session.delete(action)
+        event = change.record("roadmap.action_deleted", payload)
     return {**payload, "seq": event.seq}
 
 
 def set_phase(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur change de phase.")
     step.atelier.require_open()
-    seq = events.next_seq(viewer.atelier_id)
-    live_common.step_state(step, PHASES[0]).phase = data.phase
-    payload: dict[str, Any] = {"step_id": step.id, "phase": data.phase}
-    full = {**payload, "tallies": {str(k): v for k, v in tallies(step).items()}}
-    public = full if data.phase == "validation" else payload
-    event = events.record(viewer.atelier_id, "roadmap.phase", full, public=public, seq=seq)
-    events.commit()
-    return {"phase": data.phase, "seq": event.seq}
+    return live_common.set_phase(viewer, step, data.phase, PHASES[0], "roadmap.phase", tallies)
 
 
 def vote(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
-    if viewer.role != "participant" or viewer.participant_id is None:
-        raise Forbidden("Seuls les participants votent.")
-    step.require_writable()
-    if phase(step) != "vote":
-        raise InvalidInput("Le vote de priorité n'est pas ouvert.", code="phase")
+    live_common.require_vote_open(viewer, step, PHASES[0], "Le vote de priorité n'est pas ouvert.")
     action = _action(step.atelier.cycle_id, data.action_id)
     return live_common.dot_vote(
         viewer,
@@ -373,16 +252,16 @@ def validate(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
             "valider (elle reste en brouillon, signalée « sans pilote »).",
             code="sans_pilote",
         )
-    seq = events.next_seq(viewer.atelier_id)
-    action.status = "validee" if data.validated else "proposee"
-    action.version += 1
-    event = record(viewer.atelier_id, action, seq)
-    events.commit()
-    return {"action": event.payload["action"], "seq": event.seq}
+    with events.live_change(viewer.atelier_id) as change:
+        action.status = "validee" if data.validated else "proposee"
+        action.version += 1
+        event = _record(change, action)
+    return _answer(event)
 
 
 def set_etat(cycle_id: int, action_id: int, version: int, etat: str) -> RoadmapAction:
-    """Change an action's état (between ateliers too); flushes, the caller commits."""
+    """Change an action's état (between ateliers too); flushes, the caller's change
+    (``live_change`` in an atelier, ``transaction`` on the cycle's page) commits."""
     if etat not in ETATS:
         raise InvalidInput("État inconnu : à lancer, en cours, fait ou abandonné.")
     action = _action(cycle_id, action_id)
@@ -396,12 +275,11 @@ def set_etat(cycle_id: int, action_id: int, version: int, etat: str) -> RoadmapA
 def etat(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur met à jour l'état des actions.")
     step.atelier.require_open()
-    seq = events.next_seq(viewer.atelier_id)
-    action = set_etat(step.atelier.cycle_id, data.action_id, data.version, data.etat)
-    event = record(viewer.atelier_id, action, seq)
-    events.commit()
-    return {"action": event.payload["action"], "seq": event.seq}
+    with events.live_change(viewer.atelier_id) as change:
+        action = set_etat(step.atelier.cycle_id, data.action_id, data.version, data.etat)
+        event = _record(change, action)
+    return _answer(event)
 
 
 def refresh(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
-    return {"state": state(step, viewer), "seq": events.current_seq(step.atelier_id)}
+    return {"state": views.state(step, viewer), "seq": events.current_seq(step.atelier_id)}

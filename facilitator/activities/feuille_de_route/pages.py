@@ -12,14 +12,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from facilitator.activities.chaine_de_valeur.operations import structures
 from facilitator.activities.feuille_de_route import operations as roadmap
+from facilitator.activities.feuille_de_route import views
 from facilitator.activities.feuille_de_route.models import ETATS, ROADMAP_STATUSES
-from facilitator.core import cycles
+from facilitator.core import cycles, events
 from facilitator.core import questions as productions
 from facilitator.core.http import login_required
+from facilitator.core.participants import structures
 from facilitator.errors import Conflict, DomainError
-from facilitator.extensions import db
 from facilitator.models import Cycle
 
 bp = Blueprint("feuille_de_route", __name__)
@@ -27,7 +27,7 @@ bp = Blueprint("feuille_de_route", __name__)
 
 def _page(cycle: Cycle, status: int = 200, **extra: object) -> ResponseReturnValue:
     questions = [q for q in productions.questions_list(cycle.id) if q["active"]]
-    actions = [roadmap.action_dict(a) for a in roadmap.load_actions(cycle.id)]
+    actions = [views.action_dict(a) for a in views.load_actions(cycle.id)]
     known = {q["id"] for q in questions}
     groups = [(f"Q{q['number']}. {q['text']}", q["id"]) for q in questions]
     if any(a["question_id"] not in known for a in actions):
@@ -35,7 +35,7 @@ def _page(cycle: Cycle, status: int = 200, **extra: object) -> ResponseReturnVal
     return (
         render_template(
             "activities/feuille_de_route/cycle.html",
-            cycle=cycle,
+            cycle={"id": cycle.id, "title": cycle.title},
             groups=groups,
             known=known,
             actions=actions,
@@ -61,17 +61,15 @@ def change_etat(cycle_id: int, action_id: int) -> ResponseReturnValue:
     form = request.form
     version = form.get("version", "")
     try:
-        action = roadmap.set_etat(
-            cycle.id, action_id, int(version) if version.isdigit() else 0, form.get("etat", "")
-        )
-        db.session.commit()
+        with events.transaction():
+            action = roadmap.set_etat(
+                cycle.id, action_id, int(version) if version.isdigit() else 0, form.get("etat", "")
+            )
     except Conflict as exc:
-        db.session.rollback()
         message = "Cette action a été modifiée entre-temps (en atelier ou dans un autre onglet) : "
         message += "voici son état actuel, recommencez si besoin."
         return _page(cycle, 409, error=message, focus=exc.details.get("action", {}).get("id"))
     except DomainError as exc:
-        db.session.rollback()
         return _page(cycle, 400, error=exc.message_fr)
     flash(f"« {action.intitule} » : {ETATS[action.etat].lower()}.")
     return redirect(url_for("feuille_de_route.page", cycle_id=cycle.id) + f"#action-{action.id}")

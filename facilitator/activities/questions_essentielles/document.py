@@ -14,6 +14,7 @@ from facilitator.core import questions as productions
 from facilitator.extensions import db
 from facilitator.models import Atelier, Participant, Structure
 from facilitator.rendering import fr
+from facilitator.rendering.cards import ranked, ranking_table
 from facilitator.rendering.model import (
     Block,
     Inline,
@@ -124,7 +125,6 @@ class QuestionsDocuments(ActivityDocuments):
         ]
         if decided:
             blocks.append(section("Questions essentielles validées", bullets(decided)))
-        ranked = sorted(proposals, key=lambda p: -p.votes)
         anonymous = step.anonymous or not any(p.author for p in proposals)
         header = ["Rang", "Proposition", "Enjeu"]
         widths = [7, 43, 20]
@@ -134,10 +134,7 @@ class QuestionsDocuments(ActivityDocuments):
         header += ["Votes", "Suite"]
         widths += [7, 8] if not anonymous else [10, 20]
         rows = []
-        rank = 0
-        for index, p in enumerate(ranked):
-            if index == 0 or p.votes != ranked[index - 1].votes:
-                rank = index + 1
+        for rank, p in ranked(proposals):
             row = [str(rank), p.text, p.enjeu or "—"]
             if not anonymous:
                 row.append(p.author or "—")
@@ -148,16 +145,9 @@ class QuestionsDocuments(ActivityDocuments):
                 )
             row += [fr.number(p.votes), suite or "—"]
             rows.append(row)
+        what = "Propositions de questions"
         blocks.append(
-            table(
-                "propositions",
-                f"Propositions de questions classées par nombre de votes — {step.title}",
-                header,
-                rows,
-                numeric=(0, len(header) - 2),
-                widths=widths,
-                context=step.title,
-            )
+            ranking_table("propositions", what, step, header, rows, widths, len(header) - 2)
         )
         return StepSection(
             blocks=tuple(blocks),

@@ -15,11 +15,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from facilitator.extensions import db
+from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 
 
-class QuestionProposal(db.Model):
+class QuestionProposal(Model):
     """A wording proposed during a ``questions_essentielles`` step (atelier work, not yet a
     production). ``status``: active / merged (into another proposal) / deleted /
     validated (became ``question``)."""
@@ -49,7 +49,7 @@ class QuestionProposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ProposalVote(db.Model):
+class ProposalVote(Model):
     __tablename__ = "proposal_vote"
     __table_args__ = (UniqueConstraint("participant_id", "proposal_id"),)
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from facilitator.core import cycles
+from facilitator.core import cycles, events
 from facilitator.core import questions as productions
 from facilitator.core.http import login_required
 from facilitator.errors import Conflict, DomainError
-from facilitator.extensions import db
 from facilitator.models import Cycle
 
 bp = Blueprint("questions_essentielles", __name__)
@@ -24,7 +23,7 @@ def _questions_page(cycle: Cycle, status: int = 200, **extra: object) -> Respons
     return (
         render_template(
             "activities/questions_essentielles/cycle.html",
-            cycle=cycle,
+            cycle={"id": cycle.id, "title": cycle.title},
             questions=productions.questions_list(cycle.id),
             history=productions.history(cycle.id),
             links=productions.links_count(cycle.id),
@@ -46,15 +45,23 @@ def questions(cycle_id: int) -> ResponseReturnValue:
 def add_question(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     try:
-        productions.create_question(
-            cycle.id, request.form.get("text", ""), animateur_id=g.animateur.id
-        )
-        db.session.commit()
+        with events.transaction():
+            productions.create_question(
+                cycle.id, request.form.get("text", ""), animateur_id=g.animateur.id
+            )
     except DomainError as exc:
-        db.session.rollback()
         return _questions_page(cycle, 400, error=exc.message_fr, new_text=request.form.get("text"))
     flash("Question essentielle ajoutée.")
     return redirect(url_for("questions_essentielles.questions", cycle_id=cycle.id))
+
+
+#: the flash message of each verb of ``change_question``
+MESSAGES = {
+    "modifier": "Question modifiée.",
+    "deplacer": "Ordre des questions modifié.",
+    "retirer": "Question retirée.",
+    "restaurer": "Question restaurée (à la fin de la liste).",
+}
 
 
 def _int(name: str) -> int:
@@ -66,30 +73,26 @@ def _int(name: str) -> int:
 @login_required
 def change_question(cycle_id: int, question_id: int, verb: str) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    if verb not in MESSAGES:
+        abort(404)
     who = {"animateur_id": g.animateur.id}
-    message = ""
+    message = MESSAGES[verb]
     try:
-        if verb == "modifier":
-            productions.edit_question(
-                cycle.id, question_id, _int("version"), request.form.get("text", ""), **who
-            )
-            message = "Question modifiée."
-        elif verb == "deplacer":
-            productions.move_question(cycle.id, question_id, _int("position"), **who)
-            message = "Ordre des questions modifié."
-        elif verb == "retirer":
-            _q, affected = productions.remove_question(
-                cycle.id, question_id, _int("version"), **who
-            )
-            message = "Question retirée. " + productions.affected_text(affected)
-        elif verb == "restaurer":
-            productions.restore_question(cycle.id, question_id, **who)
-            message = "Question restaurée (à la fin de la liste)."
-        else:
-            abort(404)
-        db.session.commit()
+        with events.transaction():
+            if verb == "modifier":
+                productions.edit_question(
+                    cycle.id, question_id, _int("version"), request.form.get("text", ""), **who
+                )
+            elif verb == "deplacer":
+                productions.move_question(cycle.id, question_id, _int("position"), **who)
+            elif verb == "retirer":
+                _q, affected = productions.remove_question(
+                    cycle.id, question_id, _int("version"), **who
+                )
+                message += " " + productions.affected_text(affected)
+            else:
+                productions.restore_question(cycle.id, question_id, **who)
     except Conflict as exc:
-        db.session.rollback()
         fresh = exc.details["question"]
         return _questions_page(
             cycle,
@@ -99,7 +102,6 @@ def change_question(cycle_id: int, question_id: int, verb: str) -> ResponseRetur
             drafts={question_id: request.form.get("text", "")},
         )
     except DomainError as exc:
-        db.session.rollback()
         return _questions_page(cycle, 400, error=exc.message_fr)
     flash(message)
     return redirect(

@@ -10,17 +10,17 @@ from typing import Any
 from sqlalchemy import func, select
 
 from facilitator.activities.questions_essentielles.models import ProposalVote, QuestionProposal
-from facilitator.core import events
+from facilitator.core import cards as board
+from facilitator.core import events, visibility
 from facilitator.core import questions as productions
 from facilitator.core.events import Viewer
 from facilitator.core.live import phase_of
+from facilitator.core.visibility import is_withheld
 from facilitator.extensions import db
-from facilitator.models import Contribution, Participant, Step, Vote
+from facilitator.models import Participant, Step, Vote
 
 PHASES = ("formulation", "vote", "validation")
 PHASE_LABELS = {"formulation": "Formulation", "vote": "Vote", "validation": "Validation"}
-#: cards held for moderation or refused never become enjeux
-WITHHELD = ("pending", "rejected")
 
 
 def phase(step: Step) -> str:
@@ -48,28 +48,16 @@ def proposal_full(p: QuestionProposal, author: Participant | None = None) -> dic
     }
 
 
-def proposal_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
-    out = dict(full)
-    out.pop("client_id", None)
-    out["privacy"] = []
-    if step.anonymous:
-        out["author"] = None
-        out["author_id"] = None
-    return out
-
-
-def record_proposal(p: QuestionProposal, step: Step, seq: int) -> events.Event:
+def record_proposal(change: events.LiveChange, p: QuestionProposal, step: Step) -> events.Event:
     """``qe.proposal``: full for animateurs and the author, public for the others."""
     full = proposal_full(p)
-    public = proposal_public(full, step)
-    return events.record(
-        p.atelier_id,
+    public = visibility.proposal_public(full, step)
+    return change.record(
         "qe.proposal",
         {"step_id": step.id, "proposal": full},
         public={"step_id": step.id, "proposal": public},
         owner_id=p.participant_id,
         owner={"step_id": step.id, "proposal": full},
-        seq=seq,
     )
 
 
@@ -89,16 +77,8 @@ def enjeux(step: Step) -> list[dict[str, Any]]:
     source = next((s for s in step.atelier.steps if s.key == key), None) if key else None
     if source is None:
         return []
-    cards = db.session.scalars(
-        select(Contribution)
-        .where(
-            Contribution.step_id == source.id,
-            Contribution.deleted.is_(False),
-            Contribution.masked.is_(False),
-        )
-        .order_by(Contribution.position, Contribution.id)
-    ).all()
-    cards = [c for c in cards if (c.data or {}).get("moderation") not in WITHHELD]
+    # cards held for moderation or refused never become enjeux
+    cards = [c for c in board.shown_cards(source.id) if not is_withheld(c)]
     votes = dict(
         db.session.execute(
             select(Vote.contribution_id, func.sum(Vote.weight))
@@ -134,9 +114,7 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
     ).all()
     proposals = []
     for p, author in rows:
-        full = proposal_full(p, author)
-        mine = viewer.participant_id is not None and p.participant_id == viewer.participant_id
-        proposals.append(full if viewer.is_animateur or mine else proposal_public(full, step))
+        proposals.append(visibility.proposal_for(viewer, proposal_full(p, author), step))
     see_totals = viewer.is_animateur or current == "validation"
     votes = (step.settings or {}).get("votes") or {}
     out: dict[str, Any] = {
@@ -154,11 +132,11 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
         "questions": productions.questions_list(step.atelier.cycle_id),
     }
     if viewer.participant_id is not None:
-        mine = db.session.execute(
+        my_votes = db.session.execute(
             select(ProposalVote.proposal_id, ProposalVote.weight).where(
                 ProposalVote.participant_id == viewer.participant_id,
                 ProposalVote.step_id == step.id,
             )
         )
-        out["my_votes"] = {str(k): v for k, v in mine}
+        out["my_votes"] = {str(k): v for k, v in my_votes}
     return out
