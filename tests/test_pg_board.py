@@ -1,4 +1,4 @@
-"""The board's socket tests (tests/test_socket_board.py) again, on PostgreSQL (psycopg 3),
+"""The board's socket tests (tests/test_socket_board_*.py) again, on PostgreSQL (psycopg 3),
 with the schema built by the Alembic migrations: one throwaway server for the module, one
 database per test, copied from a migrated template.
 
@@ -18,7 +18,10 @@ from facilitator import create_app, db_migrate
 from facilitator.extensions import db
 from tests.conftest import _config
 from tests.test_scale_out import need
-from tests.test_socket_board import *  # noqa: F403  (the same tests, collected here too)
+from tests.test_socket_board_cards import *  # noqa: F403  (the same tests, collected here too)
+from tests.test_socket_board_refusals import *  # noqa: F403  (the same tests, collected here too)
+from tests.test_socket_board_sync import *  # noqa: F403  (the same tests, collected here too)
+from tests.test_socket_board_votes import *  # noqa: F403  (the same tests, collected here too)
 
 
 @pytest.fixture(scope="module")
