@@ -37,6 +37,8 @@ system-deps:
 lint: $(VENV)/.test
 	$(BIN)/ruff check facilitator tests run.py
 	$(BIN)/ruff format --check facilitator tests run.py
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(VENV)/.test system-deps lint
 	$(BIN)/flask --app facilitator scripts validate

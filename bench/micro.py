@@ -28,7 +28,7 @@ def main() -> None:
     os.environ["FACILITATOR_INSTANCE"] = tempfile.mkdtemp(prefix="facilitator-micro-")
     from bench.setup import SCRIPT
     from facilitator import create_app, db_migrate
-    from facilitator.core import accounts, cycles, events, participants, steering
+    from facilitator.core import accounts, cycles, events, participants, steering, votes
     from facilitator.core import cards as board
     from facilitator.core import visibility as views
     from facilitator.core.events import Viewer
@@ -69,7 +69,7 @@ def main() -> None:
             board.add_card(viewers[i % n], steps["idees"], f"m{i:05d}", f"Carte {i}", "idees")
 
         def vote(i: int) -> None:  # ≤ 5 per participant, distinct cards
-            board.vote(viewers[i % n], vote_cards[(i // n + i) % 30], 1)
+            votes.vote(viewers[i % n], vote_cards[(i // n + i) % 30], 1)
 
         def snapshot(i: int) -> None:
             at = db.session.get(Atelier, atelier.id)
