@@ -7,7 +7,7 @@ header and footer, and replaces its body with the document. A CRPV restyles its 
 by editing a copy in Word or LibreOffice (logo in the header, fonts, colours of the styles
 listed in the sample page) and pointing ``DOCUMENTS_CHARTER`` at it: no code to touch.
 Keep the style names: Title, Subtitle, Heading 1–6, List Bullet, Caption, Normal,
-Chapeau, Consigne, Remarque, Texte de tableau and the table style Tableau CRPV.
+Chapeau, Consigne, Citation, Remarque, Texte de tableau and the table style Tableau CRPV.
 """
 
 from __future__ import annotations
@@ -165,12 +165,18 @@ def build() -> Document:
     remarque = styles.add_style("Remarque", WD_STYLE_TYPE.PARAGRAPH)
     remarque.base_style = normal
     _font(remarque, 9.5, italic=True, colour=GREY)
+    citation = styles.add_style("Citation", WD_STYLE_TYPE.PARAGRAPH)
+    citation.base_style = normal
+    _font(citation, 10.5, italic=True, colour=INK)
+    _spacing(citation, 4, 8)
+    citation.paragraph_format.left_indent = Cm(0.6)
+    _border(citation, "left", "9AA5B1", size=12, space=6)
     cell = styles.add_style("Texte de tableau", WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
     _font(cell, 9.5)
     _spacing(cell, 0, 0)
     cell.paragraph_format.line_spacing = 1.0
-    for name in ("Chapeau", "Consigne", "Remarque", "Texte de tableau"):
+    for name in ("Chapeau", "Consigne", "Citation", "Remarque", "Texte de tableau"):
         styles[name].quick_style = True
     styles.element.append(parse_xml(TABLE_STYLE))
 
@@ -211,6 +217,7 @@ def build() -> Document:
     doc.add_paragraph("Titre 2 (Heading 2)", style="Heading 2")
     doc.add_paragraph("Élément de liste (List Bullet).", style="List Bullet")
     doc.add_paragraph("Titre 3 (Heading 3)", style="Heading 3")
+    doc.add_paragraph("« Les paroles d'un participant » — sa structure (Citation).", style="Citation")
     doc.add_paragraph("Remarque, information manquante (Remarque).", style="Remarque")
     doc.add_paragraph("Tableau : légende (Caption)", style="Caption")
     table = doc.add_table(rows=2, cols=2)
