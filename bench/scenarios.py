@@ -140,7 +140,10 @@ def stored_tallies(srv: Servers, cards: list[int]) -> dict[int, int]:
     code = (
         "import json,sys\n"
         "from facilitator import create_app\n"
-        "from facilitator.core.visibility import tallies\n"
+        "try:\n"  # --code may name a tree from before the house (issue 13)
+        "    from facilitator.core.visibility import tallies\n"
+        "except ImportError:\n"
+        "    from facilitator.services.views import tallies\n"
         "from facilitator.models import Contribution\n"
         "from facilitator.extensions import db\n"
         "app = create_app({'SOCKETIO_ASYNC_MODE': 'threading'})\n"
@@ -209,7 +212,10 @@ def scenario_restart(args, srv: Servers, folder: Path) -> dict:
 def current_seq(srv: Servers, atelier_id: int) -> int:
     code = (
         "import sys\nfrom facilitator import create_app\n"
-        "from facilitator.core.events import current_seq\n"
+        "try:\n"
+        "    from facilitator.core.events import current_seq\n"
+        "except ImportError:\n"
+        "    from facilitator.services.events import current_seq\n"
         "app = create_app({'SOCKETIO_ASYNC_MODE': 'threading'})\n"
         "with app.app_context():\n    print(current_seq(int(sys.argv[1])))\n"
     )
