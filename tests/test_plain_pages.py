@@ -1,6 +1,6 @@
-"""The pages of facilitator/web: every GET leaves the database as it was (the cycle page's
-visit and the restitution's row are written by POSTs), and every template receives plain
-data — never an ORM object (STYLE.md §9)."""
+"""The pages of facilitator/web and of the activity types: every GET leaves the database as
+it was (the cycle page's visit and the restitution's row are written by POSTs), and every
+template receives plain data — never an ORM object (STYLE.md §9)."""
 
 from __future__ import annotations
 
@@ -52,12 +52,15 @@ def _orm_paths(value: Any, path: str) -> list[str]:
 
 @pytest.fixture
 def rendered(app: Flask) -> Iterator[list[tuple[str, list[str]]]]:
-    """(template, ORM objects found in its context) for each page of facilitator/web."""
+    """(template, ORM objects found in its context) for each page of facilitator/web and of
+    the activity types (facilitator/activities/*/pages.py)."""
     seen: list[tuple[str, list[str]]] = []
 
     def record(sender: Flask, template: Template, context: dict[str, Any], **_: Any) -> None:
         view = current_app.view_functions.get(request.endpoint or "")
-        if view is None or not view.__module__.startswith("facilitator.web"):
+        if view is None or not view.__module__.startswith(
+            ("facilitator.web", "facilitator.activities")
+        ):
             return
         found = [p for key, v in context.items() for p in _orm_paths(v, key)]
         seen.append((template.name or "?", found))
@@ -105,6 +108,11 @@ def site(
                 f"/animateur/cycles/{c}/repertoire",
                 f"/animateur/cycles/{c}/restitution",
                 f"/animateur/cycles/{c}/restitution/apercu",
+                # the activity types' own pages
+                f"/animateur/cycles/{c}/questions",
+                f"/animateur/cycles/{c}/cartographie",
+                f"/animateur/cycles/{c}/feuille-de-route",
+                f"/animateur/cycles/{c}/evaluation",
             ],
             "participant": [
                 f"/rejoindre/{atelier.link_token}",
@@ -158,6 +166,6 @@ def test_templates_receive_plain_data(
     token = restitution.publish(site["cycle"], True).public_token
     _visit_all(site, (("public", f"/restitution/{token}"),))
     assert _orm_paths({"x": [(1, site["cycle"])]}, "ctx") == ["ctx.x[0][1]: Cycle"]
-    assert len({name for name, _found in rendered}) >= 18
+    assert len({name for name, _found in rendered}) >= 22
     leaks = {name: found for name, found in rendered if found}
     assert not leaks, leaks
