@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from facilitator.activities.chaine_de_valeur import schemas
 from facilitator.activities.chaine_de_valeur.models import (
     CHAINE_EXTRA,
     CIBLES,
@@ -133,7 +134,7 @@ def _already(viewer: Viewer, chaine: ChaineValeur, key: str, row_id: int) -> dic
 # --- chains ----------------------------------------------------------------------------------
 
 
-def chaine_add(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def chaine_add(viewer: Viewer, step: Step, data: schemas.ChaineAdd) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     cycle_id = step.atelier.cycle_id
     once = live_common.cycle_add(
@@ -172,7 +173,7 @@ def chaine_add(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return _answer(event)
 
 
-def chaine_edit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def chaine_edit(viewer: Viewer, step: Step, data: schemas.ChaineEdit) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     chaine = _chaine(step, data.chaine_id)
     _stale(chaine, data.version)
@@ -194,7 +195,7 @@ def chaine_edit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return _changed(viewer, chaine, apply)
 
 
-def chaine_delete(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def chaine_delete(viewer: Viewer, step: Step, data: schemas.ChaineRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     chaine = _chaine(step, data.chaine_id)
     _may_change(viewer, chaine, chaine.participant_id)
@@ -205,7 +206,7 @@ def chaine_delete(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return {**payload, "seq": event.seq}
 
 
-def chaine_validate(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def chaine_validate(viewer: Viewer, step: Step, data: schemas.ChaineValidate) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur valide les chaînes de valeur.")
     step.atelier.require_open()
     chaine = _chaine(step, data.chaine_id)
@@ -234,7 +235,7 @@ def _level_and_cible(step: Step, level: str, cible: str) -> tuple[str, str]:
     return level, cible if level in CHAINE_EXTRA else ""
 
 
-def item_add(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def item_add(viewer: Viewer, step: Step, data: schemas.ItemAdd) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     chaine = _chaine(step, data.chaine_id)
     _may_complete(viewer, chaine)
@@ -269,7 +270,7 @@ def item_add(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return _answer(event, item_id=item.id)
 
 
-def item_edit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def item_edit(viewer: Viewer, step: Step, data: schemas.ItemEdit) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     item, chaine = _item(step, data.item_id)
     if item.version != data.version:
@@ -295,7 +296,7 @@ def item_edit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return _changed(viewer, chaine, apply)
 
 
-def item_delete(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def item_delete(viewer: Viewer, step: Step, data: schemas.ItemRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     item, chaine = _item(step, data.item_id)
     _may_change(viewer, chaine, item.participant_id)
@@ -311,7 +312,7 @@ def _link_allowed(source: ChaineItem, target: ChaineItem) -> bool:
     return source.level in LEVEL_ORDER and target.level == "objectif"
 
 
-def link_add(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def link_add(viewer: Viewer, step: Step, data: schemas.LinkAdd) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     (source, chaine), (target, _) = _item(step, data.source_id), _item(step, data.target_id)
     if source.chaine_id != target.chaine_id:
@@ -338,7 +339,7 @@ def link_add(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return _answer(event, link_id=link.id)
 
 
-def link_delete(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def link_delete(viewer: Viewer, step: Step, data: schemas.LinkRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     link = db.session.get(ChaineLink, data.link_id)
     if link is None:

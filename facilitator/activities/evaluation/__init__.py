@@ -13,7 +13,7 @@ from facilitator.activities.evaluation import pages, views
 from facilitator.activities.evaluation.document import EvaluationDocuments
 from facilitator.activities.evaluation.schemas import Submit
 from facilitator.activities.evaluation.settings import EvaluationSettings
-from facilitator.contract import EVERYONE, ActionSpec, Activity
+from facilitator.contract import EVERYONE, PARTICIPANT, ActionSpec, Activity
 from facilitator.validation import Empty
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class Evaluation(Activity):
     templates = "activities/evaluation"
 
     actions = {
-        "submit": ActionSpec(Submit, evaluation.submit, frozenset({"participant"})),
+        "submit": ActionSpec(Submit, evaluation.submit, PARTICIPANT),
         "results": ActionSpec(Empty, evaluation.reveal_results, EVERYONE),
     }
 

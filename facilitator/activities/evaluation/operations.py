@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from facilitator.activities.evaluation import schemas
 from facilitator.activities.evaluation.models import (
     CONDITION_LEVELS,
     CONDITIONS,
@@ -33,6 +34,7 @@ from facilitator.core.events import Viewer
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Atelier, Step
+from facilitator.validation import Empty
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ def _level(value: int | None, scale: dict[int, str], what: str) -> int | None:
     return value
 
 
-def submit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def submit(viewer: Viewer, step: Step, data: schemas.Submit) -> dict[str, Any]:
     """A participant's answer (created or replaced). Optimistic: ``version`` is the one the
     client holds (0 for a first answer); stale → ``conflict`` with the stored answer."""
     if viewer.participant_id is None:
@@ -152,7 +154,7 @@ def _store(
     return {"mine": mine_dict(row), "count": len(rows), "seq": event.seq}
 
 
-def reveal_results(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def reveal_results(viewer: Viewer, step: Step, data: Empty) -> dict[str, Any]:
     """Everyone: the aggregates once revealed (clients ask when ``results_visible`` turns
     on; the reveal event itself carries only the step's flags)."""
     if not (viewer.is_animateur or step.results_visible):

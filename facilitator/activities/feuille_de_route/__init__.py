@@ -25,6 +25,7 @@ from facilitator.activities.feuille_de_route.settings import FeuilleSettings
 from facilitator.contract import (
     BOTH,
     EVERYONE,
+    PARTICIPANT,
     ActionSpec,
     Activity,
 )
@@ -52,7 +53,7 @@ class FeuilleDeRoute(Activity):
         "propose": ActionSpec(Propose, service.propose, BOTH),
         "edit": ActionSpec(Edit, service.edit, BOTH),
         "delete": ActionSpec(ActionRef, service.remove, BOTH),
-        "vote": ActionSpec(Vote, service.vote, frozenset({"participant"})),
+        "vote": ActionSpec(Vote, service.vote, PARTICIPANT),
         "phase": ActionSpec(Phase, service.set_phase),
         "validate": ActionSpec(Validate, service.validate),
         "etat": ActionSpec(Etat, service.etat),

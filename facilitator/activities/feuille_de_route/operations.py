@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from facilitator.activities.feuille_de_route import views
+from facilitator.activities.feuille_de_route import schemas, views
 from facilitator.activities.feuille_de_route.models import ETATS, RoadmapAction, RoadmapVote
 from facilitator.activities.feuille_de_route.views import (
     PHASES,
@@ -33,6 +33,7 @@ from facilitator.core.events import Viewer
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Step, Structure
+from facilitator.validation import Empty
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,10 @@ def parse_echeance(value: str | None, today: date | None = None) -> date | None:
     return when
 
 
-def _texts(data: Any, confirmed: bool) -> dict[str, Any]:
+def _texts(data: schemas.Fields, confirmed: bool) -> dict[str, Any]:
     """Validated free-text fields present in ``data`` (personal data checked together)."""
     out: dict[str, Any] = {}
-    if getattr(data, "intitule", None) is not None:
+    if data.intitule is not None:
         out["intitule"] = live_common.clean_text(data.intitule, MAX_INTITULE, "L'intitulé")
     for name in ("moyens", "indicateurs_effectivite", "indicateurs_resultat", "charte_ref"):
         value = getattr(data, name, None)
@@ -116,7 +117,9 @@ def _texts(data: Any, confirmed: bool) -> dict[str, Any]:
     return out
 
 
-def _apply(cycle_id: int, action: RoadmapAction, data: Any, fields: dict[str, Any]) -> None:
+def _apply(
+    cycle_id: int, action: RoadmapAction, data: schemas.Fields, fields: dict[str, Any]
+) -> None:
     for name, value in fields.items():
         setattr(action, name, value)
     present = data.model_fields_set
@@ -136,7 +139,7 @@ def _apply(cycle_id: int, action: RoadmapAction, data: Any, fields: dict[str, An
 # --- verbs -----------------------------------------------------------------------------------
 
 
-def propose(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def propose(viewer: Viewer, step: Step, data: schemas.Propose) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
     if not viewer.is_animateur and phase(step) != "propositions":
         raise InvalidInput(
@@ -192,7 +195,7 @@ def _stale(action: RoadmapAction, version: int) -> None:
         )
 
 
-def edit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def edit(viewer: Viewer, step: Step, data: schemas.Edit) -> dict[str, Any]:
     cycle_id = step.atelier.cycle_id
     action = _action(cycle_id, data.action_id)
     _may_change(viewer, step, action)
@@ -209,7 +212,7 @@ def edit(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return _answer(event)
 
 
-def remove(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def remove(viewer: Viewer, step: Step, data: schemas.ActionRef) -> dict[str, Any]:
     action = _action(step.atelier.cycle_id, data.action_id)
     _may_change(viewer, step, action)
     payload = {"action_id": data.action_id}
@@ -219,13 +222,13 @@ def remove(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return {**payload, "seq": event.seq}
 
 
-def set_phase(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def set_phase(viewer: Viewer, step: Step, data: schemas.Phase) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur change de phase.")
     step.atelier.require_open()
     return live_common.set_phase(viewer, step, data.phase, PHASES[0], "roadmap.phase", tallies)
 
 
-def vote(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def vote(viewer: Viewer, step: Step, data: schemas.Vote) -> dict[str, Any]:
     live_common.require_vote_open(viewer, step, PHASES[0], "Le vote de priorité n'est pas ouvert.")
     action = _action(step.atelier.cycle_id, data.action_id)
     return live_common.dot_vote(
@@ -242,7 +245,7 @@ def vote(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     )
 
 
-def validate(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def validate(viewer: Viewer, step: Step, data: schemas.Validate) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur valide les actions.")
     step.atelier.require_open()
     action = _action(step.atelier.cycle_id, data.action_id)
@@ -272,7 +275,7 @@ def set_etat(cycle_id: int, action_id: int, version: int, etat: str) -> RoadmapA
     return action
 
 
-def etat(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def etat(viewer: Viewer, step: Step, data: schemas.Etat) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur met à jour l'état des actions.")
     step.atelier.require_open()
     with events.live_change(viewer.atelier_id) as change:
@@ -281,5 +284,5 @@ def etat(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
     return _answer(event)
 
 
-def refresh(viewer: Viewer, step: Step, data: Any) -> dict[str, Any]:
+def refresh(viewer: Viewer, step: Step, data: Empty) -> dict[str, Any]:
     return {"state": views.state(step, viewer), "seq": events.current_seq(step.atelier_id)}
