@@ -215,8 +215,8 @@ def live_change(atelier_id: int) -> Iterator[LiveChange]:
     """One live change of an atelier, in one transaction: the next ``seq`` is taken first,
     the block records its events with ``change.record``, then the transaction commits and
     the events are published. An exception rolls everything back, seq included."""
-    change = LiveChange(atelier_id, next_seq(atelier_id))
-    with transaction(keep_loaded=True):
+    with transaction(keep_loaded=True):  # a failure taking the seq rolls back too
+        change = LiveChange(atelier_id, next_seq(atelier_id))
         yield change
 
 
