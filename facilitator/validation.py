@@ -1,11 +1,22 @@
-"""Pydantic errors turned into French messages with their location."""
+"""Pydantic errors turned into French messages with their location; the vocabulary of
+settings and payloads; what stored text may contain."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
 
 _MESSAGES = {
     "missing": "champ obligatoire manquant",
@@ -119,3 +130,37 @@ Id = Field(ge=1, le=2**31 - 1)
 OptionalId = Field(default=None, ge=1, le=2**31 - 1)
 #: an optional long text (None: unchanged)
 Text = Field(default=None, max_length=5000)
+
+
+def _plus_or_minus_one(value: int) -> int:
+    if value not in (1, -1):
+        raise ValueError("1 ou -1 attendu")
+    return value
+
+
+#: a vote's step: the integer 1 or -1 (``Literal[1, -1]`` would take 1.0 and true as 1)
+UnitDelta = Annotated[StrictInt, AfterValidator(_plus_or_minus_one)]
+
+
+# --- stored text ---------------------------------------------------------------------------
+
+#: characters no stored text keeps: C0/C1 controls but tab and line breaks, DEL, lone
+#: surrogates and the non-characters U+FFFE/U+FFFF (none is valid in XML 1.0: a NUL in an
+#: actor's name made the map's SVG unreadable)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: characters that draw nothing though they are not spaces for ``str.isspace``
+_BLANKS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tab, line feed and carriage return stay)."""
+    return _CONTROLS.sub("", text)
+
+
+def is_visually_empty(text: str) -> bool:
+    """True when ``text`` would show nothing: only spaces, format characters (zero-width
+    spaces and joiners, BOM, soft hyphen…), combining marks or blank fillers."""
+    return all(
+        ch.isspace() or ch in _BLANKS or unicodedata.category(ch) in ("Cf", "Mn", "Me", "Cc")
+        for ch in text
+    )

@@ -19,6 +19,7 @@ from facilitator.models import Participant, Step
 from facilitator.models.questions import StepState
 from facilitator.models.rows import CycleRow
 from facilitator.privacy import detect, warning_fr
+from facilitator.validation import is_visually_empty, strip_controls
 
 T = TypeVar("T")
 
@@ -48,10 +49,12 @@ def clean_text(
     empty: str | None = None,
     collapse: bool = True,
 ) -> str:
-    """The text as stored: spaces collapsed into one (``collapse=False``: only the ends
-    trimmed, line breaks kept); refused when empty (``empty``: the message) or too long."""
+    """The text as stored: control characters removed, spaces collapsed into one
+    (``collapse=False``: only the ends trimmed, line breaks kept); refused when it shows
+    nothing (``empty``: the message) or is too long."""
+    text = strip_controls(text)
     text = " ".join(text.split()) if collapse else text.strip()
-    if not text:
+    if is_visually_empty(text):
         raise InvalidInput(empty or f"{what} est vide : écrivez quelque chose.", code="empty")
     if len(text) > limit:
         raise InvalidInput(

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Dialect, TypeDecorator
+from sqlalchemy import DateTime, Dialect, String, TypeDecorator, event, inspect
+from sqlalchemy.orm import Session
+
+from facilitator.validation import strip_controls
 
 
 def utcnow() -> datetime:
@@ -22,3 +26,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return value.replace(tzinfo=UTC) if value is not None else None
+
+
+@event.listens_for(Session, "before_flush")
+def _strip_controls(session: Session, _context: Any, _instances: Any) -> None:
+    """The last guard of stored text: no row keeps a control character (a NUL, an escape…)
+    in a text column, whatever the form or event that wrote it (validation.strip_controls)."""
+    for obj in (*session.new, *session.dirty):
+        for prop in inspect(obj).mapper.column_attrs:
+            if not isinstance(prop.columns[0].type, String):
+                continue
+            key = prop.key
+            value = obj.__dict__.get(key)
+            if isinstance(value, str):
+                clean = strip_controls(value)
+                if clean != value:
+                    setattr(obj, key, clean)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from facilitator.validation import UnitDelta
+
 CLIENT_ID = r"^[A-Za-z0-9_-]{8,64}$"
 Id = Field(ge=1, le=2**31 - 1)
 
@@ -68,7 +70,7 @@ class CardDelete(Payload):
 
 class VoteCast(Payload):
     card_id: int = Id
-    delta: Literal[1, -1]
+    delta: UnitDelta
     expect: int | None = Field(default=None, ge=0)  # the voter's weight once counted
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from facilitator import contract
 from facilitator.errors import DomainError
@@ -15,8 +18,21 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+#: the largest id a URL may name: ids are 32-bit everywhere (validation.Id); a larger
+#: integer would overflow the database driver (a 500) instead of naming nothing (a 404)
+MAX_URL_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a non-negative integer up to ``MAX_URL_ID``, else 404."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002  (werkzeug's name)
+        kwargs.setdefault("max", MAX_URL_ID)
+        super().__init__(map, *args, **kwargs)
+
 
 def register_web(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from facilitator.web import (  # noqa: F401  (they add their routes to cycle_life)
         animateur,
         between,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from facilitator.validation import CLIENT_ID, Id, OptionalId, Payload, Text
+from facilitator.validation import CLIENT_ID, Id, OptionalId, Payload, Text, UnitDelta
 
 
 class Fields(Payload):
@@ -39,7 +39,7 @@ class ActionRef(Payload):
 
 class Vote(Payload):
     action_id: int = Id
-    delta: Literal[1, -1]
+    delta: UnitDelta
 
 
 class Phase(Payload):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from facilitator.validation import CLIENT_ID, Id, Payload
+from facilitator.validation import CLIENT_ID, Id, Payload, UnitDelta
 
 
 class Propose(Payload):
@@ -36,7 +36,7 @@ class Merge(Payload):
 
 class Vote(Payload):
     proposal_id: int = Id
-    delta: Literal[1, -1]
+    delta: UnitDelta
 
 
 class Phase(Payload):
