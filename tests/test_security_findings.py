@@ -95,3 +95,41 @@ def test_no_stored_text_keeps_a_control_character(client: Any, make_atelier: Any
     assert r.status_code == 302
     names = [p.display_name for p in db.session.scalars(select(Participant))]
     assert names == ["Camille"]
+
+
+def test_wrong_passwords_from_fresh_browsers_do_not_lock_the_owner_out(
+    client: Any, make_animateur: Any
+) -> None:
+    owner = make_animateur("owner@exemple.fr")
+    assert login(client, owner).status_code == 302  # her laptop: a device cookie
+    client.post("/deconnexion")
+    attacker = [client.application.test_client() for _ in range(8)]
+    statuses = [login(a, owner, "mauvais-mot-de-passe").status_code for a in attacker]
+    assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
+    refused = login(client.application.test_client(), owner)  # a new browser waits…
+    assert refused.status_code == 429 and "patientez" in refused.get_data(as_text=True)
+    assert login(client, owner).status_code == 302  # …her own laptop does not
+
+
+def test_a_browser_session_is_limited_even_on_a_known_browser(
+    client: Any, make_animateur: Any
+) -> None:
+    owner = make_animateur("owner@exemple.fr")
+    assert login(client, owner).status_code == 302
+    client.post("/deconnexion")
+    statuses = [login(client, owner, "mauvais-mot-de-passe").status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+
+
+def test_the_delay_for_unknown_browsers_grows_and_ends() -> None:
+    from facilitator.core.accounts import LOGIN_WINDOW, LoginThrottle
+
+    throttle = LoginThrottle()
+    for i in range(5):
+        throttle.failed("a@x.fr", now=1000.0 + i)
+    assert throttle.wait("a@x.fr", known_browser=False, now=1004.0) == 2
+    assert throttle.wait("a@x.fr", known_browser=True, now=1004.0) == 0
+    throttle.failed("a@x.fr", now=1010.0)
+    assert throttle.wait("a@x.fr", known_browser=False, now=1010.0) == 4
+    assert throttle.wait("a@x.fr", known_browser=False, now=1014.0) == 0
+    assert throttle.wait("a@x.fr", known_browser=False, now=1010.0 + LOGIN_WINDOW) == 0

@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as Redirect
 
 from facilitator.core import accounts, cycles, events, retention, tokens
@@ -35,19 +36,32 @@ from facilitator.web import page_data
 
 bp = Blueprint("animateur", __name__)
 
-#: failed logins allowed per browser session and per account in ``LOGIN_WINDOW`` seconds
-LOGIN_ATTEMPTS = 5
-LOGIN_WINDOW = 300
+#: a browser where an animateur logged in: signed, names the account by a hash
+DEVICE_COOKIE = "fac_device"
+DEVICE_MAX_AGE = 400 * 24 * 3600
 
 
-def _failures_by_email() -> dict[str, list[float]]:
+def _throttle() -> accounts.LoginThrottle:
     """Failed logins per account, kept by this process (per app)."""
-    return current_app.extensions.setdefault("facilitator.failed_logins", {})
+    return current_app.extensions.setdefault("facilitator.login_throttle", accounts.LoginThrottle())
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="device-cookie")
+
+
+def _known_browser(email: str) -> bool:
+    """This browser carries the device cookie of a past login to this account."""
+    cookie = request.cookies.get(DEVICE_COOKIE, "")
+    try:
+        return bool(cookie) and _device_serializer().loads(cookie) == tokens.token_hash(email)
+    except BadSignature:
+        return False
 
 
 def _recent(times: list[float]) -> list[float]:
     now = time.time()
-    return [t for t in times if now - t < LOGIN_WINDOW]
+    return [t for t in times if now - t < accounts.LOGIN_WINDOW]
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -56,15 +70,20 @@ def login() -> ResponseReturnValue:
         return render_template("login.html")
     email = request.form.get("email", "").strip().lower()
     by_session = _recent(session.get("failed_logins", []))
-    by_email = _recent(_failures_by_email().get(email, []))
-    if len(by_session) >= LOGIN_ATTEMPTS or len(by_email) >= LOGIN_ATTEMPTS:
+    wait = _throttle().wait(email, known_browser=_known_browser(email))
+    if len(by_session) >= accounts.LOGIN_ATTEMPTS:
         message = "Trop de tentatives : patientez cinq minutes avant de réessayer."
+        return render_template("login.html", error=message, email=email), 429
+    if wait:
+        message = (
+            f"Trop de tentatives sur ce compte : patientez {wait} secondes avant de réessayer "
+            "(un navigateur où vous vous êtes déjà connecté n'attend pas)."
+        )
         return render_template("login.html", error=message, email=email), 429
     animateur = accounts.authenticate(email, request.form.get("password", ""))
     if animateur is None:
-        now = time.time()
-        session["failed_logins"] = [*by_session, now]
-        _failures_by_email()[email] = [*by_email, now]
+        session["failed_logins"] = [*by_session, time.time()]
+        _throttle().failed(email)
         message = "Adresse ou mot de passe incorrect."
         return render_template("login.html", error=message, email=email), 401
     session.clear()
@@ -73,7 +92,16 @@ def login() -> ResponseReturnValue:
     target = request.args.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("animateur.dashboard")
-    return redirect(target)
+    response = redirect(target)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(tokens.token_hash(animateur.email)),
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
 
 
 @bp.post("/deconnexion")
