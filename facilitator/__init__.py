@@ -69,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # handlers must be declared before the first init_app: Flask-SocketIO keeps the ones
     # declared earlier and re-binds them to each new app's server
     from facilitator import realtime  # noqa: F401
+    from facilitator.realtime import frames
     from facilitator.realtime.relay import RedisQueue, relay
 
     db.init_app(app)
@@ -83,11 +84,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         message_queue=redis_url,
         client_manager=queue,
         # same-origin only: no cors_allowed_origins (a foreign Origin is refused)
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=frames.MAX_MESSAGE,
         ping_interval=20,
         ping_timeout=20,
     )
     relay.init_app(app, socketio, queue)
+    frames.install(app, socketio)  # unreadable frames, over-size long-polling POSTs
 
     from facilitator.cli import register_cli
     from facilitator.web import register_web
