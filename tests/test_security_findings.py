@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from facilitator.extensions import db
-
 from tests.test_web import login
 
 HUGE = str(2**64 + 5)
@@ -77,7 +76,7 @@ def test_control_characters_are_stripped_from_cards(live_atelier: dict[str, Any]
     step = live_atelier["steps"]["idees"]
     ack = live_atelier["a"].call(
         "card_add",
-        {"step_id": step, "client_id": "ctrl-card-1", "text": "A\x00B\x1b[31m\nC\x7f", "column": "a"},
+        {"step_id": step, "client_id": "ctrl-0001", "text": "A\x00B\x1b[31m\nC\x7f", "column": "a"},
     )
     assert ack["ok"] and ack["card"]["text"] == "AB[31m\nC"
 
