@@ -83,12 +83,22 @@ def purge_command(dry_run: bool) -> None:
 
     targets = retention.purge(dry_run=dry_run)
     verb = "serait supprimé" if dry_run else "supprimé"
+    skipped = [t for t in targets if t.problem]
     for t in targets:
+        if t.problem:
+            click.echo(f"cycle {t.cycle_id} « {t.title} » : {t.problem} — ignoré, à corriger")
+        elif t.last_activity and t.expires_at:
+            click.echo(
+                f"cycle {t.cycle_id} « {t.title} » : dernière activité "
+                f"{t.last_activity:%Y-%m-%d}, échu le {t.expires_at:%Y-%m-%d} — {verb}"
+            )
+    done = len(targets) - len(skipped)
+    click.echo(f"{done} cycle(s) {'à supprimer' if dry_run else 'supprimé(s)'}.")
+    if skipped:
         click.echo(
-            f"cycle {t.cycle_id} « {t.title} » : dernière activité "
-            f"{t.last_activity:%Y-%m-%d}, échu le {t.expires_at:%Y-%m-%d} — {verb}"
+            f"{len(skipped)} cycle(s) ignoré(s) : durée de conservation non calculable.",
+            err=True,
         )
-    click.echo(f"{len(targets)} cycle(s) {'à supprimer' if dry_run else 'supprimé(s)'}.")
 
 
 @click.command("export-cycle", help="Exporte un cycle entier dans un fichier JSON.")

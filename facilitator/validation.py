@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import (
@@ -17,6 +18,8 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+
+from facilitator.errors import InvalidInput
 
 _MESSAGES = {
     "missing": "champ obligatoire manquant",
@@ -164,3 +167,30 @@ def is_visually_empty(text: str) -> bool:
         ch.isspace() or ch in _BLANKS or unicodedata.category(ch) in ("Cf", "Mn", "Me", "Cc")
         for ch in text
     )
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+#: dates of ateliers (and what is computed from them): within this many years of today
+DATE_WINDOW_YEARS = 10
+
+
+def date_window(today: date | None = None) -> tuple[date, date]:
+    today = today or date.today()
+    day = min(today.day, 28)  # 29 February ten years on may not exist
+    return (
+        today.replace(year=today.year - DATE_WINDOW_YEARS, day=day),
+        today.replace(year=today.year + DATE_WINDOW_YEARS, day=day),
+    )
+
+
+def check_date(day: date, what: str = "La date", today: date | None = None) -> date:
+    """``day`` when it lies within ``DATE_WINDOW_YEARS`` years of today, else a French
+    refusal (9999-12-31 once made a cycle's retention impossible to compute)."""
+    first, last = date_window(today)
+    if not first <= day <= last:
+        raise InvalidInput(
+            f"{what} doit être comprise entre le {first:%d/%m/%Y} et le {last:%d/%m/%Y}.",
+            code="date_out_of_range",
+        )
+    return day

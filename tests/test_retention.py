@@ -111,3 +111,52 @@ def test_export_download_and_cli_round_trip(
     broken.write_text("{not json", encoding="utf-8")
     bad = runner.invoke(args=["import-cycle", str(broken), "--animateur", owner.email])
     assert bad.exit_code != 0 and "pas du JSON" in bad.output
+
+
+def test_an_atelier_date_outside_ten_years_is_refused(
+    client: Any, make_animateur: Any, make_atelier: Any
+) -> None:
+    from datetime import date
+
+    from facilitator.models import Atelier
+
+    owner = make_animateur()
+    atelier = make_atelier(owner)
+    client.post("/connexion", data={"email": owner.email, "password": "mot-de-passe-solide"})
+    url = f"/animateur/cycles/{atelier.cycle_id}/ateliers"
+    before = db.session.query(Atelier).count()
+    for day in ("9999-12-31", "9000-01-01", "1900-01-01", f"{date.today().year + 11}-01-01"):
+        r = client.post(url, data={"script_id": "lancement-interconnaissance", "date": day})
+        assert r.status_code == 400, day
+        assert "doit être comprise entre le" in r.get_data(as_text=True)
+    assert db.session.query(Atelier).count() == before
+
+
+def test_existing_bad_dates_neither_break_the_page_nor_the_purge(
+    app: Any, client: Any, make_animateur: Any, make_atelier: Any
+) -> None:
+    from datetime import date
+
+    owner = make_animateur()
+    broken = make_atelier(owner)
+    far = make_atelier(owner)
+    old = make_atelier(owner)
+    _age(old.cycle, 25 * 31)
+    broken.date, far.date = date(9999, 12, 31), date(9000, 1, 1)  # stored before the checks
+    db.session.commit()
+    old_id, broken_id, far_id = old.cycle_id, broken.cycle_id, far.cycle_id
+    client.post("/connexion", data={"email": owner.email, "password": "mot-de-passe-solide"})
+    page = client.get(f"/animateur/cycles/{broken.cycle_id}")
+    assert page.status_code == 200
+    assert "ne peut\n    pas être calculée" in page.get_data(as_text=True)
+    expiry = retention.expiry(far.cycle)
+    assert expiry.expires_at is None and "01/01/9000" in (expiry.problem or "")
+    runner = app.test_cli_runner()
+    for args in (["purge", "--dry-run"], ["purge"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        assert f"cycle {broken.cycle_id} " in result.output and "ignoré" in result.output
+        assert "2 cycle(s) ignoré(s)" in result.output
+    assert db.session.get(Cycle, old_id) is None  # the purge went on with the others
+    assert db.session.get(Cycle, broken_id) is not None
+    assert db.session.get(Cycle, far_id) is not None

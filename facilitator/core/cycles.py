@@ -24,6 +24,7 @@ from facilitator.models import (
 from facilitator.models.cycle import MODES
 from facilitator.scripts import Script
 from facilitator.scripts.cycles import CycleTemplate
+from facilitator.validation import check_date
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,8 @@ def _new_atelier(
     """Add and flush a new atelier (the caller's transaction commits)."""
     if mode not in MODES:
         raise InvalidInput("Mode inconnu : présentiel, distanciel ou hybride.")
+    if when is not None:
+        check_date(when, "La date de l'atelier")
     position = db.session.scalar(
         select(func.coalesce(func.max(Atelier.position), 0)).where(Atelier.cycle_id == cycle.id)
     )

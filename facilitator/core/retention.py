@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import delete, select
 
@@ -13,6 +13,7 @@ from facilitator.errors import Forbidden, InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Animateur, Cycle, CycleAnimateur
 from facilitator.models._types import utcnow
+from facilitator.validation import date_window
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +22,14 @@ MIN_MONTHS, MAX_MONTHS = 1, 120
 
 @dataclass(frozen=True)
 class Expiry:
+    """When a cycle's data expire; ``problem`` (French) when that cannot be computed
+    (an atelier dated outside the admitted window: data older than the date checks)."""
+
     cycle_id: int
     title: str
-    last_activity: datetime
-    expires_at: datetime
+    last_activity: datetime | None
+    expires_at: datetime | None
+    problem: str | None = None
 
 
 def _add_months(moment: datetime, months: int) -> datetime:
@@ -43,15 +48,28 @@ def last_activity(cycle: Cycle) -> datetime:
     return max(moments)
 
 
-def expiry(cycle: Cycle) -> Expiry:
+def expiry(cycle: Cycle, today: date | None = None) -> Expiry:
+    """Never raises: a date out of the window (9999-12-31 once overflowed here, so the
+    cycle page answered 500 and no purge ran) makes the expiry unknown, with the reason."""
+    first, last_day = date_window(today)
+    wrong = sorted(a.date for a in cycle.ateliers if a.date and not first <= a.date <= last_day)
+    if wrong:
+        problem = f"atelier daté du {wrong[0]:%d/%m/%Y}, hors de la plage admise"
+        return Expiry(cycle.id, cycle.title, None, None, problem)
     last = last_activity(cycle)
-    return Expiry(cycle.id, cycle.title, last, _add_months(last, cycle.retention_months))
+    try:
+        expires = _add_months(last, cycle.retention_months)
+    except (ValueError, OverflowError):
+        return Expiry(cycle.id, cycle.title, last, None, "durée de conservation incalculable")
+    return Expiry(cycle.id, cycle.title, last, expires)
 
 
 def expired(now: datetime | None = None) -> list[Expiry]:
+    """The cycles past their retention, and those whose retention cannot be computed
+    (``problem`` set: the purge skips them and says so)."""
     now = now or utcnow()
-    found = [expiry(c) for c in db.session.scalars(select(Cycle).order_by(Cycle.id))]
-    return [e for e in found if e.expires_at <= now]
+    found = [expiry(c, now.date()) for c in db.session.scalars(select(Cycle).order_by(Cycle.id))]
+    return [e for e in found if e.problem or (e.expires_at is not None and e.expires_at <= now)]
 
 
 def delete_cycle(cycle_id: int) -> None:
@@ -63,9 +81,13 @@ def delete_cycle(cycle_id: int) -> None:
 
 
 def purge(now: datetime | None = None, *, dry_run: bool = True) -> list[Expiry]:
+    """Delete the expired cycles (``dry_run``: only list them). Returns the expired ones
+    and, with ``problem`` set, the ones skipped because their expiry cannot be computed."""
     targets = expired(now)
-    if not dry_run:
-        for target in targets:
+    for target in targets:
+        if target.problem:
+            log.warning("purge: cycle %s skipped: %s", target.cycle_id, target.problem)
+        elif not dry_run:
             delete_cycle(target.cycle_id)
     return targets
 
