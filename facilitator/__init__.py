@@ -36,6 +36,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # RGPD: deleted rows are overwritten with zeros, not left in free pages
+    cursor.execute("PRAGMA secure_delete=ON")
     # short: a longer wait would block every greenlet; facilitator.dblock waits cooperatively
     cursor.execute(f"PRAGMA busy_timeout={dblock.busy_timeout_ms()}")
     cursor.execute("PRAGMA journal_mode=WAL")

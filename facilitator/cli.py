@@ -80,6 +80,7 @@ def create_animateur_command(email: str, name: str, password: str) -> None:
 @click.option("--dry-run", is_flag=True, help="Affiche ce qui serait supprimé, sans supprimer.")
 def purge_command(dry_run: bool) -> None:
     from facilitator.core import retention
+    from facilitator.documents import storage
 
     targets = retention.purge(dry_run=dry_run)
     verb = "serait supprimé" if dry_run else "supprimé"
@@ -99,6 +100,10 @@ def purge_command(dry_run: bool) -> None:
             f"{len(skipped)} cycle(s) ignoré(s) : durée de conservation non calculable.",
             err=True,
         )
+    if not dry_run:
+        orphans = storage.remove_orphans()
+        if orphans:
+            click.echo(f"Documents d'ateliers supprimés auparavant effacés : {len(orphans)}.")
 
 
 @click.command("export-cycle", help="Exporte un cycle entier dans un fichier JSON.")

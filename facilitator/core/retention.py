@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import delete, select
 
-from facilitator.core import events
+from facilitator.core import events, signals
 from facilitator.errors import Forbidden, InvalidInput
 from facilitator.extensions import db
-from facilitator.models import Animateur, Cycle, CycleAnimateur
+from facilitator.models import Animateur, Atelier, Cycle, CycleAnimateur
 from facilitator.models._types import utcnow
 from facilitator.validation import date_window
 
@@ -73,11 +73,27 @@ def expired(now: datetime | None = None) -> list[Expiry]:
 
 
 def delete_cycle(cycle_id: int) -> None:
-    """Delete the cycle and everything in it (database cascades), in one transaction."""
+    """Delete the cycle and everything in it (database cascades), in one transaction;
+    then its files (``signals.cycle_deleted``: the stored documents) and, on SQLite, the
+    old pages that still held its rows (``secure_delete`` zeroes them in the database
+    file; the write-ahead log is checkpointed and truncated)."""
+    atelier_ids = list(db.session.scalars(select(Atelier.id).where(Atelier.cycle_id == cycle_id)))
     with events.transaction():
         db.session.execute(delete(Cycle).where(Cycle.id == cycle_id))
     db.session.expire_all()
+    signals.cycle_deleted.send(cycle_id, atelier_ids=atelier_ids)
+    _forget_sqlite_pages()
     log.info("cycle %s deleted", cycle_id)
+
+
+def _forget_sqlite_pages() -> None:
+    if db.engine.dialect.name != "sqlite":
+        return
+    try:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except Exception:  # a reader holds the log: it is overwritten later, as usual
+        log.warning("write-ahead log not truncated after a deletion", exc_info=True)
 
 
 def purge(now: datetime | None = None, *, dry_run: bool = True) -> list[Expiry]:

@@ -11,3 +11,7 @@ atelier_closed = signal("atelier-closed")
 #: décision after the close…), with the atelier id as sender: documents written at close
 #: are written again.
 closed_atelier_changed = signal("closed-atelier-changed")
+
+#: sent by ``retention.delete_cycle`` after commit, with the cycle id as sender and
+#: ``atelier_ids``: what was stored outside the database for them (documents) goes too.
+cycle_deleted = signal("cycle-deleted")

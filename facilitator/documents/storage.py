@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from facilitator.core import signals
 from facilitator.documents import Output, Settings, compile_document, kinds, render
@@ -114,7 +116,37 @@ def _on_atelier_closed(atelier_id: int, **_: object) -> None:
         log.exception("compte rendu of atelier %s could not be written", atelier_id)
 
 
+def remove(atelier_id: int) -> bool:
+    """Erase what is stored for the atelier; True when there was something."""
+    target = folder(atelier_id)
+    if not target.exists():
+        return False
+    shutil.rmtree(target)
+    log.info("stored documents of atelier %s erased", atelier_id)
+    return True
+
+
+def _on_cycle_deleted(_cycle_id: int, atelier_ids: list[int], **_: object) -> None:
+    for atelier_id in atelier_ids:
+        remove(atelier_id)
+
+
+def remove_orphans() -> list[int]:
+    """Erase the stored documents of ateliers that no longer exist (cycles deleted before
+    documents went with them); return their ids."""
+    root = folder(0).parent
+    if not root.exists():
+        return []
+    found = [int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()]
+    alive = set(db.session.scalars(select(Atelier.id).where(Atelier.id.in_(found))))
+    orphans = sorted(set(found) - alive)
+    for atelier_id in orphans:
+        remove(atelier_id)
+    return orphans
+
+
 def connect() -> None:
-    """Subscribe to ``atelier_closed`` (idempotent)."""
+    """Subscribe to ``atelier_closed`` and ``cycle_deleted`` (idempotent)."""
     signals.atelier_closed.connect(_on_atelier_closed, weak=False)
     signals.closed_atelier_changed.connect(_on_atelier_closed, weak=False)
+    signals.cycle_deleted.connect(_on_cycle_deleted, weak=False)
