@@ -127,7 +127,7 @@ def socket_token(role: str, atelier: Atelier, who: Any = None) -> str:
     if role == "animateur":
         data["u"] = who.id
     elif role == "participant":
-        data["p"] = who.id
+        data = tokens.participant_claims(atelier.id, who.id, who.token_hash)
     else:
         data["k"] = atelier.read_token[:12]
     return tokens.sign_socket_token(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from typing import Any
 
@@ -33,6 +34,29 @@ def token_hash(token: str) -> str:
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="socket-token")
+
+
+def participant_key(token_hash: str) -> str:
+    """What a participant's socket token carries of its secret: an HMAC of the hash of its
+    cookie token (256 random bits), checked at connect. A token of a participant that no
+    longer exists, or whose secret changed, names nobody, whatever its ids."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"participant:" + token_hash.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def participant_claims(atelier_id: int, participant_id: int, token_hash: str) -> dict[str, Any]:
+    """The signed content of a participant's socket token."""
+    return {
+        "r": "participant",
+        "a": atelier_id,
+        "p": participant_id,
+        "s": participant_key(token_hash),
+    }
+
+
+def participant_key_matches(claims: dict[str, Any], token_hash: str) -> bool:
+    given = claims.get("s")
+    return isinstance(given, str) and hmac.compare_digest(given, participant_key(token_hash))
 
 
 def sign_socket_token(data: dict[str, Any]) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, String, TypeDecorator, event, inspect
+from sqlalchemy import DateTime, Dialect, MetaData, String, Table, TypeDecorator, event, inspect
 from sqlalchemy.orm import Session
 
 from facilitator.validation import strip_controls
@@ -42,3 +42,12 @@ def _strip_controls(session: Session, _context: Any, _instances: Any) -> None:
                 clean = strip_controls(value)
                 if clean != value:
                     setattr(obj, key, clean)
+
+
+@event.listens_for(Table, "after_parent_attach")
+def _never_reuse_ids(table: Table, parent: Any) -> None:
+    """SQLite: AUTOINCREMENT on every table with an integer id (migration 0009), so that
+    the id of a deleted row (a cycle, a participant…) is never given again; the tables
+    Alembic's batch mode copies keep it too."""
+    if isinstance(parent, MetaData):
+        table.dialect_options["sqlite"]["autoincrement"] = True

@@ -81,6 +81,8 @@ def viewer_from_token(token: object) -> Viewer | None:
         participant = db.session.get(Participant, data.get("p"))
         if participant is None or participant.cycle_id != atelier.cycle_id:
             return None
+        if not tokens.participant_key_matches(data, participant.token_hash):
+            return None  # a token of a deleted participant whose id came back
         return Viewer("participant", atelier.id, participant_id=participant.id)
     if role == "viewer" and data.get("k") == atelier.read_token[:12]:
         return Viewer("viewer", atelier.id)

@@ -117,7 +117,7 @@ def async_board(cycle_id: int, step_id: int) -> str:
         cycle,
         step,
         me,
-        {"r": "participant", "a": step.atelier_id, "p": me.id},
+        tokens.participant_claims(step.atelier_id, me.id, me.token_hash),
         back_url=url_for("cycle_life.participant_cycle", cycle_id=cycle.id),
         back_label="Page du cycle",
     )

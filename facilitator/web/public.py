@@ -140,7 +140,7 @@ def board(link_token: str) -> ResponseReturnValue:
     me = cycle_participant(atelier.cycle_id)
     if me is None:
         return redirect(url_for("public.join", link_token=link_token))
-    token = tokens.sign_socket_token({"r": "participant", "a": atelier.id, "p": me.id})
+    token = tokens.sign_socket_token(tokens.participant_claims(atelier.id, me.id, me.token_hash))
     return render_template(
         "board.html",
         atelier=page_data.atelier(atelier, with_cycle=True),
