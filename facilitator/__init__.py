@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from facilitator import dblock
 from facilitator.config import ROOT, Config
-from facilitator.extensions import csrf, db, socketio
+from facilitator.extensions import csrf, db, limiter, socketio
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     redis_url = app.config.get("REDIS_URL") or None
+    # join-code limits: shared by every process through Redis when configured
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    limiter.init_app(app)
     # Flask-SocketIO's Redis queue, which also carries each board event once (relay.py);
     # always passed, so that an app without REDIS_URL never inherits a previous app's queue
     queue = RedisQueue(redis_url) if redis_url else None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-import time
+import secrets
+from collections.abc import Callable
+from typing import Any
 
 import segno
 from flask import (
@@ -20,11 +22,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_limiter import RequestLimit
 
 from facilitator.core import events, participants, tokens
 from facilitator.core.http import public_url
 from facilitator.errors import DomainError
-from facilitator.extensions import db
+from facilitator.extensions import db, limiter
 from facilitator.models import STRUCTURE_TYPES, Atelier, Participant
 from facilitator.web import page_data
 
@@ -32,9 +35,6 @@ bp = Blueprint("public", __name__)
 
 COOKIE_PREFIX = "fac_p"
 COOKIE_MAX_AGE = 400 * 24 * 3600
-#: join-code attempts per browser session in ``CODE_WINDOW`` seconds
-CODE_ATTEMPTS = 10
-CODE_WINDOW = 300
 
 
 def _cookie_name(cycle_id: int) -> str:
@@ -64,22 +64,61 @@ def home() -> str:
     return render_template("home.html")
 
 
-def _code_attempt_allowed() -> bool:
-    now = time.time()
-    recent = [t for t in session.get("code_attempts", []) if now - t < CODE_WINDOW]
-    allowed = len(recent) < CODE_ATTEMPTS
-    if allowed:
-        recent.append(now)
-    session["code_attempts"] = recent
-    return allowed
+# --- the join code: limits no client state can reset (docs/security.md) ---------------------
+#
+# Only failed attempts count (an unknown or malformed code). Each limit is a list of
+# windows, so that the wait grows: a browser session gets 5 failures a minute, 10 in ten
+# minutes, 20 in an hour. Nothing is counted per IP address: a school shares one.
+
+#: per browser session (a random id kept in the signed session cookie; a new session only
+#: moves the attacker to the next limits)
+CODE_LIMIT_SESSION = "5/minute;10/10 minutes;20/hour"
+#: per code tried (one code cannot be hammered)
+CODE_LIMIT_CODE = "10/minute;30/hour"
+#: everyone together: the budget that bounds guessing (and, once spent, sends everyone to
+#: the link or the QR code for the rest of the window)
+CODE_LIMIT_GLOBAL = "60/minute;600/hour"
+
+
+def _failed_code(response: Response) -> bool:
+    return response.status_code in (400, 404)
+
+
+def _session_key() -> str:
+    key = session.get("limit_id")
+    if not isinstance(key, str):
+        key = session["limit_id"] = secrets.token_urlsafe(12)
+    return "session:" + key
+
+
+def _code_key() -> str:
+    return "code:" + tokens.normalise_code(request.form.get("code", ""))[:12]
+
+
+def _too_many_codes(limit: RequestLimit) -> Response:
+    everyone = "all" in limit.request_args
+    message = (
+        "Trop d'essais de code sur ce serveur en ce moment : utilisez le lien ou le QR code "
+        "de l'atelier."
+        if everyone
+        else "Trop d'essais de code : patientez quelques minutes ou utilisez le lien de l'atelier."
+    )
+    page = render_template("home.html", error=message, code=request.form.get("code", ""))
+    return make_response(page, 429)
+
+
+def _code_limit(value: str, key: Callable[[], str], scope: str) -> Any:
+    return limiter.limit(
+        value, key_func=key, scope=scope, deduct_when=_failed_code, on_breach=_too_many_codes
+    )
 
 
 @bp.post("/rejoindre")
+@_code_limit(CODE_LIMIT_GLOBAL, lambda: "all", "code-global")
+@_code_limit(CODE_LIMIT_CODE, _code_key, "code-code")
+@_code_limit(CODE_LIMIT_SESSION, _session_key, "code-session")
 def join_by_code() -> ResponseReturnValue:
     code = request.form.get("code", "")
-    if not _code_attempt_allowed():
-        message = "Trop d'essais de code : patientez cinq minutes ou utilisez le lien de l'atelier."
-        return render_template("home.html", error=message, code=code), 429
     try:
         atelier = participants.atelier_by_code(code)
     except DomainError as exc:
