@@ -39,6 +39,14 @@ def main() -> None:
             print(f"  ou code {atelier.join_code} sur {base}/", flush=True)
         print(f"Serveur : {base}  (Ctrl+C pour arrêter)\n", flush=True)
     tune_gc()
+    if os.environ.get("PRIVACY_MODEL_WARMUP", "1") == "1":
+        # the personal-data model takes seconds to load (docs/security.md): now, while the
+        # room is empty, rather than on the first card of an atelier
+        import gevent  # noqa: PLC0415
+
+        from facilitator.privacy import ner  # noqa: PLC0415
+
+        gevent.spawn_later(0.5, ner.model)
     serve(app, host, port, access_log=os.environ.get("ACCESS_LOG") == "1")
 
 

@@ -43,6 +43,7 @@ class LiveServer:
             "SEED_DEMO": "1",
             "SEED_DEMO_MINIMAL": "1",  # the demo cycle as a blank canvas (facilitator/demo)
             "LOG_LEVEL": "WARNING",
+            "PRIVACY_MODEL_WARMUP": "0",  # seconds of CPU per server start otherwise
             **self.env,
         }
         env.pop("SOCKETIO_ASYNC_MODE", None)

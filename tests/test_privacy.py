@@ -10,6 +10,8 @@ import yaml
 from facilitator.privacy import detect, warning_fr
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "privacy_corpus.yaml").read_text())
+#: issue 20's corpus: sentences about children and families as professionals write them
+CORPUS_FR = yaml.safe_load((Path(__file__).parent / "data" / "privacy_corpus_fr.yaml").read_text())
 
 
 def rates() -> tuple[float, float, list[str], list[str]]:
@@ -26,12 +28,60 @@ def test_false_positive_rate_and_recall() -> None:
     assert recall >= 0.9, misses
 
 
+@pytest.mark.parametrize("part", ["", "heldout_"])
+def test_recall_and_false_positives_on_the_professionals_corpus(part: str) -> None:
+    """Recall ≥ 90 % and false positives ≤ 5 % (figures in docs/security.md)."""
+    personal, ordinary = CORPUS_FR[part + "personal"], CORPUS_FR[part + "ordinary"]
+    assert len(personal) >= (100 if not part else 40) and len(ordinary) >= len(personal) - 10
+    misses = [s for s in personal if not detect(s)]
+    false_positives = [s for s in ordinary if detect(s)]
+    assert len(misses) / len(personal) <= 0.10, misses
+    assert len(false_positives) / len(ordinary) <= 0.05, false_positives
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kevin D., 12 ans, suivi par l'ASE",
+        "Enzo D. (12 ans)",
+        "Mehdi, douze ans",
+        "le petit frère de Bilal",
+        "la fratrie Bensaïd",
+        "le fils de Mme Traoré",
+    ],
+)
+def test_the_probes_misses_are_caught(text: str) -> None:
+    assert detect(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Évry-Courcouronnes, 12 ans d'expérience du PRE",
+        "Accueil du PRE : 01 60 91 23 45",
+        "Écrire à contact@maisondesfamilles-evry.fr",
+        "Les écoles Jean-Zay et Pasteur partagent un psychologue.",
+    ],
+)
+def test_institutional_contacts_and_places_are_not_flagged(text: str) -> None:
+    assert detect(text) == []
+
+
+def test_the_model_finds_a_name_the_rules_miss() -> None:
+    text = "Les éducateurs ont parlé avec Ryan du vol de vendredi."
+    assert detect(text, use_model=False) == []
+    assert [f.kind for f in detect(text)] == ["person"]
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
         ("Kevin, 12 ans, décroche", "name_age"),
+        ("écrire à sabrina.lopez75@gmail.com", "email"),
+        ("le père : 06 12 34 56 78", "phone"),
         ("écrire à parent@exemple.fr", "email"),
         ("tel 0612345678", "phone"),
+        ("la mère au 01 60 12 34 56", "phone"),
         ("la famille Dupont", "named_family"),
         ("l'enfant Paul", "named_child"),
         ("5 rue Victor-Hugo", "address"),

@@ -99,13 +99,13 @@ def test_edit_own_card_with_version_check(live_atelier: dict[str, Any]) -> None:
 
 
 def test_cannot_edit_or_delete_someone_elses_card(live_atelier: dict[str, Any]) -> None:
-    card = add(live_atelier["a"], live_atelier["steps"]["idees"], "à Alice")["card"]
+    card = add(live_atelier["a"], live_atelier["steps"]["idees"], "carte originale")["card"]
     b = live_atelier["b"]
     edit = b.call("card_edit", {"card_id": card["id"], "version": 1, "text": "piraté"})
     delete = b.call("card_delete", {"card_id": card["id"]})
     assert edit["error"]["code"] == "forbidden"
     assert delete["error"]["code"] == "forbidden"
-    assert db.session.get(Contribution, card["id"]).text == "à Alice"
+    assert db.session.get(Contribution, card["id"]).text == "carte originale"
 
 
 def test_participant_cannot_cluster(live_atelier: dict[str, Any]) -> None:
