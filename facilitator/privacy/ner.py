@@ -46,7 +46,11 @@ def person_name(text: str) -> str | None:
     for entity in nlp(text).ents:
         if entity.label_ != "PER":
             continue
-        first = entity.text.split()[0]
-        if first[:1].isupper() and is_person_word(text, entity.start_char, first):
+        words = entity.text.split()
+        # a person's name is one to three capitalised words; « Circonscription Éducation
+        # nationale Val-de-Lys » is a structure the small model may call a person
+        if len(words) > 3 or not all(w[:1].isupper() for w in words):
+            continue
+        if all(is_person_word(text, entity.start_char, w) for w in words):
             return str(entity.text)
     return None

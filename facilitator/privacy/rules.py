@@ -79,7 +79,7 @@ _MAIL_PROVIDERS = re.compile(
     re.IGNORECASE,
 )
 _GENERIC_LOCAL = re.compile(
-    r"^(?:contact|accueil|info|infos|secretariat|secrétariat|direction|pre|jeunesse|mairie|"
+    r"^(?:animateur|animatrice|contact|accueil|info|infos|secretariat|secrétariat|direction|pre|jeunesse|mairie|"
     r"cite|educative|reussite|education|service|admin|inscriptions?|standard|ce|social|"
     r"familles?|parentalite|prevention|mediation|rh|communication|courrier|dpo|mission|"
     r"locale|caf|clas|paej|ime|cmp|pmi|ccas)$",

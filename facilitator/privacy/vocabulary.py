@@ -60,6 +60,8 @@ LINK_WORDS = _words(
 #: capitalised words that open sentences or name institutions, months, dispositifs…
 COMMON_CAPITALISED = _words(
     """
+    toussaint noël pâques pentecôte ramadan aïd carnaval rentrée circonscription académie
+    rectorat inspection éducation nationale
     adolescents adresse aemo améliorer août après ase assistante association atelier
     ateliers au aux avant avec avril bailleur beaucoup brigade caf car ccas ce cef centre
     certaines certains ces cet cette chaque chez cio cité clas classe club cmp cmpp
