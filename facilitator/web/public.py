@@ -25,6 +25,7 @@ from facilitator.core import events, participants, tokens
 from facilitator.core.http import public_url
 from facilitator.errors import DomainError
 from facilitator.extensions import db
+from facilitator.mail import links
 from facilitator.models import STRUCTURE_TYPES, Atelier, Participant
 from facilitator.web import page_data
 
@@ -42,9 +43,15 @@ def _cookie_name(cycle_id: int) -> str:
 
 
 def cycle_participant(cycle_id: int) -> Participant | None:
-    """The participant of the cycle this browser's cookie names, if any."""
+    """The participant of the cycle this browser's cookie names, if any (or the one a
+    personal link from a message opened this device for: docs/mail.md)."""
     token = request.cookies.get(_cookie_name(cycle_id))
-    return participants.participant_by_token(cycle_id, token)
+    found = participants.participant_by_token(cycle_id, token)
+    if found is None and not token:
+        found = links.participant_from_cookie(
+            cycle_id, request.cookies.get(links.cookie_name(cycle_id))
+        )
+    return found
 
 
 def set_participant_cookie(response: Response, cycle_id: int, token: str) -> None:
