@@ -51,7 +51,7 @@ class Recorder:
 
             await asyncio.sleep(self.delay)
         if address in self.refuse:
-            return "550 5.1.1 <%s>: adresse inconnue" % address
+            return f"550 5.1.1 <{address}>: adresse inconnue"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -182,3 +182,6 @@ def wait_until(check: Callable[[], bool], timeout: float = 30, what: str = "") -
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
+
+
+__all__ = ["app", "smtp"]

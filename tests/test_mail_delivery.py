@@ -17,7 +17,8 @@ from facilitator.extensions import db
 from facilitator.mail import addresses, compose, links, worker
 from facilitator.mail.models import MailContact, MailMessage
 from facilitator.models import Atelier
-from tests.mail_helpers import SmtpServer, app, people, smtp, wait_until  # noqa: F401
+from tests.mail_helpers import *  # noqa: F403  (the fixtures: app with SMTP, smtp)
+from tests.mail_helpers import SmtpServer, people, wait_until
 
 
 def _invitation(atelier: Atelier) -> int:

@@ -136,12 +136,15 @@ def run(
     connection = Connection(parse_url(url, float(app.config.get("MAIL_SMTP_TIMEOUT", 30))))
     me = worker_id()
     tally: dict[str, int] = {}
-    last_schedule = 0.0
+    last_schedule = last_recovery = -1e9
+    recovery_every = min(60.0, float(app.config.get("MAIL_CLAIM_LEASE_SECONDS", 300)))
     log.info("mail worker %s started", me)
     try:
         while not stop():
-            if time.monotonic() - last_schedule > 60:
+            if time.monotonic() - last_recovery > recovery_every:
                 outbox.recover_stale()
+                last_recovery = time.monotonic()
+            if time.monotonic() - last_schedule > 60:
                 _in_request(app, schedule_reminders)
                 last_schedule = time.monotonic()
             wait = outbox.wait_for_rate()
