@@ -123,12 +123,17 @@ def app(tmp_path: Path, migrated_db: Path, smtp: SmtpServer) -> Iterator[Flask]:
 
 
 def people(
-    atelier: Atelier, n: int, *, purposes: tuple[str, ...] = ("invitations", "comptes_rendus")
-) -> list[Participant]:  # noqa: E501
-    """``n`` participants of the atelier's cycle, each with an address and consent."""
+    atelier: Atelier,
+    n: int,
+    *,
+    purposes: tuple[str, ...] = ("invitations", "comptes_rendus"),
+    first: int = 0,
+) -> list[Participant]:
+    """``n`` participants of the atelier's cycle, each with an address (``p<i>@exemple.fr``
+    from ``first``) and consent to ``purposes``."""
     structure = atelier.cycle.structures[0]
     out = []
-    for i in range(n):
+    for i in range(first, first + n):
         participant, _token = participants.join(atelier, f"Personne {i}", structure_id=structure.id)
         addresses.set_participant_address(participant, f"p{i}@exemple.fr", set(purposes))
         out.append(participant)
