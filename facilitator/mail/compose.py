@@ -135,6 +135,9 @@ def campaign_in_cycle(cycle_id: int, campaign_id: int) -> MailCampaign:
 
 
 def _format(text: str, cycle: Cycle, atelier: Atelier | None) -> str:
+    if atelier is not None and atelier.date is None:
+        # no date yet: the texts do not say « date à préciser »
+        text = text.replace(" — {date}", "").replace(" a lieu le {date}", " approche")
     return text.format(
         cycle=cycle.title,
         atelier=atelier.title if atelier else "",

@@ -210,9 +210,10 @@ def wait_for_rate(now: datetime | None = None) -> float:
         .limit(cap)
     ).all()
     db.session.rollback()  # end the read transaction (SQLite snapshot)
-    if len(recent) < cap:
+    moments = [m for m in recent if m is not None]
+    if len(moments) < cap:
         return 0.0
-    oldest = min(recent)
+    oldest = min(moments)
     return max(0.0, (oldest - window).total_seconds())
 
 
