@@ -32,14 +32,34 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
-def email_of(message: MailMessage) -> Any:
+#: per queued campaign (its files and sender never change once queued): (files, cycle title)
+_CAMPAIGNS: dict[int, tuple[list[render.Attachment], str]] = {}
+
+
+def _campaign_parts(campaign_id: int) -> tuple[list[render.Attachment], str]:
+    cached = _CAMPAIGNS.get(campaign_id)
+    if cached is not None:
+        return cached
+    status, title = db.session.execute(
+        select(MailCampaign.status, Cycle.title)
+        .join(Cycle, Cycle.id == MailCampaign.cycle_id)
+        .where(MailCampaign.id == campaign_id)
+    ).one()
     files = [
         render.Attachment(a.filename, a.mime_type, a.content)
         for a in db.session.scalars(
-            select(MailAttachment).where(MailAttachment.campaign_id == message.campaign_id)
+            select(MailAttachment).where(MailAttachment.campaign_id == campaign_id)
         )
     ]
-    cycle_title = db.session.scalar(select(Cycle.title).where(Cycle.id == message.cycle_id))
+    if status == "queued":  # a draft's test may see its files replaced at queueing
+        if len(_CAMPAIGNS) > 50:
+            _CAMPAIGNS.clear()
+        _CAMPAIGNS[campaign_id] = (files, title)
+    return files, title
+
+
+def email_of(message: MailMessage) -> Any:
+    files, cycle_title = _campaign_parts(message.campaign_id)
     config = current_app.config
     return render.build(
         mail_from=config["MAIL_FROM"],
