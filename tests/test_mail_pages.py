@@ -17,7 +17,7 @@ from facilitator.core import participants
 from facilitator.extensions import db
 from facilitator.mail import links
 from facilitator.mail.models import MailCampaign, MailContact, MailMessage
-from facilitator.models import Animateur, Atelier
+from facilitator.models import Animateur, Atelier, Participant
 from tests.test_plain_pages import _dump, _login, _orm_paths, rendered  # noqa: F401
 
 
@@ -222,3 +222,31 @@ def test_mail_pages_write_nothing_on_get_and_get_plain_data(
     leaks = {name: found for name, found in rendered if found}
     assert not leaks, leaks
     assert len({name for name, _found in rendered}) >= 7
+
+
+def test_an_address_given_when_joining_needs_a_purpose_and_a_valid_form(
+    app: Flask, make_atelier: Callable[..., Atelier]
+) -> None:
+    atelier = make_atelier()
+    url = f"/rejoindre/{atelier.link_token}"
+    structure = atelier.cycle.structures[0].id
+    assert 'id="email"' in app.test_client().get(url).text
+    base = {"display_name": "Chloé", "structure_id": str(structure)}
+    for extra, error in (
+        ({"email": "chloe@exemple"}, "adresse électronique valide"),
+        ({"email": "chloe@exemple.fr"}, "cochez ce que vous voulez recevoir"),
+    ):
+        refused = app.test_client().post(url, data={**base, **extra})
+        assert refused.status_code == 400 and error in refused.text
+        assert db.session.scalar(select(func.count()).select_from(MailContact)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
+    joined = app.test_client().post(
+        url, data={**base, "email": "Chloe@exemple.fr", "comptes_rendus": "1"}
+    )
+    assert joined.status_code == 302
+    contact = db.session.scalar(select(MailContact))
+    assert contact is not None and contact.email == "chloe@exemple.fr"
+    assert contact.consent_comptes_rendus_at is not None and contact.consent_invitations_at is None
+    # without an address, joining is as before
+    assert app.test_client().post(url, data={**base, "display_name": "Dan"}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(MailContact)) == 1

@@ -23,9 +23,9 @@ from flask.typing import ResponseReturnValue
 
 from facilitator.core import events, participants, tokens
 from facilitator.core.http import public_url
-from facilitator.errors import DomainError
+from facilitator.errors import DomainError, InvalidInput
 from facilitator.extensions import db
-from facilitator.mail import links
+from facilitator.mail import addresses, links
 from facilitator.models import STRUCTURE_TYPES, Atelier, Participant
 from facilitator.web import page_data
 
@@ -106,13 +106,21 @@ def join(link_token: str) -> ResponseReturnValue:
             me=page_data.participant(me),
             types=STRUCTURE_TYPES,
             form={},
+            mail_purposes=addresses.PURPOSES,
         )
     if form.get("continuer") and me is not None:
         with events.transaction():
             participants.record_attendance(me, atelier)
         return redirect(url_for("public.board", link_token=link_token))
     structure_id = form.get("structure_id", "")
+    # an optional address with consent (docs/mail.md): checked before anyone is created
+    email = form.get("email", "").strip() if me is None else ""
+    purposes = {p for p in addresses.PURPOSES if form.get(p) == "1"}
     try:
+        if email:
+            addresses.normalise(email)
+            if not purposes:
+                raise InvalidInput("Adresse électronique : cochez ce que vous voulez recevoir.")
         participant, token = participants.join(
             atelier,
             form.get("display_name", ""),
@@ -131,9 +139,16 @@ def join(link_token: str) -> ResponseReturnValue:
                 types=STRUCTURE_TYPES,
                 form=form,
                 error=exc.message_fr,
+                mail_purposes=addresses.PURPOSES,
             ),
             400,
         )
+    if email:
+        try:
+            addresses.set_participant_address(participant, email, purposes)
+        except DomainError as exc:  # joined all the same: say what was not kept
+            db.session.rollback()
+            flash(f"Votre adresse n'a pas été enregistrée : {exc.message_fr}")
     response = make_response(redirect(url_for("public.board", link_token=link_token)))
     if token is not None:
         set_participant_cookie(response, atelier.cycle_id, token)
