@@ -11,6 +11,7 @@ is never sent again automatically)."""
 from __future__ import annotations
 
 import contextlib
+import base64
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -29,9 +30,11 @@ class SmtpSettings:
     username: str
     password: str
     timeout: float = 30.0
+    #: a CA bundle for the server's certificate (an internal relay); None: the system's
+    ca_file: str | None = None
 
 
-def parse_url(url: str, timeout: float = 30.0) -> SmtpSettings:
+def parse_url(url: str, timeout: float = 30.0, ca_file: str | None = None) -> SmtpSettings:
     parts = urlsplit(url)
     security = {"smtp": "none", "smtp+starttls": "starttls", "smtps": "tls"}.get(parts.scheme)
     if security is None or not parts.hostname:
@@ -47,6 +50,7 @@ def parse_url(url: str, timeout: float = 30.0) -> SmtpSettings:
         username=unquote(parts.username or ""),
         password=unquote(parts.password or ""),
         timeout=timeout,
+        ca_file=ca_file or None,
     )
 
 
@@ -65,7 +69,7 @@ class Connection:
 
     def _open(self) -> smtplib.SMTP:
         s = self.settings
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=s.ca_file)
         smtp: smtplib.SMTP
         if s.security == "tls":
             smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
@@ -76,7 +80,13 @@ class Connection:
             smtp.starttls(context=context)
             smtp.ehlo()
         if s.username:
-            smtp.login(s.username, s.password)
+            if (s.username + s.password).isascii():
+                smtp.login(s.username, s.password)
+            else:  # smtplib encodes credentials as ASCII; AUTH PLAIN is UTF-8 (RFC 4616)
+                token = base64.b64encode(f"\0{s.username}\0{s.password}".encode()).decode()
+                code, reply = smtp.docmd("AUTH", "PLAIN " + token)
+                if code != 235:
+                    raise smtplib.SMTPAuthenticationError(code, reply)
         return smtp
 
     def close(self) -> None:
@@ -102,9 +112,9 @@ class Connection:
                 self._smtp = self._open()
             smtp = self._smtp
             code, reply = smtp.mail(mail_from)
-            if code >= 400:
+            if code >= 400:  # the sender or the session (TLS, auth): not this person's fault
                 smtp.rset()
-                return self._refusal(code, reply, "expéditeur")
+                return Outcome("retry", "expéditeur : " + self._refusal(code, reply, "").detail)
             code, reply = smtp.rcpt(to_addr)
             if code >= 400:
                 smtp.rset()
@@ -127,7 +137,9 @@ class Connection:
     def _refusal(code: int, reply: bytes | str, what: str) -> Outcome:
         text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
         detail = f"{code} {text}"[:300]
-        return Outcome("refused" if code >= 500 else "retry", f"{what} : {detail}")
+        return Outcome(
+            "refused" if code >= 500 else "retry", f"{what} : {detail}" if what else detail
+        )
 
 
 def _short(exc: BaseException) -> str:

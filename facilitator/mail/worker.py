@@ -153,7 +153,10 @@ def run(
     url = app.config.get("SMTP_URL")
     if not url or not app.config.get("MAIL_FROM"):
         raise DomainError("SMTP_URL et MAIL_FROM sont nécessaires pour envoyer (docs/mail.md).")
-    connection = Connection(parse_url(url, float(app.config.get("MAIL_SMTP_TIMEOUT", 30))))
+    settings = parse_url(
+        url, float(app.config.get("MAIL_SMTP_TIMEOUT", 30)), app.config.get("MAIL_SMTP_CA_FILE")
+    )
+    connection = Connection(settings)
     me = worker_id()
     tally: dict[str, int] = {}
     last_schedule = last_recovery = -1e9
