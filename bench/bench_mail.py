@@ -187,11 +187,11 @@ def board(args: argparse.Namespace) -> list[dict]:
             mail: dict = {}
             if with_mail:
 
-                def run_mail() -> None:
+                def run_mail(into: dict) -> None:
                     time.sleep(args.board_delay)  # the room's setup first
-                    mail.update(campaign(args))
+                    into.update(campaign(args))
 
-                thread = threading.Thread(target=run_mail)
+                thread = threading.Thread(target=run_mail, args=(mail,))
                 thread.start()
             out = subprocess.run(cmd, cwd=str(ROOT), capture_output=True, text=True, timeout=900)
             if thread is not None:
@@ -220,7 +220,8 @@ def main() -> None:
     print(
         f"| {args.messages} messages | {args.workers} worker(s) | {args.db} | queue "
         f"{result['queue_s']:.1f} s | {result['per_s_window']:.0f} msg/s (sending) | "
-        f"{result['per_s_wall']:.0f} msg/s (with start) | worker CPU {result['worker_cpu_s']:.1f} s |"
+        f"{result['per_s_wall']:.0f} msg/s (with start) | "
+        f"worker CPU {result['worker_cpu_s']:.1f} s |"
     )
 
 

@@ -1,44 +1,33 @@
-"""Campaigns: what each kind says and to whom, the animateur's edits, the preview, the
-test to oneself, and queueing (one outbox row per person, rendered once: the Boîte
-d'envoi shows exactly what is sent)."""
+"""Campaigns: the kinds, the animateur's edits, the test to oneself, and queueing (one
+outbox row per person, rendered once: the Boîte d'envoi shows exactly what is sent). Who
+gets a campaign: ``recipients``; what it says: ``content``."""
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
 
-from flask import current_app, url_for
-from sqlalchemy import and_, delete, or_, select
+from flask import current_app
+from sqlalchemy import delete, select
 
 from facilitator.core import events
-from facilitator.core.http import public_url
-from facilitator.cycle_life import async_steps, repertoire
-from facilitator.documents import storage
-from facilitator.errors import DomainError, InvalidInput, NotFound
+from facilitator.cycle_life import repertoire
+from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.mail import links
 from facilitator.mail.addresses import header_safe
-from facilitator.mail.models import (
-    MailAttachment,
-    MailCampaign,
-    MailContact,
-    MailCycleSettings,
-    MailMessage,
+from facilitator.mail.content import (
+    INVITATION_ATTACHMENTS,
+    _apply_facts,
+    attachments,
+    campaign_context,
+    message_data,
+    preview,
 )
+from facilitator.mail.models import MailAttachment, MailCampaign, MailContact, MailMessage
+from facilitator.mail.recipients import Recipient, absolute, recipients, settings_of
 from facilitator.mail.render import Attachment, Rendered, new_message_id, render
-from facilitator.models import (
-    Animateur,
-    Atelier,
-    Attendance,
-    Cycle,
-    CycleAnimateur,
-    Structure,
-    StructureProfile,
-)
+from facilitator.models import Animateur, Atelier, Cycle, Structure
 from facilitator.models._types import utcnow
 from facilitator.rendering import fr
 
@@ -46,8 +35,6 @@ log = logging.getLogger(__name__)
 
 MAX_SUBJECT = 200
 MAX_INTRO = 5000
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MODES = {"presentiel": "présentiel", "distanciel": "distanciel", "hybride": "hybride"}
 
 
 @dataclass(frozen=True)
@@ -97,31 +84,6 @@ KINDS: dict[str, Kind] = {
         atelier=False,
     ),
 }
-
-
-@dataclass
-class Recipient:
-    key: str
-    email: str
-    name: str
-    contact_id: int | None = None
-    structure_id: int | None = None
-    animateur_id: int | None = None
-    personal_url: str = ""
-    personal_label: str = "Ouvrir ma page du cycle"
-    unsubscribe_url: str = ""
-    consent_ask: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-#: SEAM (issue 16): providers of the invitation's calendar file. Each takes the atelier's
-#: id and returns an ``Attachment`` (e.g. the atelier's ICS from icalendar) or None. The
-#: lead appends issue 16's function here when merging; nothing else changes.
-INVITATION_ATTACHMENTS: list[Callable[[int], Attachment | None]] = []
-
-
-def absolute(endpoint: str, **values: Any) -> str:
-    return public_url(url_for(endpoint, **values))
 
 
 # --- campaigns ------------------------------------------------------------------------------
@@ -186,11 +148,6 @@ def edit(campaign: MailCampaign, subject: str, intro: str) -> None:
         campaign.intro = intro.replace("\r\n", "\n").strip()
 
 
-def settings_of(cycle_id: int) -> MailCycleSettings:
-    row = db.session.scalar(select(MailCycleSettings).where(MailCycleSettings.cycle_id == cycle_id))
-    return row or MailCycleSettings(cycle_id=cycle_id, reminder_days=[7, 1], digest_off=[])
-
-
 def set_reminder_days(cycle_id: int, raw: str) -> list[int]:
     try:
         days = sorted({int(p) for p in raw.replace(";", ",").split(",") if p.strip()}, reverse=True)
@@ -205,280 +162,6 @@ def set_reminder_days(cycle_id: int, raw: str) -> list[int]:
         row.reminder_days = days
         db.session.add(row)
     return days
-
-
-# --- recipients -----------------------------------------------------------------------------
-
-
-def _statuses(atelier_id: int) -> dict[int, str]:
-    return dict(
-        db.session.execute(
-            select(Attendance.participant_id, Attendance.status).where(
-                Attendance.atelier_id == atelier_id
-            )
-        ).all()
-    )
-
-
-def _contact_recipient(c: MailContact, *, consent_ask: bool = False) -> Recipient:
-    token = links.contact_token(c)
-    return Recipient(
-        key=f"c{c.id}",
-        email=c.email,
-        name=c.name,
-        contact_id=c.id,
-        personal_url=absolute("mail.personal", token=token),
-        personal_label="Ouvrir ma page du cycle" if c.participant_id else "Mes courriels du cycle",
-        unsubscribe_url=absolute("mail.unsubscribe", token=token),
-        consent_ask=consent_ask,
-    )
-
-
-def recipients(campaign: MailCampaign) -> list[Recipient]:
-    """Who gets this campaign now, by consent (checked again when each message leaves)."""
-    kind = campaign.kind
-    if kind == "repertoire":
-        return _structure_recipients(campaign.cycle_id)
-    if kind == "digest":
-        return _animateur_recipients(campaign.cycle_id)
-    query = select(MailContact).where(MailContact.cycle_id == campaign.cycle_id)
-    if kind == "invitation":
-        first = and_(
-            MailContact.source == "import",
-            MailContact.first_invitation_at.is_(None),
-            MailContact.consent_invitations_at.is_(None),
-        )
-        query = query.where(or_(MailContact.consent_invitations_at.is_not(None), first))
-    elif kind == "rappel":
-        query = query.where(MailContact.consent_invitations_at.is_not(None))
-    else:
-        query = query.where(MailContact.consent_comptes_rendus_at.is_not(None))
-    rows = db.session.scalars(query.order_by(MailContact.id)).all()
-    if kind in ("compte_rendu", "rattrapage"):
-        assert campaign.atelier_id is not None
-        came = {p for p, s in _statuses(campaign.atelier_id).items() if s in ("present", "excuse")}
-        wanted = kind == "compte_rendu"
-        rows = [c for c in rows if (c.participant_id in came) == wanted]
-    return [
-        _contact_recipient(c, consent_ask=c.consent_invitations_at is None and kind == "invitation")
-        for c in rows
-    ]
-
-
-def _structure_recipients(cycle_id: int) -> list[Recipient]:
-    rows = db.session.execute(
-        select(Structure, StructureProfile)
-        .join(StructureProfile, StructureProfile.structure_id == Structure.id)
-        .where(
-            Structure.cycle_id == cycle_id,
-            StructureProfile.contact_consent_at.is_not(None),
-            StructureProfile.contact_email != "",
-        )
-        .order_by(Structure.name)
-    ).all()
-    out = []
-    for structure, profile in rows:
-        stamp = profile.contact_consent_at.isoformat() if profile.contact_consent_at else ""
-        out.append(
-            Recipient(
-                key=f"s{structure.id}",
-                email=profile.contact_email.lower(),
-                name=profile.contact_name,
-                structure_id=structure.id,
-                unsubscribe_url=absolute(
-                    "mail.unsubscribe_structure", token=links.structure_token(structure.id, stamp)
-                ),
-                extra={"structure_name": structure.name},
-            )
-        )
-    return out
-
-
-def _animateur_recipients(cycle_id: int) -> list[Recipient]:
-    off = set(settings_of(cycle_id).digest_off)
-    rows = db.session.scalars(
-        select(Animateur)
-        .join(CycleAnimateur, CycleAnimateur.animateur_id == Animateur.id)
-        .where(CycleAnimateur.cycle_id == cycle_id)
-        .order_by(Animateur.id)
-    ).all()
-    return [
-        Recipient(
-            key=f"a{a.id}",
-            email=a.email,
-            name=a.name,
-            animateur_id=a.id,
-            personal_url=absolute("animateur.cycle", cycle_id=cycle_id),
-            personal_label="Ouvrir le cycle dans la console",
-            unsubscribe_url=absolute(
-                "mail.unsubscribe_animateur", token=links.animateur_token(a.id, cycle_id)
-            ),
-        )
-        for a in rows
-        if a.id not in off
-    ]
-
-
-# --- what a message says --------------------------------------------------------------------
-
-
-REASONS = {
-    "invitations": "Vous recevez ce courriel parce que vous avez accepté les invitations du cycle.",
-    "import": "Vous recevez ce courriel parce que l'animateur du cycle vous a invité·e.",
-    "comptes_rendus": "Vous recevez ce courriel parce que vous avez accepté de recevoir les "
-    "comptes rendus du cycle.",
-    "repertoire": "Vous recevez ce courriel parce que votre structure figure au répertoire "
-    "des acteurs du cycle, avec votre accord.",
-    "digest": "Vous recevez ce courriel parce que vous animez ce cycle.",
-}
-
-
-def campaign_context(campaign: MailCampaign, *, for_preview: bool = False) -> dict[str, Any]:
-    """What every message of the campaign shares (plain values)."""
-    cycle = db.session.get(Cycle, campaign.cycle_id)
-    assert cycle is not None
-    atelier = db.session.get(Atelier, campaign.atelier_id) if campaign.atelier_id else None
-    ctx: dict[str, Any] = {"cycle_title": cycle.title, "heading": campaign.subject}
-    if atelier is not None:
-        ctx["atelier"] = {
-            "title": atelier.title,
-            "date_label": fr.date_long(atelier.date),
-            "lieu": atelier.lieu,
-            "mode_label": MODES.get(atelier.mode, atelier.mode),
-        }
-        if campaign.kind in ("invitation", "rappel") and atelier.state != "clos":
-            ctx["join_url"] = absolute("public.join", link_token=atelier.link_token)
-    if campaign.kind in ("compte_rendu", "rattrapage") and atelier is not None:
-        ctx["compte_rendu"] = {
-            "title": atelier.title,
-            "url": absolute("cycle_life.participant_cycle", cycle_id=cycle.id),
-            "attached": False,
-            "too_big": False,
-        }
-        since = atelier.started_at or atelier.closed_at
-        ctx["changes"] = async_steps.changes_since(cycle.id, since) if since else []
-    if campaign.kind == "rattrapage":
-        ctx["open_steps"] = [
-            {
-                "title": s["title"],
-                "atelier": s["atelier"],
-                "until_label": fr.date_long(s["until_day"]),
-            }
-            for s in async_steps.async_steps(cycle.id)
-        ]
-    if campaign.kind == "digest":
-        since = _last_digest(cycle.id) or _last_closed(cycle.id)
-        ctx["digest"] = async_steps.changes_since(cycle.id, since) if since else []
-        if not ctx["digest"]:
-            ctx["digest"] = ["Aucune contribution depuis le dernier atelier."]
-    return ctx
-
-
-def _last_closed(cycle_id: int) -> datetime | None:
-    return db.session.scalar(
-        select(Atelier.closed_at)
-        .where(Atelier.cycle_id == cycle_id, Atelier.closed_at.is_not(None))
-        .order_by(Atelier.closed_at.desc())
-        .limit(1)
-    )
-
-
-def _last_digest(cycle_id: int) -> datetime | None:
-    return db.session.scalar(
-        select(MailCampaign.queued_at)
-        .where(MailCampaign.cycle_id == cycle_id, MailCampaign.kind == "digest")
-        .where(MailCampaign.queued_at.is_not(None))
-        .order_by(MailCampaign.queued_at.desc())
-        .limit(1)
-    )
-
-
-def message_data(campaign: MailCampaign, ctx: dict[str, Any], r: Recipient) -> dict[str, Any]:
-    purpose = {"rappel": "invitations", "invitation": "invitations", "repertoire": "repertoire"}
-    reason = "digest" if campaign.kind == "digest" else purpose.get(campaign.kind, "comptes_rendus")
-    if r.consent_ask:
-        reason = "import"
-    return {
-        **ctx,
-        "subject": campaign.subject,
-        "intro": campaign.intro,
-        "greeting_name": r.name,
-        "personal_url": r.personal_url,
-        "personal_label": r.personal_label,
-        "unsubscribe_url": r.unsubscribe_url,
-        "consent_ask": r.consent_ask,
-        "reason": REASONS[reason],
-        **r.extra,
-    }
-
-
-def attachments(campaign: MailCampaign) -> tuple[list[Attachment], dict[str, Any]]:
-    """The campaign's files and what the text says of them: the compte rendu's DOCX under
-    ``MAIL_MAX_ATTACHMENT_BYTES``, the invitation's calendar (``INVITATION_ATTACHMENTS``)."""
-    files: list[Attachment] = []
-    facts: dict[str, Any] = {}
-    atelier = db.session.get(Atelier, campaign.atelier_id) if campaign.atelier_id else None
-    if atelier is None:
-        return files, facts
-    if campaign.kind == "compte_rendu":
-        limit = int(current_app.config.get("MAIL_MAX_ATTACHMENT_BYTES", 2 * 1024 * 1024))
-        try:
-            output = storage.fetch_compte_rendu(atelier, "docx")
-        except (DomainError, OSError):
-            log.exception("compte rendu of atelier %s unavailable for mail", atelier.id)
-            output = None
-        if output is not None and len(output.content) <= limit:
-            files.append(Attachment(output.filename, DOCX, output.content))
-            facts["attached"] = True
-            facts["size_label"] = f"{max(1, len(output.content) // 1024)} Ko"
-        elif output is not None:
-            facts["too_big"] = True
-    if campaign.kind in ("invitation", "rappel"):
-        for provider in INVITATION_ATTACHMENTS:
-            found = provider(atelier.id)
-            if found is not None:
-                files.append(found)
-                facts["calendar"] = True
-    return files, facts
-
-
-def _apply_facts(ctx: dict[str, Any], facts: dict[str, Any]) -> None:
-    if "compte_rendu" in ctx:
-        ctx["compte_rendu"].update(
-            {k: v for k, v in facts.items() if k in ("attached", "too_big", "size_label")}
-        )
-    ctx["calendar_attached"] = bool(facts.get("calendar"))
-
-
-SAMPLE = Recipient(
-    key="sample",
-    email="exemple@exemple.fr",
-    name="Dominique Exemple",
-    personal_url="https://exemple.invalid/courriel/lien-personnel",
-    unsubscribe_url="https://exemple.invalid/courriel/desinscription",
-)
-
-
-def preview(campaign: MailCampaign) -> tuple[Rendered, int, list[Attachment]]:
-    """The message as the first recipient will read it (their links replaced by examples),
-    the number of recipients, the files."""
-    people = recipients(campaign)
-    ctx = campaign_context(campaign)
-    files, facts = attachments(campaign)
-    _apply_facts(ctx, facts)
-    shown = SAMPLE
-    if people:
-        first = people[0]
-        shown = Recipient(
-            **{
-                **SAMPLE.__dict__,
-                "name": first.name,
-                "consent_ask": first.consent_ask,
-                "extra": first.extra,
-                "personal_label": first.personal_label,
-            }
-        )
-    return render(message_data(campaign, ctx, shown)), len(people), files
 
 
 # --- queueing -------------------------------------------------------------------------------
@@ -588,3 +271,20 @@ def _store_files(campaign_id: int, files: list[Attachment]) -> None:
                 content=item.data,
             )
         )
+
+
+#: what the pages and the worker use from the modules this one composes
+__all__ = [
+    "INVITATION_ATTACHMENTS",
+    "KINDS",
+    "campaign_in_cycle",
+    "create",
+    "edit",
+    "preview",
+    "queue",
+    "recipients",
+    "send_test",
+    "set_reminder_days",
+    "settings_of",
+    "smtp_configured",
+]

@@ -10,8 +10,8 @@ is never sent again automatically)."""
 
 from __future__ import annotations
 
-import contextlib
 import base64
+import contextlib
 import smtplib
 import ssl
 from collections.abc import Callable
