@@ -188,3 +188,57 @@ def test_a_link_from_another_address_stops_working_when_the_address_changes(
     addresses.set_participant_address(p0, "nouvelle@exemple.fr", {"invitations"})
     with pytest.raises(Exception, match="plus"):
         links.contact_by_token(token)
+
+
+def test_the_rate_cap_counts_every_worker_and_backoff_doubles(
+    app: Flask, smtp: SmtpServer, make_atelier: Callable[..., Atelier]
+) -> None:
+    from datetime import timedelta
+
+    from facilitator.mail import outbox
+    from facilitator.models._types import utcnow
+
+    atelier = make_atelier()
+    people(atelier, 4)
+    _invitation(atelier)
+    app.config["MAIL_RATE_PER_MINUTE"] = 3
+    now = utcnow()
+    rows = db.session.scalars(select(MailMessage).order_by(MailMessage.id)).all()
+    for i, row in enumerate(rows[:3]):  # three sent in the last minute, by any worker
+        row.status, row.sent_at = "sent", now - timedelta(seconds=50 - i)
+    db.session.commit()
+    assert 9 <= outbox.wait_for_rate(now) <= 10.5  # until the oldest leaves the minute
+    assert outbox.wait_for_rate(now + timedelta(seconds=11)) == 0
+    app.config.update(MAIL_RETRY_BASE_SECONDS=30, MAIL_RETRY_MAX_SECONDS=3600)
+    delays = [outbox.backoff(n) for n in (1, 2, 3, 20)]
+    assert 24 <= delays[0] <= 36 and 48 <= delays[1] <= 72 and 96 <= delays[2] <= 144
+    assert delays[3] <= 3600 * 1.2
+
+
+def test_a_dead_worker_s_claims_are_recovered_never_resent_once_transmitting(
+    app: Flask, smtp: SmtpServer, make_atelier: Callable[..., Atelier]
+) -> None:
+    from datetime import timedelta
+
+    from facilitator.mail import outbox
+    from facilitator.models._types import utcnow
+
+    atelier = make_atelier()
+    people(atelier, 3)
+    _invitation(atelier)
+    first = outbox.claim("mort:1")
+    second = outbox.claim("mort:1")
+    assert first is not None and second is not None and first.id != second.id
+    outbox.mark_transmitting(second.id, "mort:1")
+    assert outbox.recover_stale() == (0, 0)  # within the lease: still theirs
+    later = utcnow() + timedelta(seconds=app.config["MAIL_CLAIM_LEASE_SECONDS"] + 1)
+    assert outbox.recover_stale(later) == (1, 1)
+    db.session.expire_all()
+    assert db.session.get(MailMessage, first.id).status == "pending"  # type: ignore[union-attr]
+    assert db.session.get(MailMessage, second.id).status == "uncertain"  # type: ignore[union-attr]
+    # the dead worker cannot write over the recovered rows; a live one sends the rest
+    outbox.mark_sent(first.id, "mort:1")
+    db.session.expire_all()
+    assert db.session.get(MailMessage, first.id).status == "pending"  # type: ignore[union-attr]
+    assert worker.run(idle_exit=True, poll=0.01) == {"sent": 2}
+    assert len(smtp.recorder.received) == 2
