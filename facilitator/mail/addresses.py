@@ -177,9 +177,14 @@ def _set_consents(contact: MailContact, purposes: set[str], now: Any) -> None:
 
 
 def set_consents(contact: MailContact, purposes: set[str]) -> None:
-    """The person changes their consent from their link (an invitee gives it here)."""
+    """The person changes their consent from their link (an invitee gives it here);
+    nothing ticked is unsubscribing."""
+    chosen = purposes & PURPOSES.keys()
+    if not chosen:
+        unsubscribe(contact)
+        return
     with events.transaction():
-        _set_consents(contact, purposes & PURPOSES.keys(), utcnow())
+        _set_consents(contact, chosen, utcnow())
 
 
 def _cancel_pending(contact_id: int, purposes: set[str] | None = None) -> int:
