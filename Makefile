@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
 # Debian packages the tests need: a browser, LibreOffice (ODT/PDF), real PostgreSQL and Redis
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils postgresql redis-server fonts-dejavu-core
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils postgresql redis-server fonts-dejavu-core openssl
 
 .PHONY: run test lint system-deps clean bench
 

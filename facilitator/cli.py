@@ -189,6 +189,21 @@ def compile_command(scope_id: int, kind: str, fmt: str, output: Path | None) -> 
     click.echo(f"Écrit : {target} ({len(result.content)} octets)", err=True)
 
 
+@click.command("mail-worker", help="Envoie les courriels en attente (SMTP_URL, docs/mail.md).")
+@click.option("--once", is_flag=True, help="Un seul passage sur ce qui est dû, puis s'arrête.")
+@click.option("--until-idle", is_flag=True, help="S'arrête quand plus rien n'attend.")
+@click.option("--poll", default=1.0, show_default=True, help="Attente (s) quand rien n'est dû.")
+def mail_worker_command(once: bool, until_idle: bool, poll: float) -> None:
+    from facilitator.errors import DomainError
+    from facilitator.mail import worker
+
+    try:
+        tally = worker.run(once=once, idle_exit=until_idle, poll=poll)
+    except DomainError as exc:
+        raise click.ClickException(exc.message_fr) from None
+    click.echo("Courriels : " + (", ".join(f"{k} {v}" for k, v in sorted(tally.items())) or "rien"))
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(scripts_cli)
     app.cli.add_command(db_cli)
@@ -198,6 +213,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(mail_worker_command)
 
 
 def _create_app() -> Flask:

@@ -35,3 +35,16 @@ class Config:
     DB_LOCK_WAIT_SECONDS = float(os.environ.get("DB_LOCK_WAIT_SECONDS", "10"))
     #: werkzeug hashing method for animateur passwords (tests use a cheap one)
     PASSWORD_HASH_METHOD = "scrypt"
+    # E-mail (docs/mail.md). Without SMTP_URL, messages stay in the « Boîte d'envoi » page.
+    SMTP_URL: str | None = os.environ.get("SMTP_URL")
+    MAIL_FROM: str | None = os.environ.get("MAIL_FROM")
+    #: a CA bundle for the SMTP server's certificate (an internal relay); default: the system's
+    MAIL_SMTP_CA_FILE: str | None = os.environ.get("MAIL_SMTP_CA_FILE")
+    MAIL_SMTP_TIMEOUT = float(os.environ.get("MAIL_SMTP_TIMEOUT", "30"))
+    MAIL_FROM_NAME: str | None = os.environ.get("MAIL_FROM_NAME")
+    MAIL_RATE_PER_MINUTE = int(os.environ.get("MAIL_RATE_PER_MINUTE", "120"))
+    MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
+    MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600"))
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
+    MAIL_CLAIM_LEASE_SECONDS = float(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "300"))
+    MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(2 * 1024**2)))

@@ -7,6 +7,7 @@ from flask import current_app
 
 from facilitator import activities, models  # noqa: F401  (fill the metadata)
 from facilitator.extensions import db
+from facilitator.mail import models as mail_models  # noqa: F401  (the mail tables)
 
 config = context.config
 target_metadata = db.metadata

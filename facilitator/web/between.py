@@ -71,9 +71,12 @@ def participant_cycle(cycle_id: int) -> str:
         latest=latest,
         open_steps=async_steps.async_steps(cycle.id),
         restitution=published if published["published"] else None,
+        # None on a device opened by the link of a message (docs/mail.md): no token here
         personal_link=public_url(
             url_for("cycle_life.personal_link", cycle_id=cycle.id, token=token)
-        ),
+        )
+        if token
+        else None,
     )
 
 

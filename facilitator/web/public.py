@@ -26,8 +26,9 @@ from flask_limiter import RequestLimit
 
 from facilitator.core import events, participants, tokens
 from facilitator.core.http import public_url
-from facilitator.errors import DomainError
+from facilitator.errors import DomainError, InvalidInput
 from facilitator.extensions import db, limiter
+from facilitator.mail import addresses, links
 from facilitator.models import STRUCTURE_TYPES, Atelier, Participant
 from facilitator.web import page_data
 
@@ -42,9 +43,15 @@ def _cookie_name(cycle_id: int) -> str:
 
 
 def cycle_participant(cycle_id: int) -> Participant | None:
-    """The participant of the cycle this browser's cookie names, if any."""
+    """The participant of the cycle this browser's cookie names, if any (or the one a
+    personal link from a message opened this device for: docs/mail.md)."""
     token = request.cookies.get(_cookie_name(cycle_id))
-    return participants.participant_by_token(cycle_id, token)
+    found = participants.participant_by_token(cycle_id, token)
+    if found is None and not token:
+        found = links.participant_from_cookie(
+            cycle_id, request.cookies.get(links.cookie_name(cycle_id))
+        )
+    return found
 
 
 def set_participant_cookie(response: Response, cycle_id: int, token: str) -> None:
@@ -138,13 +145,21 @@ def join(link_token: str) -> ResponseReturnValue:
             me=page_data.participant(me),
             types=STRUCTURE_TYPES,
             form={},
+            mail_purposes=addresses.PURPOSES,
         )
     if form.get("continuer") and me is not None:
         with events.transaction():
             participants.record_attendance(me, atelier)
         return redirect(url_for("public.board", link_token=link_token))
     structure_id = form.get("structure_id", "")
+    # an optional address with consent (docs/mail.md): checked before anyone is created
+    email = form.get("email", "").strip() if me is None else ""
+    purposes = {p for p in addresses.PURPOSES if form.get(p) == "1"}
     try:
+        if email:
+            addresses.normalise(email)
+            if not purposes:
+                raise InvalidInput("Adresse électronique : cochez ce que vous voulez recevoir.")
         participant, token = participants.join(
             atelier,
             form.get("display_name", ""),
@@ -163,9 +178,16 @@ def join(link_token: str) -> ResponseReturnValue:
                 types=STRUCTURE_TYPES,
                 form=form,
                 error=exc.message_fr,
+                mail_purposes=addresses.PURPOSES,
             ),
             400,
         )
+    if email:
+        try:
+            addresses.set_participant_address(participant, email, purposes)
+        except DomainError as exc:  # joined all the same: say what was not kept
+            db.session.rollback()
+            flash(f"Votre adresse n'a pas été enregistrée : {exc.message_fr}")
     response = make_response(redirect(url_for("public.board", link_token=link_token)))
     if token is not None:
         set_participant_cookie(response, atelier.cycle_id, token)

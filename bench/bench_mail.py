@@ -1,0 +1,229 @@
+"""Benchmark: a campaign of 2,000 messages to a local SMTP server (aiosmtpd on 127.0.0.1),
+sent by real ``flask --app facilitator mail-worker`` processes (docs/mail.md).
+
+    .venv/bin/python bench/bench_mail.py [--messages 2000] [--workers 1] [--db sqlite|postgres]
+        [--board-participants 300 --board-repeat 2]
+
+Builds a throwaway database in a temporary folder, inserts the addresses, then times:
+queueing the campaign (every message rendered, HTML + text, one transaction); the
+worker(s) from start to the last message accepted by the server (messages per second over
+the sending window, and including the process start); the worker's CPU. No rate cap.
+
+``--board-participants N``: also runs the board's room scenario (bench/run.py, N
+participants, 10 % posting at 0.5 Hz) alternately without and with a worker sending a
+campaign on the same machine, and prints the fan-out p50/p99 of each run (the board's
+server has its own database: this measures the CPU the worker takes from it, not
+contention on a shared database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aiosmtpd.controller import Controller  # noqa: E402
+
+from facilitator import create_app, db_migrate  # noqa: E402
+from facilitator.core import accounts, cycles  # noqa: E402
+from facilitator.extensions import db  # noqa: E402
+from facilitator.mail import addresses, compose  # noqa: E402
+from facilitator.mail.models import MailContact, MailMessage  # noqa: E402
+from facilitator.models._types import utcnow  # noqa: E402
+from facilitator.scripts import load_script  # noqa: E402
+from tests.live import free_port  # noqa: E402
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.times.append(time.monotonic())
+        return "250 OK"
+
+
+def build(folder: Path, smtp_url: str, db_url: str | None, messages: int) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "bench-secret",
+        "INSTANCE_PATH": str(folder),
+        "SQLALCHEMY_DATABASE_URI": db_url or f"sqlite:///{folder / 'bench.db'}",
+        "SOCKETIO_ASYNC_MODE": "threading",
+        "SMTP_URL": smtp_url,
+        "MAIL_FROM": "cycle@crpv.example",
+        "PUBLIC_URL": "https://facilitator.example",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
+    app = create_app(config)
+    with app.app_context():
+        db_migrate.upgrade()
+        owner = accounts.create_animateur("bench@exemple.fr", "Camille", "mot-de-passe-solide")
+        cycle = cycles.create_cycle(owner, "Cycle du benchmark", territoire="Val-de-Lys")
+        cycles.add_structure(cycle.id, "Centre social", "association")
+        db.session.commit()
+        script = load_script(ROOT / "workshop_scripts" / "atelier-d-echanges.yaml")
+        atelier = cycles.add_atelier(cycle, script)
+        now = utcnow()
+        db.session.add_all(
+            MailContact(
+                cycle_id=cycle.id,
+                email=f"personne{i}@exemple.fr",
+                name=f"Personne {i}",
+                structure_name="Centre social",
+                source="participant",
+                consent_invitations_at=now,
+                link_key=addresses.new_link_key(),
+            )
+            for i in range(messages)
+        )
+        db.session.commit()
+        with app.test_request_context("/", base_url="https://facilitator.example"):
+            campaign = compose.create(cycle, "invitation", atelier.id, owner)
+            start = time.perf_counter()
+            queued = compose.queue(campaign)
+            queue_s = time.perf_counter() - start
+        db.session.remove()
+        db.engine.dispose()
+    return {"config": config, "queued": queued, "queue_s": queue_s}
+
+
+def send(config: dict, workers: int, expected: int, counter: Counter) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
+        "FACILITATOR_INSTANCE": config["INSTANCE_PATH"],
+        "SECRET_KEY": config["SECRET_KEY"],
+        "SMTP_URL": config["SMTP_URL"],
+        "MAIL_FROM": config["MAIL_FROM"],
+        "PUBLIC_URL": config["PUBLIC_URL"],
+        "MAIL_RATE_PER_MINUTE": "0",
+    }
+    flask = str(Path(sys.executable).parent / "flask")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    procs = [
+        subprocess.Popen(
+            [flask, "--app", "facilitator", "mail-worker", "--until-idle", "--poll", "0.2"],
+            env=env,
+            cwd=str(ROOT),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(workers)
+    ]
+    for proc in procs:
+        proc.wait(timeout=1800)
+    end = time.monotonic()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    times = sorted(counter.times)
+    window = (times[-1] - times[0]) if len(times) > 1 else float("nan")
+    return {
+        "received": len(times),
+        "expected": expected,
+        "wall_s": end - start,
+        "first_after_s": (times[0] - start) if times else float("nan"),
+        "window_s": window,
+        "per_s_window": (len(times) - 1) / window if window else float("nan"),
+        "per_s_wall": len(times) / (end - start),
+        "worker_cpu_s": cpu,
+    }
+
+
+def campaign(args: argparse.Namespace) -> dict:
+    counter = Counter()
+    port = free_port()
+    controller = Controller(counter, hostname="127.0.0.1", port=port)
+    controller.start()
+    pg = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-mail-") as tmp:
+            db_url = None
+            if args.db == "postgres":
+                from bench import servers
+
+                pg = servers.Postgres().start()
+                db_url = pg.create_database("bench_mail")
+            built = build(Path(tmp), f"smtp://127.0.0.1:{port}", db_url, args.messages)
+            result = send(built["config"], args.workers, built["queued"], counter)
+            app = create_app(built["config"])
+            with app.app_context():
+                statuses = dict(
+                    db.session.execute(
+                        db.select(MailMessage.status, db.func.count()).group_by(MailMessage.status)
+                    ).all()
+                )
+                db.engine.dispose()
+            result.update(queue_s=built["queue_s"], statuses=statuses)
+    finally:
+        controller.stop()
+        if pg is not None:
+            pg.stop()
+    return result
+
+
+def board(args: argparse.Namespace) -> list[dict]:
+    """The room scenario alone, then with a campaign being sent, alternately."""
+    rows = []
+    for _ in range(args.board_repeat):
+        for with_mail in (False, True):
+            tag = f"mailbench-{'with' if with_mail else 'without'}"
+            cmd = [sys.executable, "-m", "bench.run", "room", "--participants",
+                   str(args.board_participants), "--tag", tag]  # fmt: skip
+            thread = None
+            mail: dict = {}
+            if with_mail:
+
+                def run_mail(into: dict) -> None:
+                    time.sleep(args.board_delay)  # the room's setup first
+                    into.update(campaign(args))
+
+                thread = threading.Thread(target=run_mail, args=(mail,))
+                thread.start()
+            out = subprocess.run(cmd, cwd=str(ROOT), capture_output=True, text=True, timeout=900)
+            if thread is not None:
+                thread.join()
+            line = [x for x in out.stdout.splitlines() if x.startswith("{")]
+            row = json.loads(line[-1]) if line else {"error": out.stderr[-500:]}
+            rows.append({"with_mail": with_mail, "room": row, "mail": mail})
+            print(json.dumps(rows[-1], default=str)[:600], flush=True)
+    return rows
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--messages", type=int, default=2000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument("--board-participants", type=int, default=0)
+    p.add_argument("--board-repeat", type=int, default=2)
+    p.add_argument("--board-delay", type=float, default=12.0)
+    args = p.parse_args()
+    if args.board_participants:
+        board(args)
+        return
+    result = campaign(args)
+    print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}))
+    print(
+        f"| {args.messages} messages | {args.workers} worker(s) | {args.db} | queue "
+        f"{result['queue_s']:.1f} s | {result['per_s_window']:.0f} msg/s (sending) | "
+        f"{result['per_s_wall']:.0f} msg/s (with start) | "
+        f"worker CPU {result['worker_cpu_s']:.1f} s |"
+    )
+
+
+if __name__ == "__main__":
+    main()
