@@ -9,8 +9,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from facilitator.activities.feuille_de_route import views as feuille_de_route
-from facilitator.activities.feuille_de_route.models import ETATS, ROADMAP_STATUSES
-from facilitator.core.document_facts import PerStepDocuments
+from facilitator.activities.feuille_de_route.models import (
+    ETATS,
+    ROADMAP_STATUSES,
+    RoadmapAction,
+    RoadmapVote,
+)
+from facilitator.contract import ProductionCount
+from facilitator.core.document_facts import PerStepDocuments, counts, per_atelier
 from facilitator.extensions import db
 from facilitator.models import Step, Structure
 from facilitator.rendering import fr
@@ -90,3 +96,20 @@ class FeuilleDocuments(PerStepDocuments):
         return StepSection(
             blocks=tuple(blocks), decisions=decisions, carry_over=carry, summary=count
         )
+
+
+def production_counts(cycle_id: int) -> list[ProductionCount]:
+    """Actions proposed and priority votes (points given), per atelier."""
+    return [
+        *counts(
+            per_atelier(cycle_id, RoadmapAction.atelier_id),
+            "action de la feuille de route",
+            "actions de la feuille de route",
+        ),
+        *counts(
+            per_atelier(cycle_id, None, total=RoadmapVote.weight, via_step=RoadmapVote.step_id),
+            "vote de priorité",
+            "votes de priorité",
+            vote=True,
+        ),
+    ]
