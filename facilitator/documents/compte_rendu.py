@@ -7,6 +7,7 @@ from facilitator.activities import documents_for
 from facilitator.rendering import fr
 from facilitator.rendering.common import (
     atelier_heading,
+    atelier_when,
     colophon,
     cycle_facts,
     presence_by_type,
@@ -33,7 +34,7 @@ def _facts(ctx: AtelierContext) -> tuple[tuple[str, str], ...]:
     info = ctx.atelier.info
     facts = [
         ("Atelier", f"{info.number} sur {ctx.total_ateliers} — {info.title}"),
-        ("Date", fr.date_long(info.date)),
+        ("Date", atelier_when(info, long=True)),
         ("Lieu", info.lieu or "non renseigné"),
         ("Mode", info.mode),
         *cycle_facts(ctx.cycle),

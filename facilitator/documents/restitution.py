@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from facilitator.activities.cartographie import export as map_export
 from facilitator.activities.cartographie import views as map_views
+from facilitator.activities.charte import cycle_document as charte_document
 from facilitator.activities.feuille_de_route import cycle_document as feuille_de_route
 from facilitator.core import events, tokens
 from facilitator.core import questions as productions
@@ -104,11 +105,15 @@ def _document(kind_id: str, cycle_id: int) -> Markup | None:
     kind = kinds.KINDS.get(kind_id)
     if kind is None or not kind.available or kind.load is None or kind.compose is None:
         return None
+    ctx: Any
     try:
         if kind.load is feuille_de_route.load:
             # the public page shows the commitments only: the validated actions (the
             # animateur's documents keep the proposed ones too)
             ctx = feuille_de_route.load(cycle_id, validated_only=True)
+        elif kind.load is charte_document.load:
+            # no draft, no version in preparation on a public page
+            ctx = charte_document.load_public(cycle_id)
         else:
             ctx = kind.load(cycle_id)
         if getattr(ctx, "adopted", True) is False or not getattr(ctx, "actions", True):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -27,8 +28,9 @@ from docx import Document as load_docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
+from lxml import etree
 
-from facilitator.rendering import chart, ooxml
+from facilitator.rendering import chart, fr, measure, ooxml
 from facilitator.rendering.model import (
     BarChart,
     BulletList,
@@ -57,13 +59,17 @@ PARAGRAPH_STYLES = {
 TABLE_STYLES = ("Tableau CRPV", "Table Grid")
 CELL_STYLES = ("Texte de tableau",)
 EMU_PER_TWIP = 635
+#: the reference's table text (« Texte de tableau », 9.5 pt) and cell margins (90 twips a side)
+CELL_TWIPS_PER_EM = 190
+CELL_PADDING_TWIPS = 180 + 30  # and the borders
+TWIPS_PER_CM = 567
 _BREAKS = re.compile(r"(\n|\t)")
 
 
 def _text(value: str) -> str:
     """Runs' content: ``w:t`` with line breaks and tabs as elements."""
     out = []
-    for part in _BREAKS.split(clean(value)):
+    for part in _BREAKS.split(fr.typeset(clean(value))):
         if part == "\n":
             out.append("<w:br/>")
         elif part == "\t":
@@ -90,6 +96,12 @@ class _Writer:
         width = section.page_width - section.left_margin - section.right_margin
         self.text_width = Emu(width)
         self.text_twips = int(width / EMU_PER_TWIP)
+        self.portrait_twips = self.text_twips
+        #: the text width of a landscape page (same margins)
+        self.landscape_twips = int(
+            (section.page_height - section.left_margin - section.right_margin) / EMU_PER_TWIP
+        )
+        self.landscape = False
         self.table_style = self.style(*TABLE_STYLES)
         self.normal = self.style_ids.get("Normal")
         self.chunks: list[str | Any] = []
@@ -119,16 +131,42 @@ class _Writer:
     def add(self, xml: str) -> None:
         self.chunks.append(xml)
 
-    def heading(self, title: str, depth: int) -> None:
+    def heading(self, title: str, depth: int, *, new_page: bool = False) -> None:
         style = self.style(f"Heading {min(depth, 6)}", "Heading 3")
-        self.add(self.p((Span(title.replace("\n", " ")),), style))
+        xml = self.p((Span(title.replace("\n", " ")),), style)
+        if new_page:
+            xml = xml.replace("<w:pPr>", "<w:pPr><w:pageBreakBefore/>", 1)
+        self.add(xml)
+
+    def widths(self, t: Table, available: int) -> list[int] | None:
+        """Column widths (twips) from the content so that no word is broken, or None when
+        the table's longest words do not fit in ``available``."""
+        columns = [
+            [fr.typeset(t.header[c]), *(fr.typeset(row[c]) for row in t.rows)]
+            for c in range(len(t.header))
+        ]
+        found = measure.column_widths(
+            columns,
+            available / CELL_TWIPS_PER_EM,
+            padding=CELL_PADDING_TWIPS / CELL_TWIPS_PER_EM,
+        )
+        if found is None:
+            return None
+        return [int(w * CELL_TWIPS_PER_EM) for w in found]
+
+    def wide(self, t: Table) -> bool:
+        """The table's words do not fit across a portrait page."""
+        return self.widths(t, self.portrait_twips) is None
 
     def table(self, t: Table) -> None:
         caption = self.style("Caption")
         self.add(self.p((Span(f"Tableau : {t.caption}"),), caption, keep_next=True))
-        weights = t.widths or (1,) * len(t.header)
-        total = sum(weights)
-        widths = [int(self.text_twips * w / total) for w in weights]
+        found = self.widths(t, self.text_twips)
+        if found is None:  # too wide even so: the script's weights, words may break
+            weights = t.widths or (1,) * len(t.header)
+            total = sum(weights)
+            found = [int(self.text_twips * w / total) for w in weights]
+        widths = found
         numeric = set(t.numeric)
         description = f"{len(t.rows)} lignes ; colonnes : " + ", ".join(t.header)
         style = f'<w:tblStyle w:val="{self.table_style}"/>' if self.table_style else ""
@@ -148,10 +186,15 @@ class _Writer:
         for r, values in enumerate((t.header, *t.rows)):
             header = r == 0
             # rows never split across pages; the header row repeats on each page
+            height = (
+                f'<w:trHeight w:val="{int(t.row_height * TWIPS_PER_CM)}" w:hRule="atLeast"/>'
+                if t.row_height and not header
+                else ""
+            )
             parts.append(
                 "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
                 if header
-                else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                else f"<w:tr><w:trPr><w:cantSplit/>{height}</w:trPr>"
             )
             for c, value in enumerate(values):
                 ppr = (
@@ -189,7 +232,7 @@ class _Writer:
             self.table(c.table)
 
     def section(self, section: Section, depth: int) -> None:
-        self.heading(section.title, depth)
+        self.heading(section.title, depth, new_page=section.new_page)
         for child in section.children:
             if isinstance(child, Section):
                 self.section(child, depth + 1)
@@ -209,6 +252,21 @@ class _Writer:
                 self.figure(child)
             else:  # pragma: no cover - every block type is handled above
                 raise TypeError(f"unknown block {type(child).__name__}")
+
+    def orient(self, landscape: bool) -> None:
+        """Start a landscape (or portrait) part on a new page: the part written so far
+        ends with a section break carrying its own page setup."""
+        if landscape == self.landscape:
+            return
+        self.add(f"<w:p><w:pPr>{self.sect_pr(self.landscape)}</w:pPr></w:p>")
+        self.landscape = landscape
+        self.text_twips = self.landscape_twips if landscape else self.portrait_twips
+
+    def sect_pr(self, landscape: bool) -> str:
+        """The reference's section properties (header, footer, margins), turned."""
+        sect_pr = deepcopy(self.doc.element.body.find(qn("w:sectPr")))
+        _turn(sect_pr, landscape)
+        return etree.tostring(sect_pr, encoding="unicode")
 
     def flush(self) -> None:
         """Parse the written XML and put it in the body, before the section properties."""
@@ -238,12 +296,65 @@ class _Writer:
         parse_pending()
 
 
+def _turn(sect_pr: Any, landscape: bool) -> None:
+    """Set a ``w:sectPr``'s page to portrait or landscape (A4 either way)."""
+    size = sect_pr.find(qn("w:pgSz"))
+    if size is None:
+        return
+    w, h = int(size.get(qn("w:w"))), int(size.get(qn("w:h")))
+    short, long_ = sorted((w, h))
+    size.set(qn("w:w"), str(long_ if landscape else short))
+    size.set(qn("w:h"), str(short if landscape else long_))
+    if landscape:
+        size.set(qn("w:orient"), "landscape")
+    elif qn("w:orient") in size.attrib:
+        del size.attrib[qn("w:orient")]
+
+
+def _keep_with_end(body: Any, last: Any) -> None:
+    """The colophon never stands alone on the last page: the paragraphs before it, back to
+    the start of the last section (its heading), at most a dozen, or the last rows of a
+    table, keep with it."""
+    node = last.getprevious()
+    kept = 0
+    while node is not None and kept < 12:
+        if node.tag == qn("w:tbl"):
+            for row in node.findall(qn("w:tr"))[-2:]:
+                for paragraph in row.iter(qn("w:p")):
+                    _set_keep_next(paragraph)
+            return
+        if node.tag != qn("w:p"):
+            return
+        _set_keep_next(node)
+        kept += 1
+        style = node.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
+            return
+        node = node.getprevious()
+
+
+def _set_keep_next(paragraph: Any) -> None:
+    paragraph.get_or_add_pPr().keepNext_val = True
+
+
 def _clear_body(doc: Any) -> None:
     """Remove the reference's sample content, keeping the final section properties."""
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
+
+
+def _tables(section: Section) -> list[Table]:
+    out: list[Table] = []
+    for child in section.children:
+        if isinstance(child, Section):
+            out.extend(_tables(child))
+        elif isinstance(child, Table):
+            out.append(child)
+        elif isinstance(child, BarChart | Figure) and child.table is not None:
+            out.append(child.table)
+    return out
 
 
 def render(doc: Document, charter: str | Path | None = None) -> bytes:
@@ -264,10 +375,21 @@ def render(doc: Document, charter: str | Path | None = None) -> bytes:
     for label, value in doc.facts:
         w.add(w.p((Span(f"{label} : ", bold=True), Span(value))))
     for section in doc.sections:
+        # a part whose tables are too wide for a portrait page is printed in landscape
+        # (a part without a table keeps the page of the part before it)
+        tables = _tables(section)
+        if tables:
+            w.orient(any(w.wide(t) for t in tables))
         w.section(section, 1)
     if doc.colophon:
         w.add(w.p((Span(doc.colophon),), w.style(*PARAGRAPH_STYLES["note"])))
     w.flush()
+    body = out.element.body
+    _turn(body.find(qn("w:sectPr")), w.landscape)
+    if doc.colophon:
+        paragraphs = body.findall(qn("w:p"))
+        if paragraphs:
+            _keep_with_end(body, paragraphs[-1])
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()

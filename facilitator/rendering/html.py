@@ -11,7 +11,7 @@ import hashlib
 import re
 from html import escape
 
-from facilitator.rendering import chart
+from facilitator.rendering import chart, fr
 from facilitator.rendering.model import (
     BarChart,
     BulletList,
@@ -29,7 +29,7 @@ CSS = """\
 :root { color: #262626; background: #fff; }
 body { font-family: Arial, "Liberation Sans", Helvetica, sans-serif; font-size: 11pt;
   line-height: 1.45; max-width: 52rem; margin: 2rem auto; padding: 0 1rem;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; word-break: normal; hyphens: manual; }
 @media print { body { margin: 0; padding: 0; max-width: none; } }
 h1, h2, h3, h4, h5, h6 { color: #1f3b5c; line-height: 1.2; break-after: avoid;
   page-break-after: avoid; }
@@ -43,18 +43,20 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em;
   margin: 0 0 1.5em; }
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
+@media (max-width: 30rem) { dl.facts { grid-template-columns: 1fr; }
+  dl.facts dd { margin-bottom: .4em; } h1 { font-size: 20pt; } }
 .lead { font-size: 11.5pt; }
 .consigne { border-left: 4px solid #2f5d8a; background: #eef3f8; padding: .4em .8em;
   margin: .6em 0; }
 .note { color: #4d4d4d; font-style: italic; font-size: 10pt; }
 ul { padding-left: 1.4em; }
 li { margin: .15em 0; break-inside: avoid; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; margin: .3em 0 1.2em;
+table { width: 100%; border-collapse: collapse; table-layout: auto; margin: .3em 0 1.2em;
   font-size: 10pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: 10pt;
   color: #404040; padding-bottom: .3em; }
 th, td { border: 1px solid #8c8c8c; padding: .25em .45em; vertical-align: top;
-  text-align: left; overflow-wrap: anywhere; }
+  text-align: left; overflow-wrap: normal; word-break: normal; hyphens: manual; }
 thead th { background: #dbe5f1; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -72,7 +74,7 @@ _ID = re.compile(r"[^a-z0-9-]")
 
 def text(value: str) -> str:
     """Escaped text; newlines become line breaks."""
-    return escape(value, quote=True).replace("\n", "<br>\n")
+    return escape(fr.typeset(value), quote=True).replace("\n", "<br>\n")
 
 
 def inline(spans: Inline) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from facilitator.rendering import fr
 from facilitator.rendering.model import (
     BarChart,
     BulletList,
@@ -28,7 +29,7 @@ def escape(text: str, *, line_start: bool = True) -> str:
     """Escape plain text (one line or more). ``line_start``: also escape what would open a
     block at the start of a line (not needed in a heading or a table cell)."""
     lines = []
-    for line in text.split("\n"):
+    for line in fr.typeset(text).split("\n"):
         line = _INLINE.sub(r"\\\1", line)
         if line_start:
             line = _LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), line)
@@ -69,7 +70,7 @@ def inline(spans: Inline, newline: str) -> str:
 
 def _line(text: str) -> str:
     """Escaped text on one line (titles, captions)."""
-    return " ".join(escape(text, line_start=False).split())
+    return " ".join(w for w in re.split(r"[ \t\n]+", escape(text, line_start=False)) if w)
 
 
 def _cell(text: str) -> str:

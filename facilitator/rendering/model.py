@@ -85,6 +85,8 @@ class Table:
     widths: tuple[int, ...] = ()
     #: for CSV: a first column added to every row when tables of the same key are merged
     context: str = ""
+    #: minimum height of a body row, in cm (0: as its text needs) — rows to write in by hand
+    row_height: float = 0
 
     def __post_init__(self) -> None:
         width = len(self.header)
@@ -127,6 +129,8 @@ Block = Paragraph | BulletList | Quote | Table | BarChart | Figure
 class Section:
     title: str
     children: tuple[Block | Section, ...] = ()
+    #: printed from the top of a new page (a signature page)
+    new_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,11 @@ class Document:
         return out
 
 
-def section(title: str, *children: Block | Section | None | Iterable[Block | Section]) -> Section:
+def section(
+    title: str,
+    *children: Block | Section | None | Iterable[Block | Section],
+    new_page: bool = False,
+) -> Section:
     """A section from blocks, sections, iterables of them; ``None`` is skipped."""
     flat: list[Block | Section] = []
     for child in children:
@@ -179,7 +187,7 @@ def section(title: str, *children: Block | Section | None | Iterable[Block | Sec
             flat.append(child)
         else:
             flat.extend(child)
-    return Section(title, tuple(flat))
+    return Section(title, tuple(flat), new_page)
 
 
 def para(*parts: str | Span, style: ParagraphStyle = "body") -> Paragraph:
@@ -203,6 +211,7 @@ def table(
     numeric: Iterable[int] = (),
     widths: Iterable[int] = (),
     context: str = "",
+    row_height: float = 0,
 ) -> Table:
     return Table(
         key=key,
@@ -212,4 +221,5 @@ def table(
         numeric=tuple(numeric),
         widths=tuple(widths),
         context=context,
+        row_height=row_height,
     )

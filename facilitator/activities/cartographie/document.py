@@ -294,7 +294,7 @@ def production_counts(cycle_id: int) -> list[ProductionCount]:
     create, per atelier."""
     facts = production_facts(cycle_id, ("map.actor",))
     actions: dict[int, int] = {}
-    seen: set[int] = set()
+    seen: set[Any] = set()
     for fact in facts:
         for action in (fact.payload.get("actor") or {}).get("actions") or []:
             if isinstance(action, dict) and action.get("id") not in seen:

@@ -207,7 +207,7 @@ class ChaineDocuments(ActivityDocuments):
 def production_counts(cycle_id: int) -> list[ProductionCount]:
     """Chains started and their items (first seen in an atelier's log), per atelier."""
     items: dict[int, int] = {}
-    seen: set[int] = set()
+    seen: set[Any] = set()
     for fact in production_facts(cycle_id, ("chaine.updated",)):
         for item in (fact.payload.get("chaine") or {}).get("items") or []:
             if isinstance(item, dict) and item.get("id") not in seen:
