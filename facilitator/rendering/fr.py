@@ -53,7 +53,7 @@ def join(items: Iterable[str]) -> str:
 
 def quoted(text: str) -> str:
     """French quotation marks with no-break spaces."""
-    return f"«\u202f{text}\u202f»"
+    return f"«\u00a0{text}\u00a0»"
 
 
 NBSP = "\u00a0"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from facilitator.rendering import fr
 from facilitator.rendering.model import (
     BarChart,
     BulletList,
@@ -29,7 +28,7 @@ def escape(text: str, *, line_start: bool = True) -> str:
     """Escape plain text (one line or more). ``line_start``: also escape what would open a
     block at the start of a line (not needed in a heading or a table cell)."""
     lines = []
-    for line in fr.typeset(text).split("\n"):
+    for line in text.split("\n"):
         line = _INLINE.sub(r"\\\1", line)
         if line_start:
             line = _LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), line)
