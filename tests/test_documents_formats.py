@@ -312,9 +312,7 @@ def test_hostile_text_is_literal_in_csv(hostile_atelier: Atelier, kind: str) -> 
 def test_long_unbroken_text_keeps_tables_within_the_page(hostile_atelier: Atelier) -> None:
     d = read_docx(compile_document("compte-rendu", hostile_atelier.id, "docx").content)
     # a table too wide for a portrait page is printed in a landscape part, never wider
-    width_twips = max(
-        (s.page_width - s.left_margin - s.right_margin) / 635 for s in d.sections
-    )
+    width_twips = max((s.page_width - s.left_margin - s.right_margin) / 635 for s in d.sections)
     for table in d.tables:
         grid = table._tbl.find(qn("w:tblGrid"))
         total = sum(int(col.get(qn("w:w"))) for col in grid)

@@ -47,6 +47,7 @@ def test_html_prints_the_quote_escaped_with_its_source() -> None:
 
 def test_word_prints_the_quote_in_the_quote_style() -> None:
     document = docx.Document(io.BytesIO(docx_renderer.render(DOC)))
+
     # French typography: narrow no-break spaces inside « » (compared as spaces here)
     def spaced(text: str) -> str:
         return text.replace("\u202f", " ").replace("\u00a0", " ")

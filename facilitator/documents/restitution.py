@@ -17,7 +17,7 @@ from facilitator.activities.cartographie import export as map_export
 from facilitator.activities.cartographie import views as map_views
 from facilitator.activities.charte import cycle_document as charte_document
 from facilitator.activities.feuille_de_route import cycle_document as feuille_de_route
-from facilitator.core import events, tokens
+from facilitator.core import events, organiser, tokens
 from facilitator.core import questions as productions
 from facilitator.cycle_life import repertoire
 from facilitator.documents import kinds
@@ -140,4 +140,13 @@ def content(cycle: Cycle) -> dict[str, Any]:
         "map_description": map_export.description(data),
         "documents": documents,
         "groups": repertoire.by_territory(repertoire.entries(cycle.id)),
+        "organiser": _organiser(cycle.id),
     }
+
+
+def _organiser(cycle_id: int) -> dict[str, Any]:
+    """Who organises the cycle, as the page's header shows it (plain data)."""
+    found = organiser.identity()
+    co = organiser.co_organisers(cycle_id)
+    heading = found["name"] + (f", avec {', '.join(co)}" if found["name"] and co else "")
+    return {"name": found["name"], "heading": heading, "logo": bool(found["logo"])}

@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app
 
 from facilitator.core import signals
-from facilitator.documents import Output, Settings, compile_document, kinds, render
+from facilitator.documents import Output, Settings, build, compile_document, kinds, render
 from facilitator.extensions import db
 from facilitator.models import Atelier
 from facilitator.models._types import utcnow
@@ -55,7 +55,7 @@ def store_compte_rendu(atelier_id: int, settings: Settings | None = None) -> lis
     """(Re)write the atelier's compte rendu in ``AUTO_FORMATS``; return the files."""
     settings = settings or Settings.from_app()
     kind = kinds.get(KIND)
-    doc = kind.build(atelier_id)
+    doc = build(kind, atelier_id)
     target = folder(atelier_id)
     written = []
     for fmt in AUTO_FORMATS:

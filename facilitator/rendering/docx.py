@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 from docx import Document as load_docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Emu
+from docx.shared import Cm, Emu, RGBColor
 from lxml import etree
 
 from facilitator.rendering import chart, fr, measure, ooxml
@@ -37,6 +37,7 @@ from facilitator.rendering.model import (
     Document,
     Figure,
     Inline,
+    Organiser,
     Paragraph,
     Quote,
     Section,
@@ -337,6 +338,32 @@ def _set_keep_next(paragraph: Any) -> None:
     paragraph.get_or_add_pPr().keepNext_val = True
 
 
+def _identity(out: Any, who: Organiser) -> None:
+    """The organiser in the page header (logo, name and co-organisers, address) in place of
+    the reference's generic line, and its colour on the titles. A SVG logo cannot go into
+    a Word header: the name alone is printed then."""
+    for section in out.sections:
+        header = section.header
+        if header.is_linked_to_previous:
+            continue
+        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        for run in list(paragraph.runs):
+            run._r.getparent().remove(run._r)
+        if who.logo and who.logo_type == "image/png":
+            paragraph.add_run().add_picture(io.BytesIO(who.logo), height=Cm(1.1))
+            paragraph.add_run("  ")
+        paragraph.add_run(fr.typeset(plain(who.heading)))
+        if who.address:
+            run = paragraph.add_run()
+            run.add_break()
+            run.add_text(fr.typeset(" — ".join(plain(who.address).splitlines())))
+    if who.colour:
+        colour = RGBColor.from_string(who.colour.lstrip("#").upper())
+        for name in ("Title", "Heading 1", "Heading 2"):
+            if name in [s.name for s in out.styles]:
+                out.styles[name].font.color.rgb = colour
+
+
 def _clear_body(doc: Any) -> None:
     """Remove the reference's sample content, keeping the final section properties."""
     body = doc.element.body
@@ -361,6 +388,8 @@ def render(doc: Document, charter: str | Path | None = None) -> bytes:
     out = load_docx(str(charter or DEFAULT_CHARTER))
     _clear_body(out)
     ooxml.set_language(out, doc.lang)
+    if doc.organiser is not None and doc.organiser.name:
+        _identity(out, doc.organiser)
     props = out.core_properties
     props.title = plain(f"{doc.title} — {doc.subtitle}" if doc.subtitle else doc.title)
     props.subject = plain(doc.title)

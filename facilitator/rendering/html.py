@@ -18,6 +18,7 @@ from facilitator.rendering.model import (
     Document,
     Figure,
     Inline,
+    Organiser,
     Paragraph,
     Quote,
     Section,
@@ -66,6 +67,10 @@ figure { margin: 1em 0; break-inside: avoid; }
 @media print { .table-scroll { overflow: visible; } }
 figure svg { max-width: min(100%, 40rem); height: auto; }
 figcaption { font-weight: bold; font-size: 10pt; color: #404040; }
+.organiser { display: flex; align-items: center; gap: .8em; color: #404040;
+  font-size: 10pt; border-bottom: 1px solid #bfbfbf; padding-bottom: .5em; margin-bottom: 1em; }
+.organiser img { max-height: 3.5em; max-width: 10em; }
+.organiser p { margin: 0; }
 .colophon { margin-top: 2.5em; border-top: 1px solid #bfbfbf; padding-top: .5em; }
 """
 
@@ -186,8 +191,29 @@ def style_hash(html_bytes: bytes) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
+def _organiser(who: Organiser | None) -> tuple[str, str]:
+    """The organiser's block (logo as a data URI: an SVG shown as an image runs nothing)
+    and the CSS of its colour."""
+    if who is None or not who.name:
+        return "", ""
+    logo = ""
+    if who.logo and who.logo_type in ("image/png", "image/svg+xml"):
+        data = base64.b64encode(who.logo).decode()
+        logo = f'<img src="data:{who.logo_type};base64,{data}" alt="Logo de {text(who.name)}">'
+    address = f"<p>{text(who.address)}</p>" if who.address else ""
+    block = f'<div class="organiser">{logo}<div><p><strong>{text(who.heading)}</strong></p>'
+    block += f"{address}</div></div>"
+    css = f"h1, h2 {{ color: {who.colour}; }}\n" if _COLOUR.match(who.colour) else ""
+    return block, css
+
+
+_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
+
+
 def render(doc: Document) -> bytes:
     css, body = style_of(doc)
+    identity, colour = _organiser(doc.organiser)
+    css += colour
     lang = doc.lang.split("-")[0]
     facts = "".join(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in doc.facts)
     parts = [
@@ -196,7 +222,7 @@ def render(doc: Document) -> bytes:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(' '.join(f'{doc.title} — {doc.subtitle}'.split()))}</title>",
         f"<style>{css}</style></head><body><main>",
-        f"<header><h1>{text(doc.title)}</h1>",
+        f"<header>{identity}<h1>{text(doc.title)}</h1>",
         f'<p class="subtitle">{text(doc.subtitle)}</p>' if doc.subtitle else "",
         f'<dl class="facts">{facts}</dl></header>' if facts else "</header>",
         *body,

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from facilitator.rendering import fr
+
 #: C0 controls other than tab and newline, DEL, C1 controls and lone surrogates: invalid in
 #: XML (DOCX) or invisible everywhere else.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -134,6 +136,29 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Organiser:
+    """Who publishes the document: printed in its header (DOCX, HTML) and facts."""
+
+    name: str = ""
+    co_organisers: tuple[str, ...] = ()
+    address: str = ""
+    #: ``#1f3b5c``: the colour of titles; "" for the reference's
+    colour: str = ""
+    #: a checked PNG or sanitised SVG (core/logo.py), with its type
+    logo: bytes | None = None
+    logo_type: str = ""
+
+    @property
+    def heading(self) -> str:
+        """« CRPV Hauts-de-Lys, avec la Ville de Val-de-Lys »."""
+        if not self.name:
+            return ""
+        if not self.co_organisers:
+            return self.name
+        return f"{self.name}, avec {fr.join(self.co_organisers)}"
+
+
+@dataclass(frozen=True)
 class Document:
     """One document, ready for any renderer."""
 
@@ -148,6 +173,8 @@ class Document:
     #: shown at the end (when and how it was generated)
     colophon: str = ""
     lang: str = "fr-FR"
+    #: the organiser's identity (None: the reference document's header is kept)
+    organiser: Organiser | None = None
 
     def walk(self) -> Iterable[tuple[int, Block | Section]]:
         """Every section and block in reading order with its depth (sections: 1…)."""
