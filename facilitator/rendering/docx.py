@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,10 @@ EMU_PER_TWIP = 635
 CELL_TWIPS_PER_EM = 190
 CELL_PADDING_TWIPS = 180 + 30  # and the borders
 TWIPS_PER_CM = 567
+#: the tallest picture, in cm
+MAX_FIGURE_CM = 10
+#: sections down to this depth may turn their pages to landscape
+ORIENTED_DEPTH = 2
 _BREAKS = re.compile(r"(\n|\t)")
 
 
@@ -216,8 +221,10 @@ class _Writer:
 
     def figure(self, c: BarChart | Figure) -> None:
         self.figures += 1
-        width = min(Cm(16), self.text_width)
         image = c.png if isinstance(c, Figure) else chart.png(c)
+        # as wide as the text allows, and low enough to stay on the page of its heading
+        px_w, px_h = struct.unpack(">II", image[16:24])
+        width = min(Cm(16), self.text_width, int(Cm(MAX_FIGURE_CM) * px_w / max(1, px_h)))
         inline = self.doc.part.new_pic_inline(io.BytesIO(image), width, None)
         for doc_pr in inline.iter(qn("wp:docPr")):
             doc_pr.set("descr", plain(c.alt))
@@ -228,11 +235,20 @@ class _Writer:
         )
         paragraph.find(f"{qn('w:r')}/{qn('w:drawing')}").append(inline)
         self.chunks.append(paragraph)
-        self.add(self.p((Span(f"Figure {self.figures} : {c.title}"),), self.style("Caption")))
+        caption = self.p((Span(f"Figure {self.figures} : {c.title}"),), self.style("Caption"))
+        # the figure keeps with its caption, not the caption with the table after it
+        self.add(caption.replace("</w:pPr>", '<w:keepNext w:val="0"/></w:pPr>', 1))
         if c.table is not None:
             self.table(c.table)
 
     def section(self, section: Section, depth: int) -> None:
+        if depth <= ORIENTED_DEPTH:
+            # a part whose tables are too wide for a portrait page is printed in landscape
+            # (a part without a table keeps the page of the part before it); a part's own
+            # tables decide at the first level, its sub-parts' at the second
+            tables = _tables(section, deep=depth == ORIENTED_DEPTH)
+            if tables:
+                self.orient(any(self.wide(t) for t in tables))
         self.heading(section.title, depth, new_page=section.new_page)
         for child in section.children:
             if isinstance(child, Section):
@@ -372,11 +388,13 @@ def _clear_body(doc: Any) -> None:
             body.remove(child)
 
 
-def _tables(section: Section) -> list[Table]:
+def _tables(section: Section, *, deep: bool = True) -> list[Table]:
+    """The section's tables (``deep``: its sub-sections' too)."""
     out: list[Table] = []
     for child in section.children:
         if isinstance(child, Section):
-            out.extend(_tables(child))
+            if deep:
+                out.extend(_tables(child))
         elif isinstance(child, Table):
             out.append(child)
         elif isinstance(child, BarChart | Figure) and child.table is not None:
@@ -404,11 +422,6 @@ def render(doc: Document, charter: str | Path | None = None) -> bytes:
     for label, value in doc.facts:
         w.add(w.p((Span(f"{label} : ", bold=True), Span(value))))
     for section in doc.sections:
-        # a part whose tables are too wide for a portrait page is printed in landscape
-        # (a part without a table keeps the page of the part before it)
-        tables = _tables(section)
-        if tables:
-            w.orient(any(w.wide(t) for t in tables))
         w.section(section, 1)
     if doc.colophon:
         w.add(w.p((Span(doc.colophon),), w.style(*PARAGRAPH_STYLES["note"])))

@@ -7,7 +7,8 @@ wide as an « M »."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 _CHARS = (
     " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz"
@@ -25,8 +26,23 @@ _WIDTHS = (
     712, 687, 687, 687, 687, 687, 838, 687, 712, 712, 712, 712, 652, 716, 652, 1094, 1167,
     380, 646, 646, 1000, 500, 1000,
 )  # fmt: skip
+_REGULAR = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698,
+    770, 632, 575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732,
+    684, 989, 685, 611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635,
+    634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592,
+    525, 636, 337, 636, 838, 684, 684, 684, 684, 684, 684, 974, 698, 632, 632, 632, 632, 295,
+    295, 295, 295, 775, 748, 787, 787, 787, 787, 787, 838, 787, 732, 732, 732, 732, 611, 605,
+    630, 613, 613, 613, 613, 613, 613, 982, 550, 615, 615, 615, 615, 278, 278, 278, 278, 612,
+    634, 612, 612, 612, 612, 612, 838, 612, 634, 634, 634, 634, 592, 635, 592, 1023, 1070, 318,
+    612, 612, 1000, 500, 1000,
+)  # fmt: skip
+#: bold (headers) and regular (cells) advance widths
 WIDTHS: dict[str, int] = dict(zip(_CHARS, _WIDTHS, strict=True))
 WIDTHS.update({"\u00a0": 348, "\u202f": 200})
+REGULAR: dict[str, int] = dict(zip(_CHARS, _REGULAR, strict=True))
+REGULAR.update({"\u00a0": 318, "\u202f": 180})
 DEFAULT = 995  # « M »
 #: breakable spaces: a line may end there (no-break spaces glue a word to its neighbour)
 _BREAKABLE = (" ", "\n", "\t")
@@ -36,39 +52,51 @@ _BREAKABLE = (" ", "\n", "\t")
 SAFETY = 1.04
 
 
-def em(text: str) -> float:
+def em(text: str, *, bold: bool = True) -> float:
     """Width of ``text`` on one line, in em (with a little room to spare)."""
-    return sum(WIDTHS.get(ch, DEFAULT) for ch in text) * SAFETY / 1000
+    widths = WIDTHS if bold else REGULAR
+    return sum(widths.get(ch, DEFAULT) for ch in text) * SAFETY / 1000
+
+
+_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
 
 
 def words(text: str) -> list[str]:
-    """What a line may never split: the text between breakable spaces."""
+    """What a line may never split: the text between breakable spaces, and the parts of a
+    hyphenated word (« médico-|psychologique »: a line may end after its hyphen)."""
     out = [text]
     for sep in _BREAKABLE:
         out = [part for chunk in out for part in chunk.split(sep)]
-    return [w for w in out if w]
+    return [p for w in out if w for p in _HYPHEN.split(w) if p]
 
 
-def longest_word(texts: Iterable[str]) -> float:
+def longest_word(texts: Iterable[str], *, bold: bool = True) -> float:
     """Width of the widest unbreakable word of ``texts``, in em."""
-    return max((em(w) for t in texts for w in words(t)), default=0.0)
+    return max((em(w, bold=bold) for t in texts for w in words(t)), default=0.0)
 
 
-def longest_line(texts: Iterable[str]) -> float:
+def longest_line(texts: Iterable[str], *, bold: bool = True) -> float:
     """Width of the widest line of ``texts`` printed without wrapping, in em."""
-    return max((em(line) for t in texts for line in t.split("\n")), default=0.0)
+    return max((em(line, bold=bold) for t in texts for line in t.split("\n")), default=0.0)
 
 
 def column_widths(
     columns: list[list[str]], available: float, *, padding: float
 ) -> list[float] | None:
     """Widths (same unit as ``available`` and ``padding``, for text 1 em = 1 unit) so that
-    no word of any cell is broken: each column gets its longest word, then the room left is
-    shared by how much more each column's text would like. None when the longest words alone
-    do not fit (print the table wider: landscape)."""
+    no word of any cell is broken: each column (its first text is the bold header, the
+    others regular cells) gets its longest word, then the room left is shared by how much
+    more each column's text would like. None when the longest words alone do not fit (print
+    the table wider: landscape)."""
     cap = available * 0.5  # one absurdly long token (a URL) may break rather than take it all
-    need = [min(longest_word(col), cap) + padding for col in columns]
-    want = [max(longest_line(col) + padding, n) for col, n in zip(columns, need, strict=True)]
+
+    def widest(col: list[str], measure: Callable[..., float]) -> float:
+        return max(measure(col[:1], bold=True), measure(col[1:], bold=False))
+
+    need = [min(widest(col, longest_word), cap) + padding for col in columns]
+    want = [
+        max(widest(col, longest_line) + padding, n) for col, n in zip(columns, need, strict=True)
+    ]
     if sum(need) > available:
         return None
     if sum(want) <= available:
