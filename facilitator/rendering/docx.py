@@ -167,8 +167,9 @@ class _Writer:
     def table(self, t: Table) -> None:
         caption = self.style("Caption")
         self.add(self.p((Span(f"Tableau : {t.caption}"),), caption, keep_next=True))
-        found = self.widths(t, self.text_twips)
-        if found is None:  # too wide even so: the script's weights, words may break
+        # a table to fill in by hand keeps its weights (room to write in the blank cells)
+        found = None if t.row_height else self.widths(t, self.text_twips)
+        if found is None:  # or too wide even so: the script's weights, words may break
             weights = t.widths or (1,) * len(t.header)
             total = sum(weights)
             found = [int(self.text_twips * w / total) for w in weights]
