@@ -417,6 +417,10 @@ def render(doc: Document, charter: str | Path | None = None) -> bytes:
     props.comments = ""
     props.keywords = "capitalisation; " + doc.kind
     w = _Writer(out)
+    first = _tables(doc.sections[0]) if doc.sections else []
+    if first and any(w.wide(t) for t in first):
+        # the first part is landscape: so is the title page (no page left half empty)
+        w.landscape, w.text_twips = True, w.landscape_twips
     w.add(w.p((Span(doc.title),), w.style("Title", "Heading 1")))
     if doc.subtitle:
         w.add(w.p((Span(doc.subtitle),), w.style("Subtitle")))
