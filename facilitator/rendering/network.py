@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from PIL import ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from facilitator.rendering.png import Canvas
 
@@ -269,6 +270,9 @@ def _hex(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
+_INK = re.compile(rb"[^\x00]+")
+
+
 @functools.cache
 def _font(size: int) -> Any:
     """DejaVu Sans (Debian's fonts-dejavu-core) at ``size`` pixels; None without it."""
@@ -286,15 +290,27 @@ class _Canvas(Canvas):
         font = _font(int(size))
         if font is None or not text:
             return
-        mask = font.getmask(text, mode="L")
-        w, h = mask.size
-        x0, y0 = int(cx - w / 2), int(top)
-        ink = [(x, y) for y in range(h) for x in range(w) if mask.getpixel((x, y)) > 110]
+        left, upper, right, lower = font.getbbox(text)
         halo = 3
-        for x, y in ink:
-            self.rect(x0 + x - halo, y0 + y - halo, x0 + x + halo + 1, y0 + y + halo + 1, 0)
-        for x, y in ink:
-            self.rect(x0 + x, y0 + y, x0 + x + 1, y0 + y + 1, colour)
+        w, h = right - left + 2 * halo, lower - upper + 2 * halo
+        ink = Image.new("L", (w, h), 0)
+        ring = Image.new("L", (w, h), 0)
+        at = (halo - left, halo - upper)
+        ImageDraw.Draw(ink).text(at, text, font=font, fill=255)
+        ImageDraw.Draw(ring).text(at, text, font=font, fill=255, stroke_width=halo, stroke_fill=255)
+        x0, y0 = int(cx - w / 2), int(top)
+        for mask, value in ((ring, 0), (ink, colour)):
+            data = mask.point(lambda v: 255 if v > 110 else 0).tobytes()
+            for y in range(h):
+                py = y0 + y
+                if not 0 <= py < self.height:
+                    continue
+                row = self.rows[py]
+                for run in _INK.finditer(data, y * w, (y + 1) * w):
+                    start = max(0, x0 + run.start() - y * w)
+                    end = min(self.width, x0 + run.end() - y * w)
+                    if start < end:
+                        row[start:end] = bytes([value]) * (end - start)
 
     def disc(self, cx: float, cy: float, r: float, colour: int) -> None:
         if r <= 2:
@@ -321,9 +337,11 @@ class _Canvas(Canvas):
             run += length
 
 
+@functools.lru_cache(maxsize=8)
 def png(pic: Picture, scale: float = 1.6) -> bytes:
     """Numbered discs (the numbers of the table of actors) with the actors' names, lines as
-    on screen."""
+    on screen. Kept for the last few pictures: a synthèse draws the same map for each
+    atelier's cartographie step and for the cycle."""
     x, y, w, h = pic.box
     # room for the names of the actors at the edges
     x, y, w, h = x - LABEL_ROOM, y, w + 2 * LABEL_ROOM, h + LABEL_ROOM / 4
