@@ -15,7 +15,7 @@ import docx
 import pytest
 
 from facilitator.core import logo, organiser
-from facilitator.documents import compile_document
+from facilitator.documents import compile_document, restitution
 from facilitator.errors import DomainError
 from facilitator.models import Animateur, Atelier
 from tests.test_documents_web import login
@@ -152,3 +152,8 @@ def test_the_identity_heads_every_document(
     assert header.part.package.image_parts  # the logo is in the header
     cycle_page = html.unescape(logged.get(f"/animateur/cycles/{atelier.cycle_id}").get_data(True))
     assert "Ville de Val-de-Lys\nCAF du Nord" in cycle_page
+    # the public restitution opens with the organisers and the logo
+    row = restitution.publish(atelier.cycle, True)
+    public = html.unescape(logged.get(f"/restitution/{row.public_token}").get_data(True))
+    assert "CRPV Hauts-de-Lys, avec Ville de Val-de-Lys et CAF du Nord" in public
+    assert 'src="/organisateur/logo"' in public

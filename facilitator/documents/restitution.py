@@ -27,6 +27,7 @@ from facilitator.models import Cycle
 from facilitator.models._types import utcnow
 from facilitator.models.cycle_life import Restitution
 from facilitator.rendering import html
+from facilitator.rendering.model import Organiser
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,5 @@ def content(cycle: Cycle) -> dict[str, Any]:
 def _organiser(cycle_id: int) -> dict[str, Any]:
     """Who organises the cycle, as the page's header shows it (plain data)."""
     found = organiser.identity()
-    co = organiser.co_organisers(cycle_id)
-    heading = found["name"] + (f", avec {', '.join(co)}" if found["name"] and co else "")
-    return {"name": found["name"], "heading": heading, "logo": bool(found["logo"])}
+    who = Organiser(name=found["name"], co_organisers=tuple(organiser.co_organisers(cycle_id)))
+    return {"name": found["name"], "heading": who.heading, "logo": bool(found["logo"])}
