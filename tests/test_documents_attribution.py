@@ -21,6 +21,8 @@ from facilitator.scripts import load_script_text
 from tests import charte_helpers
 from tests.charte_helpers import SCRIPT, act, draft
 from tests.document_contexts import atelier_context
+from tests.test_chaine_de_valeur import SCRIPT as CHAINES
+from tests.test_chaine_de_valeur import add_item
 
 make_room = charte_helpers.make_room
 
@@ -109,3 +111,52 @@ def test_marks_are_printed_as_set() -> None:
     empty = markdown.render(compte_rendu.compose(bare)).decode().split("## Pour la suite")[1]
     assert "Aucun point marqué « à reprendre »" in empty.replace("\u00a0", " ")
     assert "Aucun point marqué « question ouverte »" in empty.replace("\u00a0", " ")
+
+
+def test_chains_are_told_in_the_atelier_that_made_them(
+    app: Flask,
+    make_animateur: Callable[..., Any],
+    make_atelier: Callable[..., Any],
+    make_participant: Callable[..., Any],
+    connect: Callable[..., Any],
+) -> None:
+    animateur = make_animateur()
+    first = make_atelier(animateur, CHAINES)
+    ids = {s.name: s.id for s in first.cycle.structures}
+    first_anim = connect("animateur", first, animateur)
+    assert first_anim.call("atelier_start", {})["ok"]
+    alice = connect("participant", first, make_participant(first, "Alice"))
+    first_step = first.steps[0].id
+
+    def chain(sock: Any, step: int, client_id: str, structure: str) -> int:
+        ack = act(
+            sock, step, "chaine_add", client_id=client_id, subject="structure",
+            structure_id=ids[structure], question_ids=[],
+        )  # fmt: skip
+        assert ack["ok"], ack
+        return int(ack["chaine"]["id"])
+
+    college = chain(alice, first_step, "chaine-college", "Collège Jean-Moulin")
+    add_item(alice, first_step, college, "item-000001", "ressources", "Deux CPE")
+    assert first_anim.call("atelier_close", {})["ok"]
+    second = cycles.add_atelier(first.cycle, load_script_text(CHAINES))
+    anim = connect("animateur", second, animateur)
+    assert anim.call("atelier_start", {})["ok"]
+    step = second.steps[0].id
+    chain(anim, step, "chaine-centre", "Centre social")
+    add_item(anim, step, college, "item-000002", "activites", "Une cellule de veille")
+    assert anim.call("atelier_close", {})["ok"]
+    db.session.expire_all()
+
+    before, after = _md("compte-rendu", first.id), _md("compte-rendu", second.id)
+    assert "Pendant cette étape : 1 chaîne ajoutée, 1 élément ajouté." in before
+    assert "Chaîne de valeur — Centre social" not in before
+    # the second atelier: its own chain, and the element it added to the first one
+    assert "Pendant cette étape : 1 chaîne ajoutée, 1 élément ajouté." in after
+    assert "2 chaînes de valeur dans le cycle" in after
+    assert "Chaîne de valeur — Centre social" in after
+    synthese = _md("synthese", first.cycle_id)
+    table = synthese.split("Productions par atelier", 1)[1].split("\n\n", 2)[1]
+    rows = [line for line in table.splitlines()[2:]]
+    assert "1 chaîne de valeur et 1 élément de chaîne" in rows[0]
+    assert "1 chaîne de valeur et 1 élément de chaîne" in rows[1]
