@@ -28,17 +28,16 @@ from xml.sax.saxutils import escape, quoteattr
 from docx import Document as load_docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Emu, RGBColor
+from docx.shared import Cm, Emu
 from lxml import etree
 
-from facilitator.rendering import chart, fr, measure, ooxml
+from facilitator.rendering import chart, docx_page, fr, measure, ooxml
 from facilitator.rendering.model import (
     BarChart,
     BulletList,
     Document,
     Figure,
     Inline,
-    Organiser,
     Paragraph,
     Quote,
     Section,
@@ -283,7 +282,7 @@ class _Writer:
     def sect_pr(self, landscape: bool) -> str:
         """The reference's section properties (header, footer, margins), turned."""
         sect_pr = deepcopy(self.doc.element.body.find(qn("w:sectPr")))
-        _turn(sect_pr, landscape)
+        docx_page.turn(sect_pr, landscape)
         return etree.tostring(sect_pr, encoding="unicode")
 
     def flush(self) -> None:
@@ -314,73 +313,6 @@ class _Writer:
         parse_pending()
 
 
-def _turn(sect_pr: Any, landscape: bool) -> None:
-    """Set a ``w:sectPr``'s page to portrait or landscape (A4 either way)."""
-    size = sect_pr.find(qn("w:pgSz"))
-    if size is None:
-        return
-    w, h = int(size.get(qn("w:w"))), int(size.get(qn("w:h")))
-    short, long_ = sorted((w, h))
-    size.set(qn("w:w"), str(long_ if landscape else short))
-    size.set(qn("w:h"), str(short if landscape else long_))
-    if landscape:
-        size.set(qn("w:orient"), "landscape")
-    elif qn("w:orient") in size.attrib:
-        del size.attrib[qn("w:orient")]
-
-
-def _keep_with_end(body: Any, last: Any) -> None:
-    """The colophon never stands alone on the last page: the paragraphs before it, back to
-    the start of the last section (its heading), at most a dozen, or the last rows of a
-    table, keep with it."""
-    node = last.getprevious()
-    kept = 0
-    while node is not None and kept < 12:
-        if node.tag == qn("w:tbl"):
-            for row in node.findall(qn("w:tr"))[-2:]:
-                for paragraph in row.iter(qn("w:p")):
-                    _set_keep_next(paragraph)
-            return
-        if node.tag != qn("w:p"):
-            return
-        _set_keep_next(node)
-        kept += 1
-        style = node.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
-            return
-        node = node.getprevious()
-
-
-def _set_keep_next(paragraph: Any) -> None:
-    paragraph.get_or_add_pPr().keepNext_val = True
-
-
-def _identity(out: Any, who: Organiser) -> None:
-    """The organiser in the page header (logo, name and co-organisers, address) in place of
-    the reference's generic line, and its colour on the titles. A SVG logo cannot go into
-    a Word header: the name alone is printed then."""
-    for section in out.sections:
-        header = section.header
-        if header.is_linked_to_previous:
-            continue
-        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
-        for run in list(paragraph.runs):
-            run._r.getparent().remove(run._r)
-        if who.logo and who.logo_type == "image/png":
-            paragraph.add_run().add_picture(io.BytesIO(who.logo), height=Cm(1.1))
-            paragraph.add_run("  ")
-        paragraph.add_run(fr.typeset(plain(who.heading)))
-        if who.address:
-            run = paragraph.add_run()
-            run.add_break()
-            run.add_text(fr.typeset(" — ".join(plain(who.address).splitlines())))
-    if who.colour:
-        colour = RGBColor.from_string(who.colour.lstrip("#").upper())
-        for name in ("Title", "Heading 1", "Heading 2"):
-            if name in [s.name for s in out.styles]:
-                out.styles[name].font.color.rgb = colour
-
-
 def _clear_body(doc: Any) -> None:
     """Remove the reference's sample content, keeping the final section properties."""
     body = doc.element.body
@@ -408,7 +340,7 @@ def render(doc: Document, charter: str | Path | None = None) -> bytes:
     _clear_body(out)
     ooxml.set_language(out, doc.lang)
     if doc.organiser is not None and doc.organiser.name:
-        _identity(out, doc.organiser)
+        docx_page.identity(out, doc.organiser)
     props = out.core_properties
     props.title = plain(f"{doc.title} — {doc.subtitle}" if doc.subtitle else doc.title)
     props.subject = plain(doc.title)
@@ -432,11 +364,11 @@ def render(doc: Document, charter: str | Path | None = None) -> bytes:
         w.add(w.p((Span(doc.colophon),), w.style(*PARAGRAPH_STYLES["note"])))
     w.flush()
     body = out.element.body
-    _turn(body.find(qn("w:sectPr")), w.landscape)
+    docx_page.turn(body.find(qn("w:sectPr")), w.landscape)
     if doc.colophon:
         paragraphs = body.findall(qn("w:p"))
         if paragraphs:
-            _keep_with_end(body, paragraphs[-1])
+            docx_page.keep_with_end(body, paragraphs[-1])
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
