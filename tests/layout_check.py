@@ -129,7 +129,8 @@ def empty_pages(found: list[Line], heights: list[float], colophon: str) -> list[
         height = heights[line.page - 1]
         if line.y_max <= TOP or line.y_min >= height - BOTTOM:
             continue  # header, footer
-        if all(norm(w) in tail or not norm(w) for w in line.words):
-            continue  # the colophon
+        words = [norm(w) for w in line.words if norm(w)]
+        if sum(w in tail for w in words) >= 0.6 * len(words):
+            continue  # the colophon (its time may differ from the document's: mostly)
         body[line.page] = body.get(line.page, 0) + 1
     return [page for page in range(1, len(heights) + 1) if not body.get(page)]
