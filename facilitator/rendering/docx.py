@@ -250,11 +250,16 @@ class _Writer:
             if tables:
                 self.orient(any(self.wide(t) for t in tables))
         self.heading(section.title, depth, new_page=section.new_page)
-        for child in section.children:
+        children = section.children
+        for index, child in enumerate(children):
             if isinstance(child, Section):
                 self.section(child, depth + 1)
             elif isinstance(child, Paragraph):
-                self.add(self.p(child.spans, self.style(*PARAGRAPH_STYLES[child.style])))
+                # a sentence introducing a table or a figure stays on its page
+                following = children[index + 1] if index + 1 < len(children) else None
+                keep = isinstance(following, Table | BarChart | Figure)
+                style = self.style(*PARAGRAPH_STYLES[child.style])
+                self.add(self.p(child.spans, style, keep_next=keep))
             elif isinstance(child, BulletList):
                 style = self.style("List Bullet")
                 self.add("".join(self.p(item, style) for item in child.items))
