@@ -162,23 +162,33 @@ def import_command(path: Path, email: str | None) -> None:
     "compile",
     help="Compile un document. ID : celui de l'atelier pour compte-rendu, du cycle sinon. "
     "Types : compte-rendu, synthese, repertoire, charte, feuille-de-route. "
-    "Formats : docx, odt, pdf, md, html, csv.",
+    "Formats : docx, odt, pdf, md, html, csv. Le compte rendu d'un atelier clos est celui "
+    "enregistré à sa clôture (le même que sur la page) ; --as-of now le recalcule.",
 )
 @click.argument("scope_id", metavar="ID", type=int)
 @click.option("--kind", "-k", required=True, help="Type de document.")
 @click.option("--format", "-f", "fmt", default="docx", show_default=True, help="Format.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.Choice(["stored", "now"]),
+    default="stored",
+    show_default=True,
+    help="stored : le compte rendu enregistré à la clôture ; now : recalculé depuis le "
+    "tableau d'aujourd'hui (sans remplacer l'enregistré).",
+)
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Fichier à écrire (par défaut : nom du document, dossier courant ; - : sortie standard).",
 )
-def compile_command(scope_id: int, kind: str, fmt: str, output: Path | None) -> None:
-    from facilitator.documents import compile_document
+def compile_command(scope_id: int, kind: str, fmt: str, as_of: str, output: Path | None) -> None:
+    from facilitator.documents.storage import compile_or_fetch
     from facilitator.errors import DomainError
 
     try:
-        result = compile_document(kind, scope_id, fmt)
+        result = compile_or_fetch(kind, scope_id, fmt, as_of_now=as_of == "now")
     except DomainError as exc:
         raise click.ClickException(exc.message_fr) from None
     if str(output) == "-":

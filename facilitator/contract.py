@@ -45,6 +45,19 @@ class ActionSpec:
     roles: frozenset[str] = ANIMATEUR
 
 
+@dataclass(frozen=True)
+class ProductionCount:
+    """How many objects of one kind a type's steps produced in one atelier (the synthèse's
+    « Productions par atelier »): ``what``/``plural`` name them in French (« relation à
+    créer »), ``vote`` says they are votes or ballots (counted in the votes column)."""
+
+    atelier_id: int
+    what: str
+    plural: str
+    count: int
+    vote: bool = False
+
+
 class Activity:
     #: identifier used as ``type:`` in scripts; unique across the registry.
     type_id: ClassVar[str]
@@ -113,6 +126,14 @@ class Activity:
     def question_reference_counts(cls, cycle_id: int) -> dict[int, dict[str, int]]:
         """question id → kind → how many of this type's rows point to it."""
         return {}
+
+    @classmethod
+    def production_counts(cls, cycle_id: int) -> list[ProductionCount]:
+        """What this type's objects were created in each atelier of the cycle (actors,
+        relations, clauses, ballots…), each counted in the atelier where it happened (in
+        its log or its row's ``atelier_id``). The cards and card votes of any step are the
+        core's and are counted by the synthèse itself."""
+        return []
 
     @classmethod
     def assets(cls) -> dict[str, str]:

@@ -69,6 +69,7 @@ def test_axe_and_reflow_on_every_page(browser: Any, server: LiveServer) -> None:
         ("tableau participant", alice, alice.page.url),
         ("tableau de bord", laptop, server.url + "/animateur/"),
         ("cycle", laptop, cycle),
+        ("identité de la structure", laptop, server.url + "/animateur/structure"),
         ("console", laptop, console_url),
         ("projection", laptop, console_url + "/projection"),
     ]

@@ -50,7 +50,7 @@ def test_attendance_corrections_feed_the_dashboard(
     assert "<svg" in board and "<script" not in board
     assert "Jamais représentés" in board and "CAF" in board
     assert "État des productions" in board
-    assert "Charte : pas encore commencée." in board
+    assert "Charte\u202f: pas encore commencée." in board  # French typography
 
 
 def test_copy_a_cycle_as_a_template(client: Any, make_animateur: Any, make_atelier: Any) -> None:

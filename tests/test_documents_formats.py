@@ -132,9 +132,12 @@ def test_compte_rendu_docx_has_headings_texts_and_tables(full_cycle: Any) -> Non
     # heading levels never skip one (screen readers navigate by them)
     levels = [int(s.split()[-1]) for s, _t in headings]
     assert all(b <= a + 1 for a, b in zip([0, *levels], levels, strict=False))
-    consignes = [p.text for p in d.paragraphs if p.style.name == "Consigne"]
+    # French typography: no-break spaces before « : » and in dates (compared as spaces here)
+    paragraphs = [_plain_spaces(p.text) for p in d.paragraphs]
+    consignes = [_plain_spaces(p.text) for p in d.paragraphs if p.style.name == "Consigne"]
     assert consignes[0].startswith("Consigne : Présentez-vous en une carte")
-    assert "Date : mardi 14 janvier 2025" in [p.text for p in d.paragraphs]
+    assert "Date : mardi 14 janvier 2025" in paragraphs
+    assert "Date\u202f: mardi 14\u00a0janvier\u00a02025" in [p.text for p in d.paragraphs]
     assert sum(1 for s in styles if s == "List Bullet") > 20
     # tables: header row first, marked as header and repeated; caption as alt text
     presence = d.tables[0]
@@ -308,14 +311,16 @@ def test_hostile_text_is_literal_in_csv(hostile_atelier: Atelier, kind: str) -> 
 
 def test_long_unbroken_text_keeps_tables_within_the_page(hostile_atelier: Atelier) -> None:
     d = read_docx(compile_document("compte-rendu", hostile_atelier.id, "docx").content)
-    section = d.sections[0]
-    width_twips = (section.page_width - section.left_margin - section.right_margin) / 635
+    # a table too wide for a portrait page is printed in a landscape part, never wider
+    width_twips = max((s.page_width - s.left_margin - s.right_margin) / 635 for s in d.sections)
     for table in d.tables:
         grid = table._tbl.find(qn("w:tblGrid"))
         total = sum(int(col.get(qn("w:w"))) for col in grid)
         assert total <= width_twips + 1
     css = compile_document("compte-rendu", hostile_atelier.id, "html").content.decode()
-    assert "overflow-wrap: anywhere" in css and "table-layout: fixed" in css
+    # HTML: words are never cut letter by letter; a wide table scrolls in its region
+    assert "overflow-wrap: break-word" in css and "anywhere" not in css
+    assert 'class="table-scroll" role="region" tabindex="0"' in css
 
 
 # --- LibreOffice -------------------------------------------------------------------------
@@ -381,3 +386,7 @@ def test_conversion_without_libreoffice_says_so(app: Flask, full_cycle: Any) -> 
         compile_document("synthese", full_cycle.id, "pdf")
     assert "LibreOffice n'est pas installé" in info.value.message_fr
     assert info.value.status == 503
+
+
+def _plain_spaces(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\u00a0", " ")

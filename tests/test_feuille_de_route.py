@@ -305,7 +305,9 @@ def test_compte_rendu_lists_the_actions_and_decisions(room: dict[str, Any]) -> N
     propose(room["b"], room["step"], "draft-0003", intitule="Forum des parents")
     assert act(room["anim"], room["step"], "validate", action_id=action["id"], validated=True)["ok"]
     report = compile_document("compte-rendu", room["atelier"].id, "md").content.decode()
-    assert "2 actions dont 1 validée(s)" in report
+    # what this step did, then the whole feuille de route in one line
+    assert "Pendant cette étape : 2 actions proposées, 1 validée." in report
+    assert "État de la feuille de route : 2 actions dont 1 validée" in report
     assert "Action validée : Cellule de veille partagée sur l'absentéisme" in report
     assert "Trouver un pilote pour « Forum des parents »" in report
 

@@ -150,5 +150,5 @@ def test_the_synthese_says_what_each_atelier_added_to_the_map(
     cycle = cycle_with_productions["cycle"]
     md = spaces(compile_document("synthese", cycle.id, "md").content.decode())
     section = md.split("### Atelier 2")[1].split("\n## ")[0].split("\n### ")[0]
-    assert "3 acteurs ajoutés, 1 relation ajoutée (dont 1 à créer) pendant cet atelier" in section
+    assert "**Carte :** 3 acteurs ajoutés, 1 relation ajoutée (dont 1 à créer)" in section
     assert "3 acteurs, 1 relation" not in section  # not the whole map's figures

@@ -12,20 +12,23 @@ in ``sections``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import current_app
 
+from facilitator.core import organiser
 from facilitator.documents import kinds
 from facilitator.documents.kinds import KINDS, DocumentKind, DocumentUnavailable
+from facilitator.extensions import db
+from facilitator.models import Atelier
 from facilitator.rendering import FORMATS, Format, convert
 from facilitator.rendering import csv as csv_renderer
 from facilitator.rendering import docx as docx_renderer
 from facilitator.rendering import html as html_renderer
 from facilitator.rendering import markdown as markdown_renderer
 from facilitator.rendering.convert import LibreOfficeMissing
-from facilitator.rendering.model import Document
+from facilitator.rendering.model import Document, Organiser
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,35 @@ def libreoffice_available(settings: Settings | None = None) -> bool:
     return convert.soffice(settings.soffice) is not None
 
 
+def organiser_of(kind: DocumentKind, scope_id: int) -> Organiser | None:
+    """The instance's organiser with the co-organisers of the document's cycle; None when
+    no structure name is set (the reference document's header stays)."""
+    found = organiser.identity()
+    if not found["name"]:
+        return None
+    cycle_id: int | None = scope_id
+    if kind.scope == "atelier":
+        atelier = db.session.get(Atelier, scope_id)
+        cycle_id = atelier.cycle_id if atelier is not None else None
+    return Organiser(
+        name=found["name"],
+        co_organisers=tuple(organiser.co_organisers(cycle_id)) if cycle_id else (),
+        address=found["address"],
+        colour=found["colour"],
+        logo=found["logo"],
+        logo_type=found["logo_type"],
+    )
+
+
+def build(kind: DocumentKind, scope_id: int) -> Document:
+    """The kind's document with its organiser (header, facts): what every path renders."""
+    doc = kind.build(scope_id)
+    who = organiser_of(kind, scope_id)
+    if who is None:
+        return doc
+    return replace(doc, organiser=who, facts=(("Organisation", who.heading), *doc.facts))
+
+
 def compile_document(
     kind_id: str, scope_id: int, fmt_id: str, settings: Settings | None = None
 ) -> Output:
@@ -88,7 +120,7 @@ def compile_document(
         kind.build(scope_id)  # raises DocumentUnavailable with the kind's message
     if fmt.libreoffice and not libreoffice_available(settings):
         raise LibreOfficeMissing(convert.missing_message(fmt.id))
-    doc = kind.build(scope_id)
+    doc = build(kind, scope_id)
     content = render(doc, kind, fmt, settings)
     return Output(content, f"{doc.filename}.{fmt.extension}", fmt, doc)
 
@@ -101,6 +133,7 @@ __all__ = [
     "LibreOfficeMissing",
     "Output",
     "Settings",
+    "build",
     "compile_document",
     "libreoffice_available",
     "render",

@@ -7,6 +7,7 @@ from facilitator.activities import documents_for
 from facilitator.rendering import fr
 from facilitator.rendering.common import (
     atelier_heading,
+    atelier_when,
     colophon,
     cycle_facts,
     presence_by_type,
@@ -33,7 +34,7 @@ def _facts(ctx: AtelierContext) -> tuple[tuple[str, str], ...]:
     info = ctx.atelier.info
     facts = [
         ("Atelier", f"{info.number} sur {ctx.total_ateliers} — {info.title}"),
-        ("Date", fr.date_long(info.date)),
+        ("Date", atelier_when(info, long=True)),
         ("Lieu", info.lieu or "non renseigné"),
         ("Mode", info.mode),
         *cycle_facts(ctx.cycle),
@@ -132,11 +133,18 @@ def compose(ctx: AtelierContext) -> Document:
         )
     else:
         following.append(note("Aucun autre atelier n'est encore programmé dans ce cycle."))
-    if carry or decisions:
+    # marks are printed as the animateur set them: nothing is invented for an unmarked atelier
+    if carry:
         following.append(para("À reprendre au prochain atelier :", style="lead"))
-        following.append(bullets(carry + [i for i in decisions if i not in carry]))
+        following.append(bullets(carry))
     else:
-        following.append(note("Rien n'a été marqué « à reprendre » pendant cet atelier."))
+        following.append(note("Aucun point marqué « à reprendre » pendant cet atelier."))
+    opened = [item for step, part in built for item in _with_step(step, part.open_questions)]
+    if opened:
+        following.append(para("Questions ouvertes :", style="lead"))
+        following.append(bullets(opened))
+    else:
+        following.append(note("Aucun point marqué « question ouverte » pendant cet atelier."))
 
     return Document(
         kind=KIND,

@@ -244,6 +244,7 @@ def cycle_context(
             if loaded is not None:
                 extra[type_id] = loaded
         extra[production_state.KEY] = production_state.load(cycle.id)
+        extra[COUNTS] = production_counts(cycle.id, ids)
     return CycleContext(
         cycle=cycle_info(cycle),
         ateliers=data,
@@ -252,6 +253,22 @@ def cycle_context(
         generated_at=now or utcnow(),
         extra=extra,
     )
+
+
+#: ``CycleContext.extra`` key: per atelier (in ``ateliers`` order), what its steps produced
+COUNTS = "production_counts"
+
+
+def production_counts(
+    cycle_id: int, atelier_ids: list[int]
+) -> tuple[tuple[tuple[str, str, int, bool], ...], ...]:
+    """Per atelier (in the order of ``atelier_ids``): ``(what, plural, count, vote)`` of every
+    activity type's objects created there (``Activity.production_counts``)."""
+    found: dict[int, list[tuple[str, str, int, bool]]] = defaultdict(list)
+    for entry in activities.REGISTRY.values():
+        for c in entry.production_counts(cycle_id):
+            found[c.atelier_id].append((c.what, c.plural, c.count, c.vote))
+    return tuple(tuple(found.get(a, ())) for a in atelier_ids)
 
 
 def _structures(

@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from facilitator.activities.cartographie import export as map_export
 from facilitator.activities.cartographie import views as map_views
+from facilitator.activities.charte import cycle_document as charte_document
 from facilitator.activities.feuille_de_route import cycle_document as feuille_de_route
-from facilitator.core import events, tokens
+from facilitator.core import events, organiser, tokens
 from facilitator.core import questions as productions
 from facilitator.cycle_life import repertoire
 from facilitator.documents import kinds
@@ -26,6 +27,7 @@ from facilitator.models import Cycle
 from facilitator.models._types import utcnow
 from facilitator.models.cycle_life import Restitution
 from facilitator.rendering import html
+from facilitator.rendering.model import Organiser
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +106,15 @@ def _document(kind_id: str, cycle_id: int) -> Markup | None:
     kind = kinds.KINDS.get(kind_id)
     if kind is None or not kind.available or kind.load is None or kind.compose is None:
         return None
+    ctx: Any
     try:
         if kind.load is feuille_de_route.load:
             # the public page shows the commitments only: the validated actions (the
             # animateur's documents keep the proposed ones too)
             ctx = feuille_de_route.load(cycle_id, validated_only=True)
+        elif kind.load is charte_document.load:
+            # no draft, no version in preparation on a public page
+            ctx = charte_document.load_public(cycle_id)
         else:
             ctx = kind.load(cycle_id)
         if getattr(ctx, "adopted", True) is False or not getattr(ctx, "actions", True):
@@ -135,4 +141,12 @@ def content(cycle: Cycle) -> dict[str, Any]:
         "map_description": map_export.description(data),
         "documents": documents,
         "groups": repertoire.by_territory(repertoire.entries(cycle.id)),
+        "organiser": _organiser(cycle.id),
     }
+
+
+def _organiser(cycle_id: int) -> dict[str, Any]:
+    """Who organises the cycle, as the page's header shows it (plain data)."""
+    found = organiser.identity()
+    who = Organiser(name=found["name"], co_organisers=tuple(organiser.co_organisers(cycle_id)))
+    return {"name": found["name"], "heading": who.heading, "logo": bool(found["logo"])}

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from facilitator.core import signals
-from facilitator.documents import Output, Settings, compile_document, kinds, render
+from facilitator.documents import Output, Settings, build, compile_document, kinds, render
 from facilitator.extensions import db
 from facilitator.models import Atelier
 from facilitator.models._types import utcnow
@@ -57,7 +57,7 @@ def store_compte_rendu(atelier_id: int, settings: Settings | None = None) -> lis
     """(Re)write the atelier's compte rendu in ``AUTO_FORMATS``; return the files."""
     settings = settings or Settings.from_app()
     kind = kinds.get(KIND)
-    doc = kind.build(atelier_id)
+    doc = build(kind, atelier_id)
     target = folder(atelier_id)
     written = []
     for fmt in AUTO_FORMATS:
@@ -104,6 +104,32 @@ def fetch_compte_rendu(atelier: Atelier, fmt: str, settings: Settings | None = N
             content, found.id, profile=settings.profile, executable=settings.soffice
         )
     return Output(content, f"{stored['filename']}.{found.extension}", found, None)
+
+
+def stored_compte_rendu(atelier_id: int, fmt: str = "docx") -> bytes | None:
+    """The compte rendu of a closed atelier as stored at its close (or when its record was
+    last changed), in ``fmt`` (one of ``AUTO_FORMATS``); None when the atelier is not closed
+    or nothing is stored. What an e-mail attaches: the same bytes the page serves."""
+    if fmt not in AUTO_FORMATS:
+        raise ValueError(f"stored formats: {AUTO_FORMATS}")
+    atelier = db.session.get(Atelier, atelier_id)
+    if atelier is None or atelier.state != "clos" or manifest(atelier_id) is None:
+        return None
+    try:
+        return (folder(atelier_id) / f"{KIND}.{fmt}").read_bytes()
+    except OSError:
+        return None
+
+
+def compile_or_fetch(kind_id: str, scope_id: int, fmt: str, *, as_of_now: bool = False) -> Output:
+    """One document per name: a closed atelier's compte rendu is the stored one (as the
+    page and the read-only link serve it); ``as_of_now`` recomputes it from today's board
+    without storing it. Every other kind is compiled."""
+    if kind_id == KIND and not as_of_now:
+        atelier = db.session.get(Atelier, scope_id)
+        if atelier is not None:
+            return fetch_compte_rendu(atelier, fmt)
+    return compile_document(kind_id, scope_id, fmt)
 
 
 def _on_atelier_closed(atelier_id: int, **_: object) -> None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from facilitator.activities import REGISTRY, documents_for
 from facilitator.activities.evaluation.document import result_blocks
 from facilitator.activities.evaluation.models import CONDITIONS
-from facilitator.documents import cycle_attendance, production_state
+from facilitator.documents import cycle_attendance, loaders, production_state
 from facilitator.rendering import fr
 from facilitator.rendering.common import atelier_heading, colophon, cycle_facts, slug
 from facilitator.rendering.context import AtelierData, CycleContext
@@ -91,27 +91,36 @@ def _productions(ctx: CycleContext, built: dict[int, list[tuple[str, StepSection
     held = [a for a in ctx.ateliers if a.info.held or any(s.cards for s in a.steps)]
     if not any(a.steps for a in held):
         return section("Productions et évolution", note("Aucune production pour l'instant."))
+    counted = ctx.extra.get(loaders.COUNTS) or ()
+    by_atelier = {id(a): counted[i] for i, a in enumerate(ctx.ateliers) if i < len(counted)}
     rows = []
     for atelier in held:
         cards = [c for s in atelier.steps for c in s.cards]
+        others = by_atelier.get(id(atelier), ())
+        votes = sum(c.votes for c in cards) + sum(n for _w, _p, n, vote in others if vote)
+        detail = [fr.count(n, what, plural) for what, plural, n, _vote in others]
         rows.append(
             (
                 atelier_heading(atelier.info),
                 fr.number(len(cards)),
-                fr.number(len({c.cluster for c in cards if c.cluster})),
-                fr.number(sum(c.votes for c in cards)),
-                fr.number(sum(len(part.decisions) for _t, part in built[id(atelier)])),
+                fr.number(votes),
+                fr.join(detail) or "—",
             )
         )
     children: list[Block | Section] = [
+        para(
+            "Cartes et votes sur les cartes de toutes les étapes, et ce que chaque activité a "
+            "produit dans l'atelier où cela s'est fait (votes : points donnés et bulletins).",
+            style="note",
+        ),
         table(
             "evolution",
             "Productions par atelier",
-            ["Atelier", "Contributions", "Regroupements", "Votes", "Priorités"],
+            ["Atelier", "Cartes", "Votes", "Autres productions"],
             rows,
-            numeric=(1, 2, 3, 4),
-            widths=(36, 18, 20, 12, 14),
-        )
+            numeric=(1, 2),
+            widths=(30, 11, 11, 48),
+        ),
     ]
     for atelier in held:
         parts = built[id(atelier)]

@@ -5,6 +5,7 @@ its package (``facilitator/activities/<type>/models.py``) and are loaded with it
 from facilitator.models.board import Contribution, Event, Vote
 from facilitator.models.cycle import Atelier, AtelierState, Cycle, CycleAnimateur, Step, StepStatus
 from facilitator.models.cycle_life import ParticipantVisit, Restitution, StructureProfile
+from facilitator.models.organiser import CycleCoOrganiser, Organiser
 from facilitator.models.people import STRUCTURE_TYPES, Animateur, Attendance, Participant, Structure
 from facilitator.models.questions import QuestionEssentielle, QuestionRevision, StepState
 
@@ -17,7 +18,9 @@ __all__ = [
     "Contribution",
     "Cycle",
     "CycleAnimateur",
+    "CycleCoOrganiser",
     "Event",
+    "Organiser",
     "Participant",
     "ParticipantVisit",
     "QuestionEssentielle",

@@ -40,10 +40,19 @@ def cycle_facts(cycle: CycleInfo) -> list[tuple[str, str]]:
     return facts
 
 
+def atelier_when(info: AtelierInfo, *, long: bool = False) -> str:
+    """When an atelier takes place, as every document prints it: ``14 janvier 2025``
+    (``long``: ``mardi 14 janvier 2025``), "" when no date is set. The one place to say
+    that an atelier was postponed or cancelled."""
+    if info.date is None:
+        return "date à préciser" if long else ""
+    return fr.date_long(info.date) if long else fr.date_medium(info.date)
+
+
 def atelier_heading(info: AtelierInfo) -> str:
     """``Atelier 2 — Vos attentes (14 janvier 2025)``."""
-    when = f" ({fr.date_medium(info.date)})" if info.date else ""
-    return f"Atelier {info.number} — {info.title}{when}"
+    when = atelier_when(info)
+    return f"Atelier {info.number} — {info.title}" + (f" ({when})" if when else "")
 
 
 def type_label(types: dict[str, str], key: str) -> str:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -27,8 +29,9 @@ from docx import Document as load_docx
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu
+from lxml import etree
 
-from facilitator.rendering import chart, ooxml
+from facilitator.rendering import chart, docx_page, fr, measure, ooxml
 from facilitator.rendering.model import (
     BarChart,
     BulletList,
@@ -57,13 +60,21 @@ PARAGRAPH_STYLES = {
 TABLE_STYLES = ("Tableau CRPV", "Table Grid")
 CELL_STYLES = ("Texte de tableau",)
 EMU_PER_TWIP = 635
+#: the reference's table text (« Texte de tableau », 9.5 pt) and cell margins (90 twips a side)
+CELL_TWIPS_PER_EM = 190
+CELL_PADDING_TWIPS = 180 + 30  # and the borders
+TWIPS_PER_CM = 567
+#: the tallest picture, in cm
+MAX_FIGURE_CM = 10
+#: sections down to this depth may turn their pages to landscape
+ORIENTED_DEPTH = 2
 _BREAKS = re.compile(r"(\n|\t)")
 
 
 def _text(value: str) -> str:
     """Runs' content: ``w:t`` with line breaks and tabs as elements."""
     out = []
-    for part in _BREAKS.split(clean(value)):
+    for part in _BREAKS.split(fr.typeset(clean(value))):
         if part == "\n":
             out.append("<w:br/>")
         elif part == "\t":
@@ -90,6 +101,12 @@ class _Writer:
         width = section.page_width - section.left_margin - section.right_margin
         self.text_width = Emu(width)
         self.text_twips = int(width / EMU_PER_TWIP)
+        self.portrait_twips = self.text_twips
+        #: the text width of a landscape page (same margins)
+        self.landscape_twips = int(
+            (section.page_height - section.left_margin - section.right_margin) / EMU_PER_TWIP
+        )
+        self.landscape = False
         self.table_style = self.style(*TABLE_STYLES)
         self.normal = self.style_ids.get("Normal")
         self.chunks: list[str | Any] = []
@@ -119,16 +136,43 @@ class _Writer:
     def add(self, xml: str) -> None:
         self.chunks.append(xml)
 
-    def heading(self, title: str, depth: int) -> None:
+    def heading(self, title: str, depth: int, *, new_page: bool = False) -> None:
         style = self.style(f"Heading {min(depth, 6)}", "Heading 3")
-        self.add(self.p((Span(title.replace("\n", " ")),), style))
+        xml = self.p((Span(title.replace("\n", " ")),), style)
+        if new_page:
+            xml = xml.replace("<w:pPr>", "<w:pPr><w:pageBreakBefore/>", 1)
+        self.add(xml)
+
+    def widths(self, t: Table, available: int) -> list[int] | None:
+        """Column widths (twips) from the content so that no word is broken, or None when
+        the table's longest words do not fit in ``available``."""
+        columns = [
+            [fr.typeset(t.header[c]), *(fr.typeset(row[c]) for row in t.rows)]
+            for c in range(len(t.header))
+        ]
+        found = measure.column_widths(
+            columns,
+            available / CELL_TWIPS_PER_EM,
+            padding=CELL_PADDING_TWIPS / CELL_TWIPS_PER_EM,
+        )
+        if found is None:
+            return None
+        return [int(w * CELL_TWIPS_PER_EM) for w in found]
+
+    def wide(self, t: Table) -> bool:
+        """The table's words do not fit across a portrait page."""
+        return self.widths(t, self.portrait_twips) is None
 
     def table(self, t: Table) -> None:
         caption = self.style("Caption")
         self.add(self.p((Span(f"Tableau : {t.caption}"),), caption, keep_next=True))
-        weights = t.widths or (1,) * len(t.header)
-        total = sum(weights)
-        widths = [int(self.text_twips * w / total) for w in weights]
+        # a table to fill in by hand keeps its weights (room to write in the blank cells)
+        found = None if t.row_height else self.widths(t, self.text_twips)
+        if found is None:  # or too wide even so: the script's weights, words may break
+            weights = t.widths or (1,) * len(t.header)
+            total = sum(weights)
+            found = [int(self.text_twips * w / total) for w in weights]
+        widths = found
         numeric = set(t.numeric)
         description = f"{len(t.rows)} lignes ; colonnes : " + ", ".join(t.header)
         style = f'<w:tblStyle w:val="{self.table_style}"/>' if self.table_style else ""
@@ -148,10 +192,15 @@ class _Writer:
         for r, values in enumerate((t.header, *t.rows)):
             header = r == 0
             # rows never split across pages; the header row repeats on each page
+            height = (
+                f'<w:trHeight w:val="{int(t.row_height * TWIPS_PER_CM)}" w:hRule="atLeast"/>'
+                if t.row_height and not header
+                else ""
+            )
             parts.append(
                 "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
                 if header
-                else "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                else f"<w:tr><w:trPr><w:cantSplit/>{height}</w:trPr>"
             )
             for c, value in enumerate(values):
                 ppr = (
@@ -172,8 +221,10 @@ class _Writer:
 
     def figure(self, c: BarChart | Figure) -> None:
         self.figures += 1
-        width = min(Cm(16), self.text_width)
         image = c.png if isinstance(c, Figure) else chart.png(c)
+        # as wide as the text allows, and low enough to stay on the page of its heading
+        px_w, px_h = struct.unpack(">II", image[16:24])
+        width = min(Cm(16), self.text_width, int(Cm(MAX_FIGURE_CM) * px_w / max(1, px_h)))
         inline = self.doc.part.new_pic_inline(io.BytesIO(image), width, None)
         for doc_pr in inline.iter(qn("wp:docPr")):
             doc_pr.set("descr", plain(c.alt))
@@ -184,17 +235,31 @@ class _Writer:
         )
         paragraph.find(f"{qn('w:r')}/{qn('w:drawing')}").append(inline)
         self.chunks.append(paragraph)
-        self.add(self.p((Span(f"Figure {self.figures} : {c.title}"),), self.style("Caption")))
+        caption = self.p((Span(f"Figure {self.figures} : {c.title}"),), self.style("Caption"))
+        # the figure keeps with its caption, not the caption with the table after it
+        self.add(caption.replace("</w:pPr>", '<w:keepNext w:val="0"/></w:pPr>', 1))
         if c.table is not None:
             self.table(c.table)
 
     def section(self, section: Section, depth: int) -> None:
-        self.heading(section.title, depth)
-        for child in section.children:
+        if depth <= ORIENTED_DEPTH:
+            # a part whose tables are too wide for a portrait page is printed in landscape
+            # (a part without a table keeps the page of the part before it); a part's own
+            # tables decide at the first level, its sub-parts' at the second
+            tables = _tables(section, deep=depth == ORIENTED_DEPTH)
+            if tables:
+                self.orient(any(self.wide(t) for t in tables))
+        self.heading(section.title, depth, new_page=section.new_page)
+        children = section.children
+        for index, child in enumerate(children):
             if isinstance(child, Section):
                 self.section(child, depth + 1)
             elif isinstance(child, Paragraph):
-                self.add(self.p(child.spans, self.style(*PARAGRAPH_STYLES[child.style])))
+                # a sentence introducing a table or a figure stays on its page
+                following = children[index + 1] if index + 1 < len(children) else None
+                keep = isinstance(following, Table | BarChart | Figure)
+                style = self.style(*PARAGRAPH_STYLES[child.style])
+                self.add(self.p(child.spans, style, keep_next=keep))
             elif isinstance(child, BulletList):
                 style = self.style("List Bullet")
                 self.add("".join(self.p(item, style) for item in child.items))
@@ -209,6 +274,21 @@ class _Writer:
                 self.figure(child)
             else:  # pragma: no cover - every block type is handled above
                 raise TypeError(f"unknown block {type(child).__name__}")
+
+    def orient(self, landscape: bool) -> None:
+        """Start a landscape (or portrait) part on a new page: the part written so far
+        ends with a section break carrying its own page setup."""
+        if landscape == self.landscape:
+            return
+        self.add(f"<w:p><w:pPr>{self.sect_pr(self.landscape)}</w:pPr></w:p>")
+        self.landscape = landscape
+        self.text_twips = self.landscape_twips if landscape else self.portrait_twips
+
+    def sect_pr(self, landscape: bool) -> str:
+        """The reference's section properties (header, footer, margins), turned."""
+        sect_pr = deepcopy(self.doc.element.body.find(qn("w:sectPr")))
+        docx_page.turn(sect_pr, landscape)
+        return etree.tostring(sect_pr, encoding="unicode")
 
     def flush(self) -> None:
         """Parse the written XML and put it in the body, before the section properties."""
@@ -246,10 +326,26 @@ def _clear_body(doc: Any) -> None:
             body.remove(child)
 
 
+def _tables(section: Section, *, deep: bool = True) -> list[Table]:
+    """The section's tables (``deep``: its sub-sections' too)."""
+    out: list[Table] = []
+    for child in section.children:
+        if isinstance(child, Section):
+            if deep:
+                out.extend(_tables(child))
+        elif isinstance(child, Table):
+            out.append(child)
+        elif isinstance(child, BarChart | Figure) and child.table is not None:
+            out.append(child.table)
+    return out
+
+
 def render(doc: Document, charter: str | Path | None = None) -> bytes:
     out = load_docx(str(charter or DEFAULT_CHARTER))
     _clear_body(out)
     ooxml.set_language(out, doc.lang)
+    if doc.organiser is not None and doc.organiser.name:
+        docx_page.identity(out, doc.organiser)
     props = out.core_properties
     props.title = plain(f"{doc.title} — {doc.subtitle}" if doc.subtitle else doc.title)
     props.subject = plain(doc.title)
@@ -258,6 +354,10 @@ def render(doc: Document, charter: str | Path | None = None) -> bytes:
     props.comments = ""
     props.keywords = "capitalisation; " + doc.kind
     w = _Writer(out)
+    first = _tables(doc.sections[0]) if doc.sections else []
+    if first and any(w.wide(t) for t in first):
+        # the first part is landscape: so is the title page (no page left half empty)
+        w.landscape, w.text_twips = True, w.landscape_twips
     w.add(w.p((Span(doc.title),), w.style("Title", "Heading 1")))
     if doc.subtitle:
         w.add(w.p((Span(doc.subtitle),), w.style("Subtitle")))
@@ -268,6 +368,12 @@ def render(doc: Document, charter: str | Path | None = None) -> bytes:
     if doc.colophon:
         w.add(w.p((Span(doc.colophon),), w.style(*PARAGRAPH_STYLES["note"])))
     w.flush()
+    body = out.element.body
+    docx_page.turn(body.find(qn("w:sectPr")), w.landscape)
+    if doc.colophon:
+        paragraphs = body.findall(qn("w:p"))
+        if paragraphs:
+            docx_page.keep_with_end(body, paragraphs[-1])
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()

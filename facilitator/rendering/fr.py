@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -53,3 +54,29 @@ def join(items: Iterable[str]) -> str:
 def quoted(text: str) -> str:
     """French quotation marks with no-break spaces."""
     return f"«\u00a0{text}\u00a0»"
+
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_BEFORE_PUNCT = re.compile(r"[ \u00a0]+([:;!?])")
+_AFTER_OPEN = re.compile(r"«[ \u00a0]*")
+_BEFORE_CLOSE = re.compile(r"[ \u00a0]*»")
+_NUMBER_WORD = re.compile(r"(\d) (?=[^\W_])")
+_MONTH_YEAR = re.compile(rf"\b({_MONTHS}) (?=\d)", re.IGNORECASE)
+_NUMERO = re.compile(r"\b(n°|N°|p\.|art\.) (?=\d)")
+
+
+def typeset(text: str) -> str:
+    """French typography for printed text: a narrow no-break space before « : ; ! ? » and
+    inside « », a no-break space between a number and what it counts (« 12 cartes »,
+    « 14 janvier 2025 ») and after « n° ». Only spaces already there are changed (a colon
+    in « https://… » or « 11:30 » stays as it is); line breaks are kept."""
+    if not text:
+        return text
+    text = _BEFORE_PUNCT.sub(NNBSP + r"\1", text)
+    text = _AFTER_OPEN.sub("«" + NNBSP, text)
+    text = _BEFORE_CLOSE.sub(NNBSP + "»", text)
+    text = _NUMBER_WORD.sub(r"\1" + NBSP, text)
+    text = _MONTH_YEAR.sub(r"\1" + NBSP, text)
+    return _NUMERO.sub(r"\1" + NBSP, text)

@@ -11,13 +11,14 @@ import hashlib
 import re
 from html import escape
 
-from facilitator.rendering import chart
+from facilitator.rendering import chart, fr
 from facilitator.rendering.model import (
     BarChart,
     BulletList,
     Document,
     Figure,
     Inline,
+    Organiser,
     Paragraph,
     Quote,
     Section,
@@ -29,7 +30,7 @@ CSS = """\
 :root { color: #262626; background: #fff; }
 body { font-family: Arial, "Liberation Sans", Helvetica, sans-serif; font-size: 11pt;
   line-height: 1.45; max-width: 52rem; margin: 2rem auto; padding: 0 1rem;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; word-break: normal; hyphens: manual; }
 @media print { body { margin: 0; padding: 0; max-width: none; } }
 h1, h2, h3, h4, h5, h6 { color: #1f3b5c; line-height: 1.2; break-after: avoid;
   page-break-after: avoid; }
@@ -43,18 +44,20 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em;
   margin: 0 0 1.5em; }
 dl.facts dt { font-weight: bold; }
 dl.facts dd { margin: 0; }
+@media (max-width: 30rem) { dl.facts { grid-template-columns: 1fr; }
+  dl.facts dd { margin-bottom: .4em; } h1 { font-size: 20pt; } }
 .lead { font-size: 11.5pt; }
 .consigne { border-left: 4px solid #2f5d8a; background: #eef3f8; padding: .4em .8em;
   margin: .6em 0; }
 .note { color: #4d4d4d; font-style: italic; font-size: 10pt; }
 ul { padding-left: 1.4em; }
 li { margin: .15em 0; break-inside: avoid; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; margin: .3em 0 1.2em;
+table { width: 100%; border-collapse: collapse; table-layout: auto; margin: .3em 0 1.2em;
   font-size: 10pt; }
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: 10pt;
   color: #404040; padding-bottom: .3em; }
 th, td { border: 1px solid #8c8c8c; padding: .25em .45em; vertical-align: top;
-  text-align: left; overflow-wrap: anywhere; }
+  text-align: left; overflow-wrap: normal; word-break: normal; hyphens: manual; }
 thead th { background: #dbe5f1; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -64,6 +67,10 @@ figure { margin: 1em 0; break-inside: avoid; }
 @media print { .table-scroll { overflow: visible; } }
 figure svg { max-width: min(100%, 40rem); height: auto; }
 figcaption { font-weight: bold; font-size: 10pt; color: #404040; }
+.organiser { display: flex; align-items: center; gap: .8em; color: #404040;
+  font-size: 10pt; border-bottom: 1px solid #bfbfbf; padding-bottom: .5em; margin-bottom: 1em; }
+.organiser img { max-height: 3.5em; max-width: 10em; }
+.organiser p { margin: 0; }
 .colophon { margin-top: 2.5em; border-top: 1px solid #bfbfbf; padding-top: .5em; }
 """
 
@@ -72,7 +79,7 @@ _ID = re.compile(r"[^a-z0-9-]")
 
 def text(value: str) -> str:
     """Escaped text; newlines become line breaks."""
-    return escape(value, quote=True).replace("\n", "<br>\n")
+    return escape(fr.typeset(value), quote=True).replace("\n", "<br>\n")
 
 
 def inline(spans: Inline) -> str:
@@ -184,8 +191,29 @@ def style_hash(html_bytes: bytes) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
+def _organiser(who: Organiser | None) -> tuple[str, str]:
+    """The organiser's block (logo as a data URI: an SVG shown as an image runs nothing)
+    and the CSS of its colour."""
+    if who is None or not who.name:
+        return "", ""
+    logo = ""
+    if who.logo and who.logo_type in ("image/png", "image/svg+xml"):
+        data = base64.b64encode(who.logo).decode()
+        logo = f'<img src="data:{who.logo_type};base64,{data}" alt="Logo de {text(who.name)}">'
+    address = f"<p>{text(who.address)}</p>" if who.address else ""
+    block = f'<div class="organiser">{logo}<div><p><strong>{text(who.heading)}</strong></p>'
+    block += f"{address}</div></div>"
+    css = f"h1, h2 {{ color: {who.colour}; }}\n" if _COLOUR.match(who.colour) else ""
+    return block, css
+
+
+_COLOUR = re.compile(r"^#[0-9a-f]{6}$")
+
+
 def render(doc: Document) -> bytes:
     css, body = style_of(doc)
+    identity, colour = _organiser(doc.organiser)
+    css += colour
     lang = doc.lang.split("-")[0]
     facts = "".join(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in doc.facts)
     parts = [
@@ -194,7 +222,7 @@ def render(doc: Document) -> bytes:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(' '.join(f'{doc.title} — {doc.subtitle}'.split()))}</title>",
         f"<style>{css}</style></head><body><main>",
-        f"<header><h1>{text(doc.title)}</h1>",
+        f"<header>{identity}<h1>{text(doc.title)}</h1>",
         f'<p class="subtitle">{text(doc.subtitle)}</p>' if doc.subtitle else "",
         f'<dl class="facts">{facts}</dl></header>' if facts else "</header>",
         *body,

@@ -69,7 +69,7 @@ def inline(spans: Inline, newline: str) -> str:
 
 def _line(text: str) -> str:
     """Escaped text on one line (titles, captions)."""
-    return " ".join(escape(text, line_start=False).split())
+    return " ".join(w for w in re.split(r"[ \t\n]+", escape(text, line_start=False)) if w)
 
 
 def _cell(text: str) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from facilitator.rendering import fr
+
 #: C0 controls other than tab and newline, DEL, C1 controls and lone surrogates: invalid in
 #: XML (DOCX) or invisible everywhere else.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -85,6 +87,8 @@ class Table:
     widths: tuple[int, ...] = ()
     #: for CSV: a first column added to every row when tables of the same key are merged
     context: str = ""
+    #: minimum height of a body row, in cm (0: as its text needs) — rows to write in by hand
+    row_height: float = 0
 
     def __post_init__(self) -> None:
         width = len(self.header)
@@ -127,6 +131,31 @@ Block = Paragraph | BulletList | Quote | Table | BarChart | Figure
 class Section:
     title: str
     children: tuple[Block | Section, ...] = ()
+    #: printed from the top of a new page (a signature page)
+    new_page: bool = False
+
+
+@dataclass(frozen=True)
+class Organiser:
+    """Who publishes the document: printed in its header (DOCX, HTML) and facts."""
+
+    name: str = ""
+    co_organisers: tuple[str, ...] = ()
+    address: str = ""
+    #: ``#1f3b5c``: the colour of titles; "" for the reference's
+    colour: str = ""
+    #: a checked PNG or sanitised SVG (core/logo.py), with its type
+    logo: bytes | None = None
+    logo_type: str = ""
+
+    @property
+    def heading(self) -> str:
+        """« CRPV Hauts-de-Lys, avec la Ville de Val-de-Lys »."""
+        if not self.name:
+            return ""
+        if not self.co_organisers:
+            return self.name
+        return f"{self.name}, avec {fr.join(self.co_organisers)}"
 
 
 @dataclass(frozen=True)
@@ -144,6 +173,8 @@ class Document:
     #: shown at the end (when and how it was generated)
     colophon: str = ""
     lang: str = "fr-FR"
+    #: the organiser's identity (None: the reference document's header is kept)
+    organiser: Organiser | None = None
 
     def walk(self) -> Iterable[tuple[int, Block | Section]]:
         """Every section and block in reading order with its depth (sections: 1…)."""
@@ -169,7 +200,11 @@ class Document:
         return out
 
 
-def section(title: str, *children: Block | Section | None | Iterable[Block | Section]) -> Section:
+def section(
+    title: str,
+    *children: Block | Section | None | Iterable[Block | Section],
+    new_page: bool = False,
+) -> Section:
     """A section from blocks, sections, iterables of them; ``None`` is skipped."""
     flat: list[Block | Section] = []
     for child in children:
@@ -179,7 +214,7 @@ def section(title: str, *children: Block | Section | None | Iterable[Block | Sec
             flat.append(child)
         else:
             flat.extend(child)
-    return Section(title, tuple(flat))
+    return Section(title, tuple(flat), new_page)
 
 
 def para(*parts: str | Span, style: ParagraphStyle = "body") -> Paragraph:
@@ -203,6 +238,7 @@ def table(
     numeric: Iterable[int] = (),
     widths: Iterable[int] = (),
     context: str = "",
+    row_height: float = 0,
 ) -> Table:
     return Table(
         key=key,
@@ -212,4 +248,5 @@ def table(
         numeric=tuple(numeric),
         widths=tuple(widths),
         context=context,
+        row_height=row_height,
     )

@@ -1,16 +1,21 @@
-"""The cartographie as a picture, without an imaging library: a layout (pinned positions kept,
-the others placed by a small deterministic force layout), an SVG (names, colours, line
-styles as on screen) and an indexed PNG for DOCX (numbered discs: the numbers refer to the
-table of actors printed under the picture — the picture is never the only way to read it).
+"""The cartographie as a picture: a layout (pinned positions kept, the others placed by a
+small deterministic force layout), an SVG (names, colours, line styles as on screen) and an
+indexed PNG for DOCX drawn by hand (numbered discs, the numbers of the table of actors
+printed under the picture, with each actor's name under its disc — letters by FreeType
+through Pillow; the picture is never the only way to read it).
 
 Input is plain data (``services.map_views.map_data``): no ORM object reaches this module."""
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
 
 from facilitator.rendering.png import Canvas
 
@@ -34,6 +39,10 @@ LEVELS = {
 }
 BLIND = "#a3191d"
 FONT = "Arial, Liberation Sans, sans-serif"
+#: the labels' font in the PNG (found by FreeType in the system's font folders)
+LABEL_FONT = "DejaVuSans.ttf"
+#: margin left for the names around the layout's box (layout units)
+LABEL_ROOM = 150.0
 
 
 @dataclass(frozen=True)
@@ -261,7 +270,48 @@ def _hex(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
+_INK = re.compile(rb"[^\x00]+")
+
+
+@functools.cache
+def _font(size: int) -> Any:
+    """DejaVu Sans (Debian's fonts-dejavu-core) at ``size`` pixels; None without it."""
+    try:
+        return ImageFont.truetype(LABEL_FONT, size)
+    except OSError:
+        return None
+
+
 class _Canvas(Canvas):
+    def label(self, cx: float, top: float, text: str, colour: int, size: float) -> None:
+        """``text`` centred under (cx, top), in real letters (FreeType), on a white halo so
+        that it stays readable across lines. Without the font, nothing (the table names
+        every actor)."""
+        font = _font(int(size))
+        if font is None or not text:
+            return
+        left, upper, right, lower = font.getbbox(text)
+        halo = 3
+        w, h = right - left + 2 * halo, lower - upper + 2 * halo
+        ink = Image.new("L", (w, h), 0)
+        ring = Image.new("L", (w, h), 0)
+        at = (halo - left, halo - upper)
+        ImageDraw.Draw(ink).text(at, text, font=font, fill=255)
+        ImageDraw.Draw(ring).text(at, text, font=font, fill=255, stroke_width=halo, stroke_fill=255)
+        x0, y0 = int(cx - w / 2), int(top)
+        for mask, value in ((ring, 0), (ink, colour)):
+            data = mask.point(lambda v: 255 if v > 110 else 0).tobytes()
+            for y in range(h):
+                py = y0 + y
+                if not 0 <= py < self.height:
+                    continue
+                row = self.rows[py]
+                for run in _INK.finditer(data, y * w, (y + 1) * w):
+                    start = max(0, x0 + run.start() - y * w)
+                    end = min(self.width, x0 + run.end() - y * w)
+                    if start < end:
+                        row[start:end] = bytes([value]) * (end - start)
+
     def disc(self, cx: float, cy: float, r: float, colour: int) -> None:
         if r <= 2:
             self.rect(int(cx - r), int(cy - r), int(cx + r) + 1, int(cy + r) + 1, colour)
@@ -287,9 +337,14 @@ class _Canvas(Canvas):
             run += length
 
 
+@functools.lru_cache(maxsize=8)
 def png(pic: Picture, scale: float = 1.6) -> bytes:
-    """Numbered discs (the numbers of the table of actors), lines as on screen."""
+    """Numbered discs (the numbers of the table of actors) with the actors' names, lines as
+    on screen. Kept for the last few pictures: a synthèse draws the same map for each
+    atelier's cartographie step and for the cycle."""
     x, y, w, h = pic.box
+    # room for the names of the actors at the edges
+    x, y, w, h = x - LABEL_ROOM, y, w + 2 * LABEL_ROOM, h + LABEL_ROOM / 4
     width, height = int(w * scale), int(h * scale)
     colours = ["#ffffff", "#16202c", BLIND, *TYPE_COLORS.values()]
     colours += [c for _w, c in LEVELS.values() if c not in colours]
@@ -332,4 +387,7 @@ def png(pic: Picture, scale: float = 1.6) -> bytes:
             index["#ffffff"],
         )
         canvas.text(int(px - tw / 2), int(py - 3.5 * glyph), label, index["#16202c"], glyph)
+    for n in pic.nodes:  # the names last: over the lines, each on a white halo
+        px, py = at(n.x, n.y)
+        canvas.label(px, py + (n.r + 6) * scale, _short(n.name, 34), index["#16202c"], 22 * scale)
     return canvas.png()

@@ -40,6 +40,7 @@ def register_web(app: Flask) -> None:
         cycle_life,
         documents,
         mail_pages,
+        organiser,
         public,
         repertoire_pages,
         restitution,
@@ -48,6 +49,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(animateur.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(organiser.bp)
     app.register_blueprint(blueprints.cycle_life)
     app.register_blueprint(mail_pages.bp)
     for activity in contract.REGISTRY.values():  # the activity types' own pages

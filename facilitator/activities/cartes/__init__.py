@@ -6,7 +6,7 @@ from typing import Any
 
 from facilitator.activities.cartes.document import CartesDocuments
 from facilitator.activities.cartes.settings import CartesSettings
-from facilitator.contract import Activity
+from facilitator.contract import Activity, ProductionCount
 
 
 class Cartes(Activity):
@@ -47,3 +47,9 @@ class Cartes(Activity):
         if not votes:
             return None
         return int(votes["budget"]), int(votes.get("max_per_card", 1))
+
+    @classmethod
+    def production_counts(cls, cycle_id: int) -> list[ProductionCount]:
+        """Nothing of its own: its cards and card votes are the core's, counted by the
+        synthèse for every step."""
+        return []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from facilitator.activities.cartographie import document as cartographie_document
 from facilitator.activities.cartographie import operations as cartographie
 from facilitator.activities.cartographie import operations_actions as map_actions
 from facilitator.activities.cartographie import operations_relations as relations
@@ -28,7 +29,7 @@ from facilitator.activities.cartographie.schemas import (
     RelationValidate,
 )
 from facilitator.activities.cartographie.settings import CartographieSettings
-from facilitator.contract import BOTH, ActionSpec, Activity
+from facilitator.contract import BOTH, ActionSpec, Activity, ProductionCount
 from facilitator.core.questions_live import QUESTION_ACTIONS
 
 if TYPE_CHECKING:
@@ -76,3 +77,7 @@ class Cartographie(Activity):
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
         return map_views.state(step, viewer)
+
+    @classmethod
+    def production_counts(cls, cycle_id: int) -> list[ProductionCount]:
+        return cartographie_document.production_counts(cycle_id)

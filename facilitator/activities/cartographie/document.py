@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from facilitator.activities.cartographie import export as map_export
 from facilitator.activities.cartographie import views as map_views
 from facilitator.activities.cartographie.models import Actor, Relation
+from facilitator.contract import ProductionCount
+from facilitator.core.document_facts import counts, first_seen, per_atelier, production_facts
 from facilitator.extensions import db
 from facilitator.models import Step
 from facilitator.rendering import fr, network
@@ -148,6 +150,45 @@ def _added(loaded: dict[str, Any]) -> str:
     return text + (f" (dont {fr.count(to_create, 'à créer', 'à créer')})" if to_create else "")
 
 
+def _per_step(steps: list[Step]) -> dict[int, dict[str, int]]:
+    """Step id → actors, relations and relations à créer first seen while it was the
+    current step of its atelier (a change made between ateliers goes to the atelier's
+    first cartographie step)."""
+    if not steps:
+        return {}
+    ours = {s.id for s in steps}
+    first: dict[int, int] = {}
+    for step in steps:
+        first.setdefault(step.atelier_id, step.id)
+    out: dict[int, dict[str, int]] = {s.id: {} for s in steps}
+    cycle_ids = {s.atelier.cycle_id for s in steps}
+    for cycle_id in cycle_ids:
+        facts = production_facts(cycle_id, ("map.actor", "map.relation"))
+        for key, kind in (("actor", "actors"), ("relation", "relations")):
+            for fact in first_seen(facts, key).values():
+                if fact.atelier_id not in first:
+                    continue
+                target = fact.step_id if fact.step_id in ours else first[fact.atelier_id]
+                counted = out[target]
+                counted[kind] = counted.get(kind, 0) + 1
+                if key == "relation" and fact.payload[key].get("status") == "a_creer":
+                    counted["to_create"] = counted.get("to_create", 0) + 1
+    return out
+
+
+def _done(counted: dict[str, int]) -> str:
+    """« 3 acteurs ajoutés, 5 relations ajoutées (dont 2 à créer) », or ""."""
+    parts = []
+    if counted.get("actors"):
+        parts.append(fr.count(counted["actors"], "acteur ajouté", "acteurs ajoutés"))
+    if counted.get("relations"):
+        text = fr.count(counted["relations"], "relation ajoutée", "relations ajoutées")
+        if counted.get("to_create"):
+            text += f" (dont {fr.count(counted['to_create'], 'à créer', 'à créer')})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
 class CartographieDocuments(ActivityDocuments):
     type_id = "cartographie"
 
@@ -158,21 +199,34 @@ class CartographieDocuments(ActivityDocuments):
         ).all()
         out: dict[int, Any] = {}
         first: dict[int, Step] = {}
+        done = _per_step([s for s in steps])
         for step in steps:
             if step.atelier_id in first:  # the map is printed once per atelier
-                out[step.id] = {"see": clean(first[step.atelier_id].title)}
+                out[step.id] = {
+                    "see": clean(first[step.atelier_id].title),
+                    "done": done.get(step.id, {}),
+                }
                 continue
             first[step.atelier_id] = step
-            out[step.id] = _load(step.atelier.cycle_id, step.atelier_id)
+            out[step.id] = {
+                **_load(step.atelier.cycle_id, step.atelier_id),
+                "done": done.get(step.id, {}),
+            }
         return out
 
     @classmethod
     def step_section(cls, step: StepData) -> StepSection:
         loaded = step.extra or {}
+        done = _done(loaded.get("done") or {})
         if "see" in loaded:
+            lead = f"Pendant cette étape : {done}. " if done else ""
             return StepSection(
-                blocks=(note(f"La carte est présentée à l'étape « {loaded['see']} »."),),
-                summary="carte présentée plus haut",
+                blocks=(
+                    para(lead + f"La carte est présentée à l'étape « {loaded['see']} ».")
+                    if lead
+                    else note(f"La carte est présentée à l'étape « {loaded['see']} »."),
+                ),
+                summary=done or "carte présentée plus haut",
             )
         data = loaded["data"]
         if not data["actors"]:
@@ -180,6 +234,7 @@ class CartographieDocuments(ActivityDocuments):
         added = _added(loaded)
         lead = f"La carte du cycle compte à ce jour {_counts(data)}"
         lead += f" ; pendant cet atelier : {added}" if added else ""
+        lead += f". Pendant cette étape : {done}" if done else ""
         isolated, orphan = _blind(loaded)
         blocks: list[Block | Section] = [
             para(lead + ".", style="lead"),
@@ -191,10 +246,9 @@ class CartographieDocuments(ActivityDocuments):
             blocks.append(section("Angles morts", bullets([*orphan, *isolated])))
         return StepSection(
             blocks=tuple(blocks),
-            carry_over=tuple(orphan),
             open_questions=tuple(orphan),
-            # the synthèse lists it under the atelier: what that atelier added
-            summary=f"{added} pendant cet atelier" if added else "rien d'ajouté à la carte",
+            # the synthèse lists it under the atelier: what this step added
+            summary=done or "rien d'ajouté à la carte",
         )
 
     @classmethod
@@ -233,3 +287,30 @@ class CartographieDocuments(ActivityDocuments):
         if isolated or orphan:
             children.append(section("Angles morts", bullets([*orphan, *isolated])))
         return (section("Cartographie des acteurs et des actions", children),)
+
+
+def production_counts(cycle_id: int) -> list[ProductionCount]:
+    """Actors, their actions (first seen in an atelier's log), relations existing and to
+    create, per atelier."""
+    facts = production_facts(cycle_id, ("map.actor",))
+    actions: dict[int, int] = {}
+    seen: set[Any] = set()
+    for fact in facts:
+        for action in (fact.payload.get("actor") or {}).get("actions") or []:
+            if isinstance(action, dict) and action.get("id") not in seen:
+                seen.add(action.get("id"))
+                actions[fact.atelier_id] = actions.get(fact.atelier_id, 0) + 1
+    return [
+        *counts(per_atelier(cycle_id, Actor.atelier_id), "acteur", "acteurs"),
+        *counts(actions, "action d'acteur", "actions d'acteurs"),
+        *counts(
+            per_atelier(cycle_id, Relation.atelier_id, Relation.status != "a_creer"),
+            "relation existante",
+            "relations existantes",
+        ),
+        *counts(
+            per_atelier(cycle_id, Relation.atelier_id, Relation.status == "a_creer"),
+            "relation à créer",
+            "relations à créer",
+        ),
+    ]

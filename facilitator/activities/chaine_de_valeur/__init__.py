@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from facilitator.activities.chaine_de_valeur import document as chaine_de_valeur_document
 from facilitator.activities.chaine_de_valeur import operations as service
 from facilitator.activities.chaine_de_valeur import views
 from facilitator.activities.chaine_de_valeur.document import ChaineDocuments
@@ -23,7 +24,7 @@ from facilitator.activities.chaine_de_valeur.schemas import (
     LinkRef,
 )
 from facilitator.activities.chaine_de_valeur.settings import ChaineSettings
-from facilitator.contract import BOTH, ActionSpec, Activity
+from facilitator.contract import BOTH, ActionSpec, Activity, ProductionCount
 from facilitator.core.questions_live import QUESTION_ACTIONS
 
 if TYPE_CHECKING:
@@ -59,3 +60,7 @@ class ChaineDeValeur(Activity):
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
         return views.state(step, viewer)
+
+    @classmethod
+    def production_counts(cls, cycle_id: int) -> list[ProductionCount]:
+        return chaine_de_valeur_document.production_counts(cycle_id)

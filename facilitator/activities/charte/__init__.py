@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from facilitator.activities.charte import document as charte_document
 from facilitator.activities.charte import operations as charte
 from facilitator.activities.charte import operations_amendments as charte_amendments
 from facilitator.activities.charte import operations_clauses as charte_clauses
@@ -40,6 +41,7 @@ from facilitator.contract import (
     PARTICIPANT,
     ActionSpec,
     Activity,
+    ProductionCount,
 )
 from facilitator.validation import Empty
 
@@ -95,3 +97,7 @@ class Charte(Activity):
             "results_visible": bool(settings.get("results_visible", False)),
             "anonymous": bool(settings.get("anonymous", False)),
         }
+
+    @classmethod
+    def production_counts(cls, cycle_id: int) -> list[ProductionCount]:
+        return charte_document.production_counts(cycle_id)

@@ -40,6 +40,8 @@ class VersionRow:
     frozen: datetime | None
     closed: datetime | None
     outcome: str
+    #: « atelier 8 (10 janvier 2027) »: where its adoption vote took place, or ""
+    vote_atelier: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class CharteContext:
     signatories: tuple[tuple[str, str], ...] = ()
     history: tuple[VersionRow, ...] = ()
     newer_draft: int | None = None
+    #: where and when the chosen version's vote took place (« atelier 8, le 10 janvier 2027 »)
+    vote_atelier: str = ""
+    #: the public restitution's copy: no draft, no version in preparation
+    public: bool = False
 
 
 def _section_order(cycle_id: int) -> list[tuple[str, str]]:
@@ -72,7 +78,29 @@ def _section_order(cycle_id: int) -> list[tuple[str, str]]:
     return [(s["id"], s["label"]) for s in sections]
 
 
-def load(cycle_id: int, *, now: datetime | None = None) -> CharteContext:
+#: statuses a public page shows: versions the group froze or voted on
+PUBLIC_STATUSES = ("gelee", "adoptee", "non_adoptee")
+
+
+def _vote_places(versions: list[CharteVersion]) -> dict[int, str]:
+    """Version id → « atelier 8 (10 janvier 2027) » where its adoption vote took place."""
+    ids = {v.vote_atelier_id for v in versions if v.vote_atelier_id}
+    ateliers = {a.id: a for a in db.session.scalars(select(Atelier).where(Atelier.id.in_(ids)))}
+    out: dict[int, str] = {}
+    for v in versions:
+        atelier = ateliers.get(v.vote_atelier_id or 0)
+        if atelier is not None:
+            when = f" ({fr.date_medium(atelier.date)})" if atelier.date else ""
+            out[v.id] = f"atelier {atelier.position}{when}"
+    return out
+
+
+def load_public(cycle_id: int) -> CharteContext:
+    """The charte as the public restitution shows it: no draft, no version in preparation."""
+    return load(cycle_id, public=True)
+
+
+def load(cycle_id: int, *, now: datetime | None = None, public: bool = False) -> CharteContext:
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         raise NotFound("Cycle introuvable.")
@@ -83,8 +111,11 @@ def load(cycle_id: int, *, now: datetime | None = None) -> CharteContext:
         .where(CharteVersion.cycle_id == cycle_id)
         .order_by(CharteVersion.number)
     ).all()
+    if public:
+        versions = [v for v in versions if v.status in PUBLIC_STATUSES]
     if not versions:
-        return CharteContext(cycle=info, generated_at=generated)
+        return CharteContext(cycle=info, generated_at=generated, public=public)
+    places = _vote_places(list(versions))
     adopted = [v for v in versions if v.status == "adoptee"]
     chosen = adopted[-1] if adopted else versions[-1]
     order = _section_order(cycle_id)
@@ -119,10 +150,15 @@ def load(cycle_id: int, *, now: datetime | None = None) -> CharteContext:
                 v.frozen_at,
                 v.closed_at,
                 (v.result or {}).get("outcome_label", ""),
+                places.get(v.id, ""),
             )
             for v in versions
         ),
-        newer_draft=versions[-1].number if versions[-1].number > chosen.number else None,
+        newer_draft=(
+            versions[-1].number if versions[-1].number > chosen.number and not public else None
+        ),
+        vote_atelier=places.get(chosen.id, ""),
+        public=public,
     )
 
 
@@ -143,7 +179,13 @@ def _result_section(ctx: CharteContext) -> Section | None:
         para(
             "Résultat : ",
             Span(r.get("outcome_label", ""), bold=True),
-            f" (vote clos le {fr.datetime_long(ctx.closed_at)})." if ctx.closed_at else ".",
+            (
+                f" (vote à l'{ctx.vote_atelier}, clos le {fr.datetime_long(ctx.closed_at)})."
+                if ctx.vote_atelier and ctx.closed_at
+                else f" (vote clos le {fr.datetime_long(ctx.closed_at)})."
+                if ctx.closed_at
+                else "."
+            ),
             style="lead",
         ),
         bullets(
@@ -177,6 +219,30 @@ def _side(counts_as: str) -> str:
     )
 
 
+def _signatures(ctx: CharteContext) -> Section:
+    """The signature page: each signatory structure, a line for its representative's name
+    and quality, place and date, signature (printed on a page of its own)."""
+    rows = [(name, "", "Fait à\u00a0:\nLe\u00a0:", "") for name, _kind in ctx.signatories]
+    if not rows:  # an adopted charte with no signatory yet: blank lines to fill by hand
+        rows = [("", "", "Fait à\u00a0:\nLe\u00a0:", "")] * 4
+    return section(
+        "Signatures",
+        para(
+            f"Les structures ci-dessous signent la charte « {ctx.cycle.title} », version "
+            f"{ctx.number}, et s'engagent à la faire vivre.",
+        ),
+        table(
+            "signatures",
+            "Signatures des structures",
+            ["Structure", "Nom et qualité du représentant", "Lieu et date", "Signature"],
+            rows,
+            widths=(26, 28, 20, 26),
+            row_height=2.6,
+        ),
+        new_page=True,
+    )
+
+
 def compose(ctx: CharteContext) -> Document:
     title = f"Charte — {ctx.cycle.title}"
     facts = list(cycle_facts(ctx.cycle))
@@ -201,6 +267,8 @@ def compose(ctx: CharteContext) -> Document:
         facts.append(("Version", f"{ctx.number} — {state}"))
         if ctx.adopted and ctx.closed_at:
             facts.append(("Adoptée le", fr.datetime_long(ctx.closed_at)))
+        if ctx.vote_atelier:
+            facts.append(("Vote d'adoption", ctx.vote_atelier))
         if not ctx.adopted:
             sections.append(
                 section(
@@ -254,22 +322,25 @@ def compose(ctx: CharteContext) -> Document:
                 table(
                     "versions",
                     "Versions de la charte",
-                    ["Version", "Statut", "Gelée le", "Vote clos le", "Résultat"],
+                    ["Version", "Statut", "Gelée le", "Vote", "Résultat"],
                     [
                         (
                             str(v.number),
                             v.status_label,
-                            fr.datetime_long(v.frozen) or "—",
-                            fr.datetime_long(v.closed) or "—",
+                            fr.date_medium(v.frozen.date(), "—") if v.frozen else "—",
+                            (v.vote_atelier or "—")
+                            + (f", clos le {fr.date_medium(v.closed.date())}" if v.closed else ""),
                             v.outcome or "—",
                         )
                         for v in ctx.history
                     ],
                     numeric=(0,),
-                    widths=(10, 16, 26, 26, 22),
+                    widths=(10, 14, 20, 36, 20),
                 ),
             )
         )
+        if ctx.adopted:
+            sections.append(_signatures(ctx))
     return Document(
         kind=KIND,
         title=title,

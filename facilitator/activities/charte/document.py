@@ -14,18 +14,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from facilitator.activities.charte.models import (
     AMENDMENT_STATUSES,
     VERSION_STATUSES,
     CharteAmendment,
+    CharteAmendmentVote,
+    CharteBallot,
     CharteVersion,
 )
 from facilitator.activities.charte.settings import section_list
-from facilitator.core.document_facts import PerStepDocuments
+from facilitator.contract import ProductionCount
+from facilitator.core.document_facts import (
+    PerStepDocuments,
+    counts,
+    first_seen_counts,
+    per_atelier,
+    production_facts,
+)
 from facilitator.extensions import db
-from facilitator.models import Event, Step
+from facilitator.models import Atelier, Step
 from facilitator.rendering import fr
 from facilitator.rendering.cards import cards_section
 from facilitator.rendering.model import Block, Section, inline, note, para, table
@@ -59,25 +68,42 @@ def _load(step: Step) -> dict[str, Any]:
     atelier = step.atelier
     sections = section_list(step.settings or {})
     labels = {s["id"]: s["label"] for s in sections}
-    rows = db.session.scalars(
-        select(Event)
-        .where(
-            Event.atelier_id == atelier.id,
-            Event.type.in_(("charte.version", "charte.amendment")),
-        )
-        .order_by(Event.seq)
-    ).all()
-    versions: dict[int, dict[str, Any]] = {}  # id → last state seen here
+    versions: dict[int, dict[str, Any]] = {}  # id → last state seen in this atelier
     frozen: list[int] = []
+    opened: list[int] = []
+    closed: list[int] = []
     amendments: dict[int, dict[str, Any]] = {}
-    for event in rows:
-        if event.type == "charte.version":
-            v = event.payload["version"]
+    before: dict[int, dict[str, Any]] = {}  # id → last state seen anywhere so far
+    for fact in production_facts(atelier.cycle_id, ("charte.version", "charte.amendment")):
+        here = fact.atelier_id == atelier.id
+        if fact.type == "charte.version":
+            v = fact.payload["version"]
+            previous = before.get(v["id"], {})
+            before[v["id"]] = v
+            if not here:
+                continue
             versions[v["id"]] = v
-            if v["status"] == "gelee" and v["number"] not in frozen:
+            # a freeze or an opening happened here only if the state changed here
+            if (
+                v["status"] == "gelee"
+                and previous.get("status") != "gelee"
+                and v["number"] not in frozen
+            ):
                 frozen.append(v["number"])
-        else:
-            a = event.payload["amendment"]
+            if (
+                v.get("vote_state") in ("ouvert", "clos")
+                and not previous.get("vote_state")
+                and v["number"] not in opened
+            ):
+                opened.append(v["number"])
+            if (
+                v.get("vote_state") == "clos"
+                and previous.get("vote_state") != "clos"
+                and v["number"] not in closed
+            ):
+                closed.append(v["number"])
+        elif here:
+            a = fact.payload["amendment"]
             amendments[a["id"]] = a
     created = db.session.scalars(
         select(CharteVersion)
@@ -97,7 +123,11 @@ def _load(step: Step) -> dict[str, Any]:
         )
     vote = None
     for v in versions.values():
-        if v.get("vote_state") == "clos" and (v.get("result") or {}).get("outcome"):
+        if (
+            v["number"] in closed
+            and v.get("vote_state") == "clos"
+            and (v.get("result") or {}).get("outcome")
+        ):
             r = v["result"]
             vote = {
                 "number": v["number"],
@@ -120,10 +150,12 @@ def _load(step: Step) -> dict[str, Any]:
     )
     current = None
     if latest is not None:
+        # its status as this atelier left it (a later atelier may have frozen or adopted it)
+        status = versions.get(latest.id, {}).get("status") or latest.status
         current = {
             "number": latest.number,
-            "status": latest.status,
-            "status_label": VERSION_STATUSES.get(latest.status, latest.status),
+            "status": status,
+            "status_label": VERSION_STATUSES.get(status, status),
             "clauses": len(latest.clauses),
         }
     numbers = _numbers({a["version_id"] for a in amendments.values()}, [s["id"] for s in sections])
@@ -162,6 +194,7 @@ def _load(step: Step) -> dict[str, Any]:
     return {
         "started": started,
         "frozen": frozen,
+        "opened": opened,
         "vote": vote,
         "current": current,
         "amendments": out_amendments,
@@ -178,6 +211,7 @@ def _story(extra: dict[str, Any]) -> list[str]:
         else:
             out.append(f"version {v['number']} commencée")
     out.extend(f"version {n} gelée" for n in extra["frozen"])
+    out.extend(f"vote d'adoption de la version {n} ouvert" for n in extra.get("opened", ()))
     return out
 
 
@@ -191,6 +225,7 @@ class CharteDocuments(PerStepDocuments):
         extra = step.extra or {
             "started": [],
             "frozen": [],
+            "opened": [],
             "vote": None,
             "current": None,
             "amendments": [],
@@ -283,3 +318,45 @@ class CharteDocuments(PerStepDocuments):
             open_questions=opened,
             summary=summary,
         )
+
+
+def production_counts(cycle_id: int) -> list[ProductionCount]:
+    """Clauses written (first seen in an atelier's log), amendments proposed, quick votes
+    on amendments and adoption ballots, per atelier."""
+    clauses = first_seen_counts(production_facts(cycle_id, ("charte.clause",)), "clause")
+    return [
+        *counts(clauses, "clause rédigée", "clauses rédigées"),
+        *counts(
+            per_atelier(cycle_id, CharteAmendment.atelier_id, CharteAmendment.status != "retiree"),
+            "amendement",
+            "amendements",
+        ),
+        *counts(
+            _quick_votes(cycle_id),
+            "vote sur un amendement",
+            "votes sur les amendements",
+            vote=True,
+        ),
+        *counts(_ballots(cycle_id), "bulletin d'adoption", "bulletins d'adoption", vote=True),
+    ]
+
+
+def _quick_votes(cycle_id: int) -> dict[int, int]:
+    rows = db.session.execute(
+        select(CharteAmendment.atelier_id, func.count(CharteAmendmentVote.id))
+        .join(CharteAmendment, CharteAmendment.id == CharteAmendmentVote.amendment_id)
+        .join(Atelier, Atelier.id == CharteAmendment.atelier_id)
+        .where(Atelier.cycle_id == cycle_id)
+        .group_by(CharteAmendment.atelier_id)
+    ).all()
+    return {a: n for a, n in rows if n}
+
+
+def _ballots(cycle_id: int) -> dict[int, int]:
+    rows = db.session.execute(
+        select(CharteVersion.vote_atelier_id, func.count(CharteBallot.id))
+        .join(CharteVersion, CharteVersion.id == CharteBallot.version_id)
+        .where(CharteVersion.cycle_id == cycle_id, CharteVersion.vote_atelier_id.is_not(None))
+        .group_by(CharteVersion.vote_atelier_id)
+    ).all()
+    return {a: n for a, n in rows if a is not None and n}

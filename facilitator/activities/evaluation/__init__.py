@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from facilitator.activities.evaluation import document as evaluation_document
 from facilitator.activities.evaluation import operations as evaluation
 from facilitator.activities.evaluation import pages, views
 from facilitator.activities.evaluation.document import EvaluationDocuments
 from facilitator.activities.evaluation.schemas import Submit
 from facilitator.activities.evaluation.settings import EvaluationSettings
-from facilitator.contract import EVERYONE, PARTICIPANT, ActionSpec, Activity
+from facilitator.contract import EVERYONE, PARTICIPANT, ActionSpec, Activity, ProductionCount
 from facilitator.validation import Empty
 
 if TYPE_CHECKING:
@@ -48,3 +49,7 @@ class Evaluation(Activity):
     @classmethod
     def initial_flags(cls, settings: dict[str, Any]) -> dict[str, bool]:
         return {"cards_visible": True, "results_visible": False, "anonymous": True}
+
+    @classmethod
+    def production_counts(cls, cycle_id: int) -> list[ProductionCount]:
+        return evaluation_document.production_counts(cycle_id)

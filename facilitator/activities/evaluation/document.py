@@ -9,8 +9,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from facilitator.activities.evaluation import views as evaluation
-from facilitator.activities.evaluation.models import CONDITION_LEVELS, CONDITIONS, INDICATOR_KINDS
-from facilitator.core.document_facts import PerStepDocuments
+from facilitator.activities.evaluation.models import (
+    CONDITION_LEVELS,
+    CONDITIONS,
+    INDICATOR_KINDS,
+    EvaluationResponse,
+)
+from facilitator.contract import ProductionCount
+from facilitator.core.document_facts import PerStepDocuments, counts, per_atelier
 from facilitator.extensions import db
 from facilitator.models import Atelier
 from facilitator.rendering import fr
@@ -103,3 +109,12 @@ class EvaluationDocuments(PerStepDocuments):
             ],
             "levels": dict(CONDITION_LEVELS),
         }
+
+
+def production_counts(cycle_id: int) -> list[ProductionCount]:
+    """Evaluation questionnaires answered, per atelier."""
+    return counts(
+        per_atelier(cycle_id, None, via_step=EvaluationResponse.step_id),
+        "évaluation remplie",
+        "évaluations remplies",
+    )

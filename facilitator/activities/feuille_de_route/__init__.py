@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from facilitator.activities.feuille_de_route import document as feuille_de_route_document
 from facilitator.activities.feuille_de_route import operations as service
 from facilitator.activities.feuille_de_route import pages, views
 from facilitator.activities.feuille_de_route.cycle_document import KIND_FEUILLE
@@ -28,6 +29,7 @@ from facilitator.contract import (
     PARTICIPANT,
     ActionSpec,
     Activity,
+    ProductionCount,
 )
 from facilitator.validation import Empty
 
@@ -67,3 +69,7 @@ class FeuilleDeRoute(Activity):
     @classmethod
     def vote_rules(cls, settings: dict[str, Any]) -> tuple[int, int] | None:
         return None
+
+    @classmethod
+    def production_counts(cls, cycle_id: int) -> list[ProductionCount]:
+        return feuille_de_route_document.production_counts(cycle_id)

@@ -1,5 +1,6 @@
-"""``feuille_de_route`` in documents: in the compte rendu, the cycle's actions as they stand
-(validated ones are the atelier's decisions, actions without pilote are carried over); the
+"""``feuille_de_route`` in documents: in the compte rendu, the actions this step proposed,
+validated or voted on (those validated here are the atelier's decisions, those without
+pilote are carried over) and the whole feuille de route in one line; the
 full document is the kind ``feuille-de-route`` (documents/feuille_de_route.py)."""
 
 from __future__ import annotations
@@ -9,8 +10,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from facilitator.activities.feuille_de_route import views as feuille_de_route
-from facilitator.activities.feuille_de_route.models import ETATS, ROADMAP_STATUSES
-from facilitator.core.document_facts import PerStepDocuments
+from facilitator.activities.feuille_de_route.models import (
+    ETATS,
+    ROADMAP_STATUSES,
+    RoadmapAction,
+    RoadmapVote,
+)
+from facilitator.contract import ProductionCount
+from facilitator.core.document_facts import PerStepDocuments, counts, per_atelier, production_facts
 from facilitator.extensions import db
 from facilitator.models import Step, Structure
 from facilitator.rendering import fr
@@ -32,6 +39,7 @@ def _load(step: Step) -> dict[str, Any]:
         ).all()
     )
     tallies = feuille_de_route.tallies(step)
+    added, validated = _story(step)
     return {
         "actions": [
             {
@@ -43,10 +51,41 @@ def _load(step: Step) -> dict[str, Any]:
                 "status": a.status,
                 "flags": feuille_de_route.flags(a),
                 "votes": tallies.get(a.id, 0),
+                # what this step did to it (its atelier's log)
+                "added": a.id in added,
+                "validated_here": a.id in validated,
             }
             for a in feuille_de_route.load_actions(cycle_id)
         ]
     }
+
+
+def _story(step: Step) -> tuple[set[int], set[int]]:
+    """Ids of the actions first seen, and of those validated, while ``step`` was current
+    (a change between ateliers goes to its atelier's first feuille de route step)."""
+    atelier = step.atelier
+    first = min(
+        (s for s in atelier.steps if s.type == step.type), key=lambda s: s.position, default=step
+    )
+    ours = {s.id for s in atelier.steps if s.type == step.type}
+    added: set[int] = set()
+    validated: set[int] = set()
+    before: dict[int, dict[str, Any]] = {}
+    for fact in production_facts(atelier.cycle_id, ("roadmap.action",)):
+        action = fact.payload.get("action") or {}
+        aid = action.get("id")
+        if not isinstance(aid, int):
+            continue
+        previous = before.get(aid)
+        before[aid] = action
+        target = fact.step_id if fact.step_id in ours else first.id
+        if fact.atelier_id != atelier.id or target != step.id:
+            continue
+        if previous is None:
+            added.add(aid)
+        if action.get("status") == "validee" and (previous or {}).get("status") != "validee":
+            validated.add(aid)
+    return added, validated
 
 
 class FeuilleDocuments(PerStepDocuments):
@@ -56,11 +95,25 @@ class FeuilleDocuments(PerStepDocuments):
 
     @classmethod
     def step_section(cls, step: StepData) -> StepSection:
+        every = (step.extra or {"actions": []})["actions"]
+        # this step's actions: proposed, validated or voted on here; the rest in one line
         actions = sorted(
-            (step.extra or {"actions": []})["actions"], key=lambda a: (-a["votes"], a["intitule"])
+            (a for a in every if a.get("added") or a.get("validated_here") or a["votes"]),
+            key=lambda a: (-a["votes"], a["intitule"]),
         )
-        validated = [a for a in actions if a["status"] == "validee"]
-        count = fr.count(len(actions), "action") + f" dont {fr.number(len(validated))} validée(s)"
+        validated = [a for a in actions if a.get("validated_here")]
+        done = [
+            fr.count(
+                sum(1 for a in actions if a.get("added")), "action proposée", "actions proposées"
+            ),
+            fr.count(len(validated), "validée", "validées"),
+        ]
+        total = sum(1 for a in every if a["status"] == "validee")
+        count = (
+            f"Pendant cette étape : {', '.join(done)}. État de la feuille de route : "
+            + fr.count(len(every), "action")
+            + f" dont {fr.count(total, 'validée', 'validées')}"
+        )
         rows = [
             (
                 a["intitule"] + (" (sans pilote)" if "sans_pilote" in a["flags"] else ""),
@@ -77,7 +130,7 @@ class FeuilleDocuments(PerStepDocuments):
         blocks.append(
             table("feuille", "Actions de la feuille de route", HEADER, rows, numeric=(6,))
             if rows
-            else note("Aucune action proposée.")
+            else note("Aucune action proposée, validée ni votée pendant cette étape.")
         )
         decisions = tuple(
             inline(f"Action validée : {a['intitule']} — pilote : {a['pilote']}") for a in validated
@@ -88,5 +141,22 @@ class FeuilleDocuments(PerStepDocuments):
             if "sans_pilote" in a["flags"]
         )
         return StepSection(
-            blocks=tuple(blocks), decisions=decisions, carry_over=carry, summary=count
+            blocks=tuple(blocks), decisions=decisions, carry_over=carry, summary=", ".join(done)
         )
+
+
+def production_counts(cycle_id: int) -> list[ProductionCount]:
+    """Actions proposed and priority votes (points given), per atelier."""
+    return [
+        *counts(
+            per_atelier(cycle_id, RoadmapAction.atelier_id),
+            "action de la feuille de route",
+            "actions de la feuille de route",
+        ),
+        *counts(
+            per_atelier(cycle_id, None, total=RoadmapVote.weight, via_step=RoadmapVote.step_id),
+            "vote de priorité",
+            "votes de priorité",
+            vote=True,
+        ),
+    ]

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from facilitator.activities.questions_essentielles import (
+    document as questions_essentielles_document,
+)
 from facilitator.activities.questions_essentielles import operations as questions
 from facilitator.activities.questions_essentielles import pages
 from facilitator.activities.questions_essentielles import views as question_views
@@ -29,6 +32,7 @@ from facilitator.contract import (
     EVERYONE,
     ActionSpec,
     Activity,
+    ProductionCount,
 )
 from facilitator.core.questions_live import QUESTION_ACTIONS
 from facilitator.validation import Empty
@@ -74,3 +78,7 @@ class QuestionsEssentielles(Activity):
             "results_visible": False,
             "anonymous": bool(settings.get("anonymous", False)),
         }
+
+    @classmethod
+    def production_counts(cls, cycle_id: int) -> list[ProductionCount]:
+        return questions_essentielles_document.production_counts(cycle_id)

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from facilitator.activities.questions_essentielles.models import ProposalVote, QuestionProposal
+from facilitator.contract import ProductionCount
 from facilitator.core import questions as productions
+from facilitator.core.document_facts import counts, per_atelier
 from facilitator.extensions import db
-from facilitator.models import Atelier, Participant, Structure
+from facilitator.models import Atelier, Participant, QuestionEssentielle, Structure
 from facilitator.rendering import fr
 from facilitator.rendering.cards import ranked, ranking_table
 from facilitator.rendering.model import (
@@ -152,7 +154,6 @@ class QuestionsDocuments(ActivityDocuments):
         return StepSection(
             blocks=tuple(blocks),
             decisions=tuple(decided),
-            carry_over=tuple(decided),
             summary=summary,
         )
 
@@ -215,3 +216,25 @@ class QuestionsDocuments(ActivityDocuments):
                 para("Questions retirées : " + "; ".join(fr.quoted(q["text"]) for q in removed))
             )
         return (section("Questions essentielles", children),)
+
+
+def production_counts(cycle_id: int) -> list[ProductionCount]:
+    """Proposals, question votes (points given) and questions validated, per atelier."""
+    return [
+        *counts(
+            per_atelier(cycle_id, QuestionProposal.atelier_id),
+            "proposition de question",
+            "propositions de questions",
+        ),
+        *counts(
+            per_atelier(cycle_id, None, total=ProposalVote.weight, via_step=ProposalVote.step_id),
+            "vote sur les questions",
+            "votes sur les questions",
+            vote=True,
+        ),
+        *counts(
+            per_atelier(cycle_id, QuestionEssentielle.validated_atelier_id),
+            "question validée",
+            "questions validées",
+        ),
+    ]
