@@ -3,8 +3,17 @@ cycle's questions essentielles and cycle-life rows. An activity type's own table
 its package (``facilitator/activities/<type>/models.py``) and are loaded with it."""
 
 from facilitator.models.board import Contribution, Event, Vote
-from facilitator.models.cycle import Atelier, AtelierState, Cycle, CycleAnimateur, Step, StepStatus
+from facilitator.models.cycle import (
+    Atelier,
+    AtelierState,
+    Cycle,
+    CycleAnimateur,
+    CycleInvitation,
+    Step,
+    StepStatus,
+)
 from facilitator.models.cycle_life import ParticipantVisit, Restitution, StructureProfile
+from facilitator.models.deroule import Deroule
 from facilitator.models.people import STRUCTURE_TYPES, Animateur, Attendance, Participant, Structure
 from facilitator.models.questions import QuestionEssentielle, QuestionRevision, StepState
 
@@ -17,6 +26,8 @@ __all__ = [
     "Contribution",
     "Cycle",
     "CycleAnimateur",
+    "CycleInvitation",
+    "Deroule",
     "Event",
     "Participant",
     "ParticipantVisit",

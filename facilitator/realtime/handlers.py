@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from facilitator import activities, dblock
+from facilitator.core import bulk, cycles, events, marks, moderation, steering, tokens, votes
 from facilitator.core import cards as board
-from facilitator.core import cycles, events, marks, moderation, steering, tokens, votes
 from facilitator.core import visibility as views
 from facilitator.core.events import Viewer
 from facilitator.errors import DomainError, Forbidden, InvalidInput
@@ -37,6 +37,8 @@ class _State:
         self.presence = Presence()
         self.per_connection = RateLimiter(rate=5, burst=20)
         self.per_participant = RateLimiter(rate=8, burst=30)
+        #: animateurs (signed in, steering): ordinary work is never refused (issue 16)
+        self.per_animateur = RateLimiter(rate=60, burst=400)
         self.dirty_presence: set[int] = set()
         self.presence_loop = False
 
@@ -191,6 +193,7 @@ def on_disconnect(*_: Any) -> None:
     wire.detach(sid())
     viewer = state().presence.remove(sid())
     state().per_connection.forget(sid())
+    state().per_animateur.forget(sid())
     if viewer is not None:
         _announce_presence(viewer.atelier_id)
 
@@ -217,10 +220,13 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
             viewer = current.presence.viewers.get(sid())
             if viewer is None:
                 return error("unauthenticated", "Connexion non identifiée : rechargez la page.")
-            limited = not current.per_connection.allow(sid()) or (
-                viewer.participant_id is not None
-                and not current.per_participant.allow(viewer.participant_id)
-            )
+            if viewer.is_animateur:
+                limited = not current.per_animateur.allow(sid())
+            else:
+                limited = not current.per_connection.allow(sid()) or (
+                    viewer.participant_id is not None
+                    and not current.per_participant.allow(viewer.participant_id)
+                )
             if limited:
                 return error(
                     "rate_limited", "Trop d'actions en peu de temps : patientez quelques secondes."
@@ -295,6 +301,8 @@ forward("card_mark", schemas.CardMark, marks.mark_card, "card_id", "mark", "on")
 forward("card_accept", schemas.CardAccept, moderation.accept, "card_id", "version")
 forward("card_reject", schemas.CardReject, moderation.reject, "card_id", "reason", "version")
 forward("card_delete", schemas.CardDelete, board.delete_card, "card_id")
+forward("card_accept_all", schemas.CardAcceptAll, bulk.accept_all, "step_id")
+forward("card_cluster", schemas.CardCluster, bulk.cluster, "card_ids", "cluster")
 forward("vote", schemas.VoteCast, votes.vote, "card_id", "delta", "expect")
 forward("step_goto", schemas.StepGoto, steering.goto_step, "step_id")
 forward("timer", schemas.Timer, steering.timer, "action", "seconds")

@@ -19,9 +19,11 @@ CSP = (
 def register_web(app: Flask) -> None:
     from facilitator.web import (  # noqa: F401  (they add their routes to cycle_life)
         animateur,
+        ateliers,
         between,
         blueprints,
         cycle_life,
+        deroule,
         documents,
         public,
         repertoire_pages,
@@ -30,6 +32,8 @@ def register_web(app: Flask) -> None:
 
     app.register_blueprint(public.bp)
     app.register_blueprint(animateur.bp)
+    app.register_blueprint(ateliers.bp)
+    app.register_blueprint(deroule.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(blueprints.cycle_life)
     for activity in contract.REGISTRY.values():  # the activity types' own pages

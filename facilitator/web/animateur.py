@@ -22,14 +22,13 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as Redirect
 
-from facilitator.core import accounts, cycles, events, retention, tokens
+from facilitator.core import accounts, cycles, deroules, events, planning, retention, tokens
 from facilitator.core.http import login_required, public_url
 from facilitator.cycle_life import portability
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.models import STRUCTURE_TYPES, Atelier
 from facilitator.models.cycle import MODES
-from facilitator.scripts import list_scripts
 from facilitator.scripts.cycles import list_templates
 from facilitator.web import page_data
 
@@ -109,7 +108,7 @@ def _cycles() -> list[dict[str, Any]]:
 
 def _cycle_page(cycle_id: int, **extra: Any) -> str:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
-    scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
+    scripts = deroules.available(g.animateur, current_app.config["SCRIPTS_DIR"])
     return render_template(
         "cycle.html",
         cycle=page_data.cycle(cycle, ateliers=True, structures=True),
@@ -147,17 +146,12 @@ def cycle(cycle_id: int) -> str:
 def add_atelier(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     form = request.form
-    scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
+    scripts = deroules.available(g.animateur, current_app.config["SCRIPTS_DIR"])
     script = scripts.get(form.get("script_id", ""))
     try:
         if script is None:
             raise DomainError("Choisissez un déroulé dans la liste.")
-        when = None
-        if form.get("date"):
-            try:
-                when = date.fromisoformat(form["date"])
-            except ValueError:
-                raise DomainError("Date invalide (jj/mm/aaaa).") from None
+        when = planning.parse_date(form.get("date", ""), future=True)
         atelier = cycles.add_atelier(
             cycle,
             script,
@@ -181,11 +175,11 @@ def apply_template(cycle_id: int) -> ResponseReturnValue:
     try:
         if template is None:
             raise DomainError("Choisissez un modèle de cycle dans la liste.")
+        first = planning.parse_date(form.get("first_date", ""), future=True)
         try:
-            first = date.fromisoformat(form["first_date"]) if form.get("first_date") else None
             weeks = int(form.get("every_weeks") or 4)
         except ValueError:
-            raise DomainError("Date ou intervalle invalide.") from None
+            raise DomainError("Intervalle invalide : un nombre de semaines.") from None
         created = cycles.apply_template(cycle, template, first=first, every_weeks=weeks)
     except DomainError as exc:
         return _refused(cycle_id, exc)
