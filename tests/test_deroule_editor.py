@@ -102,7 +102,7 @@ def test_save_personal_then_shared_and_export(
     bad = client.post(
         "/animateur/deroules/enregistrer", json={"deroule": {**DEROULE, "id": "Pas Valide"}}
     )
-    assert bad.status_code == 400 and db.session.query(Deroule).count() == 1
+    assert bad.get_json()["ok"] is False and db.session.query(Deroule).count() == 1
 
 
 def test_a_saved_deroule_creates_an_atelier(signed_in: dict[str, Any]) -> None:
@@ -167,9 +167,9 @@ def test_an_atelier_adjusted_until_its_steps_start(
     # the started step changed or removed: refused, nothing changed
     changed = [{**steps[0], "consigne": "Autre"}, *steps[1:]]
     r = client.post(url, json={"deroule": {**base, "steps": changed}, "version": 1})
-    assert r.status_code == 400 and "a commencé" in r.get_json()["error"]
+    assert r.get_json()["ok"] is False and "a commencé" in r.get_json()["error"]
     r = client.post(url, json={"deroule": {**base, "steps": steps[1:]}, "version": 1})
-    assert r.status_code == 400
+    assert r.get_json()["ok"] is False and "retirée" in r.get_json()["error"]
     # the others: reordered, one edited, one removed, one added (an evaluation)
     evaluation = {
         "id": "meteo",
@@ -193,7 +193,7 @@ def test_an_atelier_adjusted_until_its_steps_start(
     pushed = [e for e in live_atelier["anim"].events() if e["type"] == "atelier.updated"]
     assert [s["title"] for s in pushed[-1]["data"]["steps"]][-1] == "Météo"
     stale = client.post(url, json={"deroule": {**base, "steps": new_steps}, "version": 1})
-    assert stale.status_code == 409
+    assert stale.get_json()["code"] == "stale"
 
 
 def test_the_model_cycle_ends_each_atelier_with_a_removable_evaluation(
@@ -211,6 +211,6 @@ def test_the_model_cycle_ends_each_atelier_with_a_removable_evaluation(
     without = _steps(atelier)[:-1]
     deroule = {"id": atelier.script_id, "title": "Sans météo", "steps": without}
     r = client.post(f"/animateur/ateliers/{atelier.id}/deroule", json={"deroule": deroule})
-    assert r.status_code == 200
+    assert r.get_json()["ok"] is True
     db.session.expire_all()
     assert all(s.type != "evaluation" for s in atelier.steps)

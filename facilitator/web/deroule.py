@@ -207,6 +207,8 @@ def import_file() -> ResponseReturnValue:
 
 
 # --- the editor's JSON endpoints -------------------------------------------------------------
+# A refusal is an expected answer of the editor (its problems are shown in the form): 200
+# with ``ok: false`` and the problems or the French message; nothing is changed.
 
 
 def _json_body() -> dict[str, Any]:
@@ -238,7 +240,7 @@ def save() -> ResponseReturnValue:
     try:
         text, script = deroules.check(body.get("deroule"))
     except ScriptError as exc:
-        return jsonify(ok=False, problems=_problems(exc)), 400
+        return jsonify(ok=False, problems=_problems(exc))
     row = deroules.save(g.animateur, text, script, shared=body.get("shared") is True)
     return jsonify(
         ok=True,
@@ -267,10 +269,10 @@ def apply(atelier_id: int) -> ResponseReturnValue:
         _text, script = deroules.check(body.get("deroule"))
         new_version = deroules.apply_to_atelier(atelier, script, version=version)
     except ScriptError as exc:
-        return jsonify(ok=False, problems=_problems(exc)), 400
+        return jsonify(ok=False, problems=_problems(exc))
     except DomainError as exc:
         db.session.rollback()
-        return jsonify(ok=False, error=exc.message_fr, code=exc.code), exc.status
+        return jsonify(ok=False, error=exc.message_fr, code=exc.code)
     return jsonify(
         ok=True,
         version=new_version,
