@@ -30,6 +30,7 @@ function textField(label, value, loc, onValue, attrs = {}) {
   const id = fid();
   const tag = attrs.multiline ? "textarea" : "input";
   const { multiline, ...rest } = attrs;
+  if (tag === "input" && !rest.type) rest.type = "text";
   return h("div", { class: "field", "data-field": loc },
     h("label", { for: id, text: label }),
     h(tag, { id, "data-loc": loc, value: tag === "input" ? value ?? "" : null,
@@ -109,7 +110,8 @@ function stepItem(step, index) {
   body.append(details);
   return h("li", { class: locked ? "de-step de-step--locked" : "de-step", "data-index": index, "aria-labelledby": titleId },
     h("div", { class: "de-step__head" },
-      h("h3", { id: titleId, class: "de-step__title" }, `${index + 1}. ${type ? type.label : step.type}`),
+      h("h3", { id: titleId, class: "de-step__title" }, `${index + 1}. ${step.title || "(sans titre)"} `,
+        h("span", { class: "badge", text: type ? type.label : step.type })),
       h("div", { class: "button-row" },
         h("button", { type: "button", class: "btn btn-small", onClick: () => showPreview(index),
           "aria-label": `Aperçu participant de l'étape ${index + 1}` }, "Aperçu"), ...tools)),
@@ -191,12 +193,31 @@ function findField(loc) {
   return null;
 }
 
+const TOP = { id: "Identifiant", title: "Titre", description: "Description", duration: "Durée",
+  steps: "Étapes", consigne: "Consigne", help: "Aide", type: "Type d'activité" };
+
+/** `steps[6].settings.votes.budget` → « Étape 7 (Titre) › Vote par points › Points par participant ». */
+function placeName(loc) {
+  const names = [];
+  for (const [, key, index] of loc.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (key === "settings") continue;
+    if (index !== undefined) {
+      const last = names.length - 1;
+      if (names[last] === "Étapes") {
+        const step = state.deroule.steps[Number(index)];
+        names[last] = `Étape ${Number(index) + 1}${step && step.title ? ` (${step.title})` : ""}`;
+      } else names.push(`n° ${Number(index) + 1}`);
+    } else names.push(config.labels[key] || TOP[key] || key);
+  }
+  return names.join(" › ");
+}
+
 function showProblems(problems, intro) {
   clearProblems();
   const list = h("ul");
   for (const p of problems) {
     const el = p.loc ? findField(p.loc) : null;
-    const text = `${p.loc ? p.loc + " : " : ""}${p.message}`;
+    const text = `${p.loc ? placeName(p.loc) + " : " : ""}${p.message}`;
     if (el) {
       const step = el.closest("details");
       if (step) step.open = true;
