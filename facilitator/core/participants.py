@@ -10,7 +10,7 @@ from sqlalchemy import select
 from facilitator.core import cycles, events, tokens
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import Atelier, Attendance, Participant, Structure
+from facilitator.models import Atelier, Attendance, Participant, ParticipantKey, Structure
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,14 @@ def atelier_by_link(link_token: str, *, allow_closed: bool = False) -> Atelier:
 def participant_by_token(cycle_id: int, token: str | None) -> Participant | None:
     if not token:
         return None
-    participant = db.session.scalar(
-        select(Participant).where(Participant.token_hash == tokens.token_hash(token))
-    )
+    hashed = tokens.token_hash(token)
+    participant = db.session.scalar(select(Participant).where(Participant.token_hash == hashed))
+    if participant is None:  # another device of a returning or merged person (issue 16)
+        participant = db.session.scalar(
+            select(Participant)
+            .join(ParticipantKey, ParticipantKey.participant_id == Participant.id)
+            .where(ParticipantKey.token_hash == hashed)
+        )
     if participant is None or participant.cycle_id != cycle_id:
         return None
     return participant

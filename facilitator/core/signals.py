@@ -11,3 +11,8 @@ atelier_closed = signal("atelier-closed")
 #: décision after the close…), with the atelier id as sender: documents written at close
 #: are written again.
 closed_atelier_changed = signal("closed-atelier-changed")
+
+#: sent by ``merge.merge_participants`` after commit, with the merged (removed) participant
+#: id as sender and ``into`` the kept one: open connections of the removed one continue as
+#: the kept one (realtime/handlers.py).
+participant_merged = signal("participant-merged")

@@ -14,7 +14,14 @@ from facilitator.models.cycle import (
 )
 from facilitator.models.cycle_life import ParticipantVisit, Restitution, StructureProfile
 from facilitator.models.deroule import Deroule
-from facilitator.models.people import STRUCTURE_TYPES, Animateur, Attendance, Participant, Structure
+from facilitator.models.people import (
+    STRUCTURE_TYPES,
+    Animateur,
+    Attendance,
+    Participant,
+    ParticipantKey,
+    Structure,
+)
 from facilitator.models.questions import QuestionEssentielle, QuestionRevision, StepState
 
 __all__ = [
@@ -30,6 +37,7 @@ __all__ = [
     "Deroule",
     "Event",
     "Participant",
+    "ParticipantKey",
     "ParticipantVisit",
     "QuestionEssentielle",
     "QuestionRevision",

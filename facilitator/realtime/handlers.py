@@ -3,6 +3,7 @@ payload), validate the payload, call one service, return the ack (docs/protocol.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from facilitator import activities, dblock
-from facilitator.core import bulk, cycles, events, marks, moderation, steering, tokens, votes
+from facilitator.core import (
+    bulk,
+    cycles,
+    events,
+    marks,
+    moderation,
+    signals,
+    steering,
+    tokens,
+    votes,
+)
 from facilitator.core import cards as board
 from facilitator.core import visibility as views
 from facilitator.core.events import Viewer
@@ -330,6 +341,23 @@ def on_step_action(viewer: Viewer, p: schemas.StepAction) -> dict[str, Any]:
     except ValidationError as exc:
         raise InvalidInput("Données invalides — " + first_error_fr(exc)) from None
     return spec.handler(viewer, step, data)
+
+
+# --- a participant merged into another (core/merge.py, issue 16) ---------------------------
+
+
+def _participant_merged(gone_id: int, into: int) -> None:
+    """The removed participant's open connections continue as the kept one (this process;
+    on another one, their next action is refused and the page reloads)."""
+    presence = state().presence
+    for conn, viewer in list(presence.viewers.items()):
+        if viewer.participant_id == gone_id:
+            presence.remove(conn)
+            presence.add(conn, dataclasses.replace(viewer, participant_id=into))
+            socketio.server.enter_room(conn, room_owner(into), namespace="/")
+
+
+signals.participant_merged.connect(_participant_merged)
 
 
 @socketio.on("*")

@@ -25,6 +25,7 @@ def register_web(app: Flask) -> None:
         cycle_life,
         deroule,
         documents,
+        people,
         public,
         repertoire_pages,
         restitution,
@@ -34,6 +35,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(animateur.bp)
     app.register_blueprint(ateliers.bp)
     app.register_blueprint(deroule.bp)
+    app.register_blueprint(people.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(blueprints.cycle_life)
     for activity in contract.REGISTRY.values():  # the activity types' own pages

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from facilitator.core import cycles, participants, tokens
+from facilitator.core import cycles, identity, participants, tokens
 from facilitator.core.http import login_required, public_url
 from facilitator.cycle_life import async_steps
 from facilitator.documents import restitution, storage
@@ -74,6 +74,7 @@ def participant_cycle(cycle_id: int) -> str:
         personal_link=public_url(
             url_for("cycle_life.personal_link", cycle_id=cycle.id, token=token)
         ),
+        personal_code=identity.personal_code(me),
     )
 
 

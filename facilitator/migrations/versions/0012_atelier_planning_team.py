@@ -1,5 +1,6 @@
-"""atelier planning, déroulés, team: editing and postponing ateliers, the ICS sequence,
-déroulés composed in the browser, invitations by link, who did what (issue 16)
+"""atelier planning, déroulés, people, team: editing and postponing ateliers, the ICS
+sequence, déroulés composed in the browser, participants' other devices, invitations by
+link, who did what (issue 16)
 
 Revision ID: 0012
 Revises: 0008
@@ -76,8 +77,24 @@ def upgrade() -> None:
             batch_op.f("ix_cycle_invitation_cycle_id"), ["cycle_id"], unique=False
         )
 
+    op.create_table(
+        "participant_key",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("participant_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", UTC(), nullable=False),
+        sa.ForeignKeyConstraint(["participant_id"], ["participant.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("participant_key", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_participant_key_participant_id"), ["participant_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    op.drop_table("participant_key")
     op.drop_table("cycle_invitation")
     op.drop_table("deroule")
     with op.batch_alter_table("event", schema=None) as batch_op:
