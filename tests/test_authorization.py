@@ -218,6 +218,19 @@ ROUTES = [
     ("POST", "/animateur/cycles/{cycle}/restitution", {"co_animateur", "animateur"}),
     ("GET", "/animateur/cycles/{cycle}/evaluation", {"co_animateur", "animateur"}),
     ("POST", "/animateur/cycles/{cycle}/evaluation/indicateurs", {"co_animateur", "animateur"}),
+    # issue 16: planning, déroulé, people, team
+    ("GET", "/animateur/cycles/{cycle}/planning", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/calendrier.ics", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/ateliers/{atelier}/modifier", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/ateliers/{atelier}/modifier", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/ateliers/{atelier}/annuler", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/ateliers/{atelier}/deplacer", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/ateliers/{atelier}/deroule", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/ateliers/{atelier}/journal", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/participants", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/participants/fusionner", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/equipe", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/equipe/invitations", {"co_animateur", "animateur"}),
 ]
 
 

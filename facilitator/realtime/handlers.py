@@ -248,6 +248,7 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
                 payload = schema.model_validate(args[0] if args else {})
             except ValidationError as exc:
                 return error("invalid", "Données invalides — " + first_error_fr(exc))
+            acting = events.actor.set(viewer.animateur_id)  # who did it (issue 16)
             try:
                 result = dblock.run(fn, viewer, payload)
             except DomainError as exc:
@@ -257,6 +258,8 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
                 events.rollback()
                 log.exception("event %s failed", name)
                 return error("server_error", SERVER_ERROR)
+            finally:
+                events.actor.reset(acting)
             return {"ok": True, **result}
 
         handler.__name__ = f"on_{name}"

@@ -29,6 +29,7 @@ def register_web(app: Flask) -> None:
         public,
         repertoire_pages,
         restitution,
+        team,
     )
 
     app.register_blueprint(public.bp)
@@ -36,6 +37,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(ateliers.bp)
     app.register_blueprint(deroule.bp)
     app.register_blueprint(people.bp)
+    app.register_blueprint(team.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(blueprints.cycle_life)
     for activity in contract.REGISTRY.values():  # the activity types' own pages

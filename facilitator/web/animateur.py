@@ -118,6 +118,7 @@ def _cycle_page(cycle_id: int, **extra: Any) -> str:
         team=[(page_data.animateur(person), role) for person, role in cycles.team(cycle)],
         expiry=retention.expiry(cycle),
         cycle_templates=list_templates(current_app.config["SCRIPTS_DIR"]),
+        read_only=not cycles.can_run(g.animateur.id, cycle.id),
         **extra,
     )
 
@@ -276,8 +277,10 @@ def _atelier_page(template: str, atelier: Atelier, token: dict[str, object]) -> 
 
 @bp.get("/animateur/ateliers/<int:atelier_id>")
 @login_required
-def console(atelier_id: int) -> str:
+def console(atelier_id: int) -> ResponseReturnValue:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
+    if not cycles.can_run(g.animateur.id, atelier.cycle_id):  # an observateur: read-only
+        return redirect(url_for("public.read_only", read_token=atelier.read_token))
     return _atelier_page(
         "console.html", atelier, {"r": "animateur", "a": atelier.id, "u": g.animateur.id}
     )
