@@ -224,3 +224,20 @@ def test_a_started_atelier_keeps_its_productions_when_edited(
     db.session.expire_all()
     assert atelier.lieu == "Collège Jean-Moulin" and len(atelier.steps) == 3
     assert atelier.state == "en_cours"
+
+
+def test_the_planning_travels_with_an_exported_cycle(planned: dict[str, Any]) -> None:
+    import json
+
+    from facilitator.cycle_life import portability
+
+    atelier, client = planned["second"], planned["client"]
+    client.post(f"/animateur/ateliers/{atelier.id}/modifier", data=form())
+    later = (SOON + timedelta(days=7)).isoformat()
+    client.post(f"/animateur/ateliers/{atelier.id}/reporter", data={"new_date": later})
+    text = json.dumps(portability.export_cycle(atelier.cycle_id))  # times are encoded
+    assert "participant_key" not in text and "cycle_invitation" not in text
+    copy = portability.import_cycle(json.loads(text), planned["animateur"])
+    twin = next(a for a in copy.ateliers if a.title == atelier.title)
+    assert twin.start_time.strftime("%H:%M") == "09:30"
+    assert [h["kind"] for h in twin.history] == ["reporte"]

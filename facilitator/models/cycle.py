@@ -116,7 +116,7 @@ class Atelier(Model):
     #: cancelled ateliers are kept (« annulé ») and counted in no figure
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: what happened to its planning: [{"kind": "reporte"|"annule"|"modifie", "at", "by", …}]
-    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     #: the ICS SEQUENCE: bumped at every change of its date, time, place or status
     ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: optimistic concurrency of the edit form: a stale edit is refused with the fresh state
