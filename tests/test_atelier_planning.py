@@ -241,3 +241,25 @@ def test_the_planning_travels_with_an_exported_cycle(planned: dict[str, Any]) ->
     twin = next(a for a in copy.ateliers if a.title == atelier.title)
     assert twin.start_time.strftime("%H:%M") == "09:30"
     assert [h["kind"] for h in twin.history] == ["reporte"]
+
+
+def test_remote_participants_see_the_visio_link_and_nobody_joins_a_cancelled_atelier(
+    planned: dict[str, Any], app: Any
+) -> None:
+    atelier, client = planned["second"], planned["client"]
+    client.post(f"/animateur/ateliers/{atelier.id}/modifier", data=form())
+    visitor = app.test_client()
+    page = visitor.get(f"/rejoindre/{atelier.link_token}").get_data(as_text=True)
+    assert 'href="https://visio.example.org/atelier-2"' in page
+    client.post(f"/animateur/ateliers/{atelier.id}/annuler")
+    refused = visitor.get(f"/rejoindre/{atelier.link_token}")
+    assert refused.status_code == 400 and "annulé" in refused.get_data(as_text=True)
+    structure = atelier.cycle.structures[0].id
+    r = visitor.post(
+        f"/rejoindre/{atelier.link_token}", data={"display_name": "X", "structure_id": structure}
+    )
+    assert r.status_code == 400
+    db.session.expire_all()
+    from facilitator.models import Attendance
+
+    assert db.session.query(Attendance).filter_by(atelier_id=atelier.id).count() == 0

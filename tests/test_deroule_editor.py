@@ -192,6 +192,9 @@ def test_an_atelier_adjusted_until_its_steps_start(
     assert atelier.script_snapshot["steps"][2]["type"] == "evaluation"
     pushed = [e for e in live_atelier["anim"].events() if e["type"] == "atelier.updated"]
     assert [s["title"] for s in pushed[-1]["data"]["steps"]][-1] == "Météo"
+    journal = client.get(f"/animateur/ateliers/{atelier.id}/journal").get_data(as_text=True)
+    first_row = journal.split("<tbody>")[1].split("</tr>")[0]
+    assert "déroulé modifié" in first_row and live_atelier["animateur"].name in first_row
     stale = client.post(url, json={"deroule": {**base, "steps": new_steps}, "version": 1})
     assert stale.get_json()["code"] == "stale"
 

@@ -46,6 +46,8 @@ def atelier_by_link(link_token: str, *, allow_closed: bool = False) -> Atelier:
         raise NotFound("Ce lien d'atelier n'est pas (ou plus) valide.", code="unknown_link")
     if atelier.state == "clos" and not allow_closed:
         raise InvalidInput("Cet atelier est clos.", code="closed")
+    if atelier.cancelled and not allow_closed:  # issue 16: kept, but nobody joins it
+        raise InvalidInput("Cet atelier a été annulé.", code="cancelled")
     return atelier
 
 
@@ -87,6 +89,8 @@ def join(
     """Create (or update) the participant; return it and its new secret token, if any."""
     if atelier.state == "clos":
         raise InvalidInput("Cet atelier est clos.", code="closed")
+    if atelier.cancelled:
+        raise InvalidInput("Cet atelier a été annulé.", code="cancelled")
     name = " ".join(display_name.split())
     if not name:
         raise InvalidInput("Indiquez le nom sous lequel vous apparaîtrez.")

@@ -24,7 +24,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import generate_csrf
 
-from facilitator.core import cycles, deroules
+from facilitator.core import cycles, deroules, events
 from facilitator.core.http import login_required
 from facilitator.errors import DomainError
 from facilitator.extensions import db
@@ -265,6 +265,7 @@ def apply(atelier_id: int) -> ResponseReturnValue:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
     body = _json_body()
     version = body.get("version") if isinstance(body.get("version"), int) else None
+    acting = events.actor.set(g.animateur.id)  # the journal says who changed the steps
     try:
         _text, script = deroules.check(body.get("deroule"))
         new_version = deroules.apply_to_atelier(atelier, script, version=version)
@@ -273,6 +274,8 @@ def apply(atelier_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         db.session.rollback()
         return jsonify(ok=False, error=exc.message_fr, code=exc.code)
+    finally:
+        events.actor.reset(acting)
     return jsonify(
         ok=True,
         version=new_version,

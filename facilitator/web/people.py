@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from facilitator.core import cycles, identity, merge
+from facilitator.core import cycles, events, identity, merge
 from facilitator.core.http import login_required
 from facilitator.errors import DomainError
 from facilitator.extensions import db
@@ -46,6 +46,7 @@ def _id(name: str) -> int:
 def merge_people(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     keep_id, gone_id = _id("keep_id"), _id("gone_id")
+    acting = events.actor.set(g.animateur.id)  # the journal says who merged
     try:
         if not keep_id or not gone_id:
             raise DomainError("Choisissez les deux fiches à réunir.")
@@ -53,6 +54,8 @@ def merge_people(cycle_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         db.session.rollback()
         return _page(cycle, exc.status, error=exc.message_fr, form=request.form)
+    finally:
+        events.actor.reset(acting)
     moved = sum(result.moved.values())
     flash(
         f"« {result.removed_name} » a été réuni·e avec « {result.kept['name']} » : "
