@@ -97,3 +97,24 @@ def test_planning_and_edit_pages(browser: Any, server: LiveServer) -> None:
     # the refused form is answered 400 (the page with its message): Chromium logs it
     laptop.problems = [p for p in laptop.problems if "status of 400" not in p]
     laptop.close()
+
+
+def test_library_team_and_journal_pages(browser: Any, server: LiveServer) -> None:
+    laptop = login(browser, server)
+    page = laptop.page
+    cycle = server.demo["cycle_id"]
+    page.goto(f"{server.url}/animateur/cycles/{cycle}")
+    atelier = re.search(r"/animateur/ateliers/(\d+)", page.content()).group(1)
+    for url in (
+        f"/animateur/cycles/{cycle}",
+        "/animateur/deroules",
+        f"/animateur/cycles/{cycle}/equipe",
+        f"/animateur/ateliers/{atelier}/journal",
+        f"/animateur/ateliers/{atelier}/modifier",
+    ):
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(server.url + url)
+            assert axe_violations(page, ALL_IMPACTS) == [], url
+            assert horizontal_overflow(page) == 0, (url, width)
+    laptop.close()
