@@ -33,6 +33,8 @@ ALLOWED = {
     "card_mark": {"co_animateur", "animateur"},
     "card_accept": {"co_animateur", "animateur"},
     "card_reject": {"co_animateur", "animateur"},
+    "card_accept_all": {"co_animateur", "animateur"},
+    "card_cluster": {"co_animateur", "animateur"},
     "vote": {"participant", "other_participant"},
     "step_goto": {"co_animateur", "animateur"},
     "step_flags": {"co_animateur", "animateur"},
@@ -129,6 +131,8 @@ def payload(event: str, w: Any) -> dict[str, Any]:
         "card_mark": {"card_id": card_id, "mark": "decision", "on": True},
         "card_accept": {"card_id": card_id},
         "card_reject": {"card_id": card_id, "reason": "hors sujet"},
+        "card_accept_all": {"step_id": step_id},
+        "card_cluster": {"card_ids": [card_id], "cluster": "Groupe"},
         "vote": {"card_id": card_id, "delta": 1},
         "step_goto": {"step_id": step_id},
         "step_flags": {"step_id": step_id, "locked": False},
@@ -140,7 +144,11 @@ def payload(event: str, w: Any) -> dict[str, Any]:
 
 OUTSIDERS = {"participant_other_atelier", "co_animateur_other_cycle"}
 #: events whose allowed callers get past authorisation to a domain refusal in this world
-PAST_AUTHORISATION = {"card_accept": "no_moderation", "card_reject": "no_moderation"}
+PAST_AUTHORISATION = {
+    "card_accept": "no_moderation",
+    "card_reject": "no_moderation",
+    "card_accept_all": "no_moderation",
+}
 
 
 #: registered events authorised elsewhere: each activity action declares its roles
@@ -210,6 +218,19 @@ ROUTES = [
     ("POST", "/animateur/cycles/{cycle}/restitution", {"co_animateur", "animateur"}),
     ("GET", "/animateur/cycles/{cycle}/evaluation", {"co_animateur", "animateur"}),
     ("POST", "/animateur/cycles/{cycle}/evaluation/indicateurs", {"co_animateur", "animateur"}),
+    # issue 16: planning, déroulé, people, team
+    ("GET", "/animateur/cycles/{cycle}/planning", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/calendrier.ics", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/ateliers/{atelier}/modifier", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/ateliers/{atelier}/modifier", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/ateliers/{atelier}/annuler", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/ateliers/{atelier}/deplacer", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/ateliers/{atelier}/deroule", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/ateliers/{atelier}/journal", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/participants", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/participants/fusionner", {"co_animateur", "animateur"}),
+    ("GET", "/animateur/cycles/{cycle}/equipe", {"co_animateur", "animateur"}),
+    ("POST", "/animateur/cycles/{cycle}/equipe/invitations", {"co_animateur", "animateur"}),
 ]
 
 

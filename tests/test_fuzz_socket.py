@@ -83,6 +83,8 @@ def valid(event: str, world: dict[str, Any]) -> dict[str, Any]:
         "card_mark": {"card_id": card, "mark": "decision", "on": True},
         "card_accept": {"card_id": card, "version": 1},
         "card_reject": {"card_id": card, "reason": "hors sujet", "version": 1},
+        "card_accept_all": {"step_id": step},
+        "card_cluster": {"card_ids": [card], "cluster": "g"},
         "vote": {"card_id": world.get("vote_card", card), "delta": 1},
         "step_goto": {"step_id": world["steps"]["vote"]},
         "step_flags": {"step_id": step, "locked": True},
@@ -107,6 +109,7 @@ def world(
     current = state()
     current.per_connection = RateLimiter(rate=1e9, burst=1e9)
     current.per_participant = RateLimiter(rate=1e9, burst=1e9)
+    current.per_animateur = RateLimiter(rate=1e9, burst=1e9)
     owner = make_animateur()
     atelier = make_atelier(owner, SCRIPT + ACTIVITY_STEPS)
     sockets = {"anim": connect("animateur", atelier, owner)}

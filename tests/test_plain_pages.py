@@ -113,6 +113,15 @@ def site(
                 f"/animateur/cycles/{c}/cartographie",
                 f"/animateur/cycles/{c}/feuille-de-route",
                 f"/animateur/cycles/{c}/evaluation",
+                # issue 16: planning, déroulés, people, team
+                f"/animateur/cycles/{c}/planning",
+                f"/animateur/ateliers/{a}/modifier",
+                f"/animateur/ateliers/{a}/deroule",
+                "/animateur/deroules",
+                "/animateur/deroules/nouveau",
+                f"/animateur/cycles/{c}/participants",
+                f"/animateur/cycles/{c}/equipe",
+                f"/animateur/ateliers/{a}/journal",
             ],
             "participant": [
                 f"/rejoindre/{atelier.link_token}",

@@ -130,11 +130,12 @@ def test_animateur_creates_cycle_and_atelier(client: Any, make_animateur: Any) -
     assert "Lancement et interconnaissance" in page
     r = client.post(
         f"/animateur/cycles/{cycle_id}/ateliers",
-        data={"script_id": "lancement-interconnaissance", "date": "2027-01-15", "mode": "hybride"},
+        data={"script_id": "lancement-interconnaissance", "date": "2035-01-15", "mode": "hybride"},
     )
     assert r.status_code == 302
     atelier = db.session.query(Atelier).one()
-    assert atelier.mode == "hybride" and len(atelier.steps) == 5
+    # its five steps and the model cycle's closing météo (issue 16)
+    assert atelier.mode == "hybride" and len(atelier.steps) == 6
     console = text(client.get(f"/animateur/ateliers/{atelier.id}"))
     assert atelier.join_code in console and 'data-socket-token="' in console
     assert client.get(f"/animateur/ateliers/{atelier.id}/projection").status_code == 200

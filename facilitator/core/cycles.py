@@ -6,6 +6,7 @@ import logging
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+from flask import has_request_context, request
 from sqlalchemy import func, select
 
 from facilitator import contract
@@ -42,17 +43,25 @@ def cycles_of(animateur: Animateur) -> list[Cycle]:
     )
 
 
-def can_run(animateur_id: int | None, cycle_id: int) -> bool:
+def role_in(animateur_id: int | None, cycle_id: int) -> str | None:
+    """The animateur's role in the cycle: owner, co, observateur, or None."""
     if animateur_id is None:
-        return False
-    return (
-        db.session.scalar(
-            select(CycleAnimateur.id).where(
-                CycleAnimateur.cycle_id == cycle_id, CycleAnimateur.animateur_id == animateur_id
-            )
+        return None
+    return db.session.scalar(
+        select(CycleAnimateur.role).where(
+            CycleAnimateur.cycle_id == cycle_id, CycleAnimateur.animateur_id == animateur_id
         )
-        is not None
     )
+
+
+def can_run(animateur_id: int | None, cycle_id: int) -> bool:
+    """Animateurs and co-animateurs run the cycle; observateurs only read it."""
+    return role_in(animateur_id, cycle_id) in ("owner", "co")
+
+
+def _reading() -> bool:
+    """A safe request (GET never writes): observateurs may read every page."""
+    return has_request_context() and request.method in ("GET", "HEAD")
 
 
 def get_cycle_for(animateur: Animateur, cycle_id: int) -> Cycle:
@@ -70,8 +79,14 @@ def get_atelier_for(animateur: Animateur, atelier_id: int) -> Atelier:
 
 
 def _runs(animateur: Animateur, cycle_id: int, found: T) -> T:
-    """``found`` when ``animateur`` runs the cycle ``cycle_id``."""
-    if not can_run(animateur.id, cycle_id):
+    """``found`` when ``animateur`` runs the cycle ``cycle_id`` (or observes it, for a page
+    that only reads)."""
+    role = role_in(animateur.id, cycle_id)
+    if role == "observateur" and _reading():
+        return found
+    if role == "observateur":
+        raise Forbidden("Vous observez ce cycle : lecture seule.", code="read_only")
+    if role is None:
         raise Forbidden("Vous n'animez pas ce cycle.")
     return found
 

@@ -22,7 +22,7 @@ def cycle_info(cycle: Cycle) -> CycleInfo:
     names = db.session.scalars(
         select(Animateur.name)
         .join(CycleAnimateur, CycleAnimateur.animateur_id == Animateur.id)
-        .where(CycleAnimateur.cycle_id == cycle.id)
+        .where(CycleAnimateur.cycle_id == cycle.id, CycleAnimateur.role != "observateur")
         # the owner first, then co-animateurs in the order they were invited
         .order_by((CycleAnimateur.role != "owner"), CycleAnimateur.id)
     ).all()

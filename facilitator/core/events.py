@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -30,6 +31,10 @@ from facilitator.models._types import utcnow
 board_event = signal("board-event")
 
 _PENDING = "facilitator.pending_events"
+
+#: the animateur making the current change (set around a socket action by the realtime
+#: layer): stored with each event it records, for the console's « who did what »
+actor: ContextVar[int | None] = ContextVar("facilitator_actor", default=None)
 SAME: Any = object()
 
 log = logging.getLogger(__name__)
@@ -83,6 +88,7 @@ def record(
         public=None if public is SAME else public,
         owner_id=owner_id,
         owner=owner,
+        actor_id=actor.get(),
     )
     db.session.add(event)
     db.session.info.setdefault(_PENDING, []).append(event)
@@ -114,6 +120,7 @@ def record_now(
         "public": None if public is SAME else public,
         "owner_id": owner_id,
         "owner": owner,
+        "actor_id": actor.get(),
         "created_at": utcnow(),
     }
     db.session.execute(_INSERT_EVENT, values)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from facilitator.core import cycles, events, tokens
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import Atelier, Attendance, Participant, Structure
+from facilitator.models import Atelier, Attendance, Participant, ParticipantKey, Structure
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +46,22 @@ def atelier_by_link(link_token: str, *, allow_closed: bool = False) -> Atelier:
         raise NotFound("Ce lien d'atelier n'est pas (ou plus) valide.", code="unknown_link")
     if atelier.state == "clos" and not allow_closed:
         raise InvalidInput("Cet atelier est clos.", code="closed")
+    if atelier.cancelled and not allow_closed:  # issue 16: kept, but nobody joins it
+        raise InvalidInput("Cet atelier a été annulé.", code="cancelled")
     return atelier
 
 
 def participant_by_token(cycle_id: int, token: str | None) -> Participant | None:
     if not token:
         return None
-    participant = db.session.scalar(
-        select(Participant).where(Participant.token_hash == tokens.token_hash(token))
-    )
+    hashed = tokens.token_hash(token)
+    participant = db.session.scalar(select(Participant).where(Participant.token_hash == hashed))
+    if participant is None:  # another device of a returning or merged person (issue 16)
+        participant = db.session.scalar(
+            select(Participant)
+            .join(ParticipantKey, ParticipantKey.participant_id == Participant.id)
+            .where(ParticipantKey.token_hash == hashed)
+        )
     if participant is None or participant.cycle_id != cycle_id:
         return None
     return participant
@@ -82,6 +89,8 @@ def join(
     """Create (or update) the participant; return it and its new secret token, if any."""
     if atelier.state == "clos":
         raise InvalidInput("Cet atelier est clos.", code="closed")
+    if atelier.cancelled:
+        raise InvalidInput("Cet atelier a été annulé.", code="cancelled")
     name = " ".join(display_name.split())
     if not name:
         raise InvalidInput("Indiquez le nom sous lequel vous apparaîtrez.")

@@ -15,3 +15,7 @@ closed_atelier_changed = signal("closed-atelier-changed")
 #: sent by ``retention.delete_cycle`` after commit, with the cycle id as sender and
 #: ``atelier_ids``: what was stored outside the database for them (documents) goes too.
 cycle_deleted = signal("cycle-deleted")
+#: sent by ``merge.merge_participants`` after commit, with the merged (removed) participant
+#: id as sender and ``into`` the kept one: open connections of the removed one continue as
+#: the kept one (realtime/handlers.py).
+participant_merged = signal("participant-merged")

@@ -28,7 +28,10 @@ GENERATOR = "facilitator"
 #: 2: cycle life (issue 9) — step.async_until, répertoire entries, restitution, evaluation
 VERSION = 2
 #: tables never exported: accounts, and the live event log (a transport detail)
-SKIPPED = {"animateur", "event", "alembic_version"}
+SKIPPED = {"animateur", "event", "alembic_version", "deroule"}
+#: secrets of this instance, never carried over (issue 16): people's other devices
+#: and invitations to the team
+SKIPPED |= {"participant_key", "cycle_invitation"}
 #: tables rebuilt on import rather than copied (the importing animateur owns the copy)
 REBUILT = {"cycle_animateur"}
 #: columns regenerated on import (secrets and codes are never carried over)
@@ -54,6 +57,8 @@ def _tables() -> list[Table]:
 def _encode(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return {"$date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$time": value.isoformat()}
     if isinstance(value, bytes):
         return {"$bytes": base64.b64encode(value).decode()}
     return value
@@ -63,6 +68,8 @@ def _decode(column: Column[Any], value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {"$date"}:
         text = value["$date"]
         return dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+    if isinstance(value, dict) and set(value) == {"$time"}:
+        return dt.time.fromisoformat(value["$time"])
     if isinstance(value, dict) and set(value) == {"$bytes"}:
         return base64.b64decode(value["$bytes"])
     return value

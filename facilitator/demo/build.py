@@ -67,7 +67,8 @@ class Demo(DemoBase):
                 atelier.lieu = data.LIEU_RESTITUTION if atelier.mode == "hybride" else data.LIEU
         meteo = self._meteo_spec()
         for number, atelier in enumerate(ateliers[: data.HELD], start=1):
-            self._append_step(atelier, meteo)
+            if not any(step.type == "evaluation" for step in atelier.steps):
+                self._append_step(atelier, meteo)  # the model's scripts end with one
             self.hold(number, atelier)
         self._between_ateliers(ateliers)
         # live changes keep their objects loaded (events.live_change): after this long

@@ -3,10 +3,27 @@ cycle's questions essentielles and cycle-life rows. An activity type's own table
 its package (``facilitator/activities/<type>/models.py``) and are loaded with it."""
 
 from facilitator.models.board import Contribution, Event, Vote
-from facilitator.models.cycle import Atelier, AtelierState, Cycle, CycleAnimateur, Step, StepStatus
+from facilitator.models.cycle import (
+    Atelier,
+    AtelierState,
+    Cycle,
+    CycleAnimateur,
+    CycleInvitation,
+    Step,
+    StepStatus,
+)
 from facilitator.models.cycle_life import ParticipantVisit, Restitution, StructureProfile
 from facilitator.models.organiser import CycleCoOrganiser, Organiser
 from facilitator.models.people import STRUCTURE_TYPES, Animateur, Attendance, Participant, Structure
+from facilitator.models.deroule import Deroule
+from facilitator.models.people import (
+    STRUCTURE_TYPES,
+    Animateur,
+    Attendance,
+    Participant,
+    ParticipantKey,
+    Structure,
+)
 from facilitator.models.questions import QuestionEssentielle, QuestionRevision, StepState
 
 __all__ = [
@@ -19,9 +36,12 @@ __all__ = [
     "Cycle",
     "CycleAnimateur",
     "CycleCoOrganiser",
+    "CycleInvitation",
+    "Deroule",
     "Event",
     "Organiser",
     "Participant",
+    "ParticipantKey",
     "ParticipantVisit",
     "QuestionEssentielle",
     "QuestionRevision",

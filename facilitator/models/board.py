@@ -101,6 +101,8 @@ class Event(Model):
     public: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     owner_id: Mapped[int | None] = mapped_column(Integer)
     owner: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: the animateur who made the change (the console's event log says who did what)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def view(self, role: str, participant_id: int | None = None) -> dict[str, Any] | None:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.errors import DomainError
@@ -69,7 +78,24 @@ class CycleAnimateur(Model):
     animateur_id: Mapped[int] = mapped_column(
         ForeignKey("animateur.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[str] = mapped_column(String(16), default="owner")  # owner / co
+    #: owner / co (co-animateur) / observateur (read-only console and documents)
+    role: Mapped[str] = mapped_column(String(16), default="owner")
+
+
+class CycleInvitation(Model):
+    """An invitation by link to join a cycle's team with a role (issue 16): the link holds
+    a secret, the database its SHA-256; used once, revocable, expiring."""
+
+    __tablename__ = "cycle_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("animateur.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Atelier(Model):
@@ -82,6 +108,19 @@ class Atelier(Model):
     date: Mapped[date | None] = mapped_column(Date)
     mode: Mapped[str] = mapped_column(String(16), default="presentiel")
     lieu: Mapped[str] = mapped_column(String(200), default="")
+    #: local start time (Europe/Paris) and planned length (issue 16)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    #: the visio link shown to remote participants (distanciel / hybride)
+    visio_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    #: cancelled ateliers are kept (« annulé ») and counted in no figure
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: what happened to its planning: [{"kind": "reporte"|"annule"|"modifie", "at", "by", …}]
+    history: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    #: the ICS SEQUENCE: bumped at every change of its date, time, place or status
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: optimistic concurrency of the edit form: a stale edit is refused with the fresh state
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     state: Mapped[str] = mapped_column(String(16), default=AtelierState.PREPARE)
     #: 6 characters from an unambiguous alphabet; cleared when the atelier closes.
     join_code: Mapped[str | None] = mapped_column(String(6), unique=True)
@@ -116,10 +155,18 @@ class Atelier(Model):
         return ATELIER_STATE_LABELS[AtelierState(self.state)]
 
     @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
     def is_open(self) -> bool:
         return self.state == AtelierState.EN_COURS
 
     def start(self) -> None:
+        if self.cancelled_at is not None:
+            raise DomainError(
+                "Cet atelier est annulé : rétablissez-le avant de le démarrer.", code="cancelled"
+            )
         if self.state == AtelierState.CLOS:
             raise DomainError("Cet atelier est clos : il ne peut pas être relancé.", code="closed")
         if self.state == AtelierState.EN_COURS:

@@ -91,6 +91,21 @@ class Participant(Model):
         }
 
 
+class ParticipantKey(Model):
+    """Another device of the same person (issue 16): its browser's secret token, hashed.
+    Added when a returning person proves who they are with their personal code, and when
+    two participants are merged (the merged one's devices keep working)."""
+
+    __tablename__ = "participant_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Attendance(Model):
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("participant_id", "atelier_id"),)

@@ -3,6 +3,7 @@ payload), validate the payload, call one service, return the ack (docs/protocol.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -14,8 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from facilitator import activities, dblock
+from facilitator.core import (
+    bulk,
+    cycles,
+    events,
+    marks,
+    moderation,
+    signals,
+    steering,
+    tokens,
+    votes,
+)
 from facilitator.core import cards as board
-from facilitator.core import cycles, events, marks, moderation, steering, tokens, votes
 from facilitator.core import visibility as views
 from facilitator.core.events import Viewer
 from facilitator.errors import DomainError, Forbidden, InvalidInput
@@ -37,6 +48,8 @@ class _State:
         self.presence = Presence()
         self.per_connection = RateLimiter(rate=5, burst=20)
         self.per_participant = RateLimiter(rate=8, burst=30)
+        #: animateurs (signed in, steering): ordinary work is never refused (issue 16)
+        self.per_animateur = RateLimiter(rate=60, burst=400)
         self.dirty_presence: set[int] = set()
         self.presence_loop = False
 
@@ -193,6 +206,7 @@ def on_disconnect(*_: Any) -> None:
     wire.detach(sid())
     viewer = state().presence.remove(sid())
     state().per_connection.forget(sid())
+    state().per_animateur.forget(sid())
     if viewer is not None:
         _announce_presence(viewer.atelier_id)
 
@@ -219,10 +233,13 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
             viewer = current.presence.viewers.get(sid())
             if viewer is None:
                 return error("unauthenticated", "Connexion non identifiée : rechargez la page.")
-            limited = not current.per_connection.allow(sid()) or (
-                viewer.participant_id is not None
-                and not current.per_participant.allow(viewer.participant_id)
-            )
+            if viewer.is_animateur:
+                limited = not current.per_animateur.allow(sid())
+            else:
+                limited = not current.per_connection.allow(sid()) or (
+                    viewer.participant_id is not None
+                    and not current.per_participant.allow(viewer.participant_id)
+                )
             if limited:
                 return error(
                     "rate_limited", "Trop d'actions en peu de temps : patientez quelques secondes."
@@ -233,6 +250,7 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
                 payload = schema.model_validate(args[0] if args else {})
             except ValidationError as exc:
                 return error("invalid", "Données invalides — " + first_error_fr(exc))
+            acting = events.actor.set(viewer.animateur_id)  # who did it (issue 16)
             try:
                 result = dblock.run(fn, viewer, payload)
             except DomainError as exc:
@@ -242,6 +260,8 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
                 events.rollback()
                 log.exception("event %s failed", name)
                 return error("server_error", SERVER_ERROR)
+            finally:
+                events.actor.reset(acting)
             return {"ok": True, **result}
 
         handler.__name__ = f"on_{name}"
@@ -297,6 +317,8 @@ forward("card_mark", schemas.CardMark, marks.mark_card, "card_id", "mark", "on")
 forward("card_accept", schemas.CardAccept, moderation.accept, "card_id", "version")
 forward("card_reject", schemas.CardReject, moderation.reject, "card_id", "reason", "version")
 forward("card_delete", schemas.CardDelete, board.delete_card, "card_id")
+forward("card_accept_all", schemas.CardAcceptAll, bulk.accept_all, "step_id")
+forward("card_cluster", schemas.CardCluster, bulk.cluster, "card_ids", "cluster")
 forward("vote", schemas.VoteCast, votes.vote, "card_id", "delta", "expect")
 forward("step_goto", schemas.StepGoto, steering.goto_step, "step_id")
 forward("timer", schemas.Timer, steering.timer, "action", "seconds")
@@ -324,6 +346,23 @@ def on_step_action(viewer: Viewer, p: schemas.StepAction) -> dict[str, Any]:
     except ValidationError as exc:
         raise InvalidInput("Données invalides — " + first_error_fr(exc)) from None
     return spec.handler(viewer, step, data)
+
+
+# --- a participant merged into another (core/merge.py, issue 16) ---------------------------
+
+
+def _participant_merged(gone_id: int, into: int) -> None:
+    """The removed participant's open connections continue as the kept one (this process;
+    on another one, their next action is refused and the page reloads)."""
+    presence = state().presence
+    for conn, viewer in list(presence.viewers.items()):
+        if viewer.participant_id == gone_id:
+            presence.remove(conn)
+            presence.add(conn, dataclasses.replace(viewer, participant_id=into))
+            socketio.server.enter_room(conn, room_owner(into), namespace="/")
+
+
+signals.participant_merged.connect(_participant_merged)
 
 
 @socketio.on("*")

@@ -64,6 +64,19 @@ class CardReject(Payload):
     version: int | None = Field(default=None, ge=1)
 
 
+class CardAcceptAll(Payload):
+    """Validate every card waiting for moderation in a step (bulk, animateur)."""
+
+    step_id: int = Id
+
+
+class CardCluster(Payload):
+    """Put a selection of cards in one cluster (bulk, animateur); None: out of any."""
+
+    card_ids: list[int] = Field(min_length=1, max_length=500)
+    cluster: str | None = Field(default=None, max_length=120)
+
+
 class CardDelete(Payload):
     card_id: int = Id
 

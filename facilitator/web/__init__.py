@@ -35,19 +35,27 @@ def register_web(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from facilitator.web import (  # noqa: F401  (they add their routes to cycle_life)
         animateur,
+        ateliers,
         between,
         blueprints,
         cycle_life,
+        deroule,
         documents,
         mail_pages,
         organiser,
+        people,
         public,
         repertoire_pages,
         restitution,
+        team,
     )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(animateur.bp)
+    app.register_blueprint(ateliers.bp)
+    app.register_blueprint(deroule.bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(team.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(organiser.bp)
     app.register_blueprint(blueprints.cycle_life)

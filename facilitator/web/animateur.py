@@ -23,14 +23,13 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as Redirect
 
-from facilitator.core import accounts, cycles, events, retention, tokens
+from facilitator.core import accounts, cycles, deroules, events, planning, retention, tokens
 from facilitator.core.http import login_required, public_url
 from facilitator.cycle_life import portability
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.models import STRUCTURE_TYPES, Atelier
 from facilitator.models.cycle import MODES
-from facilitator.scripts import list_scripts
 from facilitator.scripts.cycles import list_templates
 from facilitator.web import page_data
 
@@ -137,7 +136,7 @@ def _cycles() -> list[dict[str, Any]]:
 
 def _cycle_page(cycle_id: int, **extra: Any) -> str:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
-    scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
+    scripts = deroules.available(g.animateur, current_app.config["SCRIPTS_DIR"])
     return render_template(
         "cycle.html",
         cycle=page_data.cycle(cycle, ateliers=True, structures=True),
@@ -147,6 +146,7 @@ def _cycle_page(cycle_id: int, **extra: Any) -> str:
         team=[(page_data.animateur(person), role) for person, role in cycles.team(cycle)],
         expiry=retention.expiry(cycle),
         cycle_templates=list_templates(current_app.config["SCRIPTS_DIR"]),
+        read_only=not cycles.can_run(g.animateur.id, cycle.id),
         **extra,
     )
 
@@ -175,17 +175,12 @@ def cycle(cycle_id: int) -> str:
 def add_atelier(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     form = request.form
-    scripts = list_scripts(current_app.config["SCRIPTS_DIR"])
+    scripts = deroules.available(g.animateur, current_app.config["SCRIPTS_DIR"])
     script = scripts.get(form.get("script_id", ""))
     try:
         if script is None:
             raise DomainError("Choisissez un déroulé dans la liste.")
-        when = None
-        if form.get("date"):
-            try:
-                when = date.fromisoformat(form["date"])
-            except ValueError:
-                raise DomainError("Date invalide (jj/mm/aaaa).") from None
+        when = planning.parse_date(form.get("date", ""), future=True)
         atelier = cycles.add_atelier(
             cycle,
             script,
@@ -209,11 +204,11 @@ def apply_template(cycle_id: int) -> ResponseReturnValue:
     try:
         if template is None:
             raise DomainError("Choisissez un modèle de cycle dans la liste.")
+        first = planning.parse_date(form.get("first_date", ""), future=True)
         try:
-            first = date.fromisoformat(form["first_date"]) if form.get("first_date") else None
             weeks = int(form.get("every_weeks") or 4)
         except ValueError:
-            raise DomainError("Date ou intervalle invalide.") from None
+            raise DomainError("Intervalle invalide : un nombre de semaines.") from None
         created = cycles.apply_template(cycle, template, first=first, every_weeks=weeks)
     except DomainError as exc:
         return _refused(cycle_id, exc)
@@ -310,8 +305,10 @@ def _atelier_page(template: str, atelier: Atelier, token: dict[str, object]) -> 
 
 @bp.get("/animateur/ateliers/<int:atelier_id>")
 @login_required
-def console(atelier_id: int) -> str:
+def console(atelier_id: int) -> ResponseReturnValue:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
+    if not cycles.can_run(g.animateur.id, atelier.cycle_id):  # an observateur: read-only
+        return redirect(url_for("public.read_only", read_token=atelier.read_token))
     return _atelier_page(
         "console.html", atelier, {"r": "animateur", "a": atelier.id, "u": g.animateur.id}
     )

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from facilitator.core import cycles, participants, tokens
+from facilitator.core import cycles, identity, participants, tokens
 from facilitator.core.http import login_required, public_url
 from facilitator.cycle_life import async_steps
 from facilitator.documents import restitution, storage
@@ -77,6 +77,7 @@ def participant_cycle(cycle_id: int) -> str:
         )
         if token
         else None,
+        personal_code=identity.personal_code(me),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from facilitator.core import planning
 from facilitator.models import Animateur, Atelier, Cycle, Participant, Structure
 
 
@@ -66,7 +67,18 @@ def atelier(row: Atelier, *, with_cycle: bool = False) -> dict[str, Any]:
         "state_label": row.state_label,
         "join_code": row.join_code,
         "closed_at": row.closed_at,
+        "start_time": row.start_time.strftime("%H:%M") if row.start_time else None,
+        "duration_minutes": row.duration_minutes,
+        "visio_url": row.visio_url,
+        "version": row.version,
     }
+    status = planning.status_of(row)
+    data.update(
+        status=status["status"],
+        status_label=status["status_label"],
+        cancelled=status["cancelled"],
+        history=status["history"],
+    )
     if with_cycle:
         data["cycle"] = cycle(row.cycle, structures=True)
     return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import secrets
 from collections.abc import Callable
+import time
 from typing import Any
 
 import segno
@@ -24,7 +25,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_limiter import RequestLimit
 
-from facilitator.core import events, participants, tokens
+from facilitator.core import events, identity, participants, tokens
 from facilitator.core.http import public_url
 from facilitator.errors import DomainError, InvalidInput
 from facilitator.extensions import db, limiter
@@ -155,6 +156,10 @@ def join(link_token: str) -> ResponseReturnValue:
     # an optional address with consent (docs/mail.md): checked before anyone is created
     email = form.get("email", "").strip() if me is None else ""
     purposes = {p for p in addresses.PURPOSES if form.get(p) == "1"}
+    if me is None and not form.get("nouveau"):
+        returning = _returning(atelier, form)  # « Êtes-vous déjà venu·e ? » (issue 16)
+        if returning is not None:
+            return returning
     try:
         if email:
             addresses.normalise(email)
@@ -192,6 +197,53 @@ def join(link_token: str) -> ResponseReturnValue:
     if token is not None:
         set_participant_cookie(response, atelier.cycle_id, token)
     flash(f"Bienvenue, {participant.display_name} !")
+    return response
+
+
+#: personal-code attempts per browser session in ``CODE_WINDOW`` seconds
+PERSONAL_CODE_ATTEMPTS = 5
+
+
+def _join_page(atelier: Atelier, form: Any, status: int = 200, **extra: Any) -> Any:
+    page = render_template(
+        "join.html",
+        atelier=page_data.atelier(atelier, with_cycle=True),
+        me=None,
+        types=STRUCTURE_TYPES,
+        form=form,
+        **extra,
+    )
+    return page, status
+
+
+def _returning(atelier: Atelier, form: Any) -> ResponseReturnValue | None:
+    """A name and structure matching a participant of the cycle: ask « Êtes-vous déjà
+    venu·e ? » and accept the proof (their personal code), never the name alone. None: a
+    newcomer, joined as usual."""
+    raw = form.get("structure_id", "")
+    structure_id = int(raw) if raw.isdigit() else None
+    name = form.get("display_name", "")
+    alikes = identity.look_alikes(atelier.cycle_id, name, structure_id)
+    if not alikes:
+        return None
+    if not form.get("personal_code"):
+        return _join_page(atelier, form, returning=True)
+    now = time.time()
+    recent = [t for t in session.get("personal_code_attempts", []) if now - t < CODE_WINDOW]
+    if len(recent) >= PERSONAL_CODE_ATTEMPTS:
+        message = "Trop d'essais de code personnel : patientez cinq minutes."
+        return _join_page(atelier, form, 429, returning=True, error=message)
+    session["personal_code_attempts"] = [*recent, now]
+    try:
+        participant, token = identity.recognise(
+            atelier, name, structure_id, form.get("personal_code", "")
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        return _join_page(atelier, form, 400, returning=True, error=exc.message_fr)
+    response = make_response(redirect(url_for("public.board", link_token=atelier.link_token)))
+    set_participant_cookie(response, atelier.cycle_id, token)
+    flash(f"Bon retour, {participant.display_name} : vous retrouvez vos contributions.")
     return response
 
 

@@ -1,0 +1,138 @@
+"""A cycle's team (issue 16): animateurs (the owner), co-animateurs (same rights) and
+observateurs (read-only console and documents); invitations by link (a secret in the
+link, its SHA-256 stored, used once, for 14 days); removing someone, never the last one
+who runs the cycle."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from facilitator.core import cycles, events, tokens
+from facilitator.errors import DomainError, InvalidInput, NotFound
+from facilitator.extensions import db
+from facilitator.models import Animateur, Cycle, CycleAnimateur, CycleInvitation
+from facilitator.models._types import utcnow
+
+log = logging.getLogger(__name__)
+
+ROLES = {"owner": "responsable du cycle", "co": "co-animateur", "observateur": "observateur"}
+INVITABLE = ("co", "observateur")
+INVITATION_DAYS = 14
+
+
+def invite_link(cycle: Cycle, by: Animateur, role: str) -> str:
+    """A new invitation; returns the secret of its link (shown once)."""
+    if role not in INVITABLE:
+        raise InvalidInput("Rôle inconnu : co-animateur ou observateur.")
+    if not cycles.can_run(by.id, cycle.id):
+        raise DomainError("Seuls les animateurs du cycle invitent.", code="forbidden")
+    secret = tokens.new_token()
+    with events.transaction():
+        db.session.add(
+            CycleInvitation(
+                cycle_id=cycle.id,
+                token_hash=tokens.token_hash(secret),
+                role=role,
+                created_by=by.id,
+                expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+            )
+        )
+    log.info("invitation (%s) to cycle %s created by %s", role, cycle.id, by.id)
+    return secret
+
+
+def invitation(secret: str) -> CycleInvitation:
+    found = db.session.scalar(
+        select(CycleInvitation).where(CycleInvitation.token_hash == tokens.token_hash(secret))
+    )
+    if found is None:
+        raise NotFound("Cette invitation n'existe pas ou a été retirée.")
+    if found.used_at is not None:
+        raise InvalidInput("Cette invitation a déjà servi : demandez-en une nouvelle.")
+    if found.expires_at < utcnow():
+        raise InvalidInput("Cette invitation a expiré : demandez-en une nouvelle.")
+    return found
+
+
+def accept(secret: str, animateur: Animateur) -> tuple[int, str]:
+    """Join the team with the invitation's role; returns the cycle id and the role."""
+    found = invitation(secret)
+    if cycles.role_in(animateur.id, found.cycle_id) is not None:
+        raise InvalidInput("Vous faites déjà partie de l'équipe de ce cycle.")
+    with events.transaction():
+        db.session.add(
+            CycleAnimateur(cycle_id=found.cycle_id, animateur_id=animateur.id, role=found.role)
+        )
+        found.used_at = utcnow()
+    log.info("animateur %s joined cycle %s as %s", animateur.id, found.cycle_id, found.role)
+    return found.cycle_id, found.role
+
+
+def pending(cycle: Cycle) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(CycleInvitation)
+        .where(CycleInvitation.cycle_id == cycle.id, CycleInvitation.used_at.is_(None))
+        .order_by(CycleInvitation.id)
+    )
+    now = utcnow()
+    return [
+        {"id": r.id, "role": ROLES[r.role], "expires_at": r.expires_at}
+        for r in rows
+        if r.expires_at > now
+    ]
+
+
+def revoke(cycle: Cycle, invitation_id: int) -> None:
+    found = db.session.get(CycleInvitation, invitation_id)
+    if found is None or found.cycle_id != cycle.id:
+        raise NotFound("Invitation introuvable.")
+    with events.transaction():
+        db.session.delete(found)
+
+
+def members(cycle: Cycle) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": person.id,
+            "name": person.name,
+            "email": person.email,
+            "role": role,
+            "role_label": ROLES.get(role, role),
+        }
+        for person, role in cycles.team(cycle)
+    ]
+
+
+def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
+    """Take someone off the team; the last one who runs the cycle stays."""
+    row = db.session.scalar(
+        select(CycleAnimateur).where(
+            CycleAnimateur.cycle_id == cycle.id, CycleAnimateur.animateur_id == animateur_id
+        )
+    )
+    if row is None:
+        raise NotFound("Cette personne ne fait pas partie de l'équipe.")
+    runners = [m for m in members(cycle) if m["role"] in ("owner", "co")]
+    if row.role in ("owner", "co") and len(runners) <= 1:
+        raise InvalidInput(
+            "C'est le dernier animateur du cycle : invitez d'abord quelqu'un d'autre à l'animer."
+        )
+    person = db.session.get(Animateur, animateur_id)
+    name = person.name if person else "?"
+    with events.transaction():
+        if row.role == "owner":  # the responsibility passes to the first co-animateur
+            heir = next((m for m in runners if m["id"] != animateur_id and m["role"] == "co"), None)
+            if heir is not None:
+                db.session.scalar(
+                    select(CycleAnimateur).where(
+                        CycleAnimateur.cycle_id == cycle.id,
+                        CycleAnimateur.animateur_id == heir["id"],
+                    )
+                ).role = "owner"  # type: ignore[union-attr]  # a member found above
+        db.session.delete(row)
+    log.info("animateur %s removed from cycle %s by %s", animateur_id, cycle.id, by.id)
+    return name
