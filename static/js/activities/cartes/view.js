@@ -5,7 +5,10 @@
 
 import { h, plural, syncChildren } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
+import { enableDrag, groupTools } from "./arrange.js";
 import { HELD, cardElement } from "./card.js";
+
+let clusterIds = 0; // ids of the groups' headings (their buttons are described by them)
 
 export class CartesBoard extends ActivityView {
   static type = "cartes";
@@ -35,6 +38,7 @@ export class CartesBoard extends ActivityView {
   }
 
   render(step) {
+    if (this.dragging) return; // a card is in the animateur's hand: redrawn when dropped
     const focus = this.focusInfo();
     this.lastUsed = 0;
     if (!step) {
@@ -73,6 +77,12 @@ export class CartesBoard extends ActivityView {
     for (const key of [...this.clusters.keys()]) if (!usedClusters.has(key)) this.clusters.delete(key);
     this.seen = used;
     this.restoreFocus(focus);
+    if (this.arrangeable(ctx)) enableDrag(this);
+  }
+
+  /** The animateur arranges the board (drag and drop, menus): while the atelier is open. */
+  arrangeable(ctx) {
+    return this.role === "animateur" && !this.projection && ctx.canWrite;
   }
 
   context(step) {
@@ -155,7 +165,7 @@ export class CartesBoard extends ActivityView {
       }
       if (!groups.has(label)) {
         groups.set(label, []);
-        nodes.push(this.clusterNode(col.id, label, usedClusters));
+        nodes.push(this.clusterNode(col.id, label, usedClusters, ctx));
       }
       groups.get(label).push(node);
     }
@@ -168,21 +178,28 @@ export class CartesBoard extends ActivityView {
     return c.section;
   }
 
-  clusterNode(columnId, label, usedClusters) {
+  clusterNode(columnId, label, usedClusters, ctx) {
     const key = columnId + "\u0000" + label;
     usedClusters.add(key);
     let entry = this.clusters.get(key);
     if (!entry) {
       const count = h("span", { class: "cluster__count" });
       const list = h("ul", { class: "cards cards--cluster" });
-      const item = h(
-        "li",
-        { class: "cluster" },
-        h(`h${this.headingLevel + 1}`, { class: "cluster__label" }, label, " ", count),
-        list,
-      );
-      entry = { item, list, count };
+      clusterIds += 1;
+      const labelId = `cluster-label-${clusterIds}`;
+      const head = h("div", { class: "cluster__head" },
+        h(`h${this.headingLevel + 1}`, { class: "cluster__label", id: labelId }, label, " ", count));
+      const item = h("li", { class: "cluster", "data-cluster": label }, head, list);
+      entry = { item, list, count, head, labelId, tools: null, toolsMode: undefined };
       this.clusters.set(key, entry);
+    }
+    // the animateur renames or undoes a group (arrange.js)
+    const mode = this.arrangeable(ctx) ? this.modes.get(`group:${key}`) || "" : null;
+    if (entry.toolsMode !== mode) {
+      entry.toolsMode = mode;
+      if (entry.tools) entry.tools.remove();
+      entry.tools = mode === null ? null : groupTools(this, entry, columnId, label, mode === "rename");
+      if (entry.tools) entry.head.append(entry.tools);
     }
     return entry.item;
   }
