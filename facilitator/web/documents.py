@@ -232,7 +232,8 @@ def regenerate(atelier_id: int) -> ResponseReturnValue:
 
 @bp.get("/animateur/cycles/<int:cycle_id>/documents")
 @login_required
-def cycle_index(cycle_id: int) -> Response:
+def cycle_index(cycle_id: int) -> ResponseReturnValue:
+    """A page for a browser (the cycle page links it), the JSON index otherwise."""
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     entries = _entries(
         ("cycle",),
@@ -240,7 +241,9 @@ def cycle_index(cycle_id: int) -> Response:
             "documents.cycle_document", cycle_id=cycle.id, kind=kind.id, fmt=fmt
         ),
     )
-    return _json_index(entries)
+    if not _wants_html():
+        return _json_index(entries)
+    return render_template("cycle_documents.html", cycle=page_data.cycle(cycle), docs=entries)
 
 
 @bp.get("/animateur/cycles/<int:cycle_id>/documents/<kind>.<fmt>")
