@@ -102,7 +102,8 @@ function dropTarget(item, event) {
 }
 
 function options(board) {
-  let target = null;
+  let target = null; // the card under the pointer's middle zone: a drop there groups
+  let item = null;
   let last = null;
   const mark = (card) => {
     if (target === card) return;
@@ -112,6 +113,7 @@ function options(board) {
   };
   const track = (event) => {
     last = event;
+    mark(dropTarget(item, event));
   };
   return {
     group: "cards",
@@ -123,27 +125,29 @@ function options(board) {
     delayOnTouchOnly: true,
     delay: 200, // a finger that swipes scrolls; one that holds picks the card up
     animation: 150,
+    emptyInsertThreshold: 24, // a column's margins take a card too
+    // the cards make room only when the pointer is on their edges: their middle is the
+    // place to drop a card on them (a group)
+    swapThreshold: 0.5,
+    invertSwap: true,
     ghostClass: "card--ghost",
     chosenClass: "card--chosen",
-    onStart: () => {
+    onStart: (evt) => {
       board.dragging = true;
+      item = evt.item;
       document.addEventListener("pointermove", track, true);
       document.addEventListener("touchmove", track, true);
     },
-    onMove: (evt, original) => {
-      const card = dropTarget(evt.dragged, original);
-      mark(card);
-      return card ? false : true; // over the middle of a card: no reordering
-    },
+    onMove: (evt, original) => !dropTarget(evt.dragged, original),
     onEnd: (evt) => {
       document.removeEventListener("pointermove", track, true);
       document.removeEventListener("touchmove", track, true);
-      const over = target || dropTarget(evt.item, last);
+      const over = last ? dropTarget(evt.item, last) : null;
       mark(null);
+      last = null;
       board.dragging = false;
       const cardId = Number(evt.item.dataset.cardId);
-      const card = board.store.cards.get(cardId);
-      if (!card) return board.page.schedule();
+      if (!board.store.cards.get(cardId)) return board.page.schedule();
       if (over) {
         arrange(board, { card_id: cardId, group_with: Number(over.dataset.cardId) });
       } else if (evt.from !== evt.to || evt.oldIndex !== evt.newIndex) {

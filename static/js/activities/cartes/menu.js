@@ -128,7 +128,7 @@ function groupPanel(board, card, ctx, id) {
       others.filter((c) => !c.cluster || c.cluster !== card.cluster)
         .map((c) => h("option", { value: `c:${c.id}`, text: short(c.text) }))));
   const submit = h("button", { type: "submit", class: "btn btn-small btn-primary", text: "Regrouper" });
-  const form = h("form", { class: "card-menu__panel", id, "aria-label": "Regrouper avec…" },
+  const form = h("form", { class: "card-menu__panel", id },
     h("div", { class: "field" }, h("label", { for: selectId, text: "Regrouper avec…" }), select),
     h("div", { class: "button-row" }, submit, back(board, card)));
   form.addEventListener("submit", (event) => {
