@@ -32,6 +32,7 @@ export class View extends ActivityView {
       onSelect: (id) => this.select(id, true),
       onMove: page.role === "animateur" ? (id, x, y) => this.move([{ actor_id: id, x, y }]) : null,
       onReady: () => page.schedule(),
+      wall: this.projection,
     });
     this.graphTools = h("div", { class: "button-row carto__graph-tools" });
     this.graphEl = h("div", { class: "carto__graph" },
@@ -68,6 +69,10 @@ export class View extends ActivityView {
         summary: `Carte des acteurs : ${summaryText(actors.length, relations.length)}. Le tableau donne le détail.` });
       this.renderGraphTools(state, ctx);
       this.legend.render(state.labels);
+      if (this.projection) {
+        // on the wall, labels of 0.75 rem at least (22 px on a 1920 px wide screen)
+        this.graph.labelsAtLeast(0.75 * parseFloat(getComputedStyle(document.documentElement).fontSize));
+      }
     } else {
       this.table.render({ actors, relations, isolated, ctx });
     }
