@@ -23,6 +23,7 @@ def register_web(app: Flask) -> None:
         blueprints,
         cycle_life,
         documents,
+        guide,
         public,
         repertoire_pages,
         restitution,
@@ -31,6 +32,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(animateur.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(guide.bp)
     app.register_blueprint(blueprints.cycle_life)
     for activity in contract.REGISTRY.values():  # the activity types' own pages
         if activity.blueprint is not None:
