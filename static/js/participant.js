@@ -12,6 +12,15 @@ const MESSAGES = {
 
 let updateForm = () => {};
 
+const WATCH_SCREEN = "Regardez l'écran : rien à faire sur votre téléphone pendant cette étape.";
+
+/** The step asks nothing of this participant now: locked, or a cartes step without columns
+ * (the animateur presents). The views of other types say what they expect themselves. */
+function nothingToDo(p, step) {
+  if (!step || p.role !== "participant" || p.store.atelier.state !== "en_cours") return false;
+  return step.locked || (step.type === "cartes" && step.columns.length === 0);
+}
+
 const page = startPage("board-app", {
   viewedStepId: (p) => p.store.atelier && p.store.atelier.current_step_id,
   render,
@@ -78,6 +87,7 @@ function render(p) {
     }
     setText($("step-status"), status);
   }
+  setText($("watch-screen"), nothingToDo(p, shown) ? WATCH_SCREEN : "");
   renderAway(p);
   updateForm();
   p.renderStep(shown);
