@@ -1,4 +1,4 @@
-"""The animateur arranges the board: moves a card (column, group, order, canvas point),
+"""The animateur arranges the board: moves a card (column, group, order),
 groups two cards, renames or undoes a group. Every change of a card is one ``card.updated``
 envelope with its seq, stored and replayed like any other (docs/protocol.md); a move that
 touches two cards (a new group) records two, in one transaction."""
@@ -110,7 +110,7 @@ def move(viewer: Viewer, step: Step, p: Move) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur range et regroupe les cartes.")
     live_common.require_writer(viewer, step)
     card = _card(viewer, step, p.card_id)
-    before = {c.id: (c.column, c.cluster, c.position, (c.data or {}).get("xy")) for c in [card]}
+    before = {c.id: (c.column, c.cluster, c.position) for c in [card]}
     touched: dict[int, Contribution] = {card.id: card}
     with events.live_change(viewer.atelier_id) as change:
         if p.group_with is not None:
@@ -140,9 +140,7 @@ def move(viewer: Viewer, step: Step, p: Move) -> dict[str, Any]:
             if anchor is not None or p.column is not None or "cluster" in p.model_fields_set:
                 for c in _place(step, card, anchor):
                     touched[c.id] = c
-        if p.x is not None and p.y is not None:
-            card.data = {**(card.data or {}), "xy": [round(p.x, 4), round(p.y, 4)]}
-        now = (card.column, card.cluster, card.position, (card.data or {}).get("xy"))
+        now = (card.column, card.cluster, card.position)
         if len(touched) == 1 and before[card.id] == now:
             events.rollback()
             return {**cards.unchanged(viewer, card), "cards": [cards.full_card(card)]}
