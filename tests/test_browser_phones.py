@@ -57,6 +57,19 @@ def test_phone_map_list_refusals_and_watch_the_screen(
     assert horizontal_overflow(page) == 0
     assert axe_violations(page) == []
 
+    # a long page (the charte): its sections one tap away, in the sticky status bar
+    assert anim.call("step_goto", {"step_id": by_key["charte"]})["ok"]
+    nav = page.get_by_role("navigation", name="Sections de l'étape")
+    expect(nav).to_be_visible()
+    links = nav.get_by_role("link")
+    assert links.count() >= 3
+    last = links.nth(links.count() - 1)
+    target = last.get_attribute("href")
+    last.click()
+    assert page.evaluate("(id) => document.activeElement.id === id", target.lstrip("#"))
+    expect(nav).to_be_in_viewport()  # sticky: still there far down the page
+    assert horizontal_overflow(page) == 0
+
     # nothing offered that the server refuses: others' chains cannot be deleted by this phone
     assert anim.call("step_goto", {"step_id": by_key["chaine"]})["ok"]
     expect(page.locator("#step-title")).to_have_text("L'écosystème")
