@@ -13,7 +13,7 @@ import pytest
 
 from tests import browser_helpers
 from tests.browser_helpers import Watched, axe_violations, card, login, new_atelier
-from tests.live import LiveServer, Peer, console_token, login_animateur
+from tests.live import LiveServer, Peer, console_token, login_animateur, wait_until
 
 pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
@@ -201,5 +201,71 @@ def test_cards_are_moved_and_grouped_by_hand_and_by_keyboard(
     assert columns["Ne pas multiplier les réunions"] == "attentes"
     assert {c["cluster"] for c in snapshot["cards"]} == {None}
     peer.disconnect()
+    wall.close()
+    laptop.close()
+
+
+CANVAS_SCRIPT = """\
+format: 1
+id: tableau-libre-test
+title: Tableau libre (test)
+steps:
+  - id: libre
+    type: cartes
+    title: Nos idées en vrac
+    consigne: Une idée par carte ; l'animateur les place sur le tableau.
+    settings:
+      layout: canvas
+      columns: [{id: idees, label: Idées}, {id: questions, label: Questions}]
+"""
+
+
+def test_a_free_canvas_step_places_cards_anywhere(browser: Any, server: LiveServer) -> None:
+    from pathlib import Path
+
+    from playwright.sync_api import expect
+
+    Path(server.env["SCRIPTS_DIR"], "tableau-libre-test.yaml").write_text(
+        CANVAS_SCRIPT, encoding="utf-8"
+    )
+    laptop = login(browser, server)
+    new_atelier(laptop, server, script="Tableau libre (test)")
+    page = laptop.page
+    page.get_by_role("button", name="Démarrer l'atelier").click()
+    for text in ("Une idée à placer", "Une question à part"):
+        page.get_by_label("Nouvelle carte (animateur)").fill(text)
+        page.get_by_role("button", name="Ajouter", exact=True).click()
+        expect(card(page, text)).to_be_visible()
+    wall = Watched(browser, 1920, 1080, context=laptop.context)
+    wall.page.goto(server.url + page.locator("#projection-link").get_attribute("href"))
+    on_wall = card(wall.page, "Une idée à placer")
+    expect(on_wall).to_be_visible()
+    left = "(el) => parseFloat(el.style.left)"
+    assert on_wall.evaluate(left) < 20
+
+    # by hand: dragged to the right half of the board, the wall follows
+    source = card(page, "Une idée à placer")
+    box = source.bounding_box()
+    surface = page.locator(".canvas__surface").bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + 10)
+    page.mouse.down()
+    target = (surface["x"] + surface["width"] * 0.6, surface["y"] + surface["height"] * 0.5)
+    page.mouse.move(*target, steps=10)
+    page.mouse.up()
+    assert wait_until(lambda: on_wall.evaluate(left) > 50), on_wall.evaluate(left)
+    # by keyboard: the card's menu, « Déplacer vers… », « Vers le bas »
+    before = on_wall.evaluate("(el) => parseFloat(el.style.top)")
+    source.get_by_role("button", name="Actions").click()
+    page.get_by_role("button", name="Déplacer vers…").click()
+    page.get_by_role("button", name="Vers le bas").press("Enter")
+    top = "(el) => parseFloat(el.style.top)"
+    assert wait_until(lambda: round(on_wall.evaluate(top) - before) == 5), on_wall.evaluate(top)
+    expect(card(page, "Une idée à placer").get_by_role("button", name="Actions")).to_be_focused()
+    # the wall fits the board on the screen, no scrollbar
+    assert wall.page.evaluate("document.documentElement.scrollHeight <= innerHeight")
+    for p in (page, wall.page):
+        assert axe_violations(p) == []
+    laptop.shot("console-1280-tableau-libre")
+    wall.shot("projection-1920-tableau-libre")
     wall.close()
     laptop.close()

@@ -139,3 +139,42 @@ def test_only_the_animateur_arranges_and_bad_moves_are_refused(
     same = act(anim, step, "move", card_id=two["id"], column="a", cluster=None, before_id=None)
     assert same["ok"]
     assert act(anim, step, "move", card_id=two["id"])["unchanged"] is True
+
+
+CANVAS = """
+format: 1
+id: tableau-libre
+title: Tableau libre
+steps:
+  - id: libre
+    type: cartes
+    title: Tableau libre
+    consigne: Posez vos idées, l'animateur les place.
+    settings:
+      layout: canvas
+      colour_by: structure
+      columns: [{id: a, label: Idées}, {id: b, label: Questions}]
+"""
+
+
+def test_a_canvas_step_places_cards_anywhere(make_room: Any, live_atelier: Any) -> None:
+    room = make_room(CANVAS)
+    step = room["step"]
+    one = add(room["a"], step, "Une idée posée")
+    room["viewer"].received()
+    ack = act(room["anim"], step, "move", card_id=one["id"], x=0.25, y=0.755555)
+    assert ack["ok"], ack
+    assert ack["cards"][0]["xy"] == [0.25, 0.7556]
+    [envelope] = room["viewer"].events()
+    assert (envelope["type"], envelope["data"]["card"]["xy"]) == ("card.updated", [0.25, 0.7556])
+    snap = room["viewer"].call("sync", {"last_seq": 0})["snapshot"]
+    assert (snap["steps"][0]["layout"], snap["steps"][0]["colour_by"]) == ("canvas", "structure")
+    assert [c["xy"] for c in snap["cards"]] == [[0.25, 0.7556]]
+    # both coordinates, within the board, on a canvas step only
+    half = act(room["anim"], step, "move", card_id=one["id"], x=0.5)
+    assert half["error"]["code"] == "invalid"
+    w = live_atelier
+    columns_step = w["steps"]["idees"]
+    other = add(w["a"], columns_step, "En colonnes")
+    refused = act(w["anim"], columns_step, "move", card_id=other["id"], x=0.5, y=0.5)
+    assert refused["error"]["code"] == "invalid" and "colonnes" in refused["error"]["message_fr"]

@@ -1,4 +1,5 @@
-"""The animateur arranges the board: moves a card (column, group, order),
+"""The animateur arranges the board: moves a card (column, group, order, a point of a canvas
+step),
 groups two cards, renames or undoes a group. Every change of a card is one ``card.updated``
 envelope with its seq, stored and replayed like any other (docs/protocol.md); a move that
 touches two cards (a new group) records two, in one transaction."""
@@ -42,6 +43,10 @@ def _column(step: Step, column: str) -> str:
 
 def _label(text: str | None) -> str | None:
     return " ".join((text or "").split())[:120] or None
+
+
+def _xy(card: Contribution) -> Any:
+    return (card.data or {}).get("xy")
 
 
 def _ordered(step: Step) -> list[Contribution]:
@@ -110,7 +115,11 @@ def move(viewer: Viewer, step: Step, p: Move) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur range et regroupe les cartes.")
     live_common.require_writer(viewer, step)
     card = _card(viewer, step, p.card_id)
-    before = {c.id: (c.column, c.cluster, c.position) for c in [card]}
+    if (p.x is None) != (p.y is None):
+        raise InvalidInput("Une place sur le tableau libre demande x et y.")
+    if p.x is not None and (step.settings or {}).get("layout") != "canvas":
+        raise InvalidInput("Cette étape range ses cartes en colonnes, pas sur un tableau libre.")
+    before = {c.id: (c.column, c.cluster, c.position, _xy(c)) for c in [card]}
     touched: dict[int, Contribution] = {card.id: card}
     with events.live_change(viewer.atelier_id) as change:
         if p.group_with is not None:
@@ -140,7 +149,9 @@ def move(viewer: Viewer, step: Step, p: Move) -> dict[str, Any]:
             if anchor is not None or p.column is not None or "cluster" in p.model_fields_set:
                 for c in _place(step, card, anchor):
                     touched[c.id] = c
-        now = (card.column, card.cluster, card.position)
+        if p.x is not None and p.y is not None:
+            card.data = {**(card.data or {}), "xy": [round(p.x, 4), round(p.y, 4)]}
+        now = (card.column, card.cluster, card.position, _xy(card))
         if len(touched) == 1 and before[card.id] == now:
             events.rollback()
             return {**cards.unchanged(viewer, card), "cards": [cards.full_card(card)]}

@@ -12,8 +12,8 @@ GroupLabel = Field(min_length=1, max_length=120)
 
 class Move(Payload):
     """One move of one card by the animateur: to a column, into or out of a group, before a
-    card (or at the end of its column), next to a card to group them. Fields left out keep
-    their value."""
+    card (or at the end of its column), next to a card to group them, or to a point of a
+    canvas step. Fields left out keep their value."""
 
     card_id: int = Id
     column: str | None = Field(default=None, min_length=1, max_length=64)
@@ -24,6 +24,9 @@ class Move(Payload):
     before_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     #: drop on this card: both end up in one group (the target's, or a new one)
     group_with: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    #: on a canvas step: the card's place, fractions of the board's width and height (both)
+    x: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    y: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
 
 
 class RenameGroup(Payload):

@@ -6,6 +6,7 @@
 
 import { h } from "../../ui.js";
 import { arrange } from "./arrange.js";
+import { nudge } from "./canvas.js";
 
 const MARKS = { decision: "Décision", carry_over: "À reprendre", open_question: "Question ouverte" };
 
@@ -104,6 +105,17 @@ function movePanel(board, card, ctx, id) {
     ? item("Descendre d'un rang", "move-down",
       () => done(index + 2 < list.length ? { before_id: list[index + 2].id } : { column: card.column, before_id: null }))
     : null;
+  if (ctx.step.layout === "canvas") {
+    // the free board: a step in each direction (the order of the list does not show)
+    const go = (dx, dy) => () => {
+      board.setMode(card.id, null);
+      nudge(board, card, dx, dy);
+    };
+    const nudges = [["la gauche", -1, 0], ["la droite", 1, 0], ["le haut", 0, -1], ["le bas", 0, 1]]
+      .map(([where, dx, dy]) => item(`Vers ${where}`, "nudge", go(dx, dy), { "data-nudge": `${dx},${dy}` }));
+    return h("div", { class: "card-menu__panel", id, role: "group", "aria-label": "Déplacer vers…" },
+      h("p", { class: "card-menu__title", text: "Déplacer vers…" }), nudges, columns, back(board, card));
+  }
   return h("div", { class: "card-menu__panel", id, role: "group", "aria-label": "Déplacer vers…" },
     h("p", { class: "card-menu__title", text: "Déplacer vers…" }), columns, up, down,
     columns.length || up || down ? null : h("p", { class: "hint", text: "Aucune autre place pour cette carte." }),

@@ -6,6 +6,7 @@
 import { h, plural, syncChildren } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
 import { enableDrag, groupTools } from "./arrange.js";
+import { renderCanvas } from "./canvas.js";
 import { HELD, cardElement } from "./card.js";
 
 let clusterIds = 0; // ids of the groups' headings (their buttons are described by them)
@@ -51,10 +52,15 @@ export class CartesBoard extends ActivityView {
       this.columns.clear();
       this.clusters.clear();
       this.cardEls.clear();
+      this.canvas = null;
       this.seen = null; // first render of a step: nothing is "new"
     }
     const ctx = this.context(step);
     this.lastUsed = ctx.used;
+    // a phone shows a canvas step's cards as the usual list (the wall and the console show
+    // the board; a 16:9 board 390 px wide cannot be read)
+    const phone = this.role === "participant" && window.matchMedia("(max-width: 47.99rem)").matches;
+    if (step.layout === "canvas" && !phone) return this.renderFree(step, ctx, focus);
     const columns = step.columns.length ? step.columns : [{ id: "", label: "Cartes", hint: "" }];
     const byColumn = new Map(columns.map((c) => [c.id, []]));
     for (const card of this.store.cardsOf(step.id)) {
@@ -78,6 +84,18 @@ export class CartesBoard extends ActivityView {
     this.seen = used;
     this.restoreFocus(focus);
     if (this.arrangeable(ctx)) enableDrag(this);
+  }
+
+  /** A canvas step (canvas.js): every card on one free board. */
+  renderFree(step, ctx, focus) {
+    const cards = this.store.cardsOf(step.id)
+      .filter((card) => !(this.role === "animateur" && HELD.has(card.moderation)));
+    for (const item of ctx.pendingAdds) cards.push({ pendingAdd: true, ...item.payload });
+    const used = new Set();
+    syncChildren(this.grid, [renderCanvas(this, step, ctx, cards, used)]);
+    for (const key of [...this.cardEls.keys()]) if (!used.has(key)) this.cardEls.delete(key);
+    this.seen = used;
+    this.restoreFocus(focus);
   }
 
   /** The animateur arranges the board (drag and drop, menus): while the atelier is open. */
