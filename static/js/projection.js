@@ -1,6 +1,7 @@
 // Projector view (templates/projection.html): the wall. The current step on one 16:9 screen,
 // nothing to click: the cycle's questions as one strip, long content paged by itself at a
-// readable pace, the QR code in a corner (« Q » on this screen hides / shows it).
+// readable pace, the QR code in a corner (« Q » on this screen hides / shows it, « V » shows
+// the step's next view).
 
 import { startPage, stepPosition } from "./page.js";
 import { $, h, plural, renderStepHeader, setText } from "./ui.js";
@@ -127,9 +128,22 @@ function qrHidden() {
   return qrState === "hidden";
 }
 
+/** « V » on this screen: the step's next view (map / table, chain / écosystème, table /
+ * chronologie), the views' own mode buttons being hidden on the wall. */
+function nextView() {
+  const modes = [...$("stage").querySelectorAll("button[data-mode]")];
+  if (modes.length < 2) return;
+  const pressed = modes.findIndex((b) => b.getAttribute("aria-pressed") === "true");
+  modes[(pressed + 1) % modes.length].click();
+}
+
 document.addEventListener("keydown", (event) => {
-  if (event.key !== "q" && event.key !== "Q") return;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "v" || event.key === "V") {
+    nextView();
+    return;
+  }
+  if (event.key !== "q" && event.key !== "Q") return;
   qrState = qrHidden() ? "shown" : "hidden";
   try {
     localStorage.setItem(QR_KEY, qrState);
