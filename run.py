@@ -7,8 +7,10 @@ from gevent import monkey
 
 monkey.patch_all()  # first, before anything imports socket, ssl or threading
 
+import contextlib  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 
 from facilitator import create_app, db_migrate  # noqa: E402
 from facilitator.seed import demo_atelier, seed_demo  # noqa: E402
@@ -24,20 +26,27 @@ def main() -> None:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "5000"))
     app = create_app()
-    with app.app_context():
+    with app.app_context(), quiet_setup():
         db_migrate.upgrade()
         info = seed_demo() if os.environ.get("SEED_DEMO", "1") == "1" else None
         atelier = demo_atelier() if info else None
         base = app.config.get("PUBLIC_URL") or f"http://{host}:{port}"
-        if info:
-            print("\n=== facilitator ===", flush=True)
-            print(f"Animateur : {base}/connexion", flush=True)
-            print(f"  identifiant : {info['email']}", flush=True)
-            print(f"  mot de passe : {info['password']}", flush=True)
+        lines = [f"facilitator est prêt : {base}  (Ctrl+C pour arrêter)"]
         if atelier is not None:
-            print(f"Participants : {base}/rejoindre/{atelier.link_token}", flush=True)
-            print(f"  ou code {atelier.join_code} sur {base}/", flush=True)
-        print(f"Serveur : {base}  (Ctrl+C pour arrêter)\n", flush=True)
+            lines += [
+                "",
+                f"Atelier de démonstration « {atelier.title} »",
+                f"  participants : {base}/rejoindre/{atelier.link_token}",
+                f"  ou code {atelier.join_code} sur {base}/",
+            ]
+        if info:
+            lines += [
+                "",
+                f"Animateur : {base}/connexion",
+                f"  identifiant : {info['email']}",
+                f"  mot de passe : {info['password']}",
+            ]
+    print(framed(lines), flush=True)
     tune_gc()
     if os.environ.get("PRIVACY_MODEL_WARMUP", "1") == "1":
         # the personal-data model takes seconds to load (docs/security.md): now, while the
@@ -48,6 +57,31 @@ def main() -> None:
 
         gevent.spawn_later(0.5, ner.model)
     serve(app, host, port, access_log=os.environ.get("ACCESS_LOG") == "1")
+
+
+@contextlib.contextmanager
+def quiet_setup() -> Iterator[None]:
+    """Migrating and seeding the demo cycle log a few hundred INFO lines (every atelier,
+    card, vote of the demo): at start, say only what went wrong, and what the setup was."""
+    loggers = [logging.getLogger(name) for name in ("facilitator", "alembic")]
+    levels = [logger.level for logger in loggers]
+    if os.environ.get("LOG_LEVEL", "INFO").upper() != "DEBUG":
+        for logger in loggers:
+            logger.setLevel(max(logging.WARNING, logger.getEffectiveLevel()))
+    print("Préparation de la base (au premier lancement : le cycle de démonstration)…", flush=True)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def framed(lines: list[str]) -> str:
+    """The lines in a box: what to open, and the credentials last, found at a glance."""
+    width = max(len(line) for line in lines) + 2
+    rule = "+" + "-" * width + "+"
+    body = [f"| {line.ljust(width - 2)} |" for line in lines]
+    return "\n".join(["", rule, *body, rule, ""])
 
 
 def tune_gc() -> None:

@@ -12,6 +12,21 @@ from flask.cli import FlaskGroup
 from facilitator.scripts import validate_path
 from facilitator.scripts.cycles import is_template_path, validate_templates
 
+NOT_MIGRATED = (
+    "La base de données n'est pas à jour (ou pas encore créée) : lancez d'abord "
+    "« flask --app facilitator db upgrade » (ou « make run », qui le fait), puis relancez "
+    "cette commande."
+)
+
+
+def require_schema() -> None:
+    """A command that reads or writes the database says what to run when it was never
+    migrated (instead of SQLAlchemy's « no such table » traceback)."""
+    from facilitator import db_migrate
+
+    if not db_migrate.is_current():
+        raise click.ClickException(NOT_MIGRATED)
+
 
 @click.group("scripts", help="Déroulés d'ateliers (workshop_scripts/).")
 def scripts_cli() -> None:
@@ -55,6 +70,7 @@ def revision_command(message: str) -> None:
 
 @click.command("seed-demo", help="Crée le cycle de démonstration s'il n'existe pas.")
 def seed_command() -> None:
+    require_schema()
     from facilitator.seed import seed_demo
 
     info = seed_demo()
@@ -66,6 +82,7 @@ def seed_command() -> None:
 @click.option("--name", prompt="Nom")
 @click.password_option("--password", prompt="Mot de passe")
 def create_animateur_command(email: str, name: str, password: str) -> None:
+    require_schema()
     from facilitator.core import accounts
     from facilitator.errors import DomainError
 
@@ -79,6 +96,7 @@ def create_animateur_command(email: str, name: str, password: str) -> None:
 @click.command("purge", help="Supprime les cycles dont la durée de conservation est échue.")
 @click.option("--dry-run", is_flag=True, help="Affiche ce qui serait supprimé, sans supprimer.")
 def purge_command(dry_run: bool) -> None:
+    require_schema()
     from facilitator.core import retention
     from facilitator.documents import storage
 
@@ -110,6 +128,7 @@ def purge_command(dry_run: bool) -> None:
 @click.argument("cycle_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_command(cycle_id: int, output: Path) -> None:
+    require_schema()
     import json
 
     from facilitator.cycle_life import portability
@@ -127,6 +146,7 @@ def export_command(cycle_id: int, output: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--animateur", "email", help="Compte qui possédera le cycle importé.")
 def import_command(path: Path, email: str | None) -> None:
+    require_schema()
     import json
 
     from sqlalchemy import func, select
@@ -184,6 +204,7 @@ def import_command(path: Path, email: str | None) -> None:
     help="Fichier à écrire (par défaut : nom du document, dossier courant ; - : sortie standard).",
 )
 def compile_command(scope_id: int, kind: str, fmt: str, as_of: str, output: Path | None) -> None:
+    require_schema()
     from facilitator.documents.storage import compile_or_fetch
     from facilitator.errors import DomainError
 

@@ -21,5 +21,18 @@ def upgrade(revision: str = "head") -> None:
     command.upgrade(alembic_config(), revision)
 
 
+def is_current() -> bool:
+    """The database's schema is the latest one (``upgrade`` has run). Inside an app context."""
+    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
+    from facilitator.extensions import db  # noqa: PLC0415
+
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    with db.engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current == heads
+
+
 def revision(message: str) -> None:
     command.revision(alembic_config(), message=message, autogenerate=True)

@@ -114,6 +114,7 @@ def test_complete_atelier_with_a_participant_offline(browser: Any, server: LiveS
     # the animateur groups two enjeux
     for text in ("Repérer les premiers signes", "Associer les parents"):
         anim_card = card(anim, text)
+        anim_card.get_by_role("button", name="Actions").click()  # the card's menu
         anim_card.get_by_role("button", name="Modifier").click()
         anim_card.get_by_label("Regroupement (vide : aucun)").fill("Prévention précoce")
         anim_card.get_by_role("button", name="Enregistrer").click()

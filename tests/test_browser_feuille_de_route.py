@@ -96,8 +96,9 @@ def test_an_action_proposed_on_a_phone_is_validated_and_shown(
     projection.shot("fdr-projection")
 
     # the timeline, and its text equivalent by month
+    phone.get_by_role("button", name="Chronologie").click()
+    projection.page.keyboard.press("v")  # the wall has no buttons: « V », its next view
     for page in (phone, projection.page):
-        page.get_by_role("button", name="Chronologie").click()
         item = page.locator(".fdr-tl__item", has_text="Cellule de veille partagée")
         expect(item).to_contain_text(when.strftime("%d/%m/%Y"))
         expect(page.locator(".fdr-tl", has_text="Forum des parents")).to_be_visible()
@@ -165,7 +166,7 @@ def test_a_chain_built_on_a_phone_feeds_the_ecosystem(browser: Any, server: Live
     expect(anim.locator(".cv-level[aria-label='Activités']")).to_contain_text("Cellule de veille")
     laptop.shot("cv-console")
     projection.shot("cv-projection")
-    projection.page.get_by_role("button", name="Écosystème par question").click()
+    projection.page.keyboard.press("v")  # the wall has no buttons: « V », its next view
     expect(projection.page.locator(".cv-eco").first).to_contain_text(
         "Cellule de veille hebdomadaire — Collège Jean-Moulin"
     )

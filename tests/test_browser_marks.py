@@ -36,6 +36,7 @@ def test_a_marked_decision_shows_everywhere(browser: Any, server: LiveServer) ->
     anim.get_by_role("button", name="Démarrer l'atelier").click()
     add_card(alice.page, "Un comité de suivi trimestriel")
     on_console = card(anim, "Un comité de suivi")
+    on_console.get_by_role("button", name="Actions").click()  # the card's menu
     toggle = on_console.get_by_role("button", name="Décision")
     expect(toggle).to_have_attribute("aria-pressed", "false")
     toggle.click()

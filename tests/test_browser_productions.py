@@ -225,7 +225,10 @@ def test_graph_of_80_actors_and_200_relations(browser: Any, server: LiveServer) 
     for width, height in ((1280, 800), (390, 844)):
         laptop = login(browser, server, width, height)
         page = laptop.page
-        page.goto(f"{server.url}/animateur/ateliers/{atelier_id}/projection")
+        # the read-only page (the wall shows no filters): the map, filtered and not
+        page.goto(f"{server.url}/animateur/ateliers/{atelier_id}")
+        page.goto(page.locator("#read-link").input_value())
+        page.get_by_role("button", name="Carte", exact=True).click()  # a phone starts on the list
         expect(page.locator(".map-node")).to_have_count(80, timeout=30_000)
         expect(page.locator(".map-svg path")).to_have_count(200)
         first = page.evaluate(

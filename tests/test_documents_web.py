@@ -104,6 +104,19 @@ def test_cycle_documents_and_csv(setup: dict[str, Any]) -> None:
     ]
 
 
+def test_cycle_documents_page_for_a_browser(setup: dict[str, Any]) -> None:
+    """A browser gets a page (not raw JSON), linked from the cycle page with the synthèse."""
+    client, atelier = setup["client"], setup["atelier"]
+    login(client, setup["animateur"])
+    base = f"/animateur/cycles/{atelier.cycle_id}/documents"
+    r = client.get(base, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    page = r.get_data(as_text=True)
+    assert "Documents du cycle" in page and f'href="{base}/synthese.docx"' in page
+    cycle_page = client.get(f"/animateur/cycles/{atelier.cycle_id}").get_data(as_text=True)
+    assert f'href="{base}/synthese.html"' in cycle_page and f'href="{base}"' in cycle_page
+
+
 @pytest.mark.parametrize(
     ("path", "status", "message"),
     [

@@ -160,3 +160,32 @@ def test_existing_bad_dates_neither_break_the_page_nor_the_purge(
     assert db.session.get(Cycle, old_id) is None  # the purge went on with the others
     assert db.session.get(Cycle, broken_id) is not None
     assert db.session.get(Cycle, far_id) is not None
+def test_cli_on_a_database_never_migrated_says_what_to_run(tmp_path: Any) -> None:
+    """`flask import-cycle` into a fresh database: a French sentence, not a traceback."""
+    from facilitator import create_app
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    document = fresh / "cycle.json"
+    document.write_text('{"format": "facilitator-cycle"}', encoding="utf-8")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "INSTANCE_PATH": str(fresh),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{fresh / 'never-migrated.db'}",
+            "SOCKETIO_ASYNC_MODE": "threading",
+        }
+    )
+    runner = app.test_cli_runner()
+    with app.app_context():
+        for args in (["import-cycle", str(document)], ["export-cycle", "1", "-o", "x.json"]):
+            out = runner.invoke(args=args)
+            assert out.exit_code == 1, out.output
+            assert "flask --app facilitator db upgrade" in out.output, out.output
+            assert (
+                "Traceback" not in out.output
+                and out.exception is None
+                or isinstance(out.exception, SystemExit)
+            )
+        db.engine.dispose()

@@ -182,8 +182,11 @@ def test_closed_atelier_link_says_so(client: Any, make_atelier: Any) -> None:
     atelier = make_atelier()
     atelier.close()
     db.session.commit()
-    r = client.get(f"/rejoindre/{atelier.link_token}")
-    assert r.status_code == 400 and "clos" in text(r)
+    r = client.get(f"/rejoindre/{atelier.link_token}")  # an old QR code, after the close
+    page = text(r)
+    assert r.status_code == 410 and "Cet atelier est clos" in page
+    assert "Une erreur est survenue" not in page and "page du cycle" in page
+    assert client.post(f"/rejoindre/{atelier.link_token}", data={}).status_code == 410
 
 
 def test_forms_require_csrf_token(app: Any, make_animateur: Any) -> None:
@@ -223,7 +226,9 @@ def test_participants_can_still_read_a_closed_atelier(client: Any, make_atelier:
     atelier.close()
     db.session.commit()
     assert client.get(f"/atelier/{link}").status_code == 200
-    assert client.get(f"/rejoindre/{link}").status_code == 400  # nobody joins any more
+    again = client.get(f"/rejoindre/{link}")  # nobody joins any more: their cycle page instead
+    assert again.status_code == 410
+    assert f'href="/cycle/{atelier.cycle_id}"' in again.get_data(as_text=True)
 
 
 def test_console_and_read_only_view_list_the_documents(

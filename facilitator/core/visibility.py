@@ -44,6 +44,9 @@ def step_dict(step: Step) -> dict[str, Any]:
         "columns": activity.columns(step.settings),
         "votes": {"budget": rules[0], "max_per_card": rules[1]} if rules else None,
         "moderation": moderated(step),
+        #: "columns" or "canvas" (a free 2D board), and what colours its cards
+        "layout": (step.settings or {}).get("layout", "columns"),
+        "colour_by": (step.settings or {}).get("colour_by", "column"),
     }
 
 
@@ -112,6 +115,8 @@ def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
         "moderation_reason": data.get("moderation_reason"),
         #: the animateur's marks: "decision", "carry_over", "open_question"
         "marks": [mark for mark in CARD_MARKS if data.get(mark) is True],
+        #: where the animateur put it on a canvas step ([x, y], fractions), or None
+        "xy": data.get("xy"),
     }
 
 

@@ -44,6 +44,7 @@ def register_web(app: Flask) -> None:
         mail_pages,
         organiser,
         people,
+        guide,
         public,
         repertoire_pages,
         restitution,
@@ -58,6 +59,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(team.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(organiser.bp)
+    app.register_blueprint(guide.bp)
     app.register_blueprint(blueprints.cycle_life)
     app.register_blueprint(mail_pages.bp)
     for activity in contract.REGISTRY.values():  # the activity types' own pages

@@ -3,9 +3,10 @@
 Animateurs of the cycle (session login) and holders of an atelier's read-only link:
 
 =====================================================================  =====================
-``GET /animateur/ateliers/<id>/documents``                              JSON: every document
-                                                                        of the atelier and
-                                                                        its cycle, with URLs
+``GET /animateur/ateliers/<id>/documents``                              every document of
+                                                                        the atelier and its
+                                                                        cycle: a page for a
+                                                                        browser, else JSON
 ``GET /animateur/ateliers/<id>/documents/<kind>.<format>``              atelier documents
 ``POST /animateur/ateliers/<id>/documents/compte-rendu/regenerer``      rewrite the stored
                                                                         compte rendu
@@ -31,6 +32,7 @@ from flask import (
     g,
     jsonify,
     redirect,
+    render_template,
     request,
     url_for,
 )
@@ -169,11 +171,32 @@ def _json_index(entries: list[dict[str, Any]]) -> Response:
 # --- animateur -------------------------------------------------------------------------
 
 
+#: the documents page's two parts (templates/atelier_documents.html)
+_GROUPS = (
+    ("atelier", "Cet atelier", "Produit à jour à chaque téléchargement ; figé à la clôture."),
+    ("cycle", "Le cycle", "Ce que le cycle a produit jusqu'ici, tous ateliers confondus."),
+)
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
 @bp.get("/animateur/ateliers/<int:atelier_id>/documents")
 @login_required
-def atelier_index(atelier_id: int) -> Response:
+def atelier_index(atelier_id: int) -> ResponseReturnValue:
+    """A page for a browser (the console links it), the JSON index otherwise."""
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
-    return _json_index(document_links(page_data.atelier(atelier)))
+    data = page_data.atelier(atelier, with_cycle=True)
+    links = document_links(data)
+    if not _wants_html():
+        return _json_index(links)
+    groups = [
+        {"title": title, "intro": intro, "docs": [d for d in links if d["scope"] == scope]}
+        for scope, title, intro in _GROUPS
+    ]
+    return render_template("atelier_documents.html", atelier=data, groups=groups)
 
 
 @bp.get("/animateur/ateliers/<int:atelier_id>/documents/<kind>.<fmt>")
@@ -197,19 +220,20 @@ def regenerate(atelier_id: int) -> ResponseReturnValue:
             error = {"code": "not_closed", "message_fr": message}
             return jsonify({"ok": False, "error": error}), 409
         flash(message)
-        return redirect(url_for("animateur.console", atelier_id=atelier.id))
+        return redirect(url_for("documents.atelier_index", atelier_id=atelier.id))
     storage.store_compte_rendu(atelier.id)
     message = "Compte rendu régénéré à partir du tableau actuel."
     if wants_json:
         documents_ = document_links(page_data.atelier(atelier))
         return jsonify({"ok": True, "message_fr": message, "documents": documents_})
     flash(message)
-    return redirect(url_for("animateur.console", atelier_id=atelier.id))
+    return redirect(url_for("documents.atelier_index", atelier_id=atelier.id))
 
 
 @bp.get("/animateur/cycles/<int:cycle_id>/documents")
 @login_required
-def cycle_index(cycle_id: int) -> Response:
+def cycle_index(cycle_id: int) -> ResponseReturnValue:
+    """A page for a browser (the cycle page links it), the JSON index otherwise."""
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     entries = _entries(
         ("cycle",),
@@ -217,7 +241,9 @@ def cycle_index(cycle_id: int) -> Response:
             "documents.cycle_document", cycle_id=cycle.id, kind=kind.id, fmt=fmt
         ),
     )
-    return _json_index(entries)
+    if not _wants_html():
+        return _json_index(entries)
+    return render_template("cycle_documents.html", cycle=page_data.cycle(cycle), docs=entries)
 
 
 @bp.get("/animateur/cycles/<int:cycle_id>/documents/<kind>.<fmt>")

@@ -136,8 +136,15 @@ def join_by_code() -> ResponseReturnValue:
 
 @bp.route("/rejoindre/<link_token>", methods=["GET", "POST"])
 def join(link_token: str) -> ResponseReturnValue:
-    atelier = participants.atelier_by_link(link_token)
+    atelier = participants.atelier_by_link(link_token, allow_closed=True)
     me = cycle_participant(atelier.cycle_id)
+    if atelier.state == "clos":
+        # an old QR code or link: say so, and where the atelier's productions are now
+        return render_template(
+            "atelier_closed.html",
+            atelier=page_data.atelier(atelier, with_cycle=True),
+            member=me is not None,
+        ), 410
     form = request.form
     if request.method == "GET":
         return render_template(

@@ -2,6 +2,8 @@
 
 import { bindAddForm } from "./activities/cartes/form.js";
 import { ModerationQueue } from "./activities/cartes/moderation.js";
+import { bindShortcuts } from "./console/shortcuts.js";
+import { Toolbar } from "./console/toolbar.js";
 import { startPage, stepPosition } from "./page.js";
 import { $, h, plural, renderStepHeader, setText, stepFlagsText, syncChildren } from "./ui.js";
 
@@ -17,6 +19,7 @@ const page = startPage("console-app", {
   onPresence: renderPresence,
 });
 const { store, live } = page;
+const toolbar = new Toolbar($("control-bar"));
 
 function viewedStep() {
   if (!store.loaded) return null;
@@ -65,6 +68,24 @@ for (const button of document.querySelectorAll("[data-flag]")) {
   });
 }
 
+/** The step before (-1) or after (+1) the current one, or null. */
+function neighbour(delta) {
+  const list = store.stepList();
+  const current = store.currentStep();
+  const index = current ? list.findIndex((s) => s.id === current.id) : -1;
+  return list[index + delta] || null;
+}
+
+async function gotoStep(step) {
+  if (!step || store.atelier.state !== "en_cours") return;
+  const res = await live.request("step_goto", { step_id: step.id });
+  if (res.ok) selectedId = null;
+  page.draw();
+}
+
+guarded($("step-prev"), () => gotoStep(neighbour(-1)));
+guarded($("step-next"), () => gotoStep(neighbour(1)));
+
 guarded($("timer-start"), () => {
   const minutes = Number($("timer-minutes").value);
   if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 240) {
@@ -77,6 +98,56 @@ guarded($("timer-pause"), () => live.request("timer", { action: "pause" }));
 guarded($("timer-resume"), () => live.request("timer", { action: "resume" }));
 guarded($("timer-add"), () => live.request("timer", { action: "add", seconds: 60 }));
 guarded($("timer-stop"), () => live.request("timer", { action: "stop" }));
+
+// --- panels (« Faire rejoindre », « Raccourcis ») and shortcuts -----------------------------
+
+const panels = ["join", "shortcuts"].map((name) => ({ toggle: $(`${name}-toggle`), panel: $(`${name}-panel`) }));
+
+function showPanel(entry, open) {
+  entry.panel.hidden = !open;
+  entry.toggle.setAttribute("aria-expanded", String(open));
+  if (open) {
+    for (const other of panels) if (other !== entry) showPanel(other, false);
+    entry.panel.querySelector("h2").setAttribute("tabindex", "-1");
+    entry.panel.querySelector("h2").focus();
+  }
+}
+
+for (const entry of panels) {
+  entry.toggle.addEventListener("click", () => showPanel(entry, entry.panel.hidden));
+  entry.panel.querySelector("[data-close]").addEventListener("click", () => {
+    showPanel(entry, false);
+    entry.toggle.focus();
+  });
+}
+
+/** Press a bar command (the same path as a click: disabled ones say no). */
+function press(id) {
+  const button = $(id);
+  if (button && !button.hidden) button.click();
+}
+
+bindShortcuts(
+  {
+    n: () => press("step-next"),
+    p: () => press("step-prev"),
+    v: () => press("flag-locked"),
+    c: () => press("flag-cards"),
+    r: () => press("flag-results"),
+    a: () => press("flag-anonymous"),
+    t: () => ["timer-start", "timer-pause", "timer-resume"].map($).find((b) => !b.hidden)?.click(),
+    "+": () => press("timer-add"),
+    j: () => press("join-toggle"),
+    "?": () => press("shortcuts-toggle"),
+  },
+  () => {
+    const open = panels.find((entry) => !entry.panel.hidden);
+    if (!open) return false;
+    showPanel(open, false);
+    open.toggle.focus();
+    return true;
+  },
+);
 
 $("view-current").addEventListener("click", () => {
   selectedId = null;
@@ -118,6 +189,7 @@ function render(p) {
   setText($("state-message"), message);
 
   renderSteps(current);
+  renderBar(current, atelier);
   const elsewhere = step && current && step.id !== current.id;
   $("view-banner").hidden = !elsewhere;
   if (elsewhere) {
@@ -132,6 +204,19 @@ function render(p) {
   if (queue) queue.render(step);
   updateForm();
   p.renderStep(step);
+}
+
+function renderBar(current, atelier) {
+  const running = atelier.state === "en_cours";
+  const [index, count] = current ? stepPosition(store, current) : [0, 0];
+  $("bar-step").textContent = current ? `Étape ${index + 1}/${count} · ${current.title}` : "";
+  $("bar-step").hidden = !current;
+  $("step-prev").hidden = atelier.state === "prepare";
+  $("step-next").hidden = atelier.state === "prepare";
+  enable($("step-prev"), running && Boolean(neighbour(-1)));
+  enable($("step-next"), running && Boolean(neighbour(1)));
+  $("regenerate-links").hidden = atelier.state === "clos";
+  toolbar.refresh();
 }
 
 function renderSteps(current) {
@@ -191,16 +276,23 @@ function renderControls(step, atelier) {
   }
   const t = atelier.timer || {};
   const paused = !t.running && t.remaining != null;
+  $("timer-start").hidden = Boolean(t.running || paused);
+  $("timer-pause").hidden = !t.running;
+  $("timer-resume").hidden = !paused;
+  $("timer-minutes").hidden = Boolean(t.running || paused);
+  document.querySelector("label[for=timer-minutes]").hidden = Boolean(t.running || paused);
   enable($("timer-start"), open);
   enable($("timer-pause"), open && t.running);
   enable($("timer-resume"), open && paused);
   enable($("timer-add"), open && (t.running || paused));
   enable($("timer-stop"), open && (t.running || paused));
+  toolbar.refresh();
 }
 
 function renderPresence(p, data) {
   const people = data.participants || [];
   const online = people.filter((x) => x.online).length;
+  $("bar-online-text").textContent = `${online} en ligne sur ${people.length}`;
   $("presence-count").textContent =
     `${plural(online, "participant en ligne", "participants en ligne")} sur ${people.length}` +
     ` · ${plural(data.animateurs || 0, "animateur", "animateurs")}`;

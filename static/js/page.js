@@ -23,12 +23,18 @@ export function startPage(rootId, options) {
   const page = { root, role, store, showError, announcer, timer, presence: null };
 
   let frame = 0;
+  let prefetched = false;
   const draw = () => {
     cancelAnimationFrame(frame);
     frame = 0;
     if (!store.loaded) return;
     options.render(page);
     timer.update(store.atelier && store.atelier.timer, store.clockOffset);
+    if (!prefetched) {
+      // the other steps' views, while nothing happens: a step change then paints at once
+      prefetched = true;
+      page.host.prefetch(store.stepList());
+    }
   };
   const schedule = () => {
     if (!frame) frame = requestAnimationFrame(draw);

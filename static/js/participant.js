@@ -2,7 +2,7 @@
 
 import { bindAddForm } from "./activities/cartes/form.js";
 import { startPage, stepPosition } from "./page.js";
-import { $, plural, renderStepHeader, setText } from "./ui.js";
+import { $, h, plural, renderStepHeader, setText } from "./ui.js";
 
 const MESSAGES = {
   prepare: "L'atelier n'a pas encore commencé. Gardez cette page ouverte : elle s'actualisera dès que l'animateur le lancera.",
@@ -11,6 +11,15 @@ const MESSAGES = {
 };
 
 let updateForm = () => {};
+
+const WATCH_SCREEN = "Regardez l'écran : rien à faire sur votre téléphone pendant cette étape.";
+
+/** The step asks nothing of this participant now: locked, or a cartes step without columns
+ * (the animateur presents). The views of other types say what they expect themselves. */
+function nothingToDo(p, step) {
+  if (!step || p.role !== "participant" || p.store.atelier.state !== "en_cours") return false;
+  return step.locked || (step.type === "cartes" && step.columns.length === 0);
+}
 
 const page = startPage("board-app", {
   viewedStepId: (p) => p.store.atelier && p.store.atelier.current_step_id,
@@ -78,6 +87,8 @@ function render(p) {
     }
     setText($("step-status"), status);
   }
+  setText($("watch-screen"), nothingToDo(p, shown) ? WATCH_SCREEN : "");
+  requestAnimationFrame(renderSectionNav); // once the step's view is drawn
   renderAway(p);
   updateForm();
   p.renderStep(shown);
@@ -92,4 +103,41 @@ function render(p) {
   } else {
     setText(votesLeft, "");
   }
+}
+
+// --- long activity pages: their sections, one tap away (sticky, under the status bar) -------
+
+let navKey = "";
+
+/** A page several screens long with at least three sections (the activity view's h3
+ * headings: the charte's text and amendments, the map's lists…) gets a row of links to them
+ * in the sticky status bar. */
+function renderSectionNav() {
+  const nav = $("page-nav");
+  const activity = document.getElementById("activity");
+  const long = document.documentElement.scrollHeight > 2.5 * window.innerHeight;
+  const visible = (level) => [...activity.querySelectorAll(level)]
+    .filter((el) => el.offsetParent !== null && el.textContent.trim());
+  let shown = [];
+  if (activity && !activity.hidden && long) {
+    // the view's sections; or, when it has few, theirs (the charte's nine sections)
+    shown = visible("h3");
+    if (shown.length < 3) shown = visible("h4");
+    if (shown.length < 3) shown = [];
+  }
+  const key = shown.map((el) => el.textContent).join("\n");
+  if (key === navKey) return;
+  navKey = key;
+  nav.hidden = shown.length === 0;
+  $("page-nav-list").replaceChildren(...shown.map((el, i) => {
+    if (!el.id) el.id = `section-${i + 1}`;
+    const link = h("a", { href: `#${el.id}`, text: el.textContent.trim().replace(/\s+/g, " ").slice(0, 40) });
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      el.scrollIntoView({ block: "start" });
+      if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+      el.focus({ preventScroll: true });
+    });
+    return h("li", {}, link);
+  }));
 }

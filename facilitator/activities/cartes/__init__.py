@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from facilitator.activities.cartes import operations
 from facilitator.activities.cartes.document import CartesDocuments
+from facilitator.activities.cartes.schemas import Move, RenameGroup
 from facilitator.activities.cartes.settings import CartesSettings
-from facilitator.contract import Activity, ProductionCount
+from facilitator.contract import ActionSpec, Activity, ProductionCount
 
 
 class Cartes(Activity):
@@ -19,6 +21,12 @@ class Cartes(Activity):
     js_reducers = "js/activities/cartes/reducers.js"
     stylesheet = "css/activities/cartes.css"
     templates = "activities/cartes"
+
+    #: the animateur arranges the board (drag and drop, or the card's menu)
+    actions = {
+        "move": ActionSpec(Move, operations.move),
+        "rename_group": ActionSpec(RenameGroup, operations.rename_group),
+    }
 
     @classmethod
     def help_for(cls, settings: dict[str, Any]) -> str:

@@ -4,6 +4,8 @@ vocabulary."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 
 from facilitator.validation import ID_PATTERN, StrictModel, VoteSettings
@@ -33,6 +35,11 @@ class CartesSettings(StrictModel):
     #: participants' new cards wait for the animateur's approval before anyone else sees
     #: them (their author sees them "En attente de validation")
     moderation: bool = False
+    #: "columns" (the default: cards listed by column) or "canvas": a free 2D board where
+    #: the animateur places the cards anywhere, like sticky notes (docs/scripts.md)
+    layout: Literal["columns", "canvas"] = "columns"
+    #: on the canvas, a card's colour tells its "column" or its author's "structure"
+    colour_by: Literal["column", "structure"] = "column"
 
     @field_validator("columns")
     @classmethod

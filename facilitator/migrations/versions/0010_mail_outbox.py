@@ -1,7 +1,7 @@
 """mail outbox
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-03 10:33:28.831812
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import facilitator.models._types
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 co-organisers of a cycle (issue 15)
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import facilitator.models._types
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

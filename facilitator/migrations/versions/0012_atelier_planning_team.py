@@ -3,7 +3,7 @@ sequence, déroulés composed in the browser, participants' other devices, invit
 link, who did what (issue 16)
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import facilitator.models._types
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 // questions_essentielles.md). Shown by the views of the types that build on them
 // (questions_essentielles, cartographie, chaine_de_valeur, feuille_de_route).
 
-import { h } from "../ui.js";
+import { h, plural } from "../ui.js";
 import { KeyedList, button, request, textArea } from "./common.js";
 
 const MAX = 300;
@@ -41,9 +41,7 @@ export class QuestionsList {
     const editable = this.page.role === "animateur" && this.page.store.atelier.state !== "clos";
     const active = questions.filter((q) => q.active);
     const removed = questions.filter((q) => !q.active);
-    this.count.textContent = target
-      ? `(${active.length} sur ${target} visées)`
-      : `(${active.length})`;
+    this.count.textContent = `(${countLabel(active.length, target)})`;
     this.empty.hidden = active.length > 0;
     this.root.hidden = questions.length === 0;
     const ctx = { editable, total: active.length };
@@ -150,4 +148,13 @@ export function questionText(questions, id, long = true) {
 /** « Q2 », « question retirée » or « question inconnue ». */
 export function questionLabel(questions, id) {
   return questionText(questions, id, false) || "question inconnue";
+}
+
+/** « 3 questions, 4 visées », « 5 questions pour 4 visées : 1 de trop » (never « 5 sur 4 »). */
+export function countLabel(count, target) {
+  const n = plural(count, "question", "questions");
+  if (!target) return n;
+  if (count > target) return `${n} pour ${target} visées : ${count - target} de trop`;
+  if (count === target) return `${n} : le nombre visé est atteint`;
+  return `${n}, ${target} visées`;
 }

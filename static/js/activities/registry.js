@@ -1,6 +1,7 @@
 // The activity types of the browser, one folder each (static/js/activities/<type>/): the
 // same list as the server's registry (facilitator/activities). Views are loaded on first use
-// (keep the participant page light), except the cartes board that every live page draws;
+// (keep the participant page light: prefetched when idle, see ActivityHost.prefetch), except
+// the cartes board that every live page draws;
 // every type's reducers eagerly (events may arrive before a view is loaded).
 
 import { registerHandlers } from "../store.js";
@@ -54,36 +55,72 @@ export class ActivityHost {
       return;
     }
     board.render(null);
-    const view = this.views.get(step.type);
-    if (view && !(view instanceof Promise)) {
+    const view = this.load(step.type);
+    if (!(view instanceof Promise)) {
       this.show(view);
       view.render(step);
       return;
     }
-    if (!view) {
-      this.root.hidden = false;
+    this.show(null);
+    this.root.hidden = false;
+    if (this.root.dataset.loading !== step.type) {
+      this.root.dataset.loading = step.type;
       this.root.replaceChildren(Object.assign(document.createElement("p"), { textContent: "Chargement…" }));
-      const pending = VIEWS[step.type]()
-        .then((mod) => {
-          const made = new mod.View(this.page);
-          return made.styled.then(() => made);
-        })
-        .then((made) => {
-          this.views.set(step.type, made);
-          this.page.schedule();
-        }, (err) => {
-          this.views.delete(step.type);
-          this.page.showError("Impossible de charger cette activité : rechargez la page.");
-          throw err;
-        });
-      this.views.set(step.type, pending);
     }
+  }
+
+  /** The view of `type`, or the promise of it: its module and stylesheets fetched once.
+   * `quiet` (a prefetch): a failure shows no error, the step shown asks again. */
+  load(type, quiet = false) {
+    const known = this.views.get(type);
+    if (known) return known;
+    const pending = VIEWS[type]()
+      .then((mod) => {
+        const made = new mod.View(this.page);
+        return made.styled.then(() => made);
+      })
+      .then((made) => {
+        this.views.set(type, made);
+        this.page.schedule();
+        return made;
+      }, (err) => {
+        this.views.delete(type);
+        if (quiet) this.page.schedule();
+        else this.page.showError("Impossible de charger cette activité : rechargez la page.");
+        throw err;
+      });
+    this.views.set(type, pending);
+    return pending;
+  }
+
+  /**
+   * Fetch, while nothing happens, the views of the atelier's steps not yet loaded: a step
+   * change then draws at once. Fetched on first use instead, 30 phones asking the server
+   * for the same modules and stylesheets at the same moment took 1–3 s (bench/room.py).
+   */
+  prefetch(steps) {
+    const types = [...new Set(steps.filter((s) => this.has(s)).map((s) => s.type))];
+    const next = () => {
+      const type = types.shift();
+      if (!type) return;
+      const known = this.views.get(type);
+      const done = known ? Promise.resolve(known) : this.load(type, true);
+      done.then(() => idle(next), () => {});
+    };
+    idle(next);
   }
 
   show(view) {
     if (this.shown === view) return;
     this.shown = view;
+    delete this.root.dataset.loading;
     this.root.hidden = !view;
     this.root.replaceChildren(...(view ? [view.root] : []));
   }
+}
+
+/** Run `fn` when the page is idle (soon, at the latest). */
+function idle(fn) {
+  if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 2000 });
+  else setTimeout(fn, 200);
 }

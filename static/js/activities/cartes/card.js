@@ -4,6 +4,7 @@
 
 import { h, plural } from "../../ui.js";
 import { confirmRow, editForm } from "./edit.js";
+import { cardMenu } from "./menu.js";
 
 // kinds of facilitator/privacy.py, for the animateur's and the author's warning
 const PRIVACY = {
@@ -21,7 +22,8 @@ const PRIVACY = {
 // moderation states of a card its author sees but nobody else does (docs/protocol.md)
 export const HELD = new Set(["pending", "rejected"]);
 
-/** The animateur's marks on a card (routed into the compte rendu), in display order. */
+/** The animateur's marks on a card (routed into the compte rendu), in display order
+ * (menu.js has the toggles). */
 const MARKS = { decision: "Décision", carry_over: "À reprendre", open_question: "Question ouverte" };
 
 export function cardElement(board, card, ctx, { mode, items, tally, mine, weight }) {
@@ -82,12 +84,15 @@ export function cardElement(board, card, ctx, { mode, items, tally, mine, weight
   }
   if (ctx.canVote && !hidden && !deleting && !held) el.append(voteRow(board, card, ctx, weight, textId));
   const editable = ctx.canWrite && !deleting && (board.role === "animateur" || mine);
-  if (!editable) {
-    if (board.role === "animateur" && !deleting) {
-      el.append(h("div", { class: "card__actions" }, maskButton(board, card, textId), ...markButtons(board, card, textId, hidden)));
-    }
+  if (board.role === "animateur") {
+    // the animateur's actions: one menu per card (menu.js)
+    if (deleting) return el;
+    if (mode === "edit" && editable) el.append(editForm(board, card, ctx, edit));
+    else if (mode === "confirm" && editable) el.append(confirmRow(board, card, textId));
+    else el.append(cardMenu(board, card, ctx, { mode, hidden, editable, textId }));
     return el;
   }
+  if (!editable) return el;
   if (mode === "edit") el.append(editForm(board, card, ctx, edit));
   else if (mode === "confirm") el.append(confirmRow(board, card, textId));
   else {
@@ -97,30 +102,12 @@ export function cardElement(board, card, ctx, { mode, items, tally, mine, weight
         { class: "card__actions" },
         h("button", { type: "button", class: "btn btn-small", "data-action": "edit",
           "aria-describedby": textId, text: "Modifier", onClick: () => board.setMode(card.id, "edit") }),
-        board.role === "animateur" ? maskButton(board, card, textId) : null,
         h("button", { type: "button", class: "btn btn-small btn-danger-outline", "data-action": "delete",
           "aria-describedby": textId, text: "Supprimer", onClick: () => board.setMode(card.id, "confirm") }),
       ),
     );
-    if (board.role === "animateur") el.append(h("div", { class: "card__actions" }, ...markButtons(board, card, textId, hidden)));
   }
   return el;
-}
-
-/** Toggle buttons for the animateur's marks (aria-pressed tells the state). */
-function markButtons(board, card, textId, hidden) {
-  if (hidden || card.deleted) return [];
-  const marks = new Set(card.marks || []);
-  return Object.entries(MARKS).map(([mark, label]) =>
-    h("button", { type: "button", class: "btn btn-small btn-mark", "data-action": "mark", "data-mark": mark,
-      "aria-pressed": String(marks.has(mark)), "aria-describedby": textId, text: label,
-      onClick: () => board.live.request("card_mark", { card_id: card.id, mark, on: !marks.has(mark) }) }));
-}
-
-function maskButton(board, card, textId) {
-  return h("button", { type: "button", class: "btn btn-small", "data-action": "mask",
-    "aria-describedby": textId, text: card.masked ? "Démasquer" : "Masquer",
-    onClick: () => board.live.request("card_mask", { card_id: card.id, masked: !card.masked }) });
 }
 
 function metaText(board, card, mine) {

@@ -34,7 +34,7 @@ export function editForm(board, card, ctx, edit) {
     h("div", { class: "button-row" },
       h("button", { type: "submit", class: "btn btn-primary btn-small", text: "Enregistrer" }),
       h("button", { type: "button", class: "btn btn-small", text: "Annuler",
-        onClick: () => board.setMode(id, null, "edit") })));
+        onClick: () => board.setMode(id, null, back(board, "edit")) })));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = textarea.value.trim();
@@ -45,7 +45,7 @@ export function editForm(board, card, ctx, edit) {
     if (select && select.value !== card.column) payload.column = select.value;
     if (cluster && cluster.value.trim() !== (card.cluster || "")) payload.cluster = cluster.value.trim() || null;
     if (Object.keys(payload).length > 2) board.live.enqueue("card_edit", payload);
-    board.setMode(id, null, "edit");
+    board.setMode(id, null, back(board, "edit"));
   });
   requestAnimationFrame(() => {
     if (board.modes.get(id) === "edit" && !form.contains(document.activeElement)) textarea.focus();
@@ -65,8 +65,13 @@ export function confirmRow(board, card, textId) {
         if (col) col.title.focus();
       } }),
     h("button", { type: "button", class: "btn btn-small", text: "Annuler",
-      onClick: () => board.setMode(card.id, null, "delete") }));
+      onClick: () => board.setMode(card.id, null, back(board, "delete")) }));
   requestAnimationFrame(() => row.querySelector("[data-action=confirm-delete]").focus());
   return row;
 }
 
+
+/** The button to focus when a form closes: the card's own, or the animateur's menu. */
+function back(board, action) {
+  return board.role === "animateur" ? "menu" : action;
+}

@@ -5,7 +5,11 @@
 
 import { h, plural, syncChildren } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
+import { enableDrag, groupTools } from "./arrange.js";
+import { renderCanvas } from "./canvas.js";
 import { HELD, cardElement } from "./card.js";
+
+let clusterIds = 0; // ids of the groups' headings (their buttons are described by them)
 
 export class CartesBoard extends ActivityView {
   static type = "cartes";
@@ -35,6 +39,7 @@ export class CartesBoard extends ActivityView {
   }
 
   render(step) {
+    if (this.dragging) return; // a card is in the animateur's hand: redrawn when dropped
     const focus = this.focusInfo();
     this.lastUsed = 0;
     if (!step) {
@@ -47,10 +52,15 @@ export class CartesBoard extends ActivityView {
       this.columns.clear();
       this.clusters.clear();
       this.cardEls.clear();
+      this.canvas = null;
       this.seen = null; // first render of a step: nothing is "new"
     }
     const ctx = this.context(step);
     this.lastUsed = ctx.used;
+    // a phone shows a canvas step's cards as the usual list (the wall and the console show
+    // the board; a 16:9 board 390 px wide cannot be read)
+    const phone = this.role === "participant" && window.matchMedia("(max-width: 47.99rem)").matches;
+    if (step.layout === "canvas" && !phone) return this.renderFree(step, ctx, focus);
     const columns = step.columns.length ? step.columns : [{ id: "", label: "Cartes", hint: "" }];
     const byColumn = new Map(columns.map((c) => [c.id, []]));
     for (const card of this.store.cardsOf(step.id)) {
@@ -73,6 +83,24 @@ export class CartesBoard extends ActivityView {
     for (const key of [...this.clusters.keys()]) if (!usedClusters.has(key)) this.clusters.delete(key);
     this.seen = used;
     this.restoreFocus(focus);
+    if (this.arrangeable(ctx)) enableDrag(this);
+  }
+
+  /** A canvas step (canvas.js): every card on one free board. */
+  renderFree(step, ctx, focus) {
+    const cards = this.store.cardsOf(step.id)
+      .filter((card) => !(this.role === "animateur" && HELD.has(card.moderation)));
+    for (const item of ctx.pendingAdds) cards.push({ pendingAdd: true, ...item.payload });
+    const used = new Set();
+    syncChildren(this.grid, [renderCanvas(this, step, ctx, cards, used)]);
+    for (const key of [...this.cardEls.keys()]) if (!used.has(key)) this.cardEls.delete(key);
+    this.seen = used;
+    this.restoreFocus(focus);
+  }
+
+  /** The animateur arranges the board (drag and drop, menus): while the atelier is open. */
+  arrangeable(ctx) {
+    return this.role === "animateur" && !this.projection && ctx.canWrite;
   }
 
   context(step) {
@@ -155,7 +183,7 @@ export class CartesBoard extends ActivityView {
       }
       if (!groups.has(label)) {
         groups.set(label, []);
-        nodes.push(this.clusterNode(col.id, label, usedClusters));
+        nodes.push(this.clusterNode(col.id, label, usedClusters, ctx));
       }
       groups.get(label).push(node);
     }
@@ -168,21 +196,28 @@ export class CartesBoard extends ActivityView {
     return c.section;
   }
 
-  clusterNode(columnId, label, usedClusters) {
+  clusterNode(columnId, label, usedClusters, ctx) {
     const key = columnId + "\u0000" + label;
     usedClusters.add(key);
     let entry = this.clusters.get(key);
     if (!entry) {
       const count = h("span", { class: "cluster__count" });
       const list = h("ul", { class: "cards cards--cluster" });
-      const item = h(
-        "li",
-        { class: "cluster" },
-        h(`h${this.headingLevel + 1}`, { class: "cluster__label" }, label, " ", count),
-        list,
-      );
-      entry = { item, list, count };
+      clusterIds += 1;
+      const labelId = `cluster-label-${clusterIds}`;
+      const head = h("div", { class: "cluster__head" },
+        h(`h${this.headingLevel + 1}`, { class: "cluster__label", id: labelId }, label, " ", count));
+      const item = h("li", { class: "cluster", "data-cluster": label }, head, list);
+      entry = { item, list, count, head, labelId, tools: null, toolsMode: undefined };
       this.clusters.set(key, entry);
+    }
+    // the animateur renames or undoes a group (arrange.js)
+    const mode = this.arrangeable(ctx) ? this.modes.get(`group:${key}`) || "" : null;
+    if (entry.toolsMode !== mode) {
+      entry.toolsMode = mode;
+      if (entry.tools) entry.tools.remove();
+      entry.tools = mode === null ? null : groupTools(this, entry, columnId, label, mode === "rename");
+      if (entry.tools) entry.head.append(entry.tools);
     }
     return entry.item;
   }

@@ -59,7 +59,8 @@ function hash01(n, salt) {
 }
 
 export class MapGraph {
-  /** options: onSelect(actorId), onMove(actorId, x, y) (null: no dragging) */
+  /** options: onSelect(actorId), onMove(actorId, x, y) (null: no dragging), wall (the
+   * projection: full names, labels sized to the screen by `labelsAtLeast`) */
   constructor(options) {
     this.options = options;
     this.svg = el("svg", { viewBox: `0 0 ${SIZE} ${SIZE}`, role: "img", class: "map-svg",
@@ -188,9 +189,10 @@ export class MapGraph {
       g.append(el("circle", { r, fill: TYPE_COLORS[a.type] || TYPE_COLORS.autre, stroke: "#16202c",
         "stroke-width": a.validated ? 2 : 1.5, "stroke-dasharray": a.validated ? null : "4 3" }));
       if (a.x != null) g.append(el("circle", { r: 4, cx: r * 0.7, cy: -r * 0.7, fill: "#16202c" }));
-      g.append(el("text", { y: r + 16, "text-anchor": "middle", "font-size": 15, "font-family": "Arial, sans-serif",
+      const label = this.labelSize || 15;
+      g.append(el("text", { y: r + label + 1, "text-anchor": "middle", "font-size": label, "font-family": "Arial, sans-serif",
         fill: "#16202c", stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
-        "stroke-linejoin": "round" }, short(a.name, 26)));
+        "stroke-linejoin": "round", class: "map-label" }, this.options.wall ? a.name : short(a.name, 26)));
       g.append(el("title", {}, a.name));
       this.nodeEls.set(a.id, g);
       this.bind(g, a.id);
@@ -200,8 +202,32 @@ export class MapGraph {
     this.fit(actors);
   }
 
+  /**
+   * Labels at least `px` CSS pixels high as drawn (the wall: read from the back of the room),
+   * whatever the map's scale; the frame grows to keep them whole (twice: it changes the scale).
+   */
+  labelsAtLeast(px) {
+    for (let i = 0; i < 2; i++) {
+      const [, , w, h] = this.svg.getAttribute("viewBox").split(" ").map(Number);
+      const box = this.svg.getBoundingClientRect();
+      if (!box.width || !box.height || !w || !h) return;
+      const scale = Math.min(box.width / w, box.height / h);
+      const size = Math.max(15, Math.ceil(px / scale));
+      if (size === this.labelSize) return;
+      this.labelSize = size;
+      for (const text of this.nodesG.querySelectorAll("text")) {
+        const r = this.radius.get(Number(text.parentNode.dataset.actorId)) || 0;
+        text.setAttribute("font-size", String(size));
+        text.setAttribute("y", String(r + size + 1));
+      }
+      this.fit(this.shownActors || []);
+    }
+  }
+
   /** Frame what is drawn (labels included): a few actors are shown large, many small. */
   fit(actors) {
+    this.shownActors = actors;
+    const label = this.labelSize || 15;
     if (!actors.length) {
       this.svg.setAttribute("viewBox", `0 0 ${SIZE} ${SIZE / 2}`);
       return;
@@ -210,11 +236,12 @@ export class MapGraph {
     for (const a of actors) {
       const p = this.pos.get(a.id);
       const r = this.radius.get(a.id);
-      const half = Math.max(r, Math.min(26, a.name.length) * 4.2);
+      const chars = this.options.wall ? a.name.length : Math.min(26, a.name.length);
+      const half = Math.max(r, chars * label * 0.28);
       x0 = Math.min(x0, p.x - half);
       x1 = Math.max(x1, p.x + half);
       y0 = Math.min(y0, p.y - r - 12);
-      y1 = Math.max(y1, p.y + r + 26);
+      y1 = Math.max(y1, p.y + r + label + 11);
     }
     const width = Math.max(MIN_VIEW, x1 - x0 + 40);
     const height = Math.max(MIN_VIEW * 0.6, y1 - y0 + 40);

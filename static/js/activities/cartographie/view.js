@@ -32,6 +32,7 @@ export class View extends ActivityView {
       onSelect: (id) => this.select(id, true),
       onMove: page.role === "animateur" ? (id, x, y) => this.move([{ actor_id: id, x, y }]) : null,
       onReady: () => page.schedule(),
+      wall: this.projection,
     });
     this.graphTools = h("div", { class: "button-row carto__graph-tools" });
     this.graphEl = h("div", { class: "carto__graph" },
@@ -40,12 +41,18 @@ export class View extends ActivityView {
     this.details = new ActorDetails(this);
     this.table = new MapTable(this);
     this.count = h("p", { class: "carto__count muted" });
+    // a phone: the actors as a list to search (the whole map does not fit a phone)
+    this.search = h("input", { type: "search", id: "carto-search", autocomplete: "off" });
+    this.search.addEventListener("input", () => page.schedule());
+    this.listItems = h("ul", { class: "carto-list__items" });
+    this.listEl = h("section", { class: "carto-list", "aria-label": "Acteurs de la carte" },
+      field("Chercher un acteur (nom, type, champ)", this.search), this.listItems);
     this.root = h("div", { class: "carto" }, this.questions.root, this.adds, this.editorEl, this.toolbar,
-      this.count, this.graphEl, this.legend.root, this.details.root, this.table.root, this.blind);
+      this.count, this.listEl, this.graphEl, this.legend.root, this.details.root, this.table.root, this.blind);
   }
 
   enterStep(_step, state) {
-    this.mode = this.projection ? "graphe" : state.view;
+    this.mode = this.projection ? "graphe" : this.phone() ? "liste" : state.view;
     this.closeEditor();
     this.addsFor = null;
   }
@@ -63,15 +70,22 @@ export class View extends ActivityView {
     this.graphEl.hidden = this.mode !== "graphe";
     this.legend.root.hidden = this.mode !== "graphe";
     this.table.root.hidden = this.mode !== "tableau";
-    if (this.mode === "graphe") {
+    this.listEl.hidden = this.mode !== "liste";
+    if (this.mode === "liste") {
+      this.renderList(state, actors, relations);
+    } else if (this.mode === "graphe") {
       this.graph.render({ actors, relations, isolated, selected: this.selected,
         summary: `Carte des acteurs : ${summaryText(actors.length, relations.length)}. Le tableau donne le détail.` });
       this.renderGraphTools(state, ctx);
       this.legend.render(state.labels);
+      if (this.projection) {
+        // on the wall, labels of 0.75 rem at least (22 px on a 1920 px wide screen)
+        this.graph.labelsAtLeast(0.75 * parseFloat(getComputedStyle(document.documentElement).fontSize));
+      }
     } else {
       this.table.render({ actors, relations, isolated, ctx });
     }
-    this.details.render(this.mode === "graphe" ? this.selected : null, ctx);
+    this.details.render(this.mode === "tableau" ? null : this.selected, ctx);
     this.renderBlind(state, isolated);
   }
 
@@ -98,6 +112,31 @@ export class View extends ActivityView {
     return { actors, relations };
   }
 
+  /** A narrow screen, for a participant: the map starts as a list to search. */
+  phone() {
+    return this.role !== "animateur" && window.matchMedia("(max-width: 40rem)").matches;
+  }
+
+  /** The actors whose name, other names, type or fields contain what is searched; a tap
+   * opens the actor's card (ActorDetails) below. */
+  renderList(state, actors, relations) {
+    const labels = state.labels;
+    const words = this.search.value.trim().toLocaleLowerCase("fr").split(/\s+/).filter(Boolean);
+    const text = (a) => [a.name, ...a.aliases, labels.types[a.type] || a.type,
+      ...a.champs.map((c) => labels.champs[c] || c)].join(" ").toLocaleLowerCase("fr");
+    const shown = actors.filter((a) => words.every((w) => text(a).includes(w)));
+    const degree = new Map();
+    for (const r of relations) for (const id of [r.source_id, r.target_id]) degree.set(id, (degree.get(id) || 0) + 1);
+    const key = JSON.stringify([shown.map((a) => [a.id, a.name, a.type, degree.get(a.id) || 0]), this.selected]);
+    if (this.listFor === key) return;
+    this.listFor = key;
+    this.listItems.replaceChildren(...shown.map((a) => h("li", { class: "carto-list__item" },
+      button(a.name, () => this.select(a.id, true), { cls: "link-button carto-list__name",
+        "aria-pressed": String(this.selected === a.id), "data-focus": `list-${a.id}` }),
+      h("span", { class: "hint", text: ` — ${labels.types[a.type] || a.type}, ${plural(degree.get(a.id) || 0, "relation", "relations")}` }))),
+      ...(shown.length ? [] : [h("li", { class: "muted", text: "Aucun acteur ne correspond : ajoutez-le avec le formulaire ci-dessus." })]));
+  }
+
   isolated(state) {
     const linked = new Set(state.relations.flatMap((r) => [r.source_id, r.target_id]));
     return new Set(state.actors.filter((a) => !linked.has(a.id)).map((a) => a.id));
@@ -119,6 +158,7 @@ export class View extends ActivityView {
     const questions = state.questions.filter((q) => q.active).map((q) => [String(q.id), `Q${q.number}. ${short(q.text, 60)}`]);
     this.toolbar.replaceChildren(
       h("div", { class: "button-row carto__modes", role: "group", "aria-label": "Affichage" },
+        ...(this.phone() ? [this.modeButton("liste", "Liste")] : []),
         this.modeButton("graphe", "Carte"), this.modeButton("tableau", "Tableau")),
       h("div", { class: "carto__filters" },
         filter("question", "Question essentielle", questions),
@@ -203,7 +243,7 @@ export class View extends ActivityView {
   select(id, reveal = false, mode = null) {
     this.selected = id;
     if (mode) this.mode = mode;
-    if (reveal && this.mode === "graphe") this.details.reveal = true;
+    if (reveal && this.mode !== "tableau") this.details.reveal = true;
     this.page.schedule();
   }
 

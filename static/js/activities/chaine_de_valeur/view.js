@@ -173,7 +173,9 @@ export class View extends ActivityView {
     if (!ctx.canWrite) return false;
     if (ctx.anim) return true;
     const me = this.page.store.me && this.page.store.me.id;
-    return !chaine.validated && (authorId === null || authorId === me);
+    // the server's rule (operations._may_change): only what they added themselves; what the
+    // animateur added (no author) is not theirs to change or delete
+    return !chaine.validated && authorId != null && authorId === me;
   }
 
   itemNode(chaine, item, who, extra = "") {

@@ -50,7 +50,9 @@ export class View extends ActivityView {
     this.amend = h("section", { class: "charte-amend", "aria-labelledby": "charte-amend-title" },
       this.amendTitle, this.amendList, this.amendDoneBox);
     this.vote = h("div", { class: "charte-vote-box" });
-    this.root = h("div", { class: "charte" }, this.phaseBar.list, this.phaseBar.steer, this.status,
+    // a running vote, said at the top with a link to it (on a phone it is far below)
+    this.running = h("p", { class: "notice charte__running", role: "status", hidden: true });
+    this.root = h("div", { class: "charte" }, this.running, this.phaseBar.list, this.phaseBar.steer, this.status,
       this.versionBar.root, this.vote, this.ideas.form, this.ideas.root, this.text, this.amend);
     this.sections = new Map(); // section id → {el, list, heading, removed, tools}
     const keep = (key) => (item) => ["edit", "amend", "remove", "accept", "reject", "delete"].includes(this.modes.get(`${key}:${item.id}`));
@@ -109,11 +111,38 @@ export class View extends ActivityView {
     this.announce(state);
     this.renderPhases(state);
     this.renderStatus(state);
+    this.renderRunning(state);
     this.versionBar.render(state, this.ctx);
     this.renderVote(state);
     this.ideas.render(state, this.ctx);
     this.renderText(state);
     this.renderAmendments(state);
+  }
+
+  /** « Vote en cours » at the top, with a jump link, for whoever may vote (participants). */
+  renderRunning(state) {
+    const votes = this.role === "participant" && this.ctx.canWrite
+      ? state.amendments.filter((a) => a.status === "en_vote")
+      : [];
+    const key = votes.map((a) => a.id).join(",");
+    if (this.runningFor === key) return;
+    this.runningFor = key;
+    this.running.hidden = votes.length === 0;
+    if (!votes.length) {
+      this.running.replaceChildren();
+      return;
+    }
+    const first = votes[0];
+    const link = h("a", { href: `#amendment-${first.id}`, text: "Aller au vote" });
+    link.addEventListener("click", (event) => {
+      const target = document.getElementById(`amendment-${first.id}`);
+      if (!target) return;
+      event.preventDefault();
+      target.scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    });
+    const what = votes.length > 1 ? `${votes.length} amendements sont` : "Un amendement est";
+    this.running.replaceChildren(h("strong", { text: `Vote en cours : ${what} soumis au vote. ` }), link);
   }
 
   /** Phase changes and results, said to screen-reader users (not on first display). */

@@ -5,7 +5,7 @@
 
 import { h, plural, setText } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
-import { button, select } from "../common.js";
+import { button, select, short } from "../common.js";
 import { PhaseBar } from "../phases.js";
 import { QuestionsList, questionText } from "../questions-list.js";
 import { ActionForm } from "./action-form.js";
@@ -207,11 +207,18 @@ export class View extends ActivityView {
       h("span", { class: "fdr-strip__start", text: `Aujourd'hui (${frDate(start)})` }),
       h("span", { class: "fdr-strip__end", text: frDate(end) }),
       dated.map((a, i) => {
-        const dot = h("span", { class: `fdr-strip__dot fdr-etat--${a.etat}`, title: `${a.intitule} — ${frDate(a.echeance)}`, text: String(i + 1) });
+        // a numbered dot with its action's name and date, inside the strip: the label on the
+        // side with room (the last deadline's dot is at the right end, its label to its left)
         const ratio = Math.min(1, Math.max(0, (Date.parse(a.echeance) - Date.parse(start)) / 86400000 / span));
-        dot.style.left = `calc(${(ratio * 100).toFixed(2)}% - 0.75rem)`;
-        dot.style.top = `${2 + (i % 3) * 1.75}rem`;
-        return dot;
+        const pct = (ratio * 100).toFixed(2);
+        const left = ratio <= 0.55;
+        const pin = h("span", { class: `fdr-strip__pin${left ? "" : " fdr-strip__pin--end"}`, title: `${a.intitule} — ${frDate(a.echeance)}` },
+          h("span", { class: `fdr-strip__dot fdr-etat--${a.etat}`, text: String(i + 1) }),
+          h("span", { class: "fdr-strip__label", text: `${short(a.intitule, 34)} · ${frDate(a.echeance)}` }));
+        if (left) pin.style.left = `max(0px, calc(${pct}% - 0.75rem))`;
+        else pin.style.right = `max(0px, calc(${(100 - pct).toFixed(2)}% - 0.75rem))`;
+        pin.style.top = `${0.5 + (i % 4) * 1.85}rem`;
+        return pin;
       }));
     const months = new Map();
     dated.forEach((a, i) => {
