@@ -69,6 +69,18 @@ def test_code_attempts_are_limited(known: dict[str, Any], app: Any) -> None:
     assert codes == [400] * 5 + [429]
 
 
+def test_code_attempts_cannot_be_reset_by_a_new_browser(known: dict[str, Any], app: Any) -> None:
+    """The count lives on the server, per person claimed: a fresh session per try (no
+    cookie kept, or the first cookie sent again) is refused all the same."""
+    codes = [
+        join(
+            app.test_client(), known["atelier"], "Dominique Martín", personal_code="ZZZZ-ZZZZ"
+        ).status_code
+        for _ in range(6)
+    ]
+    assert codes == [400] * 5 + [429]
+
+
 @pytest.fixture
 def twins(live_atelier: dict[str, Any], make_participant: Any, client: Any) -> dict[str, Any]:
     """Alice came twice (« Alice » and « alice ») to the running atelier: cards, votes on

@@ -160,6 +160,8 @@ def test_existing_bad_dates_neither_break_the_page_nor_the_purge(
     assert db.session.get(Cycle, old_id) is None  # the purge went on with the others
     assert db.session.get(Cycle, broken_id) is not None
     assert db.session.get(Cycle, far_id) is not None
+
+
 def test_cli_on_a_database_never_migrated_says_what_to_run(tmp_path: Any) -> None:
     """`flask import-cycle` into a fresh database: a French sentence, not a traceback."""
     from facilitator import create_app

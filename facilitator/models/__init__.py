@@ -13,9 +13,8 @@ from facilitator.models.cycle import (
     StepStatus,
 )
 from facilitator.models.cycle_life import ParticipantVisit, Restitution, StructureProfile
-from facilitator.models.organiser import CycleCoOrganiser, Organiser
-from facilitator.models.people import STRUCTURE_TYPES, Animateur, Attendance, Participant, Structure
 from facilitator.models.deroule import Deroule
+from facilitator.models.organiser import CycleCoOrganiser, Organiser
 from facilitator.models.people import (
     STRUCTURE_TYPES,
     Animateur,

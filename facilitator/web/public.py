@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import secrets
 from collections.abc import Callable
-import time
 from typing import Any
 
 import segno
@@ -24,6 +23,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_limiter import RequestLimit
+from limits import parse_many
 
 from facilitator.core import events, identity, participants, tokens
 from facilitator.core.http import public_url
@@ -207,8 +207,25 @@ def join(link_token: str) -> ResponseReturnValue:
     return response
 
 
-#: personal-code attempts per browser session in ``CODE_WINDOW`` seconds
-PERSONAL_CODE_ATTEMPTS = 5
+#: personal-code attempts, counted on the server (the limiter's storage: Redis when
+#: configured) per browser session and per person being claimed, so that no client state
+#: resets them (docs/security.md)
+PERSONAL_CODE_LIMITS = parse_many("5/5 minutes;20/day")
+
+
+def _personal_code_allowed(cycle_id: int, claimed: list[int]) -> bool:
+    strategy = limiter.limiter
+    keys = (
+        ("personal-code-session", _session_key()),
+        ("personal-code-person", f"{cycle_id}:{','.join(map(str, sorted(claimed)))}"),
+    )
+    # every limit is tested before any is hit: a refused try costs nothing more
+    if not all(strategy.test(lim, *key) for lim in PERSONAL_CODE_LIMITS for key in keys):
+        return False
+    for lim in PERSONAL_CODE_LIMITS:
+        for key in keys:
+            strategy.hit(lim, *key)
+    return True
 
 
 def _join_page(atelier: Atelier, form: Any, status: int = 200, **extra: Any) -> Any:
@@ -235,12 +252,9 @@ def _returning(atelier: Atelier, form: Any) -> ResponseReturnValue | None:
         return None
     if not form.get("personal_code"):
         return _join_page(atelier, form, returning=True)
-    now = time.time()
-    recent = [t for t in session.get("personal_code_attempts", []) if now - t < CODE_WINDOW]
-    if len(recent) >= PERSONAL_CODE_ATTEMPTS:
-        message = "Trop d'essais de code personnel : patientez cinq minutes."
+    if not _personal_code_allowed(atelier.cycle_id, [p.id for p in alikes]):
+        message = "Trop d'essais de code personnel : patientez quelques minutes."
         return _join_page(atelier, form, 429, returning=True, error=message)
-    session["personal_code_attempts"] = [*recent, now]
     try:
         participant, token = identity.recognise(
             atelier, name, structure_id, form.get("personal_code", "")
