@@ -211,7 +211,7 @@ RULES: list[tuple[str, str, Rule]] = [
     ("named_situation", "une personne nommée et sa situation", subject_in_situation),
 ]
 
-_INNER_NAME = re.compile(rf"(?<=[\w,;:)] )(?P<name>{NAME})\b")
+_INNER_NAME = re.compile(rf"(?<=[\w,;)] )(?P<name>{NAME})\b")  # not after « : » (a title)
 
 
 def has_name_candidate(text: str) -> bool:

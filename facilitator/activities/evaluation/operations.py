@@ -210,7 +210,7 @@ def _indicator_values(form: dict[str, Any]) -> dict[str, str]:
         limit = MAX_SUGGESTION if name == "comment" else MAX_FIELD
         if len(value) > limit:
             raise InvalidInput(f"Un champ de l'indicateur dépasse {limit} caractères.")
-    text = " ".join(out[k] for k in ("label", "target", "value", "source", "comment"))
+    text = "\n".join(out[k] for k in ("label", "target", "value", "source", "comment"))
     live_common.check_privacy(text, bool(form.get("confirm_personal")))
     return out
 

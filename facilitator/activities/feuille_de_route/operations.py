@@ -111,7 +111,7 @@ def _texts(data: schemas.Fields, confirmed: bool) -> dict[str, Any]:
                     f"Un champ fait {len(text)} caractères : {limit} au plus.", code="too_long"
                 )
             out[name] = text
-    joined = " ".join(v for v in out.values() if v)
+    joined = "\n".join(v for v in out.values() if v)  # a field per line (privacy)
     if joined:
         live_common.check_privacy(joined, confirmed)
     return out
