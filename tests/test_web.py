@@ -237,9 +237,14 @@ def test_console_and_read_only_view_list_the_documents(
     owner = make_animateur()
     atelier = make_atelier(owner)
     login(client, owner)
-    console = text(client.get(f"/animateur/ateliers/{atelier.id}"))
-    assert "Compte rendu" in console
-    assert f"/animateur/ateliers/{atelier.id}/documents/compte-rendu.docx" in console
+    # the console links its documents page once; that page lists them
+    console = client.get(f"/animateur/ateliers/{atelier.id}").get_data(as_text=True)
+    assert f'href="/animateur/ateliers/{atelier.id}/documents"' in console
+    page = client.get(
+        f"/animateur/ateliers/{atelier.id}/documents", headers={"Accept": "text/html"}
+    )
+    assert "Compte rendu" in text(page)
+    assert f"/animateur/ateliers/{atelier.id}/documents/compte-rendu.docx" in text(page)
     reader = client.application.test_client()
     page = text(reader.get(f"/lecture/{atelier.read_token}"))
     assert f"/lecture/{atelier.read_token}/documents/compte-rendu.docx" in page
