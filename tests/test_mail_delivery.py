@@ -65,6 +65,30 @@ def test_a_campaign_reaches_each_person_once_in_french_html_and_text(
     assert len(smtp.recorder.received) == 5
 
 
+def test_an_invitation_carries_the_atelier_s_calendar_file_with_the_feed_s_uid(
+    app: Flask, smtp: SmtpServer, make_atelier: Callable[..., Atelier]
+) -> None:
+    from datetime import date, timedelta
+
+    from facilitator.core import ics
+
+    atelier = make_atelier()
+    atelier.date = date.today() + timedelta(days=10)
+    db.session.commit()
+    people(atelier, 1)
+    with compose_request():
+        expected_uid = ics.uid(atelier)
+    assert _invitation(atelier) == 1
+    assert worker.run(idle_exit=True, poll=0.01) == {"sent": 1}
+    message = smtp.recorder.messages()[0]
+    calendars = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert len(calendars) == 1
+    body = calendars[0].get_payload(decode=True).decode()
+    assert "BEGIN:VEVENT" in body and f"UID:{expected_uid}" in body.replace("\r\n ", "")
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    assert "Le fichier agenda joint (.ics)" in text.get_content()
+
+
 def test_a_refused_recipient_is_a_hard_bounce_shown_per_person(
     app: Flask, smtp: SmtpServer, make_atelier: Callable[..., Atelier]
 ) -> None:

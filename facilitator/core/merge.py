@@ -36,6 +36,7 @@ LABELS = {
     "proposal_vote": "votes sur des propositions de questions",
     "roadmap_vote": "votes sur la feuille de route",
     "participant_visit": "visites entre les ateliers",
+    "mail_contact": "adresses électroniques",
 }
 #: the column telling which of two rows is the latest, in order of preference
 RECENCY = ("updated_at", "created_at", "joined_at", "last_at")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -113,7 +113,20 @@ def _atelier_info(
         closed_at=atelier.closed_at,
         presences=tuple(presences),
         excused=excused,
+        cancelled=atelier.cancelled,
+        postponed_from=_first_planned(atelier),
     )
+
+
+def _first_planned(atelier: Atelier) -> date | None:
+    """The date an atelier was first planned on, if it was postponed (its history)."""
+    for entry in atelier.history or []:
+        if entry.get("kind") == "reporte" and entry.get("from"):
+            try:
+                return date.fromisoformat(entry["from"])
+            except (TypeError, ValueError):
+                return None
+    return None
 
 
 def _flags(data: dict | None) -> frozenset[str]:
@@ -211,11 +224,12 @@ def atelier_context(atelier_id: int, *, now: datetime | None = None) -> AtelierC
     people = _People(cycle.id)
     presences, excused = _presences([atelier.id], people)[atelier.id]
     steps = _steps([atelier.id], people)[atelier.id]
-    later = [a for a in cycle.ateliers if a.position > atelier.position]
+    held = [a for a in cycle.ateliers if not a.cancelled]
+    later = [a for a in held if a.position > atelier.position]
     return AtelierContext(
         cycle=cycle_info(cycle),
         atelier=AtelierData(_atelier_info(atelier, presences, excused), tuple(steps)),
-        total_ateliers=len(cycle.ateliers),
+        total_ateliers=len(held),
         next_atelier=_atelier_info(later[0]) if later else None,
         structure_types=_structure_types(),
         generated_at=now or utcnow(),

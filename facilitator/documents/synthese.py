@@ -11,7 +11,7 @@ from facilitator.activities.evaluation.document import result_blocks
 from facilitator.activities.evaluation.models import CONDITIONS
 from facilitator.documents import cycle_attendance, loaders, production_state
 from facilitator.rendering import fr
-from facilitator.rendering.common import atelier_heading, colophon, cycle_facts, slug
+from facilitator.rendering.common import atelier_heading, atelier_when, colophon, cycle_facts, slug
 from facilitator.rendering.context import AtelierData, CycleContext
 from facilitator.rendering.model import (
     Block,
@@ -33,15 +33,18 @@ ATELIERS_HEADER = ("N°", "Atelier", "Date", "Mode", "Lieu", "Présents", "État
 
 def _facts(ctx: CycleContext) -> tuple[tuple[str, str], ...]:
     facts = cycle_facts(ctx.cycle)
-    closed = sum(1 for a in ctx.ateliers if a.info.closed)
+    planned = [a for a in ctx.ateliers if not a.info.cancelled]  # cancelled: in no figure
+    closed = sum(1 for a in planned if a.info.closed)
+    cancelled = len(ctx.ateliers) - len(planned)
     facts.append(
         (
             "Ateliers",
-            f"{fr.count(len(ctx.ateliers), 'atelier programmé', 'ateliers programmés')}, "
-            f"dont {fr.count(closed, 'clos', 'clos')}",
+            f"{fr.count(len(planned), 'atelier programmé', 'ateliers programmés')}, "
+            f"dont {fr.count(closed, 'clos', 'clos')}"
+            + (f" ; {fr.count(cancelled, 'annulé', 'annulés')}" if cancelled else ""),
         )
     )
-    dates = [a.info.date for a in ctx.ateliers if a.info.date]
+    dates = [a.info.date for a in planned if a.info.date]
     if dates:
         first, last = fr.date_medium(min(dates)), fr.date_medium(max(dates))
         facts.append(("Période", f"du {first} au {last}"))
@@ -61,11 +64,11 @@ def _ateliers(ctx: CycleContext) -> Section:
         (
             str(a.info.number),
             a.info.title,
-            fr.date_medium(a.info.date),
+            atelier_when(a.info) or "—",
             a.info.mode,
             a.info.lieu or "—",
             fr.number(a.info.present) if a.info.held else "—",
-            a.info.state_label if a.info.held else "à venir",
+            "annulé" if a.info.cancelled else a.info.state_label if a.info.held else "à venir",
         )
         for a in ctx.ateliers
     ]

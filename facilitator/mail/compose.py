@@ -17,7 +17,6 @@ from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.mail.addresses import header_safe
 from facilitator.mail.content import (
-    INVITATION_ATTACHMENTS,
     _apply_facts,
     attachments,
     campaign_context,
@@ -275,7 +274,6 @@ def _store_files(campaign_id: int, files: list[Attachment]) -> None:
 
 #: what the pages and the worker use from the modules this one composes
 __all__ = [
-    "INVITATION_ATTACHMENTS",
     "KINDS",
     "campaign_in_cycle",
     "create",

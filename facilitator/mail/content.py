@@ -4,13 +4,13 @@ changé », open steps, digest), each person's part, the files, and the preview.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
+from facilitator.core import ics
 from facilitator.cycle_life import async_steps
 from facilitator.documents import storage
 from facilitator.errors import DomainError
@@ -26,10 +26,7 @@ log = logging.getLogger(__name__)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MODES = {"presentiel": "présentiel", "distanciel": "distanciel", "hybride": "hybride"}
 
-#: SEAM (issue 16): providers of the invitation's calendar file. Each takes the atelier's
-#: id and returns an ``Attachment`` (e.g. the atelier's ICS from icalendar) or None. The
-#: lead appends issue 16's function here when merging; nothing else changes.
-INVITATION_ATTACHMENTS: list[Callable[[int], Attachment | None]] = []
+ICS = "text/calendar"
 
 
 REASONS = {
@@ -124,7 +121,7 @@ def message_data(campaign: MailCampaign, ctx: dict[str, Any], r: Recipient) -> d
 
 def attachments(campaign: MailCampaign) -> tuple[list[Attachment], dict[str, Any]]:
     """The campaign's files and what the text says of them: the compte rendu's DOCX under
-    ``MAIL_MAX_ATTACHMENT_BYTES``, the invitation's calendar (``INVITATION_ATTACHMENTS``)."""
+    ``MAIL_MAX_ATTACHMENT_BYTES``, the atelier's calendar file for invitations and reminders."""
     files: list[Attachment] = []
     facts: dict[str, Any] = {}
     atelier = db.session.get(Atelier, campaign.atelier_id) if campaign.atelier_id else None
@@ -143,12 +140,10 @@ def attachments(campaign: MailCampaign) -> tuple[list[Attachment], dict[str, Any
             facts["size_label"] = f"{max(1, len(output.content) // 1024)} Ko"
         elif output is not None:
             facts["too_big"] = True
-    if campaign.kind in ("invitation", "rappel"):
-        for provider in INVITATION_ATTACHMENTS:
-            found = provider(atelier.id)
-            if found is not None:
-                files.append(found)
-                facts["calendar"] = True
+    # a dated atelier's calendar file: the same UID as the cycle's feed (core/ics.py)
+    if campaign.kind in ("invitation", "rappel") and atelier.date is not None:
+        files.append(Attachment(f"atelier-{atelier.id}.ics", ICS, ics.atelier_ics(atelier)))
+        facts["calendar"] = True
     return files, facts
 
 

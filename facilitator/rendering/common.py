@@ -46,7 +46,12 @@ def atelier_when(info: AtelierInfo, *, long: bool = False) -> str:
     that an atelier was postponed or cancelled."""
     if info.date is None:
         return "date à préciser" if long else ""
-    return fr.date_long(info.date) if long else fr.date_medium(info.date)
+    when = fr.date_long(info.date) if long else fr.date_medium(info.date)
+    if info.cancelled:
+        return f"annulé (prévu le {when})"
+    if info.postponed_from is not None and info.postponed_from != info.date:
+        return f"{when}, reporté du {fr.date_medium(info.postponed_from)}"
+    return when
 
 
 def atelier_heading(info: AtelierInfo) -> str:

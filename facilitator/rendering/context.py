@@ -66,6 +66,10 @@ class AtelierInfo:
     closed_at: datetime | None
     presences: tuple[Presence, ...] = ()
     excused: int = 0
+    #: cancelled (kept in the cycle's history, counted in no figure)
+    cancelled: bool = False
+    #: the date it was first planned on, when it was postponed
+    postponed_from: date | None = None
 
     @property
     def present(self) -> int:
