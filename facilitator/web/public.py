@@ -138,13 +138,14 @@ def join_by_code() -> ResponseReturnValue:
 def join(link_token: str) -> ResponseReturnValue:
     atelier = participants.atelier_by_link(link_token, allow_closed=True)
     me = cycle_participant(atelier.cycle_id)
-    if atelier.state == "clos":
+    if atelier.state == "clos" or atelier.cancelled:
         # an old QR code or link: say so, and where the atelier's productions are now
         return render_template(
             "atelier_closed.html",
             atelier=page_data.atelier(atelier, with_cycle=True),
             member=me is not None,
-        ), 410
+            cancelled=atelier.cancelled,
+        ), 400 if atelier.cancelled else 410
     form = request.form
     if request.method == "GET":
         return render_template(
