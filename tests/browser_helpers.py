@@ -157,6 +157,14 @@ def join_by_code(
     page.get_by_label("Votre prénom ou le nom affiché").fill(name)
     page.get_by_label("Votre structure", exact=True).select_option(label=structure)
     page.get_by_role("button", name="Rejoindre l'atelier").click()
+    # the same name and structure already in the cycle (another test's person): a
+    # different person here (« Êtes-vous déjà venu·e ? », issue 16)
+    page.wait_for_function(
+        "() => location.pathname.startsWith('/atelier/')"
+        " || document.getElementById('returning-title') !== null"
+    )
+    if "/atelier/" not in page.url:
+        page.get_by_role("button", name="Non, je suis une autre personne").click()
     page.wait_for_url(re.compile(r"/atelier/"))
     return phone
 

@@ -124,6 +124,8 @@ def join_participant(server: LiveServer, link: str, name: str, structure_id: int
                 "display_name": name,
                 "structure_id": str(structure_id),
                 "csrf_token": csrf_of(page),
+                # another person even when the name was already taken (issue 16)
+                "nouveau": "1",
             },
         )
     assert r.status_code == 200 and "/atelier/" in r.url, r.text[:500]

@@ -21,7 +21,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from facilitator import create_app
-from facilitator.core import accounts
+from facilitator.core import (
+    accounts,
+    deroules,  # the scripts a new atelier may start from
+)
 from facilitator.documents import compile_document, kinds
 from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Participant, Structure
@@ -29,7 +32,6 @@ from facilitator.realtime.handlers import state
 from facilitator.realtime.presence import RateLimiter
 from facilitator.rendering.model import plain
 from facilitator.scripts import list_scripts
-from facilitator.web import animateur as animateur_web
 from tests.conftest import Sock, _config
 from tests.test_documents_formats import need_soffice
 from tests.xss import (
@@ -65,7 +67,7 @@ def xss_app(tmp_path_factory: pytest.TempPathFactory, migrated_db: Path) -> Iter
     with app.app_context(), pytest.MonkeyPatch.context() as patch:
         # the cycle page and the atelier form parse every workshop script (pure-Python
         # YAML): read them once here, the world posts that form once per text
-        patch.setattr(animateur_web, "list_scripts", lambda _folder: scripts)
+        patch.setattr(deroules, "list_scripts", lambda _folder: scripts)
         yield app
         db.session.remove()
         db.engine.dispose()
