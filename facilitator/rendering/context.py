@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import date as Day  # a type name the field « date » does not shadow
 from typing import Any
 
 
@@ -69,7 +70,7 @@ class AtelierInfo:
     #: cancelled (kept in the cycle's history, counted in no figure)
     cancelled: bool = False
     #: the date it was first planned on, when it was postponed
-    postponed_from: date | None = None
+    postponed_from: Day | None = None
 
     @property
     def present(self) -> int:
