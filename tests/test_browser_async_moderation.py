@@ -59,8 +59,10 @@ def test_a_held_card_is_accepted_between_ateliers(browser: Any, server: LiveServ
     alice.page.goto(f"{server.url}/cycle/{cycle_id}")
     alice.page.get_by_role("link", name="Contribuer à « Idées pour la rentrée »").click()
     expect(alice.page.locator("#conn-status")).to_have_text("Connecté")
-    add_card(alice.page, "Un jardin partagé au collège")
-    expect(card(alice.page, "Un jardin partagé")).to_contain_text("En attente de validation")
+    ideas = ("Un jardin partagé au collège", "Un café des parents", "Des devoirs faits ensemble")
+    for idea in ideas:
+        add_card(alice.page, idea)
+        expect(card(alice.page, idea)).to_contain_text("En attente de validation")
 
     # the animateur's board of that step has the moderation queue
     anim.goto(f"{server.url}/animateur/cycles/{cycle_id}/entre-ateliers")
@@ -71,8 +73,14 @@ def test_a_held_card_is_accepted_between_ateliers(browser: Any, server: LiveServ
     assert axe_violations(anim) == []
     assert horizontal_overflow(anim) <= 0
     laptop.shot("async-moderation-1280")
-    queue.get_by_role("button", name="Accepter").click()
+    queue.get_by_role("button", name="Accepter", exact=True).first.click()
+    expect(card(alice.page, ideas[0])).not_to_contain_text("En attente")
+    expect(card(alice.page, ideas[1])).to_contain_text("En attente de validation")
+    # the two left, at once (card_accept_all)
+    queue.get_by_role("button", name="Tout accepter (2 cartes)").click()
     expect(queue).to_contain_text("Aucune carte en attente")
-    expect(card(alice.page, "Un jardin partagé")).not_to_contain_text("En attente")
+    expect(queue.get_by_role("button", name=re.compile("^Tout accepter"))).to_be_hidden()
+    for idea in ideas[1:]:
+        expect(card(alice.page, idea)).not_to_contain_text("En attente")
     alice.close()
     laptop.close()

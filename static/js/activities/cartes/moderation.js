@@ -16,6 +16,9 @@ export class ModerationQueue {
     this.refusing = new Set(); // card ids whose reason form is open
     this.count = h("span", { class: "moderation__count" });
     this.heading = h("h2", { id: "moderation-title", tabindex: "-1" }, "À valider ", this.count);
+    // every waiting card at once (docs/protocol.md, bulk actions: one live change)
+    this.acceptAll = h("button", { type: "button", class: "btn btn-small", "data-action": "accept-all",
+      hidden: true, onClick: () => this.acceptEverything() });
     this.list = h("ol", { class: "moderation__list" });
     this.empty = h("p", {
       class: "moderation__empty",
@@ -26,7 +29,8 @@ export class ModerationQueue {
     this.rejectedList = h("ul", { class: "moderation__list" });
     this.rejected = h("details", { class: "moderation__rejected" },
       h("summary", {}, this.rejectedCount), this.rejectedList);
-    root.append(this.heading, this.list, this.empty, this.rejected);
+    root.append(this.heading, h("div", { class: "button-row" }, this.acceptAll), this.list, this.empty,
+      this.rejected);
   }
 
   render(step) {
@@ -37,6 +41,9 @@ export class ModerationQueue {
     const pending = cards.filter((c) => c.moderation === "pending").sort((a, b) => a.id - b.id);
     const refused = cards.filter((c) => c.moderation === "rejected");
     this.count.textContent = `(${plural(pending.length, "carte", "cartes")})`;
+    this.stepId = step.id;
+    this.acceptAll.hidden = pending.length < 2;
+    this.acceptAll.textContent = `Tout accepter (${plural(pending.length, "carte", "cartes")})`;
     const used = new Set();
     syncChildren(this.list, pending.map((c) => this.item(c, step, used)));
     this.empty.hidden = pending.length > 0;
@@ -117,6 +124,13 @@ export class ModerationQueue {
     this.onChange();
     // the card left the list: keep the keyboard user in the queue
     if (!this.focus(next, "accept")) this.heading.focus();
+  }
+
+  async acceptEverything() {
+    const res = await this.live.request("card_accept_all", { step_id: this.stepId });
+    if (!res.ok) return;
+    this.onChange();
+    this.heading.focus(); // the button is gone with the queue
   }
 
   neighbour(cardId) {
