@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 
 from tests import browser_helpers
-from tests.browser_helpers import CODE_OF_EDUCATION, Watched, axe_violations, horizontal_overflow
+from tests.browser_helpers import (
+    CODE_OF_EDUCATION,
+    axe_violations,
+    horizontal_overflow,
+    join_by_code,
+)
 from tests.test_browser_projection import _steer, _wall_atelier, wall_server  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -29,15 +34,8 @@ def test_phone_map_list_refusals_and_watch_the_screen(
     by_key = {s["key"]: s["id"] for s in steps}
     laptop.page.goto(f"{wall_server.url}/animateur/ateliers/{atelier_id}/projection")
     code = laptop.page.locator("#projection-code").inner_text().strip()
-    phone = Watched(browser, 390, 844)
+    phone = join_by_code(browser, wall_server, code, "Inès", CODE_OF_EDUCATION)
     page = phone.page
-    page.goto(wall_server.url + "/")
-    page.get_by_label("Code de l'atelier").fill(code)
-    page.get_by_role("button", name="Rejoindre").click()
-    page.get_by_label("Votre prénom ou le nom affiché").fill("Inès")
-    page.get_by_label("Votre structure", exact=True).select_option(label=CODE_OF_EDUCATION)
-    page.get_by_role("button", name="Rejoindre l'atelier").click()
-    page.wait_for_url(re.compile(r"/atelier/"))
     assert anim.call("atelier_start", {})["ok"]
 
     # the map on a phone: a list to search, a tap opens the actor's card

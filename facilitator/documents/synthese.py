@@ -64,7 +64,7 @@ def _ateliers(ctx: CycleContext) -> Section:
         (
             str(a.info.number),
             a.info.title,
-            atelier_when(a.info) or "—",
+            atelier_when(a.info) or fr.date_medium(None),
             a.info.mode,
             a.info.lieu or "—",
             fr.number(a.info.present) if a.info.held else "—",
