@@ -28,16 +28,14 @@ def upgrade() -> None:
             sa.Column("visio_url", sa.String(length=500), server_default="", nullable=False)
         )
         batch_op.add_column(sa.Column("cancelled_at", UTC(), nullable=True))
-        batch_op.add_column(sa.Column("history", sa.JSON(), server_default="[]", nullable=True))
+        # NOT NULL with its default from the start: SQLite then adds the column in place.
+        # Changing nullability afterwards would copy the table, and dropping the old
+        # atelier table with foreign keys on deletes every row that points to it.
+        batch_op.add_column(sa.Column("history", sa.JSON(), server_default="[]", nullable=False))
         batch_op.add_column(
             sa.Column("ics_sequence", sa.Integer(), server_default="0", nullable=False)
         )
         batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
-    op.execute("UPDATE atelier SET history = '[]'")
-    with op.batch_alter_table("atelier", schema=None) as batch_op:
-        batch_op.alter_column(
-            "history", existing_type=sa.JSON(), existing_server_default="[]", nullable=False
-        )
 
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("actor_id", sa.Integer(), nullable=True))
