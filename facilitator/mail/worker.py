@@ -32,19 +32,21 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
-#: per queued campaign (its files and sender never change once queued): (files, cycle title)
-_CAMPAIGNS: dict[int, tuple[list[render.Attachment], str]] = {}
+#: per queued campaign, its files (they never change once queued), keyed by database, id
+#: and queueing time: a cache never answers for another database's campaign of that id
+_CAMPAIGNS: dict[tuple[str, int, str], list[render.Attachment]] = {}
 
 
 def _campaign_parts(campaign_id: int) -> tuple[list[render.Attachment], str]:
-    cached = _CAMPAIGNS.get(campaign_id)
-    if cached is not None:
-        return cached
-    status, title = db.session.execute(
-        select(MailCampaign.status, Cycle.title)
+    status, title, queued_at = db.session.execute(
+        select(MailCampaign.status, Cycle.title, MailCampaign.queued_at)
         .join(Cycle, Cycle.id == MailCampaign.cycle_id)
         .where(MailCampaign.id == campaign_id)
     ).one()
+    key = (str(db.engine.url), campaign_id, str(queued_at))
+    cached = _CAMPAIGNS.get(key)
+    if cached is not None:
+        return cached, title
     files = [
         render.Attachment(a.filename, a.mime_type, a.content)
         for a in db.session.scalars(
@@ -54,7 +56,7 @@ def _campaign_parts(campaign_id: int) -> tuple[list[render.Attachment], str]:
     if status == "queued":  # a draft's test may see its files replaced at queueing
         if len(_CAMPAIGNS) > 50:
             _CAMPAIGNS.clear()
-        _CAMPAIGNS[campaign_id] = (files, title)
+        _CAMPAIGNS[key] = files
     return files, title
 
 
