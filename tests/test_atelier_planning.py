@@ -263,3 +263,18 @@ def test_remote_participants_see_the_visio_link_and_nobody_joins_a_cancelled_ate
     from facilitator.models import Attendance
 
     assert db.session.query(Attendance).filter_by(atelier_id=atelier.id).count() == 0
+
+
+def test_edit_and_postpone_keep_dates_in_the_sane_window(planned: dict[str, Any]) -> None:
+    """The ten-year window (issue 20) holds on every way to set a date (issue 16)."""
+    atelier, client = planned["second"], planned["client"]
+    assert client.post(f"/animateur/ateliers/{atelier.id}/modifier", data=form()).status_code == 302
+    for url, data in (
+        (f"/animateur/ateliers/{atelier.id}/modifier", form(date="9999-12-31")),
+        (f"/animateur/ateliers/{atelier.id}/reporter", {"new_date": "9000-01-01"}),
+    ):
+        r = client.post(url, data=data)
+        assert r.status_code == 400, url
+        assert "doit être comprise entre le" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert atelier.date == SOON

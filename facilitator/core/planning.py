@@ -26,6 +26,7 @@ from facilitator.extensions import db
 from facilitator.models import Animateur, Atelier, AtelierState, Contribution, Cycle
 from facilitator.models._types import utcnow
 from facilitator.models.cycle import MODES
+from facilitator.validation import check_date
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def parse_date(raw: str, *, future: bool = False) -> date | None:
         raise InvalidInput(
             f"La date du {when.strftime('%d/%m/%Y')} est passée : choisissez une date à venir."
         )
-    return when
+    return check_date(when, "La date de l'atelier")  # the sane window (docs/security.md)
 
 
 def parse_time(raw: str) -> time | None:
