@@ -129,6 +129,27 @@ class Empty(Payload):
 
 #: a database id in a payload
 Id = Field(ge=1, le=2**31 - 1)
+
+#: the largest id (32-bit everywhere)
+MAX_ID = 2**31 - 1
+
+
+def form_id(raw: str | None) -> int | None:
+    """An id typed in a form: ASCII digits within the id range, else None (``"²".isdigit()``
+    is true, and a 25-digit number overflows the database driver: both once gave a 500)."""
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def form_int(raw: str | None, default: int = 0) -> int:
+    """A small non-negative integer typed in a form (months, minutes…), else ``default``."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else default
+
+
 #: an optional database id (None: none)
 OptionalId = Field(default=None, ge=1, le=2**31 - 1)
 #: an optional long text (None: unchanged)

@@ -87,6 +87,12 @@ def test_dropping_a_card_on_another_groups_them(live_atelier: Any) -> None:
     assert {c["cluster"] for c in ack["cards"]} == {None}
     gone = act(anim, step, "rename_group", column="a", label="Se relier", new_label="x")
     assert gone["error"]["code"] == "not_found"
+    # a blank group name names no group (it once renamed every ungrouped card)
+    blank = act(anim, step, "rename_group", column="a", label="   ", new_label="Tout")
+    assert blank["error"]["code"] == "invalid"
+    assert {
+        c["cluster"] for c in act(anim, step, "move", card_id=one["id"], column="a")["cards"]
+    } == {None}
     # leave a group by moving to another column: the group stays behind
     act(anim, step, "move", card_id=two["id"], group_with=one["id"])
     ack = act(anim, step, "move", card_id=two["id"], column="b")

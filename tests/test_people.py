@@ -145,3 +145,18 @@ def test_merge_moves_everything_and_keeps_the_latest(twins: dict[str, Any]) -> N
     assert db.session.query(Attendance).filter_by(participant_id=alice.id).count() == 1
     told = [e for e in twins["anim"].events() if e["type"] == "participant.merged"]
     assert told and told[0]["data"]["into"]["id"] == alice.id
+
+
+@pytest.mark.parametrize("raw", ["²", "9" * 25, "-3", "1e3", " 12x"])
+def test_a_structure_id_that_is_no_id_is_a_french_refusal_not_a_crash(
+    make_atelier: Any, app: Any, raw: str
+) -> None:
+    """« ² » is a digit for str.isdigit(), and 25 digits overflow the driver: both were
+    500s on the public join form and on the animateur's forms."""
+    atelier = make_atelier()
+    phone = app.test_client()
+    r = phone.post(
+        f"/rejoindre/{atelier.link_token}", data={"display_name": "Dominique", "structure_id": raw}
+    )
+    assert r.status_code in (302, 400)
+    assert db.session.query(Participant).count() == (1 if r.status_code == 302 else 0)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from facilitator.core import cycles, events, tokens
-from facilitator.errors import DomainError, InvalidInput, NotFound
+from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Animateur, Cycle, CycleAnimateur, CycleInvitation
 from facilitator.models._types import utcnow
@@ -116,7 +116,13 @@ def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
     )
     if row is None:
         raise NotFound("Cette personne ne fait pas partie de l'équipe.")
-    runners = [m for m in members(cycle) if m["role"] in ("owner", "co")]
+    team = members(cycle)
+    caller = next((m["role"] for m in team if m["id"] == by.id), None)
+    if caller != "owner" and animateur_id != by.id and row.role != "observateur":
+        # a co-animateur may leave, or remove an observateur; never push out the owner
+        # (who alone may delete the cycle) nor another animateur
+        raise Forbidden("Seul le responsable du cycle peut retirer un animateur de l'équipe.")
+    runners = [m for m in team if m["role"] in ("owner", "co")]
     if row.role in ("owner", "co") and len(runners) <= 1:
         raise InvalidInput(
             "C'est le dernier animateur du cycle : invitez d'abord quelqu'un d'autre à l'animer."

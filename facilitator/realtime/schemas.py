@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from facilitator.validation import UnitDelta
+from facilitator.validation import MAX_ID, UnitDelta
 
 CLIENT_ID = r"^[A-Za-z0-9_-]{8,64}$"
 Id = Field(ge=1, le=2**31 - 1)
@@ -73,7 +73,7 @@ class CardAcceptAll(Payload):
 class CardCluster(Payload):
     """Put a selection of cards in one cluster (bulk, animateur); None: out of any."""
 
-    card_ids: list[int] = Field(min_length=1, max_length=500)
+    card_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=500)
     cluster: str | None = Field(default=None, max_length=120)
 
 

@@ -31,6 +31,7 @@ from facilitator.extensions import db
 from facilitator.models import STRUCTURE_TYPES, Atelier
 from facilitator.models.cycle import MODES
 from facilitator.scripts.cycles import list_templates
+from facilitator.validation import form_int
 from facilitator.web import page_data
 
 bp = Blueprint("animateur", __name__)
@@ -260,7 +261,7 @@ def set_retention(cycle_id: int) -> ResponseReturnValue:
     cycle = cycles.get_cycle_for(g.animateur, cycle_id)
     months = request.form.get("months", "")
     try:
-        retention.set_retention(cycle, int(months) if months.isdigit() else 0)
+        retention.set_retention(cycle, form_int(months))
     except DomainError as exc:
         return _refused(cycle_id, exc)
     message = (

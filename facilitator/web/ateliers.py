@@ -26,6 +26,7 @@ from facilitator.errors import Conflict, DomainError, NotFound
 from facilitator.extensions import db
 from facilitator.models import Atelier, Cycle
 from facilitator.models.cycle import MODES
+from facilitator.validation import form_id
 from facilitator.web import page_data
 
 bp = Blueprint("ateliers", __name__)
@@ -43,7 +44,7 @@ def feed_url(cycle: Cycle) -> str:
 
 def _version() -> int | None:
     raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return form_id(raw)
 
 
 def _planning_page(cycle: Cycle, **extra: Any) -> str:

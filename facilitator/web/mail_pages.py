@@ -17,6 +17,7 @@ from facilitator.extensions import db
 from facilitator.mail import addresses, compose, outbox
 from facilitator.mail.models import MailAttachment, MailCampaign, MailContact, MailMessage
 from facilitator.models import Cycle
+from facilitator.validation import form_id
 from facilitator.web import page_data
 from facilitator.web.mail_public import bp, html_response
 
@@ -75,9 +76,7 @@ def create(cycle_id: int) -> ResponseReturnValue:
     cycle = _cycle(cycle_id)
     raw = request.form.get("atelier_id", "")
     try:
-        campaign = compose.create(
-            cycle, request.form.get("kind", ""), int(raw) if raw.isdigit() else None, g.animateur
-        )
+        campaign = compose.create(cycle, request.form.get("kind", ""), form_id(raw), g.animateur)
     except DomainError as exc:
         db.session.rollback()
         return index(cycle.id, status=exc.status, error=exc.message_fr)

@@ -13,6 +13,7 @@ from facilitator.core.http import login_required
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.models import Cycle
+from facilitator.validation import form_id
 from facilitator.web import page_data
 
 bp = Blueprint("people", __name__)
@@ -38,7 +39,7 @@ def participants_page(cycle_id: int) -> tuple[str, int]:
 
 def _id(name: str) -> int:
     raw = request.form.get(name, "")
-    return int(raw) if raw.isdigit() else 0
+    return form_id(raw) or 0
 
 
 @bp.post("/animateur/cycles/<int:cycle_id>/participants/fusionner")

@@ -31,6 +31,7 @@ from facilitator.errors import DomainError, InvalidInput
 from facilitator.extensions import db, limiter
 from facilitator.mail import addresses, links
 from facilitator.models import STRUCTURE_TYPES, Atelier, Participant
+from facilitator.validation import form_id
 from facilitator.web import page_data
 
 bp = Blueprint("public", __name__)
@@ -176,7 +177,7 @@ def join(link_token: str) -> ResponseReturnValue:
         participant, token = participants.join(
             atelier,
             form.get("display_name", ""),
-            structure_id=int(structure_id) if structure_id.isdigit() else None,
+            structure_id=form_id(structure_id),
             new_structure=form.get("new_structure", ""),
             new_structure_type=form.get("new_structure_type", ""),
             existing=me,
@@ -246,7 +247,7 @@ def _returning(atelier: Atelier, form: Any) -> ResponseReturnValue | None:
     venu·e ? » and accept the proof (their personal code), never the name alone. None: a
     newcomer, joined as usual."""
     raw = form.get("structure_id", "")
-    structure_id = int(raw) if raw.isdigit() else None
+    structure_id = form_id(raw)
     name = form.get("display_name", "")
     alikes = identity.look_alikes(atelier.cycle_id, name, structure_id)
     if not alikes:

@@ -22,6 +22,7 @@ from facilitator.models import STRUCTURE_TYPES, Cycle, Structure
 from facilitator.models.cycle_life import StructureProfile
 from facilitator.rendering.common import slug
 from facilitator.rendering.csv import cell
+from facilitator.validation import form_id
 from facilitator.web import page_data
 from facilitator.web.blueprints import cycle_life as bp
 
@@ -44,7 +45,7 @@ def _form() -> dict[str, Any]:
 
 def _version() -> int | None:
     value = request.form.get("version", "")
-    return int(value) if value.isdigit() else None
+    return form_id(value)
 
 
 def _fiche(structure: Structure) -> dict[str, Any]:

@@ -164,6 +164,8 @@ def rename_group(viewer: Viewer, step: Step, p: RenameGroup) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur range et regroupe les cartes.")
     live_common.require_writer(viewer, step)
     label = _label(p.label)
+    if label is None:  # blank: it would name every ungrouped card of the column
+        raise InvalidInput("Indiquez le nom du groupe à renommer.")
     members = [c for c in _ordered(step) if c.column == p.column and c.cluster == label]
     if not members:
         raise NotFound("Ce groupe n'existe plus : la page va se mettre à jour.")
