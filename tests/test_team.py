@@ -140,3 +140,26 @@ def test_the_journal_says_who_did_what(crew: dict[str, Any], connect: Any) -> No
     rows = re.findall(r'<th scope="row">([^<]+)</th><td data-label="Par">([^<]+)</td>', page)
     assert rows[0] == ("Minuteur", crew["co"].name)
     assert ("Atelier démarré, clos ou déroulé modifié", crew["owner"].name) in rows
+
+
+def test_an_observateur_invited_by_e_mail_becomes_co_animateur(crew: dict[str, Any]) -> None:
+    """The observateur already has a row in the team: the e-mail invitation changes its
+    role (it once inserted a second row: a 500)."""
+    cycle_id, observer = crew["atelier"].cycle_id, crew["observer"]
+    url = f"/animateur/cycles/{cycle_id}/co-animateurs"
+    r = crew["owner_http"].post(url, data={"email": observer.email})
+    assert r.status_code == 302
+    roles = [
+        r.role
+        for r in db.session.query(CycleAnimateur).filter_by(
+            cycle_id=cycle_id, animateur_id=observer.id
+        )
+    ]
+    assert roles == ["co"]
+    crew["owner_http"].post(url, data={"email": observer.email})  # again: refused
+    assert (
+        db.session.query(CycleAnimateur)
+        .filter_by(cycle_id=cycle_id, animateur_id=observer.id)
+        .count()
+        == 1
+    )

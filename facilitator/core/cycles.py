@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from flask import has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from facilitator import contract
 from facilitator.core import events, tokens
@@ -212,10 +212,21 @@ def invite_co_animateur(cycle: Cycle, inviter: Animateur, email: str) -> Animate
             "Aucun compte animateur avec cette adresse : créez-le d'abord "
             "(commande « facilitator create-animateur »)."
         )
-    if can_run(invited.id, cycle.id):
+    role = role_in(invited.id, cycle.id)
+    if role in ("owner", "co"):
         raise InvalidInput(f"{invited.name} anime déjà ce cycle.")
     with events.transaction():
-        db.session.add(CycleAnimateur(cycle_id=cycle.id, animateur_id=invited.id, role="co"))
+        if role == "observateur":  # an observateur who now co-animates: one row, a new role
+            db.session.execute(
+                update(CycleAnimateur)
+                .where(
+                    CycleAnimateur.cycle_id == cycle.id,
+                    CycleAnimateur.animateur_id == invited.id,
+                )
+                .values(role="co")
+            )
+        else:
+            db.session.add(CycleAnimateur(cycle_id=cycle.id, animateur_id=invited.id, role="co"))
     log.info("animateur %s invited to cycle %s by %s", invited.id, cycle.id, inviter.id)
     return invited
 
