@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from facilitator.core import cycles, ics, planning
+from facilitator.core import cycles, events, ics, planning
 from facilitator.extensions import db
 from facilitator.models import Atelier
 from facilitator.scripts import load_script_text
@@ -278,3 +278,19 @@ def test_edit_and_postpone_keep_dates_in_the_sane_window(planned: dict[str, Any]
         assert "doit être comprise entre le" in r.get_data(as_text=True)
     db.session.expire_all()
     assert atelier.date == SOON
+
+
+def test_an_atelier_with_a_step_opened_between_ateliers_is_not_deleted(
+    planned: dict[str, Any],
+) -> None:
+    """Its activity may keep contributions in its own tables (not cards): cancel it
+    instead (the review of issue 16)."""
+    from facilitator.cycle_life import async_steps
+
+    atelier, client = planned["second"], planned["client"]
+    with events.transaction():
+        async_steps.open_async(atelier.steps[0], date.today() + timedelta(days=7))
+    r = client.post(f"/animateur/ateliers/{atelier.id}/supprimer")
+    assert r.status_code in (302, 400, 409)
+    db.session.expire_all()
+    assert db.session.get(Atelier, atelier.id) is not None

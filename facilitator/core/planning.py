@@ -23,7 +23,7 @@ from sqlalchemy import exists, select
 from facilitator.core import cycles, events
 from facilitator.errors import Conflict, DomainError, InvalidInput
 from facilitator.extensions import db
-from facilitator.models import Animateur, Atelier, AtelierState, Contribution, Cycle
+from facilitator.models import Animateur, Atelier, AtelierState, Contribution, Cycle, Event
 from facilitator.models._types import utcnow
 from facilitator.models.cycle import MODES
 from facilitator.validation import check_date
@@ -267,7 +267,12 @@ def never_started(atelier: Atelier) -> bool:
     cards even before the atelier starts)."""
     if atelier.state != AtelierState.PREPARE or atelier.started_at is not None:
         return False
-    return not db.session.scalar(select(exists().where(Contribution.atelier_id == atelier.id)))
+    if db.session.scalar(select(exists().where(Contribution.atelier_id == atelier.id))):
+        return False
+    # a step opened between ateliers may hold what its activity keeps in its own tables
+    # (proposals, actors, amendments…), all deleted with the atelier
+    opened = exists().where(Event.atelier_id == atelier.id, Event.type == "step.async")
+    return not db.session.scalar(select(opened))
 
 
 def delete(atelier: Atelier, *, version: int | None = None) -> str:
