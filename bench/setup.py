@@ -56,7 +56,8 @@ def build(n_ateliers: int, n_participants: int, vote_cards: int, cards: int = 0)
         people = []
         for i in range(n_participants):
             p, _ = participants.join(atelier, f"P{a}-{i}", structure_id=structure.id)
-            token = tokens.sign_socket_token({"r": "participant", "a": atelier.id, "p": p.id})
+            claims = tokens.participant_claims(atelier.id, p.id, p.token_hash)
+            token = tokens.sign_socket_token(claims)
             people.append({"pid": p.id, "token": token})
         for i in range(cards):  # a board that already has cards (join, restart)
             board.add_card(anim, steps["idees"], f"benchcard{i:04d}", f"Carte {i}", "idees")
