@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Debian packages the tests need: a browser, LibreOffice (ODT/PDF), real PostgreSQL and Redis
 SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils postgresql redis-server fonts-dejavu-core openssl
 
-.PHONY: run test lint system-deps clean bench
+.PHONY: run test lint system-deps clean bench guide
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: $(VENV)/.test
 test: $(VENV)/.test system-deps lint
 	$(BIN)/flask --app facilitator scripts validate
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+
+# The guide's screenshots (docs/guide/*.png), taken by the browser walk through the guide
+guide: $(VENV)/.test system-deps
+	UPDATE_GUIDE=1 CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q tests/test_browser_guide.py
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.runtime
 	$(BIN)/pip install -q -e '.[bench]'

@@ -1,10 +1,13 @@
 """The « Guide de l'animateur » (docs/guide-animateur.md) stays true: this test walks through
-what it tells, in headless Chromium, and writes its screenshots to docs/guide/ (the images the
-guide shows); then the app serves the guide from the console's help link, every image loads,
-and axe-core finds nothing."""
+what it tells, in headless Chromium, and takes the screenshots the guide shows; then the app
+serves the guide from the console's help link, every image loads, and axe-core finds nothing.
+
+The screenshots go to test-artifacts/guide/, so that a test run leaves the working tree clean;
+`make guide` runs this walk with UPDATE_GUIDE=1, which writes them over docs/guide/."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from typing import Any
@@ -27,12 +30,12 @@ pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
 
 GUIDE = ROOT / "docs" / "guide-animateur.md"
-IMAGES = ROOT / "docs" / "guide"
+IMAGES = ROOT / ("docs" if os.environ.get("UPDATE_GUIDE") else "test-artifacts") / "guide"
 
 
 def _shot(page: Any, name: str, at: Any = None) -> None:
-    """The viewport (from the top, or with ``at`` scrolled into view) as docs/guide/<name>.png."""
-    IMAGES.mkdir(exist_ok=True)
+    """The viewport (from the top, or with ``at`` scrolled into view) as IMAGES/<name>.png."""
+    IMAGES.mkdir(parents=True, exist_ok=True)
     if at is None:
         page.evaluate("window.scrollTo(0, 0)")
     else:
