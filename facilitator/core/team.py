@@ -1,6 +1,7 @@
 """A cycle's team (issue 16): animateurs (the owner), co-animateurs (same rights) and
 observateurs (read-only console and documents); invitations by link (a secret in the
-link, its SHA-256 stored, used once, for 14 days); removing someone, never the last one
+link, its SHA-256 stored, used once — even by two accounts at the same instant — for
+14 days); removing someone, never the last one
 who runs the cycle."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from facilitator.core import cycles, events, tokens
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -63,11 +64,25 @@ def accept(secret: str, animateur: Animateur) -> tuple[int, str]:
     found = invitation(secret)
     if cycles.role_in(animateur.id, found.cycle_id) is not None:
         raise InvalidInput("Vous faites déjà partie de l'équipe de ce cycle.")
+    now = utcnow()
     with events.transaction():
+        # two accounts accepting the same link at once: the one whose UPDATE finds it
+        # still unused wins, the other is refused (nothing of it written)
+        claimed = db.session.execute(
+            update(CycleInvitation)
+            .where(
+                CycleInvitation.id == found.id,
+                CycleInvitation.used_at.is_(None),
+                CycleInvitation.expires_at > now,
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(claimed, "rowcount", 0) != 1:
+            raise InvalidInput("Cette invitation a déjà servi : demandez-en une nouvelle.")
         db.session.add(
             CycleAnimateur(cycle_id=found.cycle_id, animateur_id=animateur.id, role=found.role)
         )
-        found.used_at = utcnow()
     log.info("animateur %s joined cycle %s as %s", animateur.id, found.cycle_id, found.role)
     return found.cycle_id, found.role
 
