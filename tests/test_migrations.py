@@ -38,11 +38,12 @@ def _row_counts(connection: Any) -> dict[str, int]:
     }
 
 
-def test_0012_downgrade_and_upgrade_keep_every_row_on_sqlite(
+def test_downgrades_to_0011_and_back_keep_every_row_on_sqlite(
     app: Flask, live_atelier: dict[str, Any]
 ) -> None:
-    """Downgrading 0012 copies the atelier table (SQLite drops columns by copying): with
-    foreign keys on, dropping the old table deleted every step, card and attendance."""
+    """Downgrading 0012 (and 0015) copies the atelier and cycle tables (SQLite drops
+    columns by copying): with foreign keys on, dropping the old table deleted every step,
+    card and attendance."""
     anim = live_atelier["anim"]
     step_id = live_atelier["steps"]["idees"]
     added = anim.call(

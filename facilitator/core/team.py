@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from facilitator.core import cycles, events, tokens
+from facilitator.core import cycles, events, signals, tokens
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Animateur, Cycle, CycleAnimateur, CycleInvitation
@@ -123,7 +123,9 @@ def members(cycle: Cycle) -> list[dict[str, Any]]:
 
 
 def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
-    """Take someone off the team; the last one who runs the cycle stays."""
+    """Take someone off the team; the last one who runs the cycle stays. What they held
+    goes with it: the calendar feed gets a new address, and their open consoles and
+    read-only boards are disconnected (``signals.team_member_removed``)."""
     row = db.session.scalar(
         select(CycleAnimateur).where(
             CycleAnimateur.cycle_id == cycle.id, CycleAnimateur.animateur_id == animateur_id
@@ -144,7 +146,10 @@ def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
         )
     person = db.session.get(Animateur, animateur_id)
     name = person.name if person else "?"
+    atelier_ids = [a.id for a in cycle.ateliers]
     with events.transaction():
+        # what the person held ends with their place: the calendar feed's address too
+        cycle.feed_key = tokens.new_token()
         if row.role == "owner":  # the responsibility passes to the first co-animateur
             heir = next((m for m in runners if m["id"] != animateur_id and m["role"] == "co"), None)
             if heir is not None:
@@ -156,4 +161,5 @@ def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
                 ).role = "owner"  # type: ignore[union-attr]  # a member found above
         db.session.delete(row)
     log.info("animateur %s removed from cycle %s by %s", animateur_id, cycle.id, by.id)
+    signals.team_member_removed.send(cycle.id, animateur_id=animateur_id, atelier_ids=atelier_ids)
     return name
