@@ -1,17 +1,22 @@
 """The console at 1280×800 (issue 16): cards selected on the board — a checkbox each,
 Shift+click for a range, Space from the keyboard — and clustered in one action with a
 group name (French validation); the console's « Qui a fait quoi » names the animateur
-who did each action, live; axe-core clean."""
+who did each action, live; an observateur of the team reads the cycle page and the board
+without a form or an action button; axe-core clean."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
 from tests import browser_helpers
-from tests.browser_helpers import axe_violations, card
-from tests.live import LiveServer
+from tests.browser_helpers import Watched, axe_violations, card, login, new_atelier
+from tests.live import ROOT, LiveServer
 from tests.test_browser_console import running_board
 
 pytestmark = pytest.mark.browser
@@ -83,3 +88,56 @@ def test_a_selection_is_clustered_in_one_action(browser: Any, server: LiveServer
     assert axe_violations(page) == []
     peer.disconnect()
     laptop.close()
+
+
+OBSERVER = ("observatrice@exemple.fr", "Sacha Observatrice", "mot-de-passe-solide-3")
+
+
+def _account(server: LiveServer, email: str, name: str, password: str) -> None:
+    env = {**os.environ, "FACILITATOR_INSTANCE": str(server.instance)}
+    env.pop("SOCKETIO_ASYNC_MODE", None)
+    command = ["create-animateur", "--email", email, "--name", name, "--password", password]
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "facilitator", *command],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_an_observateur_reads_without_a_form(browser: Any, server: LiveServer) -> None:
+    from playwright.sync_api import expect
+
+    email, name, password = OBSERVER
+    _account(server, email, name, password)
+    owner = login(browser, server)
+    new_atelier(owner, server)
+    cycle_url = f"{server.url}/animateur/cycles/{server.demo['cycle_id']}"
+    owner.page.goto(cycle_url + "/equipe")
+    owner.page.get_by_label("Rôle").select_option("observateur")
+    owner.page.get_by_role("button", name="Créer le lien d'invitation").click()
+    link = owner.page.locator("#new-link").input_value()
+
+    reader = Watched(browser, 1280, 800)
+    page = reader.page
+    page.goto(server.url + "/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/animateur"))
+    page.goto(link)
+    page.get_by_role("button", name="Rejoindre l'équipe").click()
+    page.wait_for_url(re.compile(r"/animateur/cycles/\d+$"))
+    expect(page.locator(".notice").first).to_contain_text("lecture seule")
+    writing = "main form[method=post], main button, main input:not([type=hidden]), main select"
+    expect(page.locator(writing)).to_have_count(0)
+    assert axe_violations(page) == []
+    page.screenshot(path=f"{SHOTS}/observateur-cycle-1280.png", full_page=True)
+    # the atelier's board, read-only, live
+    page.get_by_role("link", name=re.compile("^Tableau en lecture seule de l'atelier")).last.click()
+    expect(page.locator("#conn-status")).to_have_text("Connecté")
+    expect(page.locator("main textarea, main form[method=post]")).to_have_count(0)
+    page.screenshot(path=f"{SHOTS}/observateur-tableau-1280.png")
+    reader.close()
+    owner.close()
