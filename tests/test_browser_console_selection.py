@@ -46,6 +46,11 @@ def test_a_selection_is_clustered_in_one_action(browser: Any, server: LiveServer
     def box(text: str) -> Any:
         return card(page, text).locator("input.card__select-box")
 
+    expect(page.locator("input.card__select-box")).to_have_count(0)  # cards as drawn
+    page.get_by_role("button", name="Sélectionner des cartes").click()
+    expect(bar).to_be_visible()
+    expect(page.locator("#selection-count")).to_have_text("0 carte sélectionnée")
+    expect(box("Mieux connaître les dispositifs")).to_be_focused()
     box("Mieux connaître les dispositifs").click()
     expect(page.locator("#selection-count")).to_have_text("1 carte sélectionnée")
     box("Des outils communs").click(modifiers=["Shift"])  # the range: three cards
@@ -75,16 +80,20 @@ def test_a_selection_is_clustered_in_one_action(browser: Any, server: LiveServer
     expect(page.locator('.cluster[data-cluster="Outils partagés"]')).to_have_count(2)
     expect(page.locator('.cluster[data-cluster="Outils partagés"] [data-card-id]')).to_have_count(4)
     expect(bar).to_be_hidden()
-    expect(page.locator("input.card__select-box:checked")).to_have_count(0)
+    expect(page.locator("input.card__select-box")).to_have_count(0)  # the mode ends
     expect(log).to_contain_text(f"{DEMO_NAME} a modifié une carte (4 fois)")
     page.screenshot(path=f"{SHOTS}/console-selection-1280-regroupees.png")
 
+    page.get_by_role("button", name="Sélectionner des cartes").click()
     box("Une salle pour se réunir").click()
     box("Ne pas multiplier les réunions").click()
     expect(page.locator("#selection-count")).to_have_text("2 cartes sélectionnées")
     page.get_by_role("button", name="Tout désélectionner").click()
-    expect(bar).to_be_hidden()
+    expect(page.locator("#selection-count")).to_have_text("0 carte sélectionnée")
     expect(page.locator("input.card__select-box:checked")).to_have_count(0)
+    page.get_by_role("button", name="Terminer la sélection").click()
+    expect(bar).to_be_hidden()
+    expect(page.locator("input.card__select-box")).to_have_count(0)
     assert axe_violations(page) == []
     peer.disconnect()
     laptop.close()

@@ -1,9 +1,11 @@
 // Select cards on the console's board and cluster them in one action (`card_cluster`,
-// docs/protocol.md « Bulk actions of the animateur »): a checkbox per card (Space toggles
-// it from the keyboard; Shift+click or Shift+Space selects the range from the last one),
-// « N sélectionnées », « Regrouper la sélection » (asks the group's name), « Tout
-// désélectionner ». The board redraws its cards freely: the checkboxes are added to
-// whatever cards it shows (MutationObserver), the selection lives here.
+// docs/protocol.md « Bulk actions of the animateur »): « Sélectionner des cartes » puts a
+// checkbox on each card (Space toggles it from the keyboard; Shift+click or Shift+Space
+// selects the range from the last one), « N sélectionnées », « Regrouper la sélection »
+// (asks the group's name), « Tout désélectionner », « Terminer la sélection ». Outside that
+// mode the cards are left as the board draws them (drag and drop: activities/cartes/
+// arrange.js). The board redraws its cards freely: the checkboxes are added to whatever
+// cards it shows (MutationObserver), the selection lives here.
 
 import { $, h, plural } from "../ui.js";
 
@@ -13,6 +15,8 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
   if (!board || !bar) return null;
   const { store, live } = page;
   const selected = new Set(); // card ids
+  const toggleButton = $("selection-toggle");
+  let active = false; // selection mode
   let anchor = null; // the last card toggled by hand: Shift extends from it
   let focusedId = null; // the card whose checkbox had the focus (kept across redraws)
   const form = $("selection-form");
@@ -37,8 +41,10 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
       box.closest("[data-card-id]").classList.toggle("card--selected", box.checked);
     }
     const n = selected.size;
-    bar.hidden = n === 0;
+    bar.hidden = !active;
+    toggleButton.hidden = active || !store.atelier || store.atelier.state === "clos";
     $("selection-count").textContent = plural(n, "carte sélectionnée", "cartes sélectionnées");
+    $("selection-cluster").hidden = n === 0;
     if (n === 0) closeForm(false);
     if (announce) page.announcer.say(n ? plural(n, "carte sélectionnée", "cartes sélectionnées") : "Aucune carte sélectionnée");
   }
@@ -60,7 +66,7 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
     for (const el of board.querySelectorAll("[data-card-id]")) {
       const id = Number(el.dataset.cardId);
       const has = el.querySelector(":scope > .card__select");
-      if (!selectable(store.cards.get(id))) {
+      if (!active || !selectable(store.cards.get(id))) {
         if (has) has.remove();
         continue;
       }
@@ -89,7 +95,7 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
     if (form.hidden) return;
     form.hidden = true;
     showProblem("");
-    if (focusBack) $("selection-cluster").focus();
+    if (focusBack && !$("selection-cluster").hidden) $("selection-cluster").focus();
   }
 
   function showProblem(text) {
@@ -99,6 +105,25 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
     else input.removeAttribute("aria-invalid");
   }
 
+  function setActive(on) {
+    active = on;
+    if (!on) {
+      selected.clear();
+      anchor = null;
+    }
+    decorate();
+    refresh();
+    if (on) {
+      const first = boxes()[0];
+      if (first) first.focus();
+      page.announcer.say("Sélection : cochez les cartes à regrouper");
+    } else {
+      toggleButton.focus();
+    }
+  }
+
+  toggleButton.addEventListener("click", () => setActive(true));
+  $("selection-done").addEventListener("click", () => setActive(false));
   $("selection-cluster").addEventListener("click", () => {
     form.hidden = false;
     showProblem("");
@@ -133,7 +158,7 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
     selected.clear();
     anchor = null;
     closeForm(false);
-    refresh();
+    setActive(false);
     page.announcer.say(`${plural(res.count, "carte regroupée", "cartes regroupées")} dans « ${name} »`);
   });
 
