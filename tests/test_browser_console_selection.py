@@ -73,6 +73,7 @@ def test_a_selection_is_clustered_in_one_action(browser: Any, server: LiveServer
     expect(page.locator("#selection-error")).to_have_text("Donnez un nom au groupe.")
     expect(name).to_have_attribute("aria-invalid", "true")
     name.fill("Outils partagés")
+    expect(page.locator("#selection-error")).to_be_hidden()
     assert axe_violations(page) == []
     page.screenshot(path=f"{SHOTS}/console-selection-1280.png")
     page.get_by_role("button", name="Regrouper", exact=True).click()

@@ -122,6 +122,9 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
     }
   }
 
+  input.addEventListener("input", () => {
+    if (!problem.hidden) showProblem(""); // the message concerned the former text
+  });
   toggleButton.addEventListener("click", () => setActive(true));
   $("selection-done").addEventListener("click", () => setActive(false));
   $("selection-cluster").addEventListener("click", () => {
