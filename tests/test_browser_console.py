@@ -123,6 +123,8 @@ def test_the_bar_is_reached_in_five_tabs_and_everything_fits(
 def drag(page: Any, source: Any, target: Any, where: str = "middle") -> None:
     """Drag ``source`` with the mouse and drop it on the middle of ``target`` (to group) or
     on its lower edge (to put it after)."""
+    # away from the viewport's edges, where SortableJS scrolls the page during the drag
+    target.evaluate("(el) => el.scrollIntoView({block: 'center'})")
     s, t = source.bounding_box(), target.bounding_box()
     page.mouse.move(s["x"] + 20, s["y"] + 12)
     page.mouse.down()

@@ -7,6 +7,7 @@ start, and the model cycle's closing evaluation step."""
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ import yaml
 
 from facilitator import contract
 from facilitator.core import cycles
+from facilitator.cycle_life import async_steps
 from facilitator.extensions import db
 from facilitator.models import Atelier, Deroule
 from facilitator.scripts import load_script_text
@@ -217,3 +219,37 @@ def test_the_model_cycle_ends_each_atelier_with_a_removable_evaluation(
     assert r.get_json()["ok"] is True
     db.session.expire_all()
     assert all(s.type != "evaluation" for s in atelier.steps)
+
+
+def test_a_step_whose_window_between_ateliers_opened_stays(
+    make_animateur: Any, make_atelier: Any, client: Any
+) -> None:
+    """A step opened for contributions between ateliers (then closed again) may keep what
+    its activity stores in its own tables: it is neither removed nor changed, as an
+    atelier whose step was opened is never deleted."""
+    animateur = make_animateur()
+    atelier = make_atelier(animateur)  # prepared, never started
+    login(client, animateur)
+    steps = _steps(atelier)
+    window = atelier.steps[1]
+    async_steps.open_async(window, date.today() + timedelta(days=7))
+    async_steps.close_async(window)
+    db.session.expire_all()
+    assert window.async_until is None and window.status == "pending"
+    url = f"/animateur/ateliers/{atelier.id}/deroule"
+    page = client.get(url).get_data(as_text=True)
+    assert page.count("&#34;locked&#34;: true") == 1
+    base = {"id": "test-board", "title": "T", "duration": 60}
+    for refused in (
+        [steps[0], steps[2]],  # removed
+        [steps[0], {**steps[1], "consigne": "Autre consigne"}, steps[2]],  # changed
+    ):
+        r = client.post(url, json={"deroule": {**base, "steps": refused}})
+        body = r.get_json()
+        assert body["ok"] is False and "entre les ateliers" in body["error"], body
+    db.session.expire_all()
+    assert [s.key for s in atelier.steps] == [s["id"] for s in steps]
+    assert atelier.steps[1].consigne == steps[1]["consigne"]
+    # the other steps still change
+    r = client.post(url, json={"deroule": {**base, "steps": [steps[1], steps[0]]}})
+    assert r.get_json()["ok"] is True

@@ -110,6 +110,18 @@ def test_two_animateurs_drive_one_atelier(server: LiveServer) -> None:
     )
     three = second.call("card_edit", {"card_id": card["id"], "version": 2, "cluster": "Santé"})
     assert three["ok"]
+    # each sees who did it, live, by name; the participant never gets a name of theirs
+    heard: list[dict[str, Any]] = []
+    first.sio.on("event", lambda e: heard.append(e))
+    mine: list[dict[str, Any]] = []
+    writer.sio.on("event", lambda e: mine.append(e))
+    assert second.call("step_flags", {"step_id": step, "locked": True})["ok"]
+    assert wait_until(lambda: any(e["type"] == "step.updated" for e in heard))
+    locked = next(e for e in heard if e["type"] == "step.updated")
+    assert locked["by"]["name"] == "Dominique Co-animatrice"
+    assert any(e.get("by", {}).get("name") == "Animatrice de démonstration" for e in seen)
+    assert wait_until(lambda: any(e["type"] == "step.updated" for e in mine))
+    assert all("by" not in e for e in mine)
     # the atelier's edit page: a stale form is refused with the fresh state too
     edit = f"{server.url}/animateur/ateliers/{atelier_id}/modifier"
     page = owner.get(edit).text

@@ -89,8 +89,8 @@ def test_an_observateur_reads_and_changes_nothing(crew: dict[str, Any], connect:
         f"/animateur/ateliers/{atelier.id}/journal",
     ):
         assert observer.get(url).status_code == 200, url
-    console = observer.get(f"/animateur/ateliers/{atelier.id}")
-    assert console.status_code == 302 and "/lecture/" in console.headers["Location"]
+    console = observer.get(f"/animateur/ateliers/{atelier.id}")  # the board, read-only
+    assert console.status_code == 200 and atelier.read_token not in console.get_data(as_text=True)
     before = len(atelier.cycle.structures)
     r = observer.post(
         f"/animateur/cycles/{cycle_id}/structures", data={"name": "X", "type": "association"}
@@ -163,3 +163,34 @@ def test_an_observateur_invited_by_e_mail_becomes_co_animateur(crew: dict[str, A
         .count()
         == 1
     )
+
+
+def test_animateurs_see_who_did_it_live_participants_never(
+    crew: dict[str, Any], connect: Any, make_participant: Any
+) -> None:
+    atelier = crew["atelier"]
+    owner, co = crew["owner"], crew["co"]
+    first = connect("animateur", atelier, owner)
+    second = connect("animateur", atelier, co)
+    alice = connect("participant", atelier, make_participant(atelier, "Alice"))
+    assert first.call("atelier_start", {})["ok"]
+    step = atelier.steps[0].id
+    for sock in (first, second, alice):
+        sock.received()
+    assert first.call("step_flags", {"step_id": step, "locked": True})["ok"]
+    seen = second.events()
+    assert seen and all(e["by"] == {"id": owner.id, "name": owner.name} for e in seen)
+    assert second.call("timer", {"action": "start", "seconds": 60})["ok"]
+    assert [e["by"]["name"] for e in first.events()] == [owner.name, co.name]
+    public = alice.events()
+    assert {e["type"] for e in public} == {"step.updated", "timer.updated"}
+    assert all("by" not in e for e in public)
+    # replayed on reconnect, with the same names
+    late = connect("animateur", atelier, co, last_seq=1)
+    replay = next(m["args"][0] for m in late.received() if m["name"] == "sync")
+    assert replay["mode"] == "replay"
+    by = {e["type"]: e.get("by", {}).get("name") for e in replay["events"]}
+    assert by["step.updated"] == owner.name and by["timer.updated"] == co.name
+    late_public = connect("participant", atelier, make_participant(atelier, "Bob"), last_seq=1)
+    replay = next(m["args"][0] for m in late_public.received() if m["name"] == "sync")
+    assert replay["events"] and all("by" not in e for e in replay["events"])

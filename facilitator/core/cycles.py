@@ -54,6 +54,17 @@ def role_in(animateur_id: int | None, cycle_id: int) -> str | None:
     )
 
 
+def role_in_atelier(animateur_id: int | None, atelier_id: int) -> str | None:
+    """``role_in`` the cycle of this atelier (one query: checked at each live action)."""
+    if animateur_id is None:
+        return None
+    return db.session.scalar(
+        select(CycleAnimateur.role)
+        .join(Atelier, Atelier.cycle_id == CycleAnimateur.cycle_id)
+        .where(Atelier.id == atelier_id, CycleAnimateur.animateur_id == animateur_id)
+    )
+
+
 def can_run(animateur_id: int | None, cycle_id: int) -> bool:
     """Animateurs and co-animateurs run the cycle; observateurs only read it."""
     return role_in(animateur_id, cycle_id) in ("owner", "co")

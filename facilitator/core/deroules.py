@@ -22,7 +22,15 @@ from facilitator.core import cycles, events
 from facilitator.core.visibility import atelier_dict, step_dict
 from facilitator.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import Animateur, Atelier, AtelierState, Contribution, Step, StepStatus
+from facilitator.models import (
+    Animateur,
+    Atelier,
+    AtelierState,
+    Contribution,
+    Event,
+    Step,
+    StepStatus,
+)
 from facilitator.models.deroule import Deroule
 from facilitator.scripts import Script, ScriptError, list_scripts, load_script_text
 
@@ -175,10 +183,22 @@ def available(animateur: Animateur, scripts_dir: str | Path) -> dict[str, Script
 # --- an atelier's steps --------------------------------------------------------------------
 
 
-def started(step: Step) -> bool:
-    """A step that started (or holds contributions, or is open between ateliers) can no
-    longer be changed or removed."""
+def windowed(atelier: Atelier) -> set[int]:
+    """The ids of the atelier's steps that were ever opened between ateliers (a
+    ``step.async`` event): open now or closed again, their activity may keep what was
+    written then in its own tables (proposals, amendments, actors…)."""
+    payloads = db.session.scalars(
+        select(Event.payload).where(Event.atelier_id == atelier.id, Event.type == "step.async")
+    )
+    return {int(p["step_id"]) for p in payloads if isinstance(p, dict) and "step_id" in p}
+
+
+def started(step: Step, opened: set[int] | None = None) -> bool:
+    """A step that started (or holds contributions, or was opened between ateliers) can no
+    longer be changed or removed. ``opened``: ``windowed(atelier)``, when already known."""
     if step.status != StepStatus.PENDING or step.async_until is not None:
+        return True
+    if step.id in (windowed(step.atelier) if opened is None else opened):
         return True
     return bool(db.session.scalar(select(exists().where(Contribution.step_id == step.id))))
 
@@ -186,6 +206,7 @@ def started(step: Step) -> bool:
 def atelier_data(atelier: Atelier) -> dict[str, Any]:
     """The atelier's déroulé as the editor's data, started steps marked ``locked``."""
     snapshot = atelier.script_snapshot or {}
+    opened = windowed(atelier)
     steps = []
     for step in atelier.steps:
         spec = _clean_step(
@@ -199,7 +220,7 @@ def atelier_data(atelier: Atelier) -> dict[str, Any]:
                 "settings": step.settings,
             }
         )
-        if started(step):
+        if started(step, opened):
             spec["locked"] = True
         steps.append(spec)
     return {
@@ -209,6 +230,12 @@ def atelier_data(atelier: Atelier) -> dict[str, Any]:
         "duration": atelier.duration_minutes or snapshot.get("duration"),
         "steps": steps,
     }
+
+
+def _why_locked(step: Step, opened: set[int]) -> str:
+    if step.status == StepStatus.PENDING and (step.async_until is not None or step.id in opened):
+        return "a été ouverte aux contributions entre les ateliers"
+    return "a commencé"
 
 
 def _same(step: Step, spec: dict[str, Any]) -> bool:
@@ -235,17 +262,20 @@ def apply_to_atelier(atelier: Atelier, script: Script, *, version: int | None = 
             code="stale",
         )
     existing = {step.key: step for step in atelier.steps}
-    locked = {key for key, step in existing.items() if started(step)}
+    opened = windowed(atelier)
+    locked = {key for key, step in existing.items() if started(step, opened)}
     wanted = {spec["id"] for spec in script.steps}
     gone = sorted(locked - wanted)
     if gone:
+        kept = existing[gone[0]]
         raise InvalidInput(
-            f"L'étape « {existing[gone[0]].title} » a commencé : elle ne peut pas être retirée."
+            f"L'étape « {kept.title} » {_why_locked(kept, opened)} : elle ne peut pas être retirée."
         )
     for spec in script.steps:
-        if spec["id"] in locked and not _same(existing[spec["id"]], spec):
+        held = existing.get(spec["id"])
+        if spec["id"] in locked and held is not None and not _same(held, spec):
             raise InvalidInput(
-                f"L'étape « {existing[spec['id']].title} » a commencé : elle ne peut plus "
+                f"L'étape « {held.title} » {_why_locked(held, opened)} : elle ne peut plus "
                 "être modifiée (seules les étapes à venir changent)."
             )
     with events.live_change(atelier.id) as change:

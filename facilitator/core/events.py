@@ -24,7 +24,7 @@ from blinker import signal
 from sqlalchemy import Table, bindparam, select, update
 
 from facilitator.extensions import db
-from facilitator.models import Atelier, Event
+from facilitator.models import Animateur, Atelier, Event
 from facilitator.models._types import utcnow
 
 #: sent after commit with ``event=Event``.
@@ -52,6 +52,16 @@ class Viewer:
     @property
     def is_animateur(self) -> bool:
         return self.role == "animateur"
+
+
+def actor_of(actor_id: int | None) -> dict[str, Any] | None:
+    """``{id, name}`` of the animateur who made a change, for the animateurs' envelopes
+    (``by``); None for a participant's change or a removed account. The session's
+    identity map answers the events of one action after the first."""
+    if actor_id is None:
+        return None
+    found = db.session.get(Animateur, actor_id)
+    return {"id": found.id, "name": found.name} if found is not None else None
 
 
 def next_seq(atelier_id: int) -> int:
@@ -259,7 +269,11 @@ def missed(viewer: Viewer, last_seq: int, limit: int) -> list[dict[str, Any]] | 
     for event in rows:
         data = event.view(viewer.role, viewer.participant_id)
         if data is not None:
-            out.append(event.envelope(data))
+            envelope = event.envelope(data)
+            by = actor_of(event.actor_id) if viewer.is_animateur else None
+            if by is not None:  # who did it: animateurs only (docs/protocol.md)
+                envelope["by"] = by
+            out.append(envelope)
     return out
 
 

@@ -19,3 +19,7 @@ cycle_deleted = signal("cycle-deleted")
 #: id as sender and ``into`` the kept one: open connections of the removed one continue as
 #: the kept one (realtime/handlers.py).
 participant_merged = signal("participant-merged")
+#: sent by ``team.remove`` after commit, with the cycle id as sender, ``animateur_id`` (who
+#: left the team) and ``atelier_ids``: their open consoles and read-only boards of the
+#: cycle are disconnected (realtime/handlers.py).
+team_member_removed = signal("team-member-removed")

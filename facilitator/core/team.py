@@ -1,6 +1,7 @@
 """A cycle's team (issue 16): animateurs (the owner), co-animateurs (same rights) and
 observateurs (read-only console and documents); invitations by link (a secret in the
-link, its SHA-256 stored, used once, for 14 days); removing someone, never the last one
+link, its SHA-256 stored, used once — even by two accounts at the same instant — for
+14 days); removing someone, never the last one
 who runs the cycle."""
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from facilitator.core import cycles, events, tokens
+from facilitator.core import cycles, events, signals, tokens
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Animateur, Cycle, CycleAnimateur, CycleInvitation
@@ -63,11 +64,25 @@ def accept(secret: str, animateur: Animateur) -> tuple[int, str]:
     found = invitation(secret)
     if cycles.role_in(animateur.id, found.cycle_id) is not None:
         raise InvalidInput("Vous faites déjà partie de l'équipe de ce cycle.")
+    now = utcnow()
     with events.transaction():
+        # two accounts accepting the same link at once: the one whose UPDATE finds it
+        # still unused wins, the other is refused (nothing of it written)
+        claimed = db.session.execute(
+            update(CycleInvitation)
+            .where(
+                CycleInvitation.id == found.id,
+                CycleInvitation.used_at.is_(None),
+                CycleInvitation.expires_at > now,
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(claimed, "rowcount", 0) != 1:
+            raise InvalidInput("Cette invitation a déjà servi : demandez-en une nouvelle.")
         db.session.add(
             CycleAnimateur(cycle_id=found.cycle_id, animateur_id=animateur.id, role=found.role)
         )
-        found.used_at = utcnow()
     log.info("animateur %s joined cycle %s as %s", animateur.id, found.cycle_id, found.role)
     return found.cycle_id, found.role
 
@@ -108,7 +123,9 @@ def members(cycle: Cycle) -> list[dict[str, Any]]:
 
 
 def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
-    """Take someone off the team; the last one who runs the cycle stays."""
+    """Take someone off the team; the last one who runs the cycle stays. What they held
+    goes with it: the calendar feed gets a new address, and their open consoles and
+    read-only boards are disconnected (``signals.team_member_removed``)."""
     row = db.session.scalar(
         select(CycleAnimateur).where(
             CycleAnimateur.cycle_id == cycle.id, CycleAnimateur.animateur_id == animateur_id
@@ -129,7 +146,10 @@ def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
         )
     person = db.session.get(Animateur, animateur_id)
     name = person.name if person else "?"
+    atelier_ids = [a.id for a in cycle.ateliers]
     with events.transaction():
+        # what the person held ends with their place: the calendar feed's address too
+        cycle.feed_key = tokens.new_token()
         if row.role == "owner":  # the responsibility passes to the first co-animateur
             heir = next((m for m in runners if m["id"] != animateur_id and m["role"] == "co"), None)
             if heir is not None:
@@ -141,4 +161,5 @@ def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
                 ).role = "owner"  # type: ignore[union-attr]  # a member found above
         db.session.delete(row)
     log.info("animateur %s removed from cycle %s by %s", animateur_id, cycle.id, by.id)
+    signals.team_member_removed.send(cycle.id, animateur_id=animateur_id, atelier_ids=atelier_ids)
     return name

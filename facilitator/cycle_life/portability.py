@@ -39,6 +39,7 @@ FRESH = {
     ("atelier", "join_code"): lambda: None,
     ("atelier", "link_token"): tokens.new_token,
     ("atelier", "read_token"): tokens.new_token,
+    ("cycle", "feed_key"): tokens.new_token,
     ("participant", "token_hash"): lambda: tokens.token_hash(tokens.new_token()),
     ("atelier", "seq"): lambda: 0,
     ("structure_profile", "update_token_hash"): lambda: None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,11 @@ class Cycle(Model):
     #: RGPD: the cycle's data is purged this many months after its last atelier
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the secret of the calendar feed's address (/calendrier/<key>.ics), 256 bits; a new
+    #: one when someone leaves the team (core/team.py): the old address stops working
+    feed_key: Mapped[str | None] = mapped_column(
+        String(64), unique=True, index=True, default=lambda: secrets.token_urlsafe(32)
+    )
 
     ateliers: Mapped[list[Atelier]] = relationship(
         back_populates="cycle", order_by="Atelier.position", cascade="all, delete-orphan"

@@ -98,8 +98,25 @@ def viewer_from_token(token: object) -> Viewer | None:
             return None  # a token of a deleted participant whose id came back
         return Viewer("participant", atelier.id, participant_id=participant.id)
     if role == "viewer" and data.get("k") == atelier.read_token[:12]:
+        if "u" in data:  # an observateur's read-only console: while in the team
+            if cycles.role_in(data["u"], atelier.cycle_id) is None:
+                return None
+            return Viewer("viewer", atelier.id, animateur_id=data["u"])
         return Viewer("viewer", atelier.id)
     return None
+
+
+REMOVED = "Vous ne faites plus partie de l'équipe de ce cycle : cette page n'est plus accessible."
+
+
+def _refusal(token: object) -> str:
+    """Why a connection is refused, in French."""
+    data = (
+        tokens.read_socket_token(token) if isinstance(token, str) and len(token) <= 1000 else None
+    )
+    if data is not None and "u" in data:  # signed for a team member who left since
+        return REMOVED
+    return "Lien expiré ou invalide : rechargez la page."
 
 
 def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
@@ -182,10 +199,7 @@ def on_connect(auth: Any = None) -> None:
     viewer = viewer_from_token(auth.get("token"))
     if viewer is None:
         raise ConnectionRefusedError(
-            {
-                "code": "unauthenticated",
-                "message_fr": "Lien expiré ou invalide : rechargez la page.",
-            }
+            {"code": "unauthenticated", "message_fr": _refusal(auth.get("token"))}
         )
     state().presence.add(sid(), viewer)
     if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
@@ -250,6 +264,11 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
                 payload = schema.model_validate(args[0] if args else {})
             except ValidationError as exc:
                 return error("invalid", "Données invalides — " + first_error_fr(exc))
+            if viewer.is_animateur and cycles.role_in_atelier(
+                viewer.animateur_id, viewer.atelier_id
+            ) not in ("owner", "co"):  # left the team (or observes) since connecting
+                _close(sid())
+                return error("forbidden", REMOVED)
             acting = events.actor.set(viewer.animateur_id)  # who did it (issue 16)
             try:
                 result = dblock.run(fn, viewer, payload)
@@ -363,6 +382,29 @@ def _participant_merged(gone_id: int, into: int) -> None:
 
 
 signals.participant_merged.connect(_participant_merged)
+
+
+# --- someone left the cycle's team (core/team.py, issue 16) -----------------------------
+
+
+def _close(conn: str) -> None:
+    """Disconnect a connection of this process; its client reconnects and is refused with
+    the French reason (``_refusal``)."""
+    state().presence.remove(conn)
+    socketio.server.disconnect(conn, namespace="/")
+
+
+def _team_member_removed(_cycle_id: int, animateur_id: int, atelier_ids: list[int]) -> None:
+    """Their consoles and read-only boards of the cycle, on this process (on another one,
+    their next action is refused and the connection closed; a read-only board there at
+    its next reconnect)."""
+    ateliers = set(atelier_ids)
+    for conn, viewer in list(state().presence.viewers.items()):
+        if viewer.animateur_id == animateur_id and viewer.atelier_id in ateliers:
+            _close(conn)
+
+
+signals.team_member_removed.connect(_team_member_removed)
 
 
 @socketio.on("*")

@@ -28,6 +28,7 @@ from typing import Any
 from socketio import RedisManager
 from sqlalchemy import select
 
+from facilitator.core.events import actor_of
 from facilitator.realtime.wire import Message, RawFrame, wire
 
 log = logging.getLogger(__name__)
@@ -60,10 +61,13 @@ def published(event: Any) -> dict[str, Any]:
         "public": event.public,
         "owner_id": event.owner_id,
         "owner": event.owner,
+        "by": actor_of(event.actor_id),  # the animateurs' audience only
     }
 
 
-def _envelope(ev: dict[str, Any], data: Any) -> dict[str, Any]:
+def _envelope(ev: dict[str, Any], data: Any, by: Any = None) -> dict[str, Any]:
+    if by is not None:
+        return {"seq": ev["seq"], "type": ev["type"], "data": data, "by": by}
     return {"seq": ev["seq"], "type": ev["type"], "data": data}
 
 
@@ -228,7 +232,7 @@ class Relay:
 
     def _deliver(self, ev: dict[str, Any]) -> None:
         a, seq = ev["atelier_id"], ev["seq"]
-        full = wire.message("event", _envelope(ev, ev["payload"]), seq)
+        full = wire.message("event", _envelope(ev, ev["payload"], ev.get("by")), seq)
         owner = ev["owner"] if ev["owner_id"] is not None else None
         public = ev["payload"] if ev["public_same"] else ev["public"]
         if ev["type"] == "vote.changed" and self.window > 0 and not ev["public_same"]:
@@ -242,10 +246,15 @@ class Relay:
             self._later("flush", a, self.window, self.flush)
             return
         self.flush(a)
-        if ev["public_same"]:
+        if ev["public_same"] and ev.get("by") is None:
             wire.send([*wire.members(room_anim(a)), *wire.members(room_pub(a))], [full])
             return
         wire.send(wire.members(room_anim(a)), [full])
+        if ev["public_same"]:  # the same data without who did it
+            wire.send(
+                wire.members(room_pub(a)), [wire.message("event", _envelope(ev, public), seq)]
+            )
+            return
         if owner is not None:  # the author's version first
             own = wire.message("event", _envelope(ev, owner), seq)
             wire.send(wire.members(room_owner(ev["owner_id"])), [own])

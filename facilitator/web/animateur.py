@@ -308,8 +308,15 @@ def _atelier_page(template: str, atelier: Atelier, token: dict[str, object]) -> 
 @login_required
 def console(atelier_id: int) -> ResponseReturnValue:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
-    if not cycles.can_run(g.animateur.id, atelier.cycle_id):  # an observateur: read-only
-        return redirect(url_for("public.read_only", read_token=atelier.read_token))
+    if not cycles.can_run(g.animateur.id, atelier.cycle_id):  # an observateur: read-only,
+        # with a token of their own (not the shared read link): it ends with their place
+        token = {"r": "viewer", "a": atelier.id, "k": atelier.read_token[:12], "u": g.animateur.id}
+        return render_template(
+            "board.html",
+            atelier=page_data.atelier(atelier, with_cycle=True),
+            me=None,
+            socket_token=tokens.sign_socket_token(token),
+        )
     return _atelier_page(
         "console.html", atelier, {"r": "animateur", "a": atelier.id, "u": g.animateur.id}
     )
@@ -319,7 +326,8 @@ def console(atelier_id: int) -> ResponseReturnValue:
 @login_required
 def projection(atelier_id: int) -> str:
     atelier = cycles.get_atelier_for(g.animateur, atelier_id)
-    viewer = {"r": "viewer", "a": atelier.id, "k": atelier.read_token[:12]}
+    # "u": the wall shows it while its animateur is in the team (they may leave it)
+    viewer = {"r": "viewer", "a": atelier.id, "k": atelier.read_token[:12], "u": g.animateur.id}
     return _atelier_page("projection.html", atelier, viewer)
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     g,
     redirect,
@@ -18,7 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
 from facilitator.core import cycles, ics, planning
 from facilitator.core.http import login_required, public_url
@@ -32,14 +31,12 @@ from facilitator.web import page_data
 bp = Blueprint("ateliers", __name__)
 
 
-def _feed_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="facilitator.ics-feed")
-
-
-def feed_url(cycle: Cycle) -> str:
-    """The cycle's calendar feed, to subscribe to (a signed, unguessable address)."""
-    token = _feed_signer().dumps({"c": cycle.id})
-    return public_url(url_for("ateliers.public_feed", token=token))
+def feed_url(cycle: Cycle) -> str | None:
+    """The cycle's calendar feed, to subscribe to: its secret key (256 bits) in the
+    address, a new one when someone leaves the team (core/team.py)."""
+    if not cycle.feed_key:
+        return None
+    return public_url(url_for("ateliers.public_feed", key=cycle.feed_key))
 
 
 def _version() -> int | None:
@@ -206,14 +203,16 @@ def cycle_file(cycle_id: int) -> Response:
     return _ics(ics.cycle_ics(cycle), f"cycle-{cycle.id}.ics")
 
 
-@bp.get("/calendrier/<token>.ics")
-def public_feed(token: str) -> Response:
-    """The subscribed feed (calendar applications send no cookie: the address is signed)."""
-    try:
-        data = _feed_signer().loads(token)
-    except BadSignature:
-        raise NotFound("Ce calendrier n'existe pas (ou plus).") from None
-    cycle = db.session.get(Cycle, data.get("c")) if isinstance(data, dict) else None
+@bp.get("/calendrier/<key>.ics")
+def public_feed(key: str) -> Response:
+    """The subscribed feed (calendar applications send no cookie: the address holds the
+    cycle's feed key). A former address (a member left the team since) is refused."""
+    cycle = None
+    if 20 <= len(key) <= 64:
+        cycle = db.session.scalar(select(Cycle).where(Cycle.feed_key == key))
     if cycle is None:
-        raise NotFound("Ce calendrier n'existe pas (ou plus).")
+        raise NotFound(
+            "Cette adresse de calendrier n'existe pas ou n'est plus valable : demandez "
+            "l'adresse actuelle à l'équipe d'animation du cycle."
+        )
     return _ics(ics.cycle_ics(cycle), f"cycle-{cycle.id}.ics")

@@ -14,7 +14,7 @@ from facilitator.core import cycles, team
 from facilitator.core.http import login_required, public_url
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.models import Animateur, Cycle, Event
+from facilitator.models import Animateur, Atelier, Cycle, Event
 from facilitator.web import page_data
 
 bp = Blueprint("team", __name__)
@@ -46,6 +46,30 @@ EVENT_LABELS = {
     "roadmap.action": "Action de la feuille de route",
     "evaluation.updated": "Évaluation",
 }
+
+
+def observing() -> bool:
+    """The signed-in animateur only observes the cycle of this page (its ``cycle_id`` or
+    ``atelier_id``): the page is rendered read-only — no form, no action button, what an
+    observateur does is read and download (the routes refuse writes anyway)."""
+    animateur = g.get("animateur")
+    args = request.view_args or {}
+    cycle_id = args.get("cycle_id")
+    if cycle_id is None and isinstance(args.get("atelier_id"), int):
+        cycle_id = db.session.scalar(
+            select(Atelier.cycle_id).where(Atelier.id == args["atelier_id"])
+        )
+    return (
+        animateur is not None
+        and isinstance(cycle_id, int)
+        and cycles.role_in(animateur.id, cycle_id) == "observateur"
+    )
+
+
+@bp.app_context_processor
+def _read_only() -> dict[str, object]:
+    """``read_only`` in every template (a page may still pass its own)."""
+    return {"read_only": observing()}
 
 
 def _page(cycle: Cycle, status: int = 200, **extra: Any) -> tuple[str, int]:

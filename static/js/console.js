@@ -2,6 +2,8 @@
 
 import { bindAddForm } from "./activities/cartes/form.js";
 import { ModerationQueue } from "./activities/cartes/moderation.js";
+import { bindActivityLog } from "./console/activity_log.js";
+import { bindSelection } from "./console/selection.js";
 import { bindShortcuts } from "./console/shortcuts.js";
 import { Toolbar } from "./console/toolbar.js";
 import { startPage, stepPosition } from "./page.js";
@@ -20,6 +22,12 @@ const page = startPage("console-app", {
 });
 const { store, live } = page;
 const toolbar = new Toolbar($("control-bar"));
+bindActivityLog(store, $("activity-log"));
+bindSelection(page, {
+  board: $("board"),
+  bar: $("selection-bar"),
+  viewedStepId: () => viewedStep() && viewedStep().id,
+});
 
 function viewedStep() {
   if (!store.loaded) return null;

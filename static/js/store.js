@@ -90,7 +90,8 @@ export class Store {
     this.seq = env.seq;
     const handler = HANDLERS[env.type] || EXTRA_HANDLERS.get(env.type);
     if (handler) handler(this, env.data || {}, live);
-    this.notify({ type: env.type, data: env.data || {}, live });
+    // `by`: the animateur who did it (animateurs' envelopes only; docs/protocol.md)
+    this.notify({ type: env.type, data: env.data || {}, live, by: env.by || null });
     return true;
   }
 
