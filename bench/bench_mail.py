@@ -192,6 +192,12 @@ def campaign(args: argparse.Namespace) -> dict:
     return result
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Deployed:
     """A campaign being sent while the board runs: the worker(s) started as deployed
     (``nice -n 10``, the default cap of 120 per minute unless ``--uncapped``), stopped
@@ -209,7 +215,6 @@ class Deployed:
 
     def start(self) -> None:
         env = worker_env(self.built["config"], capped=not self.args.uncapped)
-        self.before = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.started = time.monotonic()
         self.procs = [
             subprocess.Popen(
@@ -223,13 +228,13 @@ class Deployed:
         ]
 
     def stop(self) -> dict:
+        # the workers' own CPU (the room's run is a child of this process too)
+        cpu = sum(process_cpu(proc.pid) for proc in self.procs)
         for proc in self.procs:
             proc.terminate()
         for proc in self.procs:
             proc.wait(timeout=60)
         elapsed = time.monotonic() - self.started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = (after.ru_utime - self.before.ru_utime) + (after.ru_stime - self.before.ru_stime)
         self.controller.stop()
         self.tmp.cleanup()
         sent = len(self.counter.times)
