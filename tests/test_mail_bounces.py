@@ -128,7 +128,8 @@ def test_a_returned_notification_is_matched_to_its_message_and_counted_once(
     assert _contact("p1@exemple.fr").hard_bounces == 0
     # not a notification at all
     plain = b"From: a@b.fr\r\nTo: bounces@crpv.example\r\nSubject: Bonjour\r\n\r\nTexte\r\n"
-    assert "pas un avis de non-remise : 1" in runner.invoke(args=["mail-bounces"], input=plain).output
+    result = runner.invoke(args=["mail-bounces"], input=plain)
+    assert "pas un avis de non-remise : 1" in result.output
 
 
 def test_after_n_hard_bounces_nothing_more_is_sent_and_the_animateur_sees_why(

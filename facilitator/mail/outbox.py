@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 
 from facilitator.core import events
 from facilitator.extensions import db
+from facilitator.mail import bounces
 from facilitator.mail.models import PURPOSE_OF_KIND, MailCampaign, MailContact, MailMessage
 from facilitator.models import StructureProfile
 from facilitator.models._types import utcnow
@@ -35,7 +36,8 @@ STATUS_LABELS = {
     "refused": "refusé par le serveur",
     "failed": "échec après plusieurs essais",
     "uncertain": "envoi incertain (interrompu)",
-    "cancelled": "annulé (consentement retiré)",
+    "cancelled": "annulé (consentement retiré ou adresse en échec)",
+    "bounced": "revenu : adresse refusée par le serveur du destinataire",
 }
 
 
@@ -57,41 +59,54 @@ def _is_postgres() -> bool:
 
 
 def claim(worker_id: str, now: datetime | None = None) -> MailMessage | None:
-    """The next due message, now this worker's; None when nothing is due."""
+    """The next due message, now this worker's; None when nothing is due. One statement:
+    ``UPDATE … WHERE id = (the first due row) AND status = 'pending' RETURNING …`` (on
+    PostgreSQL the row is picked ``FOR UPDATE SKIP LOCKED``: two workers never wait for
+    each other); the row comes back loaded and stays so (no reload per attribute)."""
     now = now or utcnow()
     for _ in range(5):  # another worker may take the candidate first: pick again
-        with events.transaction():
-            query = (
-                select(MailMessage.id)
-                .where(MailMessage.status == "pending", MailMessage.next_attempt_at <= now)
-                .order_by(MailMessage.next_attempt_at, MailMessage.id)
-                .limit(1)
-            )
-            if _is_postgres():
-                query = query.with_for_update(skip_locked=True)
-            candidate = db.session.scalar(query)
-            if candidate is None:
-                return None
-            result = db.session.execute(
+        candidate = (
+            select(MailMessage.id)
+            .where(MailMessage.status == "pending", MailMessage.next_attempt_at <= now)
+            .order_by(MailMessage.next_attempt_at, MailMessage.id)
+            .limit(1)
+        )
+        if _is_postgres():
+            candidate = candidate.with_for_update(skip_locked=True)
+        with events.transaction(keep_loaded=True):
+            won = db.session.scalars(
                 update(MailMessage)
-                .where(MailMessage.id == candidate, MailMessage.status == "pending")
+                .where(MailMessage.id == candidate.scalar_subquery())
+                .where(MailMessage.status == "pending")
                 .values(
                     status="sending",
                     claimed_by=worker_id,
                     claimed_at=now,
                     attempts=MailMessage.attempts + 1,
                 )
-                .execution_options(synchronize_session=False)
-            )
-            won = getattr(result, "rowcount", 0) == 1
-        if won:
-            return db.session.get(MailMessage, candidate, populate_existing=True)
+                .returning(MailMessage)
+                .execution_options(synchronize_session=False, populate_existing=True)
+            ).first()
+        if won is not None:
+            return won
+        if not _due(now):
+            return None
     return None
+
+
+def _due(now: datetime) -> bool:
+    found = db.session.scalar(
+        select(MailMessage.id)
+        .where(MailMessage.status == "pending", MailMessage.next_attempt_at <= now)
+        .limit(1)
+    )
+    db.session.rollback()  # end the read transaction (SQLite snapshot)
+    return found is not None
 
 
 def _set(message_id: int, worker_id: str, **values: Any) -> bool:
     """Update a claimed message, only while this worker still holds it."""
-    with events.transaction():
+    with events.transaction(keep_loaded=True):
         result = db.session.execute(
             update(MailMessage)
             .where(MailMessage.id == message_id, MailMessage.claimed_by == worker_id)
@@ -126,12 +141,7 @@ def mark_refused(message: MailMessage, worker_id: str, detail: str) -> None:
         and message.contact_id
     ):
         with events.transaction():
-            db.session.execute(
-                update(MailContact)
-                .where(MailContact.id == message.contact_id)
-                .values(bounced_at=utcnow(), bounce_reason=detail[:300])
-                .execution_options(synchronize_session=False)
-            )
+            bounces.count_hard_bounce(message.contact_id, detail)
 
 
 def mark_uncertain(message_id: int, worker_id: str, detail: str) -> None:
@@ -142,11 +152,13 @@ def cancel(message_id: int, worker_id: str, reason: str) -> None:
     _set(message_id, worker_id, status="cancelled", last_error=reason)
 
 
-def still_wanted(message: MailMessage) -> bool:
-    """Consent is checked again when the message leaves: withdrawn → not sent."""
-    kind = db.session.scalar(
-        select(MailCampaign.kind).where(MailCampaign.id == message.campaign_id)
-    )
+def still_wanted(message: MailMessage, kind: str | None = None) -> bool:
+    """Consent is checked again when the message leaves: withdrawn → not sent. ``kind``:
+    the campaign's, when the caller has it already."""
+    if kind is None:
+        kind = db.session.scalar(
+            select(MailCampaign.kind).where(MailCampaign.id == message.campaign_id)
+        )
     purpose = PURPOSE_OF_KIND.get(kind or "", "test")
     if message.recipient_key.startswith("t") or purpose in ("test", "animateur"):
         return True
@@ -161,8 +173,13 @@ def still_wanted(message: MailMessage) -> bool:
     contact = db.session.get(MailContact, message.contact_id) if message.contact_id else None
     if contact is None:
         return False
-    if contact.unsubscribed_at is not None:
+    if contact.unsubscribed_at is not None or contact.hard_bounces >= bounces.max_hard_bounces():
         return False
+    if purpose == "code":  # asked for by the person: any consent given
+        return (
+            contact.consent_invitations_at is not None
+            or contact.consent_comptes_rendus_at is not None
+        )
     if purpose == "invitations":  # an imported invitee's first invitation asks for consent
         return contact.consent_invitations_at is not None or contact.source == "import"
     return contact.consent_comptes_rendus_at is not None
