@@ -162,9 +162,12 @@ def run(
     poll: float = 1.0,
     idle_exit: bool = False,
     stop: Callable[[], bool] = lambda: False,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, int]:
     """Send until stopped. ``once``: one pass over what is due; ``idle_exit``: stop when
-    nothing is pending any more (tests, benchmarks)."""
+    nothing is pending any more (tests, benchmarks); ``sleep``, ``clock``: the waiting
+    (a test gives its own, to see the pacing without waiting)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     url = app.config.get("SMTP_URL")
     if not url or not app.config.get("MAIL_FROM"):
@@ -185,32 +188,32 @@ def run(
     log.info("mail worker %s started", me)
     try:
         while not stop():
-            if time.monotonic() - last_recovery > recovery_every:
+            if clock() - last_recovery > recovery_every:
                 outbox.recover_stale()
-                last_recovery = time.monotonic()
-            if time.monotonic() - last_schedule > 60:
+                last_recovery = clock()
+            if clock() - last_schedule > 60:
                 _in_request(app, schedule_reminders)
-                last_schedule = time.monotonic()
-            pause = next_at - time.monotonic()
+                last_schedule = clock()
+            pause = next_at - clock()
             if pause > 0:
-                time.sleep(min(pause, 5))
+                sleep(min(pause, 5))
                 continue
             wait = outbox.wait_for_rate()
             if wait > 0:
-                time.sleep(min(wait, 5))
+                sleep(min(wait, 5))
                 continue
             message = outbox.claim(me)
             if message is None:
                 db.session.remove()
                 if once or (idle_exit and not _pending_left()):
                     break
-                time.sleep(poll)
+                sleep(poll)
                 continue
             status = deliver(message, connection, me)
             tally[status] = tally.get(status, 0) + 1
-            next_at = time.monotonic() + interval
+            next_at = clock() + interval
             if status == "retry":
-                time.sleep(min(poll, outbox.backoff(1)))  # the server is down: breathe
+                sleep(min(poll, outbox.backoff(1)))  # the server is down: breathe
             db.session.remove()
     finally:
         connection.close()
