@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,7 +117,7 @@ def recipients(campaign: MailCampaign) -> list[Recipient]:
     return out
 
 
-def _add_personal_codes(rows: list[MailContact], out: list[Recipient]) -> None:
+def _add_personal_codes(rows: Sequence[MailContact], out: list[Recipient]) -> None:
     """An invitation or a reminder to a participant carries their personal code (issue 16:
     « Êtes-vous déjà venu·e ? » from another device), from ``identity.personal_code`` only."""
     ids = [c.participant_id for c in rows if c.participant_id is not None]

@@ -12,7 +12,7 @@ from email.header import Header
 from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any
@@ -63,8 +63,16 @@ _UTF8 = Charset("utf-8")
 _UTF8.body_encoding = QP  # readable French in the source, short lines
 
 
-def _header(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, "utf-8")
+def _set_header(message: Message, name: str, value: str) -> None:
+    """ASCII as is; anything else RFC 2047-encoded (compat32 takes a ``Header``, which
+    typeshed does not know)."""
+    message[name] = value if value.isascii() else Header(value, "utf-8")  # type: ignore[assignment]
+
+
+def _text_part(body: str, subtype: str) -> Message:
+    part = MIMENonMultipart("text", subtype, policy=POLICY)
+    part.set_payload(body, charset=_UTF8)  # quoted-printable, charset="utf-8"
+    return part
 
 
 def _address(name: str, addr: str) -> str:
@@ -112,8 +120,8 @@ def build(
         header_safe(value, what)
     files = list(parts or []) + [attachment_part(a) for a in attachments or []]
     body = MIMEMultipart("alternative", policy=POLICY)
-    body.attach(MIMEText(text, "plain", _UTF8, policy=POLICY))
-    body.attach(MIMEText(html, "html", _UTF8, policy=POLICY))
+    body.attach(_text_part(text, "plain"))
+    body.attach(_text_part(html, "html"))
     if files:
         message = MIMEMultipart("mixed", policy=POLICY)
         message.attach(body)
@@ -123,12 +131,12 @@ def build(
         message = body
     message["From"] = _address(from_name, mail_from)
     message["To"] = _address(to_name, to_addr)
-    message["Subject"] = _header(subject)
+    _set_header(message, "Subject", subject)
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
     for name, value in headers.items():
-        message[name] = _header(value)
+        _set_header(message, name, value)
     return message
 
 
