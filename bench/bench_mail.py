@@ -226,8 +226,36 @@ class Deployed:
             )
             for _ in range(self.args.workers)
         ]
+        self.samples: list[tuple[float, int, float]] = []  # (time, messages, worker CPU)
+        self.sampling = True
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
+
+    def _sample(self) -> None:
+        while self.sampling:
+            try:
+                cpu = sum(process_cpu(proc.pid) for proc in self.procs)
+            except OSError:
+                return
+            self.samples.append((time.monotonic(), len(self.counter.times), cpu))
+            time.sleep(0.5)
+
+    def steady(self) -> dict:
+        """CPU per message once the worker runs (its start, imports and app, left out)."""
+        sending = [s for s in self.samples if s[1] > 0]
+        if len(sending) < 2 or sending[-1][1] == sending[0][1]:
+            return {}
+        (t0, n0, c0), (t1, n1, c1) = sending[0], sending[-1]
+        return {
+            "steady_per_s": round((n1 - n0) / (t1 - t0), 2),
+            "steady_cpu_share": round((c1 - c0) / (t1 - t0), 4),
+            "steady_cpu_ms_per_message": round(1000 * (c1 - c0) / (n1 - n0), 2),
+            "start_cpu_s": round(c0, 2),
+        }
 
     def stop(self) -> dict:
+        self.sampling = False
+        self.sampler.join()
         # the workers' own CPU (the room's run is a child of this process too)
         cpu = sum(process_cpu(proc.pid) for proc in self.procs)
         for proc in self.procs:
@@ -246,6 +274,7 @@ class Deployed:
             "per_s": round(sent / elapsed, 2),
             "worker_cpu_s": round(cpu, 2),
             "cpu_ms_per_message": round(1000 * cpu / sent, 2) if sent else None,
+            **self.steady(),
         }
 
 
