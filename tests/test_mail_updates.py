@@ -114,6 +114,8 @@ def test_a_moved_then_cancelled_atelier_updates_those_invited_once_each_change(
     event = _calendar_of(got["p0@exemple.fr"]).walk("VEVENT")[0]
     assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART") == new_day and str(event["STATUS"]) == "CONFIRMED"
+    text = next(p for p in got["p0@exemple.fr"].walk() if p.get_content_type() == "text/plain")
+    assert "met l'atelier à jour dans votre calendrier" in text.get_content()
     # not twice for the same change
     assert updates.due(ids["cycle"]) == []
     with pytest.raises(InvalidInput, match="déjà été envoyé"):

@@ -52,6 +52,7 @@ def campaign_context(campaign: MailCampaign) -> dict[str, Any]:
         ctx["atelier"] = {
             "title": atelier.title,
             "date_label": fr.date_long(atelier.date),
+            "time_label": atelier.start_time.strftime("%H h %M") if atelier.start_time else "",
             "lieu": atelier.lieu,
             "mode_label": MODES.get(atelier.mode, atelier.mode),
         }
@@ -160,6 +161,7 @@ def attachments(campaign: MailCampaign) -> tuple[list[Attachment], dict[str, Any
         files.append(Attachment(f"atelier-{atelier.id}.ics", ICS, content))
         facts["calendar"] = True
         facts["calendar_cancel"] = campaign.kind == "annulation"
+        facts["calendar_update"] = campaign.kind == "mise_a_jour"
     return files, facts
 
 
@@ -170,6 +172,7 @@ def _apply_facts(ctx: dict[str, Any], facts: dict[str, Any]) -> None:
         )
     ctx["calendar_attached"] = bool(facts.get("calendar"))
     ctx["calendar_cancel"] = bool(facts.get("calendar_cancel"))
+    ctx["calendar_update"] = bool(facts.get("calendar_update"))
 
 
 SAMPLE = Recipient(
