@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
+from facilitator import dblock
 from facilitator.core import events
 from facilitator.extensions import db
 from facilitator.mail import bounces
@@ -73,25 +74,29 @@ def claim(worker_id: str, now: datetime | None = None) -> MailMessage | None:
         )
         if _is_postgres():
             candidate = candidate.with_for_update(skip_locked=True)
-        with events.transaction(keep_loaded=True):
-            won = db.session.scalars(
-                update(MailMessage)
-                .where(MailMessage.id == candidate.scalar_subquery())
-                .where(MailMessage.status == "pending")
-                .values(
-                    status="sending",
-                    claimed_by=worker_id,
-                    claimed_at=now,
-                    attempts=MailMessage.attempts + 1,
-                )
-                .returning(MailMessage)
-                .execution_options(synchronize_session=False, populate_existing=True)
-            ).first()
+        won = dblock.run(_claim_once, candidate, worker_id, now)
         if won is not None:
             return won
         if not _due(now):
             return None
     return None
+
+
+def _claim_once(candidate: Select[Any], worker_id: str, now: datetime) -> MailMessage | None:
+    with events.transaction(keep_loaded=True):
+        return db.session.scalars(
+            update(MailMessage)
+            .where(MailMessage.id == candidate.scalar_subquery())
+            .where(MailMessage.status == "pending")
+            .values(
+                status="sending",
+                claimed_by=worker_id,
+                claimed_at=now,
+                attempts=MailMessage.attempts + 1,
+            )
+            .returning(MailMessage)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        ).first()
 
 
 def _due(now: datetime) -> bool:
@@ -105,7 +110,12 @@ def _due(now: datetime) -> bool:
 
 
 def _set(message_id: int, worker_id: str, **values: Any) -> bool:
-    """Update a claimed message, only while this worker still holds it."""
+    """Update a claimed message, only while this worker still holds it (another worker
+    writing: waits for SQLite's write lock, ``dblock``)."""
+    return dblock.run(_set_once, message_id, worker_id, values)
+
+
+def _set_once(message_id: int, worker_id: str, values: dict[str, Any]) -> bool:
     with events.transaction(keep_loaded=True):
         result = db.session.execute(
             update(MailMessage)
@@ -140,8 +150,12 @@ def mark_refused(message: MailMessage, worker_id: str, detail: str) -> None:
         _set(message.id, worker_id, status="refused", last_error=detail[:300])
         and message.contact_id
     ):
-        with events.transaction():
-            bounces.count_hard_bounce(message.contact_id, detail)
+        dblock.run(_count_bounce, message.contact_id, detail)
+
+
+def _count_bounce(contact_id: int, detail: str) -> None:
+    with events.transaction():
+        bounces.count_hard_bounce(contact_id, detail)
 
 
 def mark_uncertain(message_id: int, worker_id: str, detail: str) -> None:
@@ -189,6 +203,13 @@ def recover_stale(now: datetime | None = None) -> tuple[int, int]:
     """Claims older than MAIL_CLAIM_LEASE_SECONDS belong to a dead worker."""
     now = now or utcnow()
     limit = now - timedelta(seconds=_config("MAIL_CLAIM_LEASE_SECONDS", 300))
+    counts = dblock.run(_recover_once, now, limit)
+    if any(counts):
+        log.warning("stale claims: %s back to pending, %s uncertain", *counts)
+    return counts
+
+
+def _recover_once(now: datetime, limit: datetime) -> tuple[int, int]:
     with events.transaction():
         back = db.session.execute(
             update(MailMessage)
@@ -206,10 +227,7 @@ def recover_stale(now: datetime | None = None) -> tuple[int, int]:
             )
             .execution_options(synchronize_session=False)
         )
-    counts = (int(getattr(back, "rowcount", 0) or 0), int(getattr(lost, "rowcount", 0) or 0))
-    if any(counts):
-        log.warning("stale claims: %s back to pending, %s uncertain", *counts)
-    return counts
+    return (int(getattr(back, "rowcount", 0) or 0), int(getattr(lost, "rowcount", 0) or 0))
 
 
 def wait_for_rate(now: datetime | None = None) -> float:
