@@ -74,14 +74,13 @@ KINDS: dict[str, Kind] = {
     "mise_a_jour": Kind(
         "Atelier modifié : prévenir les invités",
         "Changement : {atelier} — {date}",
-        "L'atelier « {atelier} » auquel vous êtes invité·e a changé (date, heure ou lieu). "
-        "Voici les informations à jour ; le fichier agenda joint met votre calendrier à jour.",
+        "L'atelier « {atelier} » auquel vous êtes invité·e a changé (date, heure ou lieu) : "
+        "voici les informations à jour.",
     ),
     "annulation": Kind(
         "Atelier annulé : prévenir les invités",
         "Annulé : {atelier}",
-        "L'atelier « {atelier} » auquel vous étiez invité·e est annulé. Le fichier agenda "
-        "joint le retire de votre calendrier.",
+        "L'atelier « {atelier} » auquel vous étiez invité·e est annulé.",
     ),
     "repertoire": Kind(
         "Mise à jour du répertoire (structures)",
