@@ -147,6 +147,20 @@ def test_a_moved_then_cancelled_atelier_updates_those_invited_once_each_change(
     assert updates.due(ids["cycle"]) == []
 
 
+def test_a_cancelled_atelier_gets_no_reminder(
+    app: Flask, make_animateur: Callable[..., Animateur], make_atelier: Callable[..., Atelier]
+) -> None:
+    animateur = make_animateur()
+    atelier = make_atelier(animateur)
+    people(atelier, 2)
+    atelier.date = date.today() + timedelta(days=7)
+    db.session.commit()
+    planning.cancel(atelier, animateur)
+    with app.test_request_context("/", base_url="https://facilitator.example"):
+        assert worker.schedule_reminders() == 0
+    assert _campaigns() == 0
+
+
 def test_an_update_is_refused_when_it_has_no_reason_to_be(
     app: Flask, make_atelier: Callable[..., Atelier]
 ) -> None:

@@ -122,7 +122,11 @@ def schedule_reminders(today: date | None = None) -> int:
     today = today or date.today()
     created = 0
     rows = db.session.scalars(
-        select(Atelier).where(Atelier.state == "prepare", Atelier.date.is_not(None))
+        select(Atelier).where(
+            Atelier.state == "prepare",
+            Atelier.date.is_not(None),
+            Atelier.cancelled_at.is_(None),  # a cancelled atelier: its cancellation, no reminder
+        )
     ).all()
     for atelier in rows:
         assert atelier.date is not None
