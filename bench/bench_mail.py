@@ -10,10 +10,12 @@ worker(s) from start to the last message accepted by the server (messages per se
 the sending window, and including the process start); the worker's CPU. No rate cap.
 
 ``--board-participants N``: also runs the board's room scenario (bench/run.py, N
-participants, 10 % posting at 0.5 Hz) alternately without and with a worker sending a
-campaign on the same machine, and prints the fan-out p50/p99 of each run (the board's
-server has its own database: this measures the CPU the worker takes from it, not
-contention on a shared database).
+participants, 10 % posting at 0.5 Hz) alternately without and with a campaign of
+``--messages`` being sent during the room's run by the worker **as deployed**
+(deploy/facilitator-mail.service: ``nice -n 10``, the default cap of 120 messages per
+minute; ``--uncapped``, ``--worker-nice 0`` to change that), and prints the fan-out
+p50/p95/p99 of each run, the load average before it, and the ratios (the board's server
+has its own database: this measures the CPU the worker takes from it).
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def build(folder: Path, smtp_url: str, db_url: str | None, messages: int) -> dic
     return {"config": config, "queued": queued, "queue_s": queue_s}
 
 
-def send(config: dict, workers: int, expected: int, counter: Counter) -> dict:
+def worker_env(config: dict, *, capped: bool) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
@@ -109,14 +111,29 @@ def send(config: dict, workers: int, expected: int, counter: Counter) -> dict:
         "SMTP_URL": config["SMTP_URL"],
         "MAIL_FROM": config["MAIL_FROM"],
         "PUBLIC_URL": config["PUBLIC_URL"],
-        "MAIL_RATE_PER_MINUTE": "0",
     }
+    env.pop("MAIL_RATE_PER_MINUTE", None)
+    if not capped:
+        env["MAIL_RATE_PER_MINUTE"] = "0"
+    return env
+
+
+def worker_cmd(*, nice: int, until_idle: bool) -> list[str]:
+    """The worker as deploy/facilitator-mail.service runs it (``Nice=10``, default cap)."""
     flask = str(Path(sys.executable).parent / "flask")
+    cmd = [flask, "--app", "facilitator", "mail-worker"]
+    if until_idle:
+        cmd += ["--until-idle", "--poll", "0.2"]
+    return (["nice", "-n", str(nice)] if nice else []) + cmd
+
+
+def send(config: dict, workers: int, expected: int, counter: Counter) -> dict:
+    env = worker_env(config, capped=False)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     procs = [
         subprocess.Popen(
-            [flask, "--app", "facilitator", "mail-worker", "--until-idle", "--poll", "0.2"],
+            worker_cmd(nice=0, until_idle=True),
             env=env,
             cwd=str(ROOT),
             stdout=subprocess.DEVNULL,
@@ -175,6 +192,92 @@ def campaign(args: argparse.Namespace) -> dict:
     return result
 
 
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Deployed:
+    """A campaign being sent while the board runs: the worker(s) started as deployed
+    (``nice -n 10``, the default cap of 120 per minute unless ``--uncapped``), stopped
+    when the room's run ends."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.counter = Counter()
+        self.tmp = tempfile.TemporaryDirectory(prefix="bench-mail-")
+        port = free_port()
+        self.controller = Controller(self.counter, hostname="127.0.0.1", port=port)
+        self.controller.start()
+        self.built = build(Path(self.tmp.name), f"smtp://127.0.0.1:{port}", None, args.messages)
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self) -> None:
+        env = worker_env(self.built["config"], capped=not self.args.uncapped)
+        self.started = time.monotonic()
+        self.procs = [
+            subprocess.Popen(
+                worker_cmd(nice=self.args.worker_nice, until_idle=False),
+                env=env,
+                cwd=str(ROOT),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for _ in range(self.args.workers)
+        ]
+        self.samples: list[tuple[float, int, float]] = []  # (time, messages, worker CPU)
+        self.sampling = True
+        self.sampler = threading.Thread(target=self._sample, daemon=True)
+        self.sampler.start()
+
+    def _sample(self) -> None:
+        while self.sampling:
+            try:
+                cpu = sum(process_cpu(proc.pid) for proc in self.procs)
+            except OSError:
+                return
+            self.samples.append((time.monotonic(), len(self.counter.times), cpu))
+            time.sleep(0.5)
+
+    def steady(self) -> dict:
+        """CPU per message once the worker runs (its start, imports and app, left out)."""
+        sending = [s for s in self.samples if s[1] > 0]
+        if len(sending) < 2 or sending[-1][1] == sending[0][1]:
+            return {}
+        (t0, n0, c0), (t1, n1, c1) = sending[0], sending[-1]
+        return {
+            "steady_per_s": round((n1 - n0) / (t1 - t0), 2),
+            "steady_cpu_share": round((c1 - c0) / (t1 - t0), 4),
+            "steady_cpu_ms_per_message": round(1000 * (c1 - c0) / (n1 - n0), 2),
+            "start_cpu_s": round(c0, 2),
+        }
+
+    def stop(self) -> dict:
+        self.sampling = False
+        self.sampler.join()
+        # the workers' own CPU (the room's run is a child of this process too)
+        cpu = sum(process_cpu(proc.pid) for proc in self.procs)
+        for proc in self.procs:
+            proc.terminate()
+        for proc in self.procs:
+            proc.wait(timeout=60)
+        elapsed = time.monotonic() - self.started
+        self.controller.stop()
+        self.tmp.cleanup()
+        sent = len(self.counter.times)
+        return {
+            "capped": not self.args.uncapped,
+            "nice": self.args.worker_nice,
+            "sent": sent,
+            "seconds": round(elapsed, 1),
+            "per_s": round(sent / elapsed, 2),
+            "worker_cpu_s": round(cpu, 2),
+            "cpu_ms_per_message": round(1000 * cpu / sent, 2) if sent else None,
+            **self.steady(),
+        }
+
+
 def board(args: argparse.Namespace) -> list[dict]:
     """The room scenario alone, then with a campaign being sent, alternately."""
     rows = []
@@ -183,24 +286,37 @@ def board(args: argparse.Namespace) -> list[dict]:
             tag = f"mailbench-{'with' if with_mail else 'without'}"
             cmd = [sys.executable, "-m", "bench.run", "room", "--participants",
                    str(args.board_participants), "--tag", tag]  # fmt: skip
-            thread = None
-            mail: dict = {}
-            if with_mail:
-
-                def run_mail(into: dict) -> None:
-                    time.sleep(args.board_delay)  # the room's setup first
-                    into.update(campaign(args))
-
-                thread = threading.Thread(target=run_mail, args=(mail,))
-                thread.start()
-            out = subprocess.run(cmd, cwd=str(ROOT), capture_output=True, text=True, timeout=900)
-            if thread is not None:
-                thread.join()
+            deployed = Deployed(args) if with_mail else None
+            if deployed is not None:
+                deployed.start()
+            load = os.getloadavg()[0]
+            try:
+                out = subprocess.run(
+                    cmd, cwd=str(ROOT), capture_output=True, text=True, timeout=900
+                )
+            finally:
+                mail = deployed.stop() if deployed is not None else {}
             line = [x for x in out.stdout.splitlines() if x.startswith("{")]
             row = json.loads(line[-1]) if line else {"error": out.stderr[-500:]}
-            rows.append({"with_mail": with_mail, "room": row, "mail": mail})
-            print(json.dumps(rows[-1], default=str)[:600], flush=True)
+            room = {k: row.get(k) for k in ("p50", "p95", "p99", "others_cpu", "lost", "dup")}
+            rows.append({"with_mail": with_mail, "load1": load, "room": room, "mail": mail})
+            print(json.dumps(rows[-1], default=str), flush=True)
+    report(rows)
     return rows
+
+
+def report(rows: list[dict]) -> None:
+    def figures(with_mail: bool, key: str) -> list[float]:
+        return [r["room"][key] for r in rows if r["with_mail"] == with_mail and r["room"].get(key)]
+
+    for key in ("p50", "p95", "p99"):
+        without, with_ = figures(False, key), figures(True, key)
+        if without and with_:
+            ratio = (sum(with_) / len(with_)) / (sum(without) / len(without))
+            print(
+                f"{key}: without {', '.join(f'{v:.0f}' for v in without)} ms; "
+                f"with {', '.join(f'{v:.0f}' for v in with_)} ms; ratio of means {ratio:.2f}"
+            )
 
 
 def main() -> None:
@@ -210,7 +326,8 @@ def main() -> None:
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--board-participants", type=int, default=0)
     p.add_argument("--board-repeat", type=int, default=2)
-    p.add_argument("--board-delay", type=float, default=12.0)
+    p.add_argument("--uncapped", action="store_true", help="board runs: no rate cap")
+    p.add_argument("--worker-nice", type=int, default=10, help="board runs: the worker's nice")
     args = p.parse_args()
     if args.board_participants:
         board(args)

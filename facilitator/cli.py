@@ -235,6 +235,28 @@ def mail_worker_command(once: bool, until_idle: bool, poll: float) -> None:
     click.echo("Courriels : " + (", ".join(f"{k} {v}" for k, v in sorted(tally.items())) or "rien"))
 
 
+@click.command(
+    "mail-bounces",
+    help="Lit les avis de non-remise (RFC 3464) : un message sur l'entrée standard (alias "
+    "« | » du serveur de courrier) ou les nouveaux messages d'un Maildir (docs/mail.md).",
+)
+@click.option("--maildir", type=click.Path(exists=True, file_okay=False), help="Dossier Maildir.")
+@click.option("--recipient", default="", help="Adresse de retour (VERP) donnée par le serveur.")
+def mail_bounces_command(maildir: str | None, recipient: str) -> None:
+    import sys
+
+    from facilitator.mail import bounces
+
+    if maildir:
+        tally = bounces.read_maildir(maildir)
+    else:
+        raw = sys.stdin.buffer.read(10 * 1024 * 1024)
+        outcome = bounces.record(raw, recipient or None)
+        tally = {outcome: 1}
+    for line in bounces.tally_lines(tally):
+        click.echo(line)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(scripts_cli)
     app.cli.add_command(db_cli)
@@ -245,6 +267,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
     app.cli.add_command(mail_worker_command)
+    app.cli.add_command(mail_bounces_command)
 
 
 def _create_app() -> Flask:

@@ -48,3 +48,6 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
     MAIL_CLAIM_LEASE_SECONDS = float(os.environ.get("MAIL_CLAIM_LEASE_SECONDS", "300"))
     MAIL_MAX_ATTACHMENT_BYTES = int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(2 * 1024**2)))
+    #: return path of every message, made per message (VERP): bounces+m<id>-<sig>@domain
+    MAIL_BOUNCE_ADDRESS: str | None = os.environ.get("MAIL_BOUNCE_ADDRESS")
+    MAIL_MAX_HARD_BOUNCES = int(os.environ.get("MAIL_MAX_HARD_BOUNCES", "3"))

@@ -266,3 +266,25 @@ def test_a_dead_worker_s_claims_are_recovered_never_resent_once_transmitting(
     assert db.session.get(MailMessage, first.id).status == "pending"  # type: ignore[union-attr]
     assert worker.run(idle_exit=True, poll=0.01) == {"sent": 2}
     assert len(smtp.recorder.received) == 2
+
+
+def test_the_rate_cap_is_paced_one_message_at_a_time_not_a_burst(
+    app: Flask, smtp: SmtpServer, make_atelier: Callable[..., Atelier]
+) -> None:
+    """Under MAIL_RATE_PER_MINUTE the worker waits 60/cap seconds between two messages
+    (a burst of the minute's messages would take a core from the live board)."""
+    atelier = make_atelier()
+    people(atelier, 4)
+    _invitation(atelier)
+    app.config["MAIL_RATE_PER_MINUTE"] = 120  # one message every 0.5 s
+    now = [1000.0]
+    waited: list[tuple[int, float]] = []  # (messages received when it waited, seconds)
+
+    def sleep(seconds: float) -> None:
+        waited.append((len(smtp.recorder.received), seconds))
+        now[0] += seconds
+
+    tally = worker.run(idle_exit=True, poll=0.01, sleep=sleep, clock=lambda: now[0])
+    assert tally == {"sent": 4}
+    between = {n: sum(s for m, s in waited if m == n) for n in (1, 2, 3)}
+    assert all(0.5 <= seconds <= 0.51 for seconds in between.values()), waited

@@ -36,12 +36,12 @@ def uid(atelier: Atelier) -> str:
     return f"atelier-{atelier.id}-{atelier.created_at:%Y%m%dT%H%M%S}@{_domain()}"
 
 
-def _calendar(name: str) -> Calendar:
+def _calendar(name: str, method: str = "PUBLISH") -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", TZID)
     return cal
@@ -90,12 +90,14 @@ def _with_timezone(cal: Calendar) -> Calendar:
     return cal
 
 
-def atelier_ics(atelier: Atelier) -> bytes:
-    """One atelier's ICS file (NotFound when it has no date yet)."""
+def atelier_ics(atelier: Atelier, method: str = "PUBLISH") -> bytes:
+    """One atelier's ICS file (NotFound when it has no date yet). ``method``: ``CANCEL``
+    for the cancellation sent by e-mail (RFC 5546: same UID, higher SEQUENCE,
+    STATUS:CANCELLED)."""
     event = _event(atelier)
     if event is None:
         raise NotFound("Cet atelier n'a pas encore de date : pas de fichier de calendrier.")
-    cal = _calendar(atelier.cycle.title)
+    cal = _calendar(atelier.cycle.title, method)
     cal.add_component(event)
     return _with_timezone(cal).to_ical()
 

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 from facilitator.core import events
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
+from facilitator.mail.bounces import max_hard_bounces
 from facilitator.mail.models import PURPOSE_OF_KIND, MailCampaign, MailContact, MailMessage
 from facilitator.models import Participant
 from facilitator.models._types import utcnow
@@ -110,6 +111,8 @@ def contact_view(contact: MailContact | None) -> dict[str, Any] | None:
         "participant_id": contact.participant_id,
         "bounced_at": contact.bounced_at,
         "bounce_reason": contact.bounce_reason,
+        "hard_bounces": contact.hard_bounces or 0,
+        "stopped": (contact.hard_bounces or 0) >= max_hard_bounces(),
     }
 
 
@@ -145,7 +148,7 @@ def set_participant_address(
             db.session.add(contact)
         elif contact.email != email:
             contact.link_key = new_link_key()  # links sent to the former address stop
-            contact.bounced_at, contact.bounce_reason = None, ""
+            contact.bounced_at, contact.bounce_reason, contact.hard_bounces = None, "", 0
         contact.email = email
         contact.participant_id = participant.id
         contact.source = "participant"

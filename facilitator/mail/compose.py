@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from facilitator.core import events
 from facilitator.cycle_life import repertoire
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
+from facilitator.mail import updates
 from facilitator.mail.addresses import header_safe
 from facilitator.mail.content import (
     _apply_facts,
@@ -69,6 +71,17 @@ KINDS: dict[str, Kind] = {
         "Vous n'avez pas pu venir à l'atelier « {atelier} » : vous pouvez encore "
         "contribuer en ligne avant le prochain.",
     ),
+    "mise_a_jour": Kind(
+        "Atelier modifié : prévenir les invités",
+        "Changement : {atelier} — {date}",
+        "L'atelier « {atelier} » auquel vous êtes invité·e a changé (date, heure ou lieu) : "
+        "voici les informations à jour.",
+    ),
+    "annulation": Kind(
+        "Atelier annulé : prévenir les invités",
+        "Annulé : {atelier}",
+        "L'atelier « {atelier} » auquel vous étiez invité·e est annulé.",
+    ),
     "repertoire": Kind(
         "Mise à jour du répertoire (structures)",
         "Répertoire des acteurs : mettez à jour votre fiche",
@@ -119,18 +132,32 @@ def create(
             raise InvalidInput("Choisissez l'atelier concerné.")
         if kind in ("compte_rendu", "rattrapage") and atelier.state != "clos":
             raise InvalidInput("Cet atelier n'est pas encore clos : pas de compte rendu à envoyer.")
-    with events.transaction(keep_loaded=True):
-        campaign = MailCampaign(
-            cycle_id=cycle.id,
-            atelier_id=atelier.id if atelier else None,
-            kind=kind,
-            key=key or f"{kind}-{secrets.token_hex(6)}",
-            subject=_format(spec.subject, cycle, atelier)[:MAX_SUBJECT],
-            intro=_format(spec.intro, cycle, atelier),
-            created_by=animateur.id if animateur else None,
-            data={},
-        )
-        db.session.add(campaign)
+        if kind in updates.KINDS:
+            existing = updates.check(atelier, kind)
+            if existing is not None:  # a draft for this very change: open it again
+                return existing
+            key = updates.key(atelier, kind)
+    try:
+        with events.transaction(keep_loaded=True):
+            campaign = MailCampaign(
+                cycle_id=cycle.id,
+                atelier_id=atelier.id if atelier else None,
+                kind=kind,
+                key=key or f"{kind}-{secrets.token_hex(6)}",
+                subject=_format(spec.subject, cycle, atelier)[:MAX_SUBJECT],
+                intro=_format(spec.intro, cycle, atelier),
+                created_by=animateur.id if animateur else None,
+                data={},
+            )
+            db.session.add(campaign)
+    except IntegrityError:
+        if atelier is None or kind not in updates.KINDS:
+            raise
+        # two animateurs prepared the same update at once: both get the one draft
+        existing = updates.check(atelier, kind)
+        if existing is None:
+            raise
+        return existing
     return campaign
 
 
@@ -234,6 +261,7 @@ def queue(campaign: MailCampaign) -> int:
                     contact.first_invitation_at = now
         campaign.status = "queued"
         campaign.queued_at = now
+        updates.remember_sequence(campaign)
     log.info(
         "campaign %s queued: %s messages (%s)",
         campaign.id,

@@ -37,6 +37,8 @@ REASONS = {
     "repertoire": "Vous recevez ce courriel parce que votre structure figure au répertoire "
     "des acteurs du cycle, avec votre accord.",
     "digest": "Vous recevez ce courriel parce que vous animez ce cycle.",
+    "code": "Vous recevez ce courriel parce que votre code personnel a été demandé pour cette "
+    "adresse sur la page d'un atelier du cycle.",
 }
 
 
@@ -50,10 +52,11 @@ def campaign_context(campaign: MailCampaign) -> dict[str, Any]:
         ctx["atelier"] = {
             "title": atelier.title,
             "date_label": fr.date_long(atelier.date),
+            "time_label": atelier.start_time.strftime("%H h %M") if atelier.start_time else "",
             "lieu": atelier.lieu,
             "mode_label": MODES.get(atelier.mode, atelier.mode),
         }
-        if campaign.kind in ("invitation", "rappel") and atelier.state != "clos":
+        if campaign.kind in ("invitation", "rappel", "mise_a_jour") and atelier.state != "clos":
             ctx["join_url"] = absolute("public.join", link_token=atelier.link_token)
     if campaign.kind in ("compte_rendu", "rattrapage") and atelier is not None:
         ctx["compte_rendu"] = {
@@ -101,8 +104,18 @@ def _last_digest(cycle_id: int) -> datetime | None:
 
 
 def message_data(campaign: MailCampaign, ctx: dict[str, Any], r: Recipient) -> dict[str, Any]:
-    purpose = {"rappel": "invitations", "invitation": "invitations", "repertoire": "repertoire"}
-    reason = "digest" if campaign.kind == "digest" else purpose.get(campaign.kind, "comptes_rendus")
+    purpose = {
+        "rappel": "invitations",
+        "invitation": "invitations",
+        "mise_a_jour": "invitations",
+        "annulation": "invitations",
+        "repertoire": "repertoire",
+    }
+    reason = (
+        campaign.kind
+        if campaign.kind in ("digest", "code")
+        else purpose.get(campaign.kind, "comptes_rendus")
+    )
     if r.consent_ask:
         reason = "import"
     return {
@@ -140,10 +153,15 @@ def attachments(campaign: MailCampaign) -> tuple[list[Attachment], dict[str, Any
             facts["size_label"] = f"{max(1, len(output.content) // 1024)} Ko"
         elif output is not None:
             facts["too_big"] = True
-    # a dated atelier's calendar file: the same UID as the cycle's feed (core/ics.py)
-    if campaign.kind in ("invitation", "rappel") and atelier.date is not None:
-        files.append(Attachment(f"atelier-{atelier.id}.ics", ICS, ics.atelier_ics(atelier)))
+    # a dated atelier's calendar file: the same UID as the cycle's feed (core/ics.py), its
+    # SEQUENCE now; a cancellation is METHOD:CANCEL (mail/updates.py)
+    if campaign.kind in ("invitation", "rappel", "mise_a_jour", "annulation") and atelier.date:
+        method = "CANCEL" if campaign.kind == "annulation" else "PUBLISH"
+        content = ics.atelier_ics(atelier, method)
+        files.append(Attachment(f"atelier-{atelier.id}.ics", ICS, content))
         facts["calendar"] = True
+        facts["calendar_cancel"] = campaign.kind == "annulation"
+        facts["calendar_update"] = campaign.kind == "mise_a_jour"
     return files, facts
 
 
@@ -153,6 +171,8 @@ def _apply_facts(ctx: dict[str, Any], facts: dict[str, Any]) -> None:
             {k: v for k, v in facts.items() if k in ("attached", "too_big", "size_label")}
         )
     ctx["calendar_attached"] = bool(facts.get("calendar"))
+    ctx["calendar_cancel"] = bool(facts.get("calendar_cancel"))
+    ctx["calendar_update"] = bool(facts.get("calendar_update"))
 
 
 SAMPLE = Recipient(
@@ -162,6 +182,9 @@ SAMPLE = Recipient(
     personal_url="https://exemple.invalid/courriel/lien-personnel",
     unsubscribe_url="https://exemple.invalid/courriel/desinscription",
 )
+
+
+SAMPLE_CODE = {"personal_code": "ABCD-EFGH"}
 
 
 def preview(campaign: MailCampaign) -> tuple[Rendered, int, list[Attachment]]:
@@ -179,7 +202,10 @@ def preview(campaign: MailCampaign) -> tuple[Rendered, int, list[Attachment]]:
                 **SAMPLE.__dict__,
                 "name": first.name,
                 "consent_ask": first.consent_ask,
-                "extra": first.extra,
+                # the first person's code is theirs: the preview shows an example
+                "extra": {**first.extra, **SAMPLE_CODE}
+                if "personal_code" in first.extra
+                else first.extra,
                 "personal_label": first.personal_label,
             }
         )

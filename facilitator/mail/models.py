@@ -56,6 +56,9 @@ class MailContact(Model):
     #: the last refusal by a server (hard bounce), shown to the animateur
     bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     bounce_reason: Mapped[str] = mapped_column(String(300), default="")
+    #: hard bounces of this address (refused at sending or returned later by a delivery
+    #: status notification): nothing more is sent from MAIL_MAX_HARD_BOUNCES on
+    hard_bounces: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -158,17 +161,23 @@ class MailMessage(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_error: Mapped[str] = mapped_column(String(300), default="")
     message_id: Mapped[str] = mapped_column(String(200))
+    #: a delivery status notification said it failed (``mail/bounces.py``): counted once
+    bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 #: what each campaign kind needs of its recipient: a contact's consent purpose, or
-#: "repertoire" (a structure's contact, consent on the structure), "animateur", "test"
+#: "repertoire" (a structure's contact, consent on the structure), "animateur", "test",
+#: "code" (a participant's personal code, on their request: any consent, not unsubscribed)
 PURPOSE_OF_KIND: dict[str, str] = {
     "invitation": "invitations",
     "rappel": "invitations",
+    "mise_a_jour": "invitations",
+    "annulation": "invitations",
     "compte_rendu": "comptes_rendus",
     "rattrapage": "comptes_rendus",
     "repertoire": "repertoire",
     "digest": "animateur",
     "test": "test",
+    "code": "code",
 }

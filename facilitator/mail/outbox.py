@@ -16,10 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 
+from facilitator import dblock
 from facilitator.core import events
 from facilitator.extensions import db
+from facilitator.mail import bounces
 from facilitator.mail.models import PURPOSE_OF_KIND, MailCampaign, MailContact, MailMessage
 from facilitator.models import StructureProfile
 from facilitator.models._types import utcnow
@@ -35,7 +37,8 @@ STATUS_LABELS = {
     "refused": "refusé par le serveur",
     "failed": "échec après plusieurs essais",
     "uncertain": "envoi incertain (interrompu)",
-    "cancelled": "annulé (consentement retiré)",
+    "cancelled": "annulé (consentement retiré ou adresse en échec)",
+    "bounced": "revenu : adresse refusée par le serveur du destinataire",
 }
 
 
@@ -57,41 +60,63 @@ def _is_postgres() -> bool:
 
 
 def claim(worker_id: str, now: datetime | None = None) -> MailMessage | None:
-    """The next due message, now this worker's; None when nothing is due."""
+    """The next due message, now this worker's; None when nothing is due. One statement:
+    ``UPDATE … WHERE id = (the first due row) AND status = 'pending' RETURNING …`` (on
+    PostgreSQL the row is picked ``FOR UPDATE SKIP LOCKED``: two workers never wait for
+    each other); the row comes back loaded and stays so (no reload per attribute)."""
     now = now or utcnow()
     for _ in range(5):  # another worker may take the candidate first: pick again
-        with events.transaction():
-            query = (
-                select(MailMessage.id)
-                .where(MailMessage.status == "pending", MailMessage.next_attempt_at <= now)
-                .order_by(MailMessage.next_attempt_at, MailMessage.id)
-                .limit(1)
-            )
-            if _is_postgres():
-                query = query.with_for_update(skip_locked=True)
-            candidate = db.session.scalar(query)
-            if candidate is None:
-                return None
-            result = db.session.execute(
-                update(MailMessage)
-                .where(MailMessage.id == candidate, MailMessage.status == "pending")
-                .values(
-                    status="sending",
-                    claimed_by=worker_id,
-                    claimed_at=now,
-                    attempts=MailMessage.attempts + 1,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            won = getattr(result, "rowcount", 0) == 1
-        if won:
-            return db.session.get(MailMessage, candidate, populate_existing=True)
+        candidate = (
+            select(MailMessage.id)
+            .where(MailMessage.status == "pending", MailMessage.next_attempt_at <= now)
+            .order_by(MailMessage.next_attempt_at, MailMessage.id)
+            .limit(1)
+        )
+        if _is_postgres():
+            candidate = candidate.with_for_update(skip_locked=True)
+        won = dblock.run(_claim_once, candidate, worker_id, now)
+        if won is not None:
+            return won
+        if not _due(now):
+            return None
     return None
 
 
+def _claim_once(candidate: Select[Any], worker_id: str, now: datetime) -> MailMessage | None:
+    with events.transaction(keep_loaded=True):
+        return db.session.scalars(
+            update(MailMessage)
+            .where(MailMessage.id == candidate.scalar_subquery())
+            .where(MailMessage.status == "pending")
+            .values(
+                status="sending",
+                claimed_by=worker_id,
+                claimed_at=now,
+                attempts=MailMessage.attempts + 1,
+            )
+            .returning(MailMessage)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        ).first()
+
+
+def _due(now: datetime) -> bool:
+    found = db.session.scalar(
+        select(MailMessage.id)
+        .where(MailMessage.status == "pending", MailMessage.next_attempt_at <= now)
+        .limit(1)
+    )
+    db.session.rollback()  # end the read transaction (SQLite snapshot)
+    return found is not None
+
+
 def _set(message_id: int, worker_id: str, **values: Any) -> bool:
-    """Update a claimed message, only while this worker still holds it."""
-    with events.transaction():
+    """Update a claimed message, only while this worker still holds it (another worker
+    writing: waits for SQLite's write lock, ``dblock``)."""
+    return dblock.run(_set_once, message_id, worker_id, values)
+
+
+def _set_once(message_id: int, worker_id: str, values: dict[str, Any]) -> bool:
+    with events.transaction(keep_loaded=True):
         result = db.session.execute(
             update(MailMessage)
             .where(MailMessage.id == message_id, MailMessage.claimed_by == worker_id)
@@ -125,13 +150,12 @@ def mark_refused(message: MailMessage, worker_id: str, detail: str) -> None:
         _set(message.id, worker_id, status="refused", last_error=detail[:300])
         and message.contact_id
     ):
-        with events.transaction():
-            db.session.execute(
-                update(MailContact)
-                .where(MailContact.id == message.contact_id)
-                .values(bounced_at=utcnow(), bounce_reason=detail[:300])
-                .execution_options(synchronize_session=False)
-            )
+        dblock.run(_count_bounce, message.contact_id, detail)
+
+
+def _count_bounce(contact_id: int, detail: str) -> None:
+    with events.transaction():
+        bounces.count_hard_bounce(contact_id, detail)
 
 
 def mark_uncertain(message_id: int, worker_id: str, detail: str) -> None:
@@ -142,11 +166,13 @@ def cancel(message_id: int, worker_id: str, reason: str) -> None:
     _set(message_id, worker_id, status="cancelled", last_error=reason)
 
 
-def still_wanted(message: MailMessage) -> bool:
-    """Consent is checked again when the message leaves: withdrawn → not sent."""
-    kind = db.session.scalar(
-        select(MailCampaign.kind).where(MailCampaign.id == message.campaign_id)
-    )
+def still_wanted(message: MailMessage, kind: str | None = None) -> bool:
+    """Consent is checked again when the message leaves: withdrawn → not sent. ``kind``:
+    the campaign's, when the caller has it already."""
+    if kind is None:
+        kind = db.session.scalar(
+            select(MailCampaign.kind).where(MailCampaign.id == message.campaign_id)
+        )
     purpose = PURPOSE_OF_KIND.get(kind or "", "test")
     if message.recipient_key.startswith("t") or purpose in ("test", "animateur"):
         return True
@@ -161,8 +187,13 @@ def still_wanted(message: MailMessage) -> bool:
     contact = db.session.get(MailContact, message.contact_id) if message.contact_id else None
     if contact is None:
         return False
-    if contact.unsubscribed_at is not None:
+    if contact.unsubscribed_at is not None or contact.hard_bounces >= bounces.max_hard_bounces():
         return False
+    if purpose == "code":  # asked for by the person: any consent given
+        return (
+            contact.consent_invitations_at is not None
+            or contact.consent_comptes_rendus_at is not None
+        )
     if purpose == "invitations":  # an imported invitee's first invitation asks for consent
         return contact.consent_invitations_at is not None or contact.source == "import"
     return contact.consent_comptes_rendus_at is not None
@@ -172,6 +203,13 @@ def recover_stale(now: datetime | None = None) -> tuple[int, int]:
     """Claims older than MAIL_CLAIM_LEASE_SECONDS belong to a dead worker."""
     now = now or utcnow()
     limit = now - timedelta(seconds=_config("MAIL_CLAIM_LEASE_SECONDS", 300))
+    counts = dblock.run(_recover_once, now, limit)
+    if any(counts):
+        log.warning("stale claims: %s back to pending, %s uncertain", *counts)
+    return counts
+
+
+def _recover_once(now: datetime, limit: datetime) -> tuple[int, int]:
     with events.transaction():
         back = db.session.execute(
             update(MailMessage)
@@ -189,10 +227,7 @@ def recover_stale(now: datetime | None = None) -> tuple[int, int]:
             )
             .execution_options(synchronize_session=False)
         )
-    counts = (int(getattr(back, "rowcount", 0) or 0), int(getattr(lost, "rowcount", 0) or 0))
-    if any(counts):
-        log.warning("stale claims: %s back to pending, %s uncertain", *counts)
-    return counts
+    return (int(getattr(back, "rowcount", 0) or 0), int(getattr(lost, "rowcount", 0) or 0))
 
 
 def wait_for_rate(now: datetime | None = None) -> float:

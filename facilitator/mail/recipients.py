@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import url_for
 from sqlalchemy import and_, or_, select
 
+from facilitator.core import identity
 from facilitator.core.http import public_url
 from facilitator.extensions import db
-from facilitator.mail import links
+from facilitator.mail import bounces, links, updates
 from facilitator.mail.models import MailCampaign, MailContact, MailCycleSettings
 from facilitator.models import (
     Animateur,
     Attendance,
     CycleAnimateur,
+    Participant,
     Structure,
     StructureProfile,
 )
@@ -76,7 +79,12 @@ def recipients(campaign: MailCampaign) -> list[Recipient]:
         return _structure_recipients(campaign.cycle_id)
     if kind == "digest":
         return _animateur_recipients(campaign.cycle_id)
-    query = select(MailContact).where(MailContact.cycle_id == campaign.cycle_id)
+    if kind == "code":  # one message per request (mail/codes.py), never a mailing
+        return []
+    query = select(MailContact).where(
+        MailContact.cycle_id == campaign.cycle_id,
+        MailContact.hard_bounces < bounces.max_hard_bounces(),  # too many returns: stopped
+    )
     if kind == "invitation":
         first = and_(
             MailContact.source == "import",
@@ -86,6 +94,12 @@ def recipients(campaign: MailCampaign) -> list[Recipient]:
         query = query.where(or_(MailContact.consent_invitations_at.is_not(None), first))
     elif kind == "rappel":
         query = query.where(MailContact.consent_invitations_at.is_not(None))
+    elif kind in updates.KINDS:  # those who were invited, still consenting
+        assert campaign.atelier_id is not None
+        query = query.where(
+            MailContact.consent_invitations_at.is_not(None),
+            MailContact.id.in_(updates.invited_contacts(campaign.atelier_id)),
+        )
     else:
         query = query.where(MailContact.consent_comptes_rendus_at.is_not(None))
     rows = db.session.scalars(query.order_by(MailContact.id)).all()
@@ -94,10 +108,27 @@ def recipients(campaign: MailCampaign) -> list[Recipient]:
         came = {p for p, s in _statuses(campaign.atelier_id).items() if s in ("present", "excuse")}
         wanted = kind == "compte_rendu"
         rows = [c for c in rows if (c.participant_id in came) == wanted]
-    return [
+    out = [
         _contact_recipient(c, consent_ask=c.consent_invitations_at is None and kind == "invitation")
         for c in rows
     ]
+    if kind in ("invitation", "rappel", "mise_a_jour"):
+        _add_personal_codes(rows, out)
+    return out
+
+
+def _add_personal_codes(rows: Sequence[MailContact], out: list[Recipient]) -> None:
+    """An invitation or a reminder to a participant carries their personal code (issue 16:
+    « Êtes-vous déjà venu·e ? » from another device), from ``identity.personal_code`` only."""
+    ids = [c.participant_id for c in rows if c.participant_id is not None]
+    if not ids:
+        return
+    found = db.session.scalars(select(Participant).where(Participant.id.in_(ids)))
+    people = {p.id: p for p in found}
+    for contact, recipient in zip(rows, out, strict=True):
+        participant = people.get(contact.participant_id or 0)
+        if participant is not None:
+            recipient.extra["personal_code"] = identity.personal_code(participant)
 
 
 def _structure_recipients(cycle_id: int) -> list[Recipient]:

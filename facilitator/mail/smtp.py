@@ -16,7 +16,7 @@ import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from urllib.parse import unquote, urlsplit
 
 from facilitator.errors import InvalidInput
@@ -102,7 +102,7 @@ class Connection:
             self._smtp = None
 
     def send(
-        self, message: EmailMessage, mail_from: str, to_addr: str, before_data: Callable[[], None]
+        self, message: Message, mail_from: str, to_addr: str, before_data: Callable[[], None]
     ) -> Outcome:
         """Send one message. ``before_data`` runs once the server has accepted the
         recipient, before the content goes (the outbox records it: a death after that

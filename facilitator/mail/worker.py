@@ -11,7 +11,9 @@ import os
 import socket
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from email.message import Message
 from typing import Any
 
 from flask import current_app
@@ -20,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.mail import compose, outbox, render
+from facilitator.mail import bounces, compose, outbox, render
 from facilitator.mail.models import MailAttachment, MailCampaign, MailMessage
 from facilitator.mail.smtp import Connection, parse_url
 from facilitator.models import Atelier, Cycle
@@ -32,23 +34,33 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
-#: per queued campaign, its files (they never change once queued), keyed by database, id
-#: and queueing time: a cache never answers for another database's campaign of that id
-_CAMPAIGNS: dict[tuple[str, int, str], list[render.Attachment]] = {}
+#: per queued campaign, its files as MIME parts, encoded once (they never change once
+#: queued), keyed by database, id and queueing time: a cache never answers for another
+#: database's campaign of that id
+_CAMPAIGNS: dict[tuple[str, int, str], list[Message]] = {}
 
 
-def _campaign_parts(campaign_id: int) -> tuple[list[render.Attachment], str]:
-    status, title, queued_at = db.session.execute(
-        select(MailCampaign.status, Cycle.title, MailCampaign.queued_at)
+@dataclass(frozen=True)
+class CampaignParts:
+    kind: str
+    cycle_title: str
+    parts: list[Message]
+
+
+def _campaign_parts(campaign_id: int) -> CampaignParts:
+    """What every message of the campaign shares: one query per message, the files
+    encoded once per campaign."""
+    status, kind, title, queued_at = db.session.execute(
+        select(MailCampaign.status, MailCampaign.kind, Cycle.title, MailCampaign.queued_at)
         .join(Cycle, Cycle.id == MailCampaign.cycle_id)
         .where(MailCampaign.id == campaign_id)
     ).one()
     key = (str(db.engine.url), campaign_id, str(queued_at))
     cached = _CAMPAIGNS.get(key)
     if cached is not None:
-        return cached, title
-    files = [
-        render.Attachment(a.filename, a.mime_type, a.content)
+        return CampaignParts(kind, title, cached)
+    parts = [
+        render.attachment_part(render.Attachment(a.filename, a.mime_type, a.content))
         for a in db.session.scalars(
             select(MailAttachment).where(MailAttachment.campaign_id == campaign_id)
         )
@@ -56,16 +68,16 @@ def _campaign_parts(campaign_id: int) -> tuple[list[render.Attachment], str]:
     if status == "queued":  # a draft's test may see its files replaced at queueing
         if len(_CAMPAIGNS) > 50:
             _CAMPAIGNS.clear()
-        _CAMPAIGNS[key] = files
-    return files, title
+        _CAMPAIGNS[key] = parts
+    return CampaignParts(kind, title, parts)
 
 
-def email_of(message: MailMessage) -> Any:
-    files, cycle_title = _campaign_parts(message.campaign_id)
+def email_of(message: MailMessage, shared: CampaignParts | None = None) -> Message:
+    shared = shared or _campaign_parts(message.campaign_id)
     config = current_app.config
     return render.build(
         mail_from=config["MAIL_FROM"],
-        from_name=str(config.get("MAIL_FROM_NAME") or cycle_title or "Facilitator")[:120],
+        from_name=str(config.get("MAIL_FROM_NAME") or shared.cycle_title or "Facilitator")[:120],
         to_addr=message.to_addr,
         to_name=message.to_name,
         subject=message.subject,
@@ -73,21 +85,23 @@ def email_of(message: MailMessage) -> Any:
         html=message.body_html,
         headers=dict(message.headers or {}),
         message_id=message.message_id,
-        attachments=files,
+        parts=shared.parts,
     )
 
 
 def deliver(message: MailMessage, connection: Connection, me: str) -> str:
     """Send one claimed message; return its new status."""
-    if not outbox.still_wanted(message):
-        outbox.cancel(message.id, me, "Consentement retiré avant l'envoi.")
+    shared = _campaign_parts(message.campaign_id)
+    if not outbox.still_wanted(message, shared.kind):
+        outbox.cancel(message.id, me, "Consentement retiré ou adresse arrêtée avant l'envoi.")
         return "cancelled"
     try:
-        email = email_of(message)
+        email = email_of(message, shared)
     except DomainError as exc:  # a header injection that slipped past the forms
         outbox.mark_refused(message, me, exc.message_fr)
         return "refused"
-    mail_from = current_app.config["MAIL_FROM"]
+    # the message's own signed return path: a bounce coming back later names it
+    mail_from = bounces.return_path(message.id) or current_app.config["MAIL_FROM"]
     outcome = connection.send(
         email, mail_from, message.to_addr, lambda: outbox.mark_transmitting(message.id, me)
     )
@@ -108,7 +122,11 @@ def schedule_reminders(today: date | None = None) -> int:
     today = today or date.today()
     created = 0
     rows = db.session.scalars(
-        select(Atelier).where(Atelier.state == "prepare", Atelier.date.is_not(None))
+        select(Atelier).where(
+            Atelier.state == "prepare",
+            Atelier.date.is_not(None),
+            Atelier.cancelled_at.is_(None),  # a cancelled atelier: its cancellation, no reminder
+        )
     ).all()
     for atelier in rows:
         assert atelier.date is not None
@@ -148,9 +166,12 @@ def run(
     poll: float = 1.0,
     idle_exit: bool = False,
     stop: Callable[[], bool] = lambda: False,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, int]:
     """Send until stopped. ``once``: one pass over what is due; ``idle_exit``: stop when
-    nothing is pending any more (tests, benchmarks)."""
+    nothing is pending any more (tests, benchmarks); ``sleep``, ``clock``: the waiting
+    (a test gives its own, to see the pacing without waiting)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     url = app.config.get("SMTP_URL")
     if not url or not app.config.get("MAIL_FROM"):
@@ -163,30 +184,40 @@ def run(
     tally: dict[str, int] = {}
     last_schedule = last_recovery = -1e9
     recovery_every = min(60.0, float(app.config.get("MAIL_CLAIM_LEASE_SECONDS", 300)))
+    # the cap, paced: one message every 60/cap seconds rather than the minute's messages
+    # in a burst then a pause (a burst takes a core from the live board for seconds)
+    cap = int(app.config.get("MAIL_RATE_PER_MINUTE", 120))
+    interval = 60.0 / cap if cap > 0 else 0.0
+    next_at = 0.0
     log.info("mail worker %s started", me)
     try:
         while not stop():
-            if time.monotonic() - last_recovery > recovery_every:
+            if clock() - last_recovery > recovery_every:
                 outbox.recover_stale()
-                last_recovery = time.monotonic()
-            if time.monotonic() - last_schedule > 60:
+                last_recovery = clock()
+            if clock() - last_schedule > 60:
                 _in_request(app, schedule_reminders)
-                last_schedule = time.monotonic()
+                last_schedule = clock()
+            pause = next_at - clock()
+            if pause > 0:
+                sleep(min(pause, 5))
+                continue
             wait = outbox.wait_for_rate()
             if wait > 0:
-                time.sleep(min(wait, 5))
+                sleep(min(wait, 5))
                 continue
             message = outbox.claim(me)
             if message is None:
                 db.session.remove()
                 if once or (idle_exit and not _pending_left()):
                     break
-                time.sleep(poll)
+                sleep(poll)
                 continue
             status = deliver(message, connection, me)
             tally[status] = tally.get(status, 0) + 1
+            next_at = clock() + interval
             if status == "retry":
-                time.sleep(min(poll, outbox.backoff(1)))  # the server is down: breathe
+                sleep(min(poll, outbox.backoff(1)))  # the server is down: breathe
             db.session.remove()
     finally:
         connection.close()

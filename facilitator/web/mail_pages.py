@@ -14,7 +14,7 @@ from facilitator.core import cycles
 from facilitator.core.http import login_required
 from facilitator.errors import DomainError, NotFound
 from facilitator.extensions import db
-from facilitator.mail import addresses, compose, outbox
+from facilitator.mail import addresses, codes, compose, outbox, updates
 from facilitator.mail.models import MailAttachment, MailCampaign, MailContact, MailMessage
 from facilitator.models import Cycle
 from facilitator.validation import form_id
@@ -26,8 +26,12 @@ from facilitator.web.mail_public import bp, html_response
 _SECRET_LINK = re.compile(r"(/courriel/(?:structure/|animateur/)?|/repertoire/fiche/)[\w.\-]{16,}")
 
 
+#: a participant's personal code (issue 16), in the text and in the HTML of a message
+_PERSONAL_CODE = re.compile(r"(Votre code personnel : |class=\"personal-code\"[^>]*>)[^\s<]+")
+
+
 def mask(text: str) -> str:
-    return _SECRET_LINK.sub(r"\1••••••", text)
+    return _PERSONAL_CODE.sub(r"\1••••••", _SECRET_LINK.sub(r"\1••••••", text))
 
 
 def _cycle(cycle_id: int) -> Cycle:
@@ -38,7 +42,11 @@ def _campaign_view(c: MailCampaign) -> dict[str, object]:
     return {
         "id": c.id,
         "kind": c.kind,
-        "kind_label": compose.KINDS[c.kind].label if c.kind in compose.KINDS else c.kind,
+        "kind_label": compose.KINDS[c.kind].label
+        if c.kind in compose.KINDS
+        else codes.LABEL
+        if c.kind == codes.KIND
+        else c.kind,
         "subject": c.subject,
         "status": c.status,
         "created_at": c.created_at,
@@ -65,6 +73,7 @@ def index(cycle_id: int, status: int = 200, **extra: object) -> ResponseReturnVa
         counts=outbox.counts(cycle.id),
         reminder_days=", ".join(str(d) for d in compose.settings_of(cycle.id).reminder_days),
         smtp=compose.smtp_configured(),
+        updates_due=updates.due(cycle.id),
         **extra,
     )
     return page, status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import secrets
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from facilitator.core import events, identity, participants, tokens
 from facilitator.core.http import public_url
 from facilitator.errors import DomainError, InvalidInput
 from facilitator.extensions import db, limiter
-from facilitator.mail import addresses, links
+from facilitator.mail import addresses, codes, links
 from facilitator.models import STRUCTURE_TYPES, Atelier, Participant
 from facilitator.validation import form_id
 from facilitator.web import page_data
@@ -268,6 +269,51 @@ def _returning(atelier: Atelier, form: Any) -> ResponseReturnValue | None:
     set_participant_cookie(response, atelier.cycle_id, token)
     flash(f"Bon retour, {participant.display_name} : vous retrouvez vos contributions.")
     return response
+
+
+#: « Recevoir mon code par e-mail »: per browser session, per address asked for (hashed:
+#: no address in the limiter's storage) and for everyone together (docs/mail.md)
+CODE_MAIL_LIMITS = parse_many("3/10 minutes;10/day")
+CODE_MAIL_GLOBAL = parse_many("60/hour")
+CODE_MAIL_SENT = (
+    "Si cette adresse est celle d'une personne de ce cycle qui a accepté nos courriels, "
+    "son code personnel vient de lui être envoyé. Le message peut mettre quelques minutes "
+    "à arriver : pensez à regarder dans les courriers indésirables."
+)
+
+
+def _code_mail_allowed(email: str) -> bool:
+    strategy = limiter.limiter
+    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+    checks = [(lim, ("code-mail-session", _session_key())) for lim in CODE_MAIL_LIMITS]
+    checks += [(lim, ("code-mail-address", digest)) for lim in CODE_MAIL_LIMITS]
+    checks += [(lim, ("code-mail-all", "all")) for lim in CODE_MAIL_GLOBAL]
+    if not all(strategy.test(lim, *key) for lim, key in checks):
+        return False
+    for lim, key in checks:
+        strategy.hit(lim, *key)
+    return True
+
+
+@bp.post("/rejoindre/<link_token>/code-par-courriel")
+def send_code(link_token: str) -> ResponseReturnValue:
+    """« Recevoir mon code par e-mail »: the same answer whether the address is known or
+    not (nothing tells a visitor who takes part in the cycle)."""
+    atelier = participants.atelier_by_link(link_token)
+    form = request.form
+    raw = form.get("code_email", "").strip()
+    try:
+        email = addresses.normalise(raw)
+    except DomainError as exc:
+        return _join_page(atelier, form, 400, returning=True, code_mail_error=exc.message_fr)
+    if not _code_mail_allowed(email):
+        message = "Trop de demandes de code par courriel : patientez quelques minutes."
+        return _join_page(atelier, form, 429, returning=True, code_mail_error=message)
+    try:
+        codes.send_code(atelier.cycle, email)
+    except DomainError:
+        db.session.rollback()  # said the same way: the visitor learns nothing
+    return _join_page(atelier, form, returning=True, code_mail_sent=CODE_MAIL_SENT)
 
 
 @bp.get("/atelier/<link_token>")
