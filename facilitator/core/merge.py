@@ -8,7 +8,9 @@ card, two attendances at one atelier), the latest row is kept and the other remo
 the merge says so. The removed person's devices keep working as the kept one (their token
 becomes one of its ``ParticipantKey``). The merge locks the cycle's ateliers like a live
 change does, so a card posted meanwhile is either moved with the rest or written after, to
-the kept person; connected clients are told (``participant.merged``)."""
+the kept person; connected clients are told (``participant.merged``). Where both people
+voted in one step, the kept one's votes are brought back within the step's budget and cap
+(core/merge_votes.py), and the merge says so."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Column, Table, UniqueConstraint, and_, delete, select, update
 from sqlalchemy.engine import CursorResult
 
-from facilitator.core import events, signals
+from facilitator.core import events, merge_votes, signals
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Atelier, AtelierState, Event, Participant, ParticipantKey
@@ -151,6 +153,8 @@ def merge_participants(cycle_id: int, keep_id: int, gone_id: int) -> MergeResult
         db.session.add(ParticipantKey(participant_id=keep_id, token_hash=gone.token_hash))
         db.session.delete(gone)
         db.session.flush()
+        # both voted in one step: back within its budget and cap (oldest points first)
+        result.notes += merge_votes.fit_votes(keep_id, batch, running)
         payload = {"from": gone_id, "into": result.kept, "notes": result.notes}
         for atelier_id in sorted(running):
             batch.record(

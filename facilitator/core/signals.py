@@ -19,3 +19,7 @@ cycle_deleted = signal("cycle-deleted")
 #: id as sender and ``into`` the kept one: open connections of the removed one continue as
 #: the kept one (realtime/handlers.py).
 participant_merged = signal("participant-merged")
+#: sent by ``identity.reset_code`` after commit, with the participant id as sender: their
+#: open connections on this process are closed (realtime/handlers.py; other processes
+#: close theirs when the ``participant.revoked`` event reaches them).
+participant_revoked = signal("participant-revoked")
