@@ -88,9 +88,7 @@ def test_a_returning_device_says_it_again_on_continue(make_atelier: Any, app: An
     assert remote_of("Camille") is True
 
 
-def test_the_board_shows_the_visio_link_to_remote_participants(
-    make_atelier: Any, app: Any
-) -> None:
+def test_the_board_shows_the_visio_link_to_remote_participants(make_atelier: Any, app: Any) -> None:
     atelier = set_mode(make_atelier(), "hybride")
     there, away = app.test_client(), app.test_client()
     join(there, atelier, "Dans la salle")
