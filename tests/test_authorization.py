@@ -41,6 +41,7 @@ ALLOWED = {
     "timer": {"co_animateur", "animateur"},
     "atelier_start": {"co_animateur", "animateur"},
     "atelier_close": {"co_animateur", "animateur"},
+    "attendance_remote": {"participant", "other_participant"},
 }
 
 
@@ -139,6 +140,7 @@ def payload(event: str, w: Any) -> dict[str, Any]:
         "timer": {"action": "start", "seconds": 60},
         "atelier_start": {},
         "atelier_close": {},
+        "attendance_remote": {"remote": True},
     }[event]
 
 
@@ -148,6 +150,7 @@ PAST_AUTHORISATION = {
     "card_accept": "no_moderation",
     "card_reject": "no_moderation",
     "card_accept_all": "no_moderation",
+    "attendance_remote": "not_hybrid",  # the atelier of this world is présentiel
 }
 
 
