@@ -66,6 +66,8 @@ def test_the_person_resets_their_code(make_atelier: Any, app: Flask) -> None:
     assert d["phone"].get(f"/cycle/{cycle_id}").status_code == 403
     board = d["phone"].get(f"/atelier/{d['atelier'].link_token}")
     assert board.status_code == 302 and "/rejoindre/" in board.headers["Location"]
+    told = d["phone"].get(board.headers["Location"]).get_data(as_text=True)
+    assert "Cet appareil n'a plus accès au cycle en votre nom" in told
     # the old code proves nothing any more, the new one does
     other = app.test_client()
     old = join(other, d["atelier"], "Dominique", personal_code=d["code"])
