@@ -14,6 +14,7 @@ from facilitator.core import attendance
 from facilitator.extensions import db
 from facilitator.models import Atelier, Attendance, Participant
 from facilitator.realtime.handlers import presence_payload
+from tests.test_atelier_planning import form as planning_form
 from tests.test_atelier_planning import login
 
 VISIO = "https://visio.example.org/atelier-7"
@@ -174,3 +175,23 @@ def test_attendance_documents_count_the_remote(
     text = synthese.get_data(as_text=True)
     assert "| Atelier | Date | Présents | Dont à distance |" in text
     assert "| Atelier 1 — Atelier de test | à préciser | 3 | 1 |" in text
+
+
+def test_changing_the_mode_moves_everyone(
+    live_atelier: dict[str, Any], client: Any, make_participant: Any
+) -> None:
+    """Distanciel: everyone is remote; présentiel: nobody; hybride keeps each one's word."""
+    atelier = set_mode(live_atelier["atelier"], "hybride")
+    alice, bob = live_atelier["alice"], live_atelier["bob"]
+    assert live_atelier["a"].call("attendance_remote", {"remote": True})["ok"]
+    login(client, live_atelier["animateur"])
+    url = f"/animateur/ateliers/{atelier.id}/modifier"
+    for mode, expected in (
+        ("distanciel", {alice.id, bob.id}),
+        ("hybride", {alice.id, bob.id}),
+        ("presentiel", set()),
+    ):
+        r = client.post(url, data={**planning_form(mode=mode), "date": ""})
+        assert r.status_code == 302, r.get_data(as_text=True)[:300]
+        db.session.expire_all()
+        assert attendance.remote_participants(atelier.id) == expected, mode

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from facilitator.core import events
 from facilitator.core.events import Viewer
@@ -86,6 +86,18 @@ def remote_for(atelier: Atelier, where: str | None) -> bool:
     if where not in (None, "", *WHERE):
         raise InvalidInput("Indiquez si vous participez dans la salle ou à distance.")
     return WHERE.get(where or "salle", False)
+
+
+def follow_mode(atelier: Atelier) -> None:
+    """The atelier's mode changed (flushed by the caller's transaction): in a distanciel
+    atelier everyone is remote, in a présentiel one nobody; a hybride one keeps what each
+    person said."""
+    if atelier.mode in ("distanciel", "presentiel"):
+        db.session.execute(
+            update(Attendance)
+            .where(Attendance.atelier_id == atelier.id)
+            .values(remote=atelier.mode == "distanciel")
+        )
 
 
 def remote_participants(atelier_id: int) -> set[int]:
