@@ -195,3 +195,25 @@ def test_changing_the_mode_moves_everyone(
         assert r.status_code == 302, r.get_data(as_text=True)[:300]
         db.session.expire_all()
         assert attendance.remote_participants(atelier.id) == expected, mode
+
+
+def test_the_attendance_sheet_corrects_who_was_remote(
+    make_atelier: Any, make_animateur: Any, make_participant: Any, client: Any
+) -> None:
+    animateur = make_animateur()
+    atelier = set_mode(make_atelier(animateur), "hybride")
+    camille, lou = make_participant(atelier, "Camille"), make_participant(atelier, "Lou")
+    login(client, animateur)
+    url = f"/animateur/ateliers/{atelier.id}/presences"
+    page = client.get(url).get_data(as_text=True)
+    assert "Camille a participé à distance" in page
+    # Camille followed by the visio; Lou ticked too but excused: not remote
+    data = {f"p{camille.id}": "present", f"r{camille.id}": "1", f"p{lou.id}": "excuse",
+            f"r{lou.id}": "1"}  # fmt: skip
+    r = client.post(url, data=data, follow_redirects=True)
+    assert "Présences enregistrées (2 modification(s))." in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert attendance.remote_participants(atelier.id) == {camille.id}
+    assert not attendance.is_remote(lou.id, atelier.id)
+    set_mode(atelier, "presentiel")  # no column, nothing changes it
+    assert "À distance" not in client.get(url).get_data(as_text=True)

@@ -39,8 +39,11 @@ def sheet(atelier: Atelier) -> list[tuple[Participant, str | None]]:
     return [(p, statuses.get(p.id)) for p in people]
 
 
-def set_statuses(atelier: Atelier, changes: dict[int, str]) -> int:
-    """Apply ``{participant_id: status}`` ("" removes the record); one transaction."""
+def set_statuses(
+    atelier: Atelier, changes: dict[int, str], remote: dict[int, bool] | None = None
+) -> int:
+    """Apply ``{participant_id: status}`` ("" removes the record); in a hybride atelier
+    ``remote`` says who of those present took part from a distance. One transaction."""
     people = {p.id for p, _ in sheet(atelier)}
     rows = {
         a.participant_id: a
@@ -58,13 +61,19 @@ def set_statuses(atelier: Atelier, changes: dict[int, str]) -> int:
                 if row is not None:
                     db.session.delete(row)
                     changed += 1
-            elif row is None:
-                db.session.add(
-                    Attendance(participant_id=participant_id, atelier_id=atelier.id, status=status)
+                continue
+            before = None if row is None else (row.status, row.remote)
+            if row is None:
+                row = Attendance(
+                    participant_id=participant_id,
+                    atelier_id=atelier.id,
+                    remote=atelier.mode == "distanciel",
                 )
-                changed += 1
-            elif row.status != status:
-                row.status = status
+                db.session.add(row)
+            row.status = status
+            if remote is not None and atelier.mode == "hybride":
+                row.remote = status == "present" and remote.get(participant_id, False)
+            if before != (row.status, row.remote):
                 changed += 1
     return changed
 
