@@ -153,3 +153,17 @@ def test_the_migration_keeps_the_code_people_were_shown(tmp_path: Any) -> None:
     digest = hmac.new(b"k" * 32, b"facilitator.personal-code:4:9", hashlib.sha256).digest()
     chars = [identity.ALPHABET[b % len(identity.ALPHABET)] for b in digest[:8]]
     assert stored == "".join(chars[:4]) + "-" + "".join(chars[4:])
+
+
+def test_a_board_open_before_the_start_hears_it_too(
+    make_atelier: Any, make_participant: Any, connect: Any
+) -> None:
+    """People wait on the board of a préparé atelier: the event is recorded there too, so
+    that every process closes its connections (a closed atelier gets nothing)."""
+    atelier = make_atelier()
+    dominique = make_participant(atelier)
+    waiting = connect("participant", atelier, dominique)
+    identity.reset_code(dominique)
+    assert not waiting.connected
+    told = [p["args"][0] for p in waiting.client.queue if p["name"] == "event"]
+    assert [e["type"] for e in told] == ["participant.revoked"]

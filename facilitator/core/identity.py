@@ -17,12 +17,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from facilitator.core import events, participants, signals, tokens
+from facilitator.core import cycles, events, participants, signals, tokens
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.models import (
     Atelier,
-    AtelierState,
     Attendance,
     Contribution,
     Participant,
@@ -60,25 +59,19 @@ def reset_code(participant: Participant) -> tuple[str, str]:
     """A new personal code and a new secret for the person; every other device stops
     working: the keys of their other devices are removed, their signed socket tokens name
     a secret that no longer exists, and their open connections are closed (the event
-    ``participant.revoked`` in each running atelier of the cycle, so that every server
+    ``participant.revoked`` in each atelier of the cycle not closed, so that every server
     process closes its own). Returns the new code and the new secret token (the cookie
     of the device that asked, when it is the person's)."""
     token = tokens.new_token()
-    running = set(
-        db.session.scalars(
-            select(Atelier.id).where(
-                Atelier.cycle_id == participant.cycle_id, Atelier.state == AtelierState.EN_COURS
-            )
-        )
-    )
-    with events.live_batch(running) as batch:
+    live = cycles.connectable_ateliers(participant.cycle_id)
+    with events.live_batch(live) as batch:
         participant.personal_code = new_personal_code()
         participant.token_hash = tokens.token_hash(token)
         db.session.execute(
             delete(ParticipantKey).where(ParticipantKey.participant_id == participant.id)
         )
         db.session.flush()
-        for atelier_id in sorted(running):
+        for atelier_id in sorted(live):
             batch.record(
                 atelier_id,
                 "participant.revoked",

@@ -2,7 +2,7 @@
 rules. Both people may have voted in the same step: together they can exceed the step's
 budget (and, in principle, its per-card cap). The surplus is taken from the oldest votes
 first (the lowest vote ids: ids are never reused), so the result does not depend on the
-order rows are read in; running ateliers are told (``vote.changed``) and the merge result
+order rows are read in; ateliers not closed are told (``vote.changed``) and the merge result
 says how many points went."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from facilitator.extensions import db
 from facilitator.models import Step, Vote
 
 
-def fit_votes(keep_id: int, batch: LiveBatch, running: set[int]) -> list[str]:
+def fit_votes(keep_id: int, batch: LiveBatch, live: set[int]) -> list[str]:
     """Trim the kept person's votes to each step's budget and cap; French notes."""
     rows = db.session.execute(
         select(Vote, Step)
@@ -51,7 +51,7 @@ def fit_votes(keep_id: int, batch: LiveBatch, running: set[int]) -> list[str]:
             + f" au-delà du budget de {rules[0]} (ou de {rules[1]} par carte) "
             + ("retirés, les plus anciens d'abord." if total > 1 else "retiré, le plus ancien.")
         )
-        if step.atelier_id in running:
+        if step.atelier_id in live:
             _announce(step, changed, keep_id, sum(max(v.weight, 0) for v in mine), batch)
     return notes
 
