@@ -36,8 +36,8 @@ CODE_LENGTH = 8
 
 #: told to the connections of a person whose code was reset (``participant.revoked``)
 REVOKED = (
-    "Le code personnel de cette personne a été réinitialisé : cet appareil n'a plus accès "
-    "à l'atelier en son nom. Rechargez la page pour rejoindre l'atelier."
+    "Votre code personnel a été réinitialisé : cet appareil n'a plus accès à l'atelier en "
+    "votre nom. Rechargez la page pour rejoindre l'atelier."
 )
 
 

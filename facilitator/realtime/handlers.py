@@ -329,6 +329,7 @@ forward("vote", schemas.VoteCast, votes.vote, "card_id", "delta", "expect")
 forward("step_goto", schemas.StepGoto, steering.goto_step, "step_id")
 forward("timer", schemas.Timer, steering.timer, "action", "seconds")
 forward("atelier_start", schemas.Empty, steering.start)
+forward("atelier_close", schemas.Empty, steering.close)
 
 
 @action("attendance_remote", schemas.AttendanceRemote)
@@ -337,9 +338,6 @@ def on_attendance_remote(viewer: Viewer, p: schemas.AttendanceRemote) -> dict[st
     result = attendance.set_remote(viewer, p.remote)
     _announce_presence(viewer.atelier_id)
     return result
-
-
-forward("atelier_close", schemas.Empty, steering.close)
 
 
 @action("step_flags", schemas.StepFlags)

@@ -156,7 +156,7 @@ def join(link_token: str) -> ResponseReturnValue:
             types=STRUCTURE_TYPES,
             form={},
             mail_purposes=addresses.PURPOSES,
-            # a cookie of this cycle that names nobody now: a reset code or a merge
+            # a cookie of this cycle that names nobody now: its personal code was reset
             forgotten=me is None and bool(request.cookies.get(_cookie_name(atelier.cycle_id))),
         )
     if form.get("continuer") and me is not None:
