@@ -87,6 +87,10 @@ def test_a_returning_device_says_it_again_on_continue(make_atelier: Any, app: An
     assert r.status_code == 302
     db.session.expire_all()
     assert remote_of("Camille") is True
+    again = phone.get(f"/rejoindre/{atelier.link_token}").get_data(as_text=True)
+    assert 'id="continue-distance" name="participation" type="radio" value="distance" checked' in (
+        again
+    )  # what they said last time
 
 
 def test_the_board_shows_the_visio_link_to_remote_participants(make_atelier: Any, app: Any) -> None:

@@ -154,7 +154,10 @@ def join(link_token: str) -> ResponseReturnValue:
             atelier=page_data.atelier(atelier, with_cycle=True),
             me=page_data.participant(me),
             types=STRUCTURE_TYPES,
-            form={},
+            # « Où participez-vous ? » shows what they said last time here
+            form={"participation": "distance"}
+            if me is not None and attendance.is_remote(me.id, atelier.id)
+            else {},
             mail_purposes=addresses.PURPOSES,
             # a cookie of this cycle that names nobody now: its personal code was reset
             forgotten=me is None and bool(request.cookies.get(_cookie_name(atelier.cycle_id))),
