@@ -103,5 +103,23 @@ def test_remote_participants_in_a_hybride_atelier(browser: Any, server: LiveServ
     assert axe_violations(console, ALL_IMPACTS) == []
     console.locator("#presence-panel").scroll_into_view_if_needed()
     shot(console, "console-presence-1280")
+    # the animateur's attendance sheet of a hybride atelier: « À distance » per person
+    console.goto(f"{server.url}/animateur/ateliers/{atelier_id}/presences")
+    expect(console.get_by_label("Inès Loin a participé à distance")).to_be_checked()
+    expect(console.get_by_label("Hugo Salle a participé à distance")).not_to_be_checked()
+    assert axe_violations(console, ALL_IMPACTS) == []
+
+    # « Réinitialiser mon code » on the person's cycle page: a new code, shown at once
+    board.goto(f"{server.url}/cycle/{server.demo['cycle_id']}")
+    board.get_by_text("Ouvrir cette page sur un autre appareil").click()
+    old = board.locator("#personal-code").inner_text()
+    assert axe_violations(board, ALL_IMPACTS) == []
+    board.get_by_role("button", name="Réinitialiser mon code").click()
+    expect(board.locator(".flash")).to_contain_text("Votre nouveau code personnel")
+    board.get_by_text("Ouvrir cette page sur un autre appareil").click()
+    new = board.locator("#personal-code").inner_text()
+    assert new != old and new in board.locator(".flash").inner_text()
+    assert horizontal_overflow(board) == 0
+    shot(board, "reset-code-390", full=True)
     for watched in (away, room, laptop):
         watched.close()
