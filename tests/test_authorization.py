@@ -41,6 +41,7 @@ ALLOWED = {
     "timer": {"co_animateur", "animateur"},
     "atelier_start": {"co_animateur", "animateur"},
     "atelier_close": {"co_animateur", "animateur"},
+    "attendance_remote": {"participant", "other_participant"},
 }
 
 
@@ -139,6 +140,7 @@ def payload(event: str, w: Any) -> dict[str, Any]:
         "timer": {"action": "start", "seconds": 60},
         "atelier_start": {},
         "atelier_close": {},
+        "attendance_remote": {"remote": True},
     }[event]
 
 
@@ -148,6 +150,7 @@ PAST_AUTHORISATION = {
     "card_accept": "no_moderation",
     "card_reject": "no_moderation",
     "card_accept_all": "no_moderation",
+    "attendance_remote": "not_hybrid",  # the atelier of this world is présentiel
 }
 
 
@@ -176,8 +179,9 @@ def test_socket_matrix(event: str, role: str, world: Any, connect: Any) -> None:
         assert events.current_seq(world["atelier"].id) == seq_before
         if ack["ok"]:
             assert event in {"sync", "timer", "atelier_start", "atelier_close"}, (event, ack)
-        else:
-            assert ack["error"]["code"] in {"forbidden", "not_found"}, (event, role, ack)
+        else:  # or, attendance_remote: their own (présentiel) atelier's refusal
+            own = {"not_hybrid"} if event == "attendance_remote" else set()
+            assert ack["error"]["code"] in {"forbidden", "not_found", *own}, (event, role, ack)
         return
     if role in ALLOWED[event] and event in PAST_AUTHORISATION:
         # authorised; the step of this world has no moderation: the service says so

@@ -164,6 +164,9 @@ def test_round_trip_loses_nothing(busy_cycle: Cycle, make_animateur: Any) -> Non
     new_atelier = db.session.query(Atelier).filter_by(cycle_id=copy_.id).one()
     old_atelier = busy_cycle.ateliers[0]
     assert new_atelier.link_token != old_atelier.link_token
+    codes = {p["personal_code"] for p in exported["tables"]["participant"]}
+    copied = {p["personal_code"] for p in again["tables"]["participant"]}
+    assert len(copied) == len(codes) and not copied & codes  # new personal codes
     assert new_atelier.join_code not in (None, old_atelier.join_code)
     assert new_atelier.current_step_id in {s.id for s in new_atelier.steps}
     assert db.session.query(Contribution).filter_by(atelier_id=new_atelier.id).count() == 3

@@ -17,6 +17,7 @@ from facilitator.models import (
     STRUCTURE_TYPES,
     Animateur,
     Atelier,
+    AtelierState,
     Cycle,
     CycleAnimateur,
     Step,
@@ -303,3 +304,18 @@ def regenerate_links(atelier: Atelier) -> None:
         atelier.read_token = tokens.new_token()
         if atelier.state != "clos":
             atelier.join_code = unique_code()
+
+
+def connectable_ateliers(cycle_id: int) -> set[int]:
+    """The cycle's ateliers people may have a board open on (préparé or en cours, not
+    cancelled): where an event about a person (merged, revoked) must be recorded for every
+    server process to hear of it."""
+    return set(
+        db.session.scalars(
+            select(Atelier.id).where(
+                Atelier.cycle_id == cycle_id,
+                Atelier.state != AtelierState.CLOS,
+                Atelier.cancelled_at.is_(None),
+            )
+        )
+    )

@@ -3,30 +3,42 @@ people of a cycle a newcomer looks like (same name and structure), the proof (na
 structure and personal code — never the name alone) that adds this device to them, and the
 cycle's likely duplicates shown to the animateur.
 
-The personal code is derived (HMAC of the cycle and the participant with the app's
-secret key): nothing more is stored, it is the same on every device, shown on the
-person's cycle page."""
+The personal code is random and stored (``Participant.personal_code``): the same on every
+device, shown on the person's cycle page and sent by e-mail (both through
+``personal_code``). It can be reset, by the person or by the animateur (``reset_code``):
+the person's other devices then lose access (docs/security.md)."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import unicodedata
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from facilitator.core import events, participants, tokens
+from facilitator.core import cycles, events, participants, signals, tokens
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
-from facilitator.models import Atelier, Attendance, Contribution, Participant, ParticipantKey
+from facilitator.models import (
+    Atelier,
+    Attendance,
+    Contribution,
+    Participant,
+    ParticipantKey,
+)
+from facilitator.models.people import CODE_ALPHABET, new_personal_code
 
 log = logging.getLogger(__name__)
 
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+ALPHABET = CODE_ALPHABET  # no 0/O, 1/I/L
 CODE_LENGTH = 8
+
+#: told to the connections of a person whose code was reset (``participant.revoked``)
+REVOKED = (
+    "Votre code personnel a été réinitialisé : cet appareil n'a plus accès à l'atelier en "
+    "votre nom. Rechargez la page pour rejoindre l'atelier."
+)
 
 
 def normalise(name: str) -> str:
@@ -38,12 +50,39 @@ def normalise(name: str) -> str:
 
 
 def personal_code(participant: Participant) -> str:
-    """The person's code in this cycle, « ABCD-EFGH »."""
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    message = f"facilitator.personal-code:{participant.cycle_id}:{participant.id}".encode()
-    digest = hmac.new(key, message, hashlib.sha256).digest()
-    chars = [ALPHABET[b % len(ALPHABET)] for b in digest[:CODE_LENGTH]]
-    return "".join(chars[:4]) + "-" + "".join(chars[4:])
+    """The person's code in this cycle, « ABCD-EFGH » (what their cycle page shows and
+    their e-mails carry)."""
+    return participant.personal_code
+
+
+def reset_code(participant: Participant) -> tuple[str, str]:
+    """A new personal code and a new secret for the person; every other device stops
+    working: the keys of their other devices are removed, their signed socket tokens name
+    a secret that no longer exists, and their open connections are closed (the event
+    ``participant.revoked`` in each atelier of the cycle not closed, so that every server
+    process closes its own). Returns the new code and the new secret token (the cookie
+    of the device that asked, when it is the person's)."""
+    token = tokens.new_token()
+    live = cycles.connectable_ateliers(participant.cycle_id)
+    with events.live_batch(live) as batch:
+        participant.personal_code = new_personal_code()
+        participant.token_hash = tokens.token_hash(token)
+        db.session.execute(
+            delete(ParticipantKey).where(ParticipantKey.participant_id == participant.id)
+        )
+        db.session.flush()
+        for atelier_id in sorted(live):
+            batch.record(
+                atelier_id,
+                "participant.revoked",
+                {"participant_id": participant.id},
+                public=None,
+                owner_id=participant.id,
+                owner={"message_fr": REVOKED},
+            )
+    signals.participant_revoked.send(participant.id)
+    log.info("personal code of participant %s reset", participant.id)
+    return participant.personal_code, token
 
 
 def _clean_code(code: str) -> str:
@@ -66,7 +105,7 @@ def look_alikes(cycle_id: int, name: str, structure_id: int | None) -> list[Part
 
 
 def recognise(
-    atelier: Atelier, name: str, structure_id: int | None, code: str
+    atelier: Atelier, name: str, structure_id: int | None, code: str, where: str | None = None
 ) -> tuple[Participant, str]:
     """The look-alike whose personal code this is: this device becomes one of theirs (a new
     secret token, returned for its cookie) and their attendance is recorded."""
@@ -93,7 +132,7 @@ def recognise(
     token = tokens.new_token()
     with events.transaction():
         db.session.add(ParticipantKey(participant_id=found.id, token_hash=tokens.token_hash(token)))
-        participants.record_attendance(found, atelier)
+        participants.record_attendance(found, atelier, where)
     log.info("participant %s recognised on a new device", found.id)
     return found, token
 

@@ -8,7 +8,9 @@ card, two attendances at one atelier), the latest row is kept and the other remo
 the merge says so. The removed person's devices keep working as the kept one (their token
 becomes one of its ``ParticipantKey``). The merge locks the cycle's ateliers like a live
 change does, so a card posted meanwhile is either moved with the rest or written after, to
-the kept person; connected clients are told (``participant.merged``)."""
+the kept person; connected clients are told (``participant.merged``). Where both people
+voted in one step, the kept one's votes are brought back within the step's budget and cap
+(core/merge_votes.py), and the merge says so."""
 
 from __future__ import annotations
 
@@ -19,10 +21,10 @@ from typing import Any, cast
 from sqlalchemy import Column, Table, UniqueConstraint, and_, delete, select, update
 from sqlalchemy.engine import CursorResult
 
-from facilitator.core import events, signals
+from facilitator.core import cycles, events, merge_votes, signals
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
-from facilitator.models import Atelier, AtelierState, Event, Participant, ParticipantKey
+from facilitator.models import Atelier, Event, Participant, ParticipantKey
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +115,7 @@ def merge_participants(cycle_id: int, keep_id: int, gone_id: int) -> MergeResult
         raise NotFound("Participant introuvable dans ce cycle.")
     result = MergeResult(kept=keep.public_dict(), removed_name=gone.display_name)
     ateliers = set(db.session.scalars(select(Atelier.id).where(Atelier.cycle_id == cycle_id)))
-    running = set(
-        db.session.scalars(
-            select(Atelier.id).where(
-                Atelier.cycle_id == cycle_id, Atelier.state == AtelierState.EN_COURS
-            )
-        )
-    )
+    live = cycles.connectable_ateliers(cycle_id)  # told of the merge (every process)
     with events.live_batch(ateliers) as batch:  # the cycle's writers wait (row locks)
         for table, column in _participant_columns():
             clashes = _resolve_conflicts(table, column, keep_id, gone_id)
@@ -151,8 +147,10 @@ def merge_participants(cycle_id: int, keep_id: int, gone_id: int) -> MergeResult
         db.session.add(ParticipantKey(participant_id=keep_id, token_hash=gone.token_hash))
         db.session.delete(gone)
         db.session.flush()
+        # both voted in one step: back within its budget and cap (oldest points first)
+        result.notes += merge_votes.fit_votes(keep_id, batch, live)
         payload = {"from": gone_id, "into": result.kept, "notes": result.notes}
-        for atelier_id in sorted(running):
+        for atelier_id in sorted(live):
             batch.record(
                 atelier_id,
                 "participant.merged",

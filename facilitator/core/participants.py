@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from facilitator.core import cycles, events, tokens
+from facilitator.core import attendance, cycles, events, tokens
 from facilitator.errors import InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Atelier, Attendance, Participant, ParticipantKey, Structure
@@ -67,14 +67,21 @@ def participant_by_token(cycle_id: int, token: str | None) -> Participant | None
     return participant
 
 
-def record_attendance(participant: Participant, atelier: Atelier) -> None:
-    exists = db.session.scalar(
-        select(Attendance.id).where(
+def record_attendance(participant: Participant, atelier: Atelier, where: str | None = None) -> None:
+    """The participant is here; ``where`` (« salle » / « distance », hybride ateliers) says
+    whether from a distance (``attendance.remote_for``), kept as it was when not given."""
+    remote = attendance.remote_for(atelier, where)
+    row = db.session.scalar(
+        select(Attendance).where(
             Attendance.participant_id == participant.id, Attendance.atelier_id == atelier.id
         )
     )
-    if exists is None:
-        db.session.add(Attendance(participant_id=participant.id, atelier_id=atelier.id))
+    if row is None:
+        db.session.add(
+            Attendance(participant_id=participant.id, atelier_id=atelier.id, remote=remote)
+        )
+    elif where or atelier.mode != "hybride":
+        row.remote = remote
 
 
 def join(
@@ -85,6 +92,7 @@ def join(
     new_structure: str = "",
     new_structure_type: str = "",
     existing: Participant | None = None,
+    where: str | None = None,
 ) -> tuple[Participant, str | None]:
     """Create (or update) the participant; return it and its new secret token, if any."""
     if atelier.state == "clos":
@@ -117,6 +125,6 @@ def join(
         participant.display_name = name
         participant.structure_id = structure.id
         db.session.flush()
-        record_attendance(participant, atelier)
+        record_attendance(participant, atelier, where)
     log.info("participant %s joined atelier %s", participant.id, atelier.id)
     return participant, token

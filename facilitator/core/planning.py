@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 
-from facilitator.core import cycles, events
+from facilitator.core import attendance, cycles, events
 from facilitator.errors import Conflict, DomainError, InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Animateur, Atelier, AtelierState, Contribution, Cycle, Event
@@ -179,6 +179,7 @@ def edit(atelier: Atelier, fields: AtelierFields, *, version: int | None = None)
     with events.transaction():
         if _calendar_changed(atelier, fields):
             atelier.ics_sequence += 1
+        mode_changed = atelier.mode != fields.mode
         atelier.title = fields.title
         atelier.date = fields.date
         atelier.start_time = fields.start_time
@@ -186,6 +187,8 @@ def edit(atelier: Atelier, fields: AtelierFields, *, version: int | None = None)
         atelier.mode = fields.mode
         atelier.lieu = fields.lieu
         atelier.visio_url = fields.visio_url
+        if mode_changed:  # who is « à distance » follows (issue 18)
+            attendance.follow_mode(atelier)
         _bump(atelier)
     log.info("atelier %s edited", atelier.id)
 

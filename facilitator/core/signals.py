@@ -23,3 +23,7 @@ participant_merged = signal("participant-merged")
 #: left the team) and ``atelier_ids``: their open consoles and read-only boards of the
 #: cycle are disconnected (realtime/handlers.py).
 team_member_removed = signal("team-member-removed")
+#: sent by ``identity.reset_code`` after commit, with the participant id as sender: their
+#: open connections on this process are closed (realtime/handlers.py; other processes
+#: close theirs when the ``participant.revoked`` event reaches them).
+participant_revoked = signal("participant-revoked")

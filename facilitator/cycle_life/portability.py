@@ -21,6 +21,7 @@ from facilitator.core.cycles import unique_code
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Animateur, Atelier, Cycle, CycleAnimateur
+from facilitator.models.people import new_personal_code
 
 FORMAT = "facilitator-cycle"
 #: the application that wrote the file
@@ -41,6 +42,7 @@ FRESH = {
     ("atelier", "read_token"): tokens.new_token,
     ("cycle", "feed_key"): tokens.new_token,
     ("participant", "token_hash"): lambda: tokens.token_hash(tokens.new_token()),
+    ("participant", "personal_code"): new_personal_code,
     ("atelier", "seq"): lambda: 0,
     ("structure_profile", "update_token_hash"): lambda: None,
     ("restitution", "public_token"): tokens.new_token,

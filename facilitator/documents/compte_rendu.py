@@ -61,8 +61,9 @@ def _participation(ctx: AtelierContext) -> Section:
             blocks.append(para(_excused(info.excused)))
         return section("Participation", blocks)
     structures = sorted({p.structure for p in presences})
+    remote = f" dont {fr.number(info.remote)} à distance" if info.remote else ""
     lead = (
-        f"{fr.count(len(presences), 'participant')}, "
+        f"{fr.count(len(presences), 'participant')}{remote}, "
         f"{fr.count(len(structures), 'structure représentée', 'structures représentées')}."
     )
     if info.excused:

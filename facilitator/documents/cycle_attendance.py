@@ -10,7 +10,17 @@ from facilitator.core.attendance import core_threshold
 from facilitator.rendering import fr
 from facilitator.rendering.common import type_label
 from facilitator.rendering.context import AtelierData, CycleContext
-from facilitator.rendering.model import BarChart, Block, Section, Span, note, para, section, table
+from facilitator.rendering.model import (
+    BarChart,
+    Block,
+    Section,
+    Span,
+    Table,
+    note,
+    para,
+    section,
+    table,
+)
 
 
 def held_ateliers(ctx: CycleContext) -> list[AtelierData]:
@@ -37,23 +47,11 @@ def participation(ctx: CycleContext) -> Section:
         return section("Participation", note(text), to_come(ctx))
     labels = tuple(f"A{a.info.number}" for a in held)
     values = tuple(a.info.present for a in held)
-    data = table(
-        "participation",
-        "Participants présents par atelier",
-        ["Atelier", "Date", "Présents"],
-        (
-            (
-                f"Atelier {a.info.number} — {a.info.title}",
-                fr.date_medium(a.info.date),
-                fr.number(a.info.present),
-            )
-            for a in held
-        ),
-        numeric=(2,),
-        widths=(60, 25, 15),
-    )
+    data = _participation_table(held)
     alt = "Diagramme en barres du nombre de participants présents par atelier : " + "; ".join(
-        f"atelier {a.info.number}, {fr.count(a.info.present, 'participant')}" for a in held
+        f"atelier {a.info.number}, {fr.count(a.info.present, 'participant')}"
+        + (f" dont {fr.number(a.info.remote)} à distance" if a.info.remote else "")
+        for a in held
     )
     chart = BarChart(
         key="participation",
@@ -85,6 +83,30 @@ def participation(ctx: CycleContext) -> Section:
     else:
         blocks.insert(0, note("Aucune présence n'a encore été enregistrée."))
     return section("Participation", blocks)
+
+
+def _participation_table(held: list[AtelierData]) -> Table:
+    """Présents per atelier held; « dont à distance » as soon as one person was remote."""
+    remote = any(a.info.remote for a in held)
+    headers = ["Atelier", "Date", "Présents", *(["Dont à distance"] if remote else [])]
+    rows = (
+        (
+            f"Atelier {a.info.number} — {a.info.title}",
+            fr.date_medium(a.info.date),
+            fr.number(a.info.present),
+            *([fr.number(a.info.remote)] if remote else []),
+        )
+        for a in held
+    )
+    if remote:
+        return table(
+            "participation", "Participants présents par atelier", headers, rows,
+            numeric=(2, 3), widths=(50, 20, 15, 15),
+        )  # fmt: skip
+    return table(
+        "participation", "Participants présents par atelier", headers, rows,
+        numeric=(2,), widths=(60, 25, 15),
+    )  # fmt: skip
 
 
 def representativity(ctx: CycleContext) -> Section:

@@ -85,15 +85,17 @@ def _presences(atelier_ids: list[int], people: _People) -> dict[int, tuple[list[
     if not atelier_ids:
         return out
     rows = db.session.execute(
-        select(Attendance.atelier_id, Attendance.participant_id, Attendance.status)
+        select(
+            Attendance.atelier_id, Attendance.participant_id, Attendance.status, Attendance.remote
+        )
         .where(Attendance.atelier_id.in_(atelier_ids))
         .order_by(Attendance.atelier_id, Attendance.id)
     ).all()
-    for atelier_id, pid, status in rows:
+    for atelier_id, pid, status, remote in rows:
         presences, excused = out[atelier_id]
         if status == "present":
             structure, type_ = people.structure.get(pid, ("", ""))
-            presences.append(Presence(pid, structure or NO_STRUCTURE, type_))
+            presences.append(Presence(pid, structure or NO_STRUCTURE, type_, bool(remote)))
         elif status == "excuse":
             out[atelier_id] = (presences, excused + 1)
     return out

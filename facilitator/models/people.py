@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -66,9 +67,24 @@ class Structure(Model):
         return STRUCTURE_TYPES.get(self.type, self.type)
 
 
+#: the personal code's characters: no 0/O, 1/I/L (read aloud, typed on a phone)
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_personal_code() -> str:
+    """A random personal code, « ABCD-EFGH » (8 characters, ~40 bits)."""
+    chars = [secrets.choice(CODE_ALPHABET) for _ in range(8)]
+    return "".join(chars[:4]) + "-" + "".join(chars[4:])
+
+
 class Participant(Model):
     """A person of a cycle, without an account: the browser keeps a secret token,
-    the database keeps only its SHA-256."""
+    the database keeps only its SHA-256.
+
+    ``personal_code`` proves, with the person's name and structure, that a new device is
+    theirs (core/identity.py). It is stored as it is shown (their cycle page, their
+    e-mails), not hashed: alone it opens nothing (name and structure must match, tries are
+    counted), and it can be reset (docs/security.md)."""
 
     __tablename__ = "participant"
 
@@ -78,6 +94,9 @@ class Participant(Model):
     display_name: Mapped[str] = mapped_column(String(80))
     structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("structure.id", ondelete="SET NULL")
+    )
+    personal_code: Mapped[str] = mapped_column(
+        String(9), default=new_personal_code, server_default=""
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -119,6 +138,9 @@ class Attendance(Model):
     )
     #: present / excuse / absent
     status: Mapped[str] = mapped_column(String(16), default="present")
+    #: took part from a distance (« à distance », issue 18): in a distanciel atelier
+    #: everyone, in a hybride one whoever says so, in a présentiel one nobody
+    remote: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participant: Mapped[Participant] = relationship()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from facilitator import activities, dblock
 from facilitator.core import (
+    attendance,
     bulk,
     cycles,
     events,
@@ -139,16 +140,21 @@ def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
 def presence_payload(atelier_id: int) -> dict[str, Any]:
     presence = state().presence
     online = presence.online(atelier_id)
-    people = db.session.scalars(
-        select(Participant)
+    people = db.session.execute(
+        select(Participant, Attendance.remote)
         .join(Attendance, Attendance.participant_id == Participant.id)
         .where(Attendance.atelier_id == atelier_id)
         .order_by(Participant.display_name)
         .options(selectinload(Participant.structure))  # one query, not one per structure
     ).all()
     return {
-        "participants": [{**p.public_dict(), "online": p.id in online} for p in people],
+        "participants": [
+            {**p.public_dict(), "online": p.id in online, "remote": bool(remote)}
+            for p, remote in people
+        ],
         "online": len(online),
+        # of those online, how many take part from a distance (issue 18)
+        "remote_online": sum(1 for p, remote in people if remote and p.id in online),
         "animateurs": presence.animateurs(atelier_id),
     }
 
@@ -345,6 +351,14 @@ forward("atelier_start", schemas.Empty, steering.start)
 forward("atelier_close", schemas.Empty, steering.close)
 
 
+@action("attendance_remote", schemas.AttendanceRemote)
+def on_attendance_remote(viewer: Viewer, p: schemas.AttendanceRemote) -> dict[str, Any]:
+    """In the room or at a distance (issue 18): the console's presence list follows."""
+    result = attendance.set_remote(viewer, p.remote)
+    _announce_presence(viewer.atelier_id)
+    return result
+
+
 @action("step_flags", schemas.StepFlags)
 def on_step_flags(viewer: Viewer, p: schemas.StepFlags) -> dict[str, Any]:
     flags = p.model_dump(exclude={"step_id"}, exclude_none=True)
@@ -367,12 +381,13 @@ def on_step_action(viewer: Viewer, p: schemas.StepAction) -> dict[str, Any]:
     return spec.handler(viewer, step, data)
 
 
-# --- a participant merged into another (core/merge.py, issue 16) ---------------------------
+# --- a participant merged into another, a participant's code reset (issue 16) --------------
 
 
 def _participant_merged(gone_id: int, into: int) -> None:
-    """The removed participant's open connections continue as the kept one (this process;
-    on another one, their next action is refused and the page reloads)."""
+    """The removed participant's open connections on this process continue as the kept
+    one. Run by the signal on the process that merged and, on every process, when the
+    ``participant.merged`` event reaches it (``_on_merged_event``)."""
     presence = state().presence
     for conn, viewer in list(presence.viewers.items()):
         if viewer.participant_id == gone_id:
@@ -381,7 +396,31 @@ def _participant_merged(gone_id: int, into: int) -> None:
             socketio.server.enter_room(conn, room_owner(into), namespace="/")
 
 
+def _participant_revoked(participant_id: int) -> None:
+    """Close this process's connections of a participant whose code was reset (their
+    devices lost access; the ``participant.revoked`` event told them why)."""
+    for conn, viewer in list(state().presence.viewers.items()):
+        if viewer.participant_id == participant_id:
+            socketio.server.disconnect(conn, namespace="/")
+
+
+def _on_merged_event(app: Any, ev: dict[str, Any]) -> None:
+    into = (ev.get("payload") or {}).get("into") or {}
+    if isinstance(ev.get("owner_id"), int) and isinstance(into.get("id"), int):
+        with app.app_context():
+            _participant_merged(ev["owner_id"], into["id"])
+
+
+def _on_revoked_event(app: Any, ev: dict[str, Any]) -> None:
+    if isinstance(ev.get("owner_id"), int):
+        with app.app_context():
+            _participant_revoked(ev["owner_id"])
+
+
 signals.participant_merged.connect(_participant_merged)
+signals.participant_revoked.connect(_participant_revoked)
+relay.hooks["participant.merged"] = _on_merged_event
+relay.hooks["participant.revoked"] = _on_revoked_event
 
 
 # --- someone left the cycle's team (core/team.py, issue 16) -----------------------------

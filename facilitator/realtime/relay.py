@@ -13,6 +13,10 @@ processes' clients), once committed.
   Redis pub/sub forgets what it could not deliver: once per ``POLL`` second each process
   compares its ateliers' seq with the log and replays what it missed (a Redis outage
   therefore degrades live updates between processes to that delay, and loses nothing).
+- **Events about connections.** A few event types also change this process's connections
+  (a merged participant's connections act as the kept one, a revoked participant's are
+  closed): the realtime layer registers a ``hook`` for them, run on every process once the
+  event is delivered there — the path that already crosses processes, in order.
 - **Vote tallies coalesced.** ``vote.changed`` reaches animateurs at once; the public tally
   and the voter's own copy are batched for ``VOTE_WINDOW`` seconds (latest per card), and
   any other event first flushes the batch (order is kept).
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from socketio import RedisManager
@@ -77,6 +81,8 @@ class Relay:
         self.socketio: Any = None
         self.queue: RedisQueue | None = None
         self.window = 0.0
+        #: event type -> fn(app, event), run here after the event is delivered
+        self.hooks: dict[str, Callable[[Any, dict[str, Any]], None]] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -231,6 +237,15 @@ class Relay:
         return bool(rooms.get(room_anim(a)) or rooms.get(room_pub(a)))
 
     def _deliver(self, ev: dict[str, Any]) -> None:
+        self._fan_out(ev)
+        hook = self.hooks.get(ev["type"])
+        if hook is not None:
+            try:
+                hook(self.app, ev)
+            except Exception:
+                log.exception("hook of %s (atelier %s)", ev["type"], ev["atelier_id"])
+
+    def _fan_out(self, ev: dict[str, Any]) -> None:
         a, seq = ev["atelier_id"], ev["seq"]
         full = wire.message("event", _envelope(ev, ev["payload"], ev.get("by")), seq)
         owner = ev["owner"] if ev["owner_id"] is not None else None

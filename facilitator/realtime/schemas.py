@@ -113,3 +113,10 @@ class StepAction(Payload):
 
 class Empty(Payload):
     pass
+
+
+class AttendanceRemote(Payload):
+    """A participant of a hybride atelier: « je participe à distance » (true) or « je suis
+    dans la salle » (false)."""
+
+    remote: bool

@@ -53,6 +53,8 @@ class Presence:
     person: int
     structure: str
     structure_type: str
+    #: took part from a distance (« à distance »)
+    remote: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,11 @@ class AtelierInfo:
     @property
     def present(self) -> int:
         return len(self.presences)
+
+    @property
+    def remote(self) -> int:
+        """How many of those present took part from a distance."""
+        return sum(1 for p in self.presences if p.remote)
 
     @property
     def closed(self) -> bool:

@@ -89,6 +89,22 @@ def record_visit(cycle_id: int) -> tuple[str, int]:
     return "", 204
 
 
+@bp.post("/cycle/<int:cycle_id>/code")
+def reset_my_code(cycle_id: int) -> Response:
+    """« Réinitialiser mon code »: a new personal code; this device keeps access (a new
+    secret in its cookie), every other device of the person loses it."""
+    cycle = _cycle(cycle_id)
+    me = _require_me(cycle)
+    code, token = identity.reset_code(me)
+    flash(
+        f"Votre nouveau code personnel : {code}. Vos autres appareils n'ont plus accès au "
+        "cycle en votre nom ; votre ancien lien personnel ne fonctionne plus."
+    )
+    response = make_response(redirect(url_for("cycle_life.participant_cycle", cycle_id=cycle.id)))
+    set_participant_cookie(response, cycle.id, token)
+    return response
+
+
 @bp.get("/cycle/<int:cycle_id>/lien/<token>")
 def personal_link(cycle_id: int, token: str) -> Response:
     """The participant's personal link: sets the cookie on another device."""

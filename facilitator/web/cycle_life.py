@@ -48,6 +48,7 @@ def _presences_page(atelier: Atelier, **extra: object) -> str:
         atelier=page_data.atelier(atelier, with_cycle=True),
         sheet=sheet,
         statuses=attendance.STATUSES,
+        remote=attendance.remote_participants(atelier.id),
         **extra,
     )
 
@@ -61,8 +62,10 @@ def presences(atelier_id: int) -> ResponseReturnValue:
         for key, value in request.form.items():
             if key.startswith("p") and key[1:].isdigit():
                 changes[int(key[1:])] = value
+        # a hybride atelier: « à distance » ticked for those who were (issue 18)
+        remote = {pid: request.form.get(f"r{pid}") == "1" for pid in changes}
         try:
-            count = attendance.set_statuses(atelier, changes)
+            count = attendance.set_statuses(atelier, changes, remote)
         except DomainError as exc:
             db.session.rollback()
             return _presences_page(atelier, error=exc.message_fr), 400

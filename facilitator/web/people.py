@@ -1,5 +1,6 @@
 """The cycle's participants for the animateur (issue 16): the list with the likely
-duplicates, and merging two participants who are one person (core/merge.py)."""
+duplicates, merging two participants who are one person (core/merge.py), resetting a
+person's personal code (core/identity.py: their devices lose access)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from facilitator.core import cycles, events, identity, merge
 from facilitator.core.http import login_required
 from facilitator.errors import DomainError
 from facilitator.extensions import db
-from facilitator.models import Cycle
+from facilitator.models import Cycle, Participant
 from facilitator.validation import form_id
 from facilitator.web import page_data
 
@@ -64,4 +65,26 @@ def merge_people(cycle_id: int) -> ResponseReturnValue:
     )
     for note in result.notes:
         flash(note[:1].upper() + note[1:])
+    return redirect(url_for("people.participants_page", cycle_id=cycle.id))
+
+
+@bp.post("/animateur/cycles/<int:cycle_id>/participants/<int:participant_id>/code")
+@login_required
+def reset_code(cycle_id: int, participant_id: int) -> ResponseReturnValue:
+    """A new personal code for a person (a lost phone, a code seen by someone else): every
+    device of theirs stops working; the animateur passes the new code on."""
+    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    person = db.session.get(Participant, participant_id)
+    if person is None or person.cycle_id != cycle.id:
+        return _page(cycle, 404, error="Participant introuvable dans ce cycle.")
+    acting = events.actor.set(g.animateur.id)  # the journal says who reset it
+    try:
+        code, _token = identity.reset_code(person)
+    finally:
+        events.actor.reset(acting)
+    flash(
+        f"Nouveau code personnel de « {person.display_name} » : {code}. Ses appareils n'ont "
+        "plus accès au cycle en son nom ; transmettez-lui ce code : en rejoignant un atelier "
+        "avec le même nom et la même structure, il lui sera demandé."
+    )
     return redirect(url_for("people.participants_page", cycle_id=cycle.id))

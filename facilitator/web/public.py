@@ -26,7 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_limiter import RequestLimit
 from limits import parse_many
 
-from facilitator.core import events, identity, participants, tokens
+from facilitator.core import attendance, events, identity, participants, tokens
 from facilitator.core.http import public_url
 from facilitator.errors import DomainError, InvalidInput
 from facilitator.extensions import db, limiter
@@ -155,12 +155,31 @@ def join(link_token: str) -> ResponseReturnValue:
             atelier=page_data.atelier(atelier, with_cycle=True),
             me=page_data.participant(me),
             types=STRUCTURE_TYPES,
-            form={},
+            # « Où participez-vous ? » shows what they said last time here
+            form={"participation": "distance"}
+            if me is not None and attendance.is_remote(me.id, atelier.id)
+            else {},
             mail_purposes=addresses.PURPOSES,
+            # a cookie of this cycle that names nobody now: its personal code was reset
+            forgotten=me is None and bool(request.cookies.get(_cookie_name(atelier.cycle_id))),
         )
     if form.get("continuer") and me is not None:
-        with events.transaction():
-            participants.record_attendance(me, atelier)
+        try:
+            with events.transaction():
+                participants.record_attendance(me, atelier, form.get("participation"))
+        except DomainError as exc:
+            return (
+                render_template(
+                    "join.html",
+                    atelier=page_data.atelier(atelier, with_cycle=True),
+                    me=page_data.participant(me),
+                    types=STRUCTURE_TYPES,
+                    form=form,
+                    error=exc.message_fr,
+                    mail_purposes=addresses.PURPOSES,
+                ),
+                exc.status,
+            )
         return redirect(url_for("public.board", link_token=link_token))
     structure_id = form.get("structure_id", "")
     # an optional address with consent (docs/mail.md): checked before anyone is created
@@ -182,6 +201,7 @@ def join(link_token: str) -> ResponseReturnValue:
             new_structure=form.get("new_structure", ""),
             new_structure_type=form.get("new_structure_type", ""),
             existing=me,
+            where=form.get("participation"),
         )
     except DomainError as exc:
         db.session.rollback()
@@ -260,7 +280,7 @@ def _returning(atelier: Atelier, form: Any) -> ResponseReturnValue | None:
         return _join_page(atelier, form, 429, returning=True, error=message)
     try:
         participant, token = identity.recognise(
-            atelier, name, structure_id, form.get("personal_code", "")
+            atelier, name, structure_id, form.get("personal_code", ""), form.get("participation")
         )
     except DomainError as exc:
         db.session.rollback()
@@ -328,6 +348,7 @@ def board(link_token: str) -> ResponseReturnValue:
         atelier=page_data.atelier(atelier, with_cycle=True),
         me=page_data.participant(me),
         socket_token=token,
+        where={"mode": atelier.mode, "remote": attendance.is_remote(me.id, atelier.id)},
     )
 
 

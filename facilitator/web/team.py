@@ -33,6 +33,8 @@ EVENT_LABELS = {
     "card.deleted": "Carte supprimée",
     "vote.changed": "Vote",
     "participant.merged": "Deux participants réunis",
+    "participant.remote": "Participant dans la salle ou à distance",
+    "participant.revoked": "Code personnel réinitialisé",
     "questions.updated": "Questions essentielles",
     "qe.proposal": "Proposition de question",
     "qe.vote": "Vote sur une proposition",

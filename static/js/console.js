@@ -300,9 +300,12 @@ function renderControls(step, atelier) {
 function renderPresence(p, data) {
   const people = data.participants || [];
   const online = people.filter((x) => x.online).length;
-  $("bar-online-text").textContent = `${online} en ligne sur ${people.length}`;
+  // issue 18: who takes part from a distance, and how many of those online
+  const remote = people.filter((x) => x.online && x.remote).length;
+  const distance = remote ? ` dont ${remote} à distance` : "";
+  $("bar-online-text").textContent = `${online} en ligne${distance} sur ${people.length}`;
   $("presence-count").textContent =
-    `${plural(online, "participant en ligne", "participants en ligne")} sur ${people.length}` +
+    `${plural(online, "participant en ligne", "participants en ligne")}${distance} sur ${people.length}` +
     ` · ${plural(data.animateurs || 0, "animateur", "animateurs")}`;
   const sorted = [...people].sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name, "fr"));
   $("presence-list").replaceChildren(
@@ -310,6 +313,7 @@ function renderPresence(p, data) {
       h("li", { class: x.online ? "presence presence--online" : "presence" },
         h("span", { class: "presence__dot", "aria-hidden": "true" }),
         h("span", { text: x.structure ? `${x.name} (${x.structure})` : x.name }),
+        x.remote ? h("span", { class: "presence__remote", text: "à distance" }) : null,
         h("span", { class: "presence__state", text: x.online ? " — en ligne" : " — hors ligne" })),
     ),
   );

@@ -2,6 +2,7 @@
 
 import { bindAddForm } from "./activities/cartes/form.js";
 import { startPage, stepPosition } from "./page.js";
+import { bindRemote } from "./remote.js";
 import { $, h, plural, renderStepHeader, setText } from "./ui.js";
 
 const MESSAGES = {
@@ -25,6 +26,15 @@ const page = startPage("board-app", {
   viewedStepId: (p) => p.store.atelier && p.store.atelier.current_step_id,
   render,
   onPresence: renderAway,
+});
+
+bindRemote(page);
+
+// a reset of the person's personal code closes this device's connection: say why
+page.store.subscribe((change) => {
+  if (change.live && change.type === "participant.revoked" && change.data.message_fr) {
+    page.showError(change.data.message_fr);
+  }
 });
 
 // the author hears what the animateur decided about their held cards
