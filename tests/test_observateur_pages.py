@@ -13,8 +13,6 @@ from tests.test_team import crew  # noqa: F401  (the fixture, used by name)
 #: pages of one's own account, not of the cycle (a new cycle, one's déroulés, one's
 #: structure): an observateur of this cycle uses them as any animateur
 OWN_PAGES = ("/animateur/", "/animateur/deroules", "/animateur/structure")
-#: the e-mail pages are reworked by another issue (17b): left out here
-ELSEWHERE = ("/courriels",)
 WRITING_FORM = re.compile(r'<form\b[^>]*method="post"[^>]*>')
 LOGOUT = 'action="/deconnexion"'
 BUTTON = re.compile(r"<button\b[^>]*>(.*?)</button>", re.S)
@@ -27,7 +25,7 @@ def _pages(http: Any, start: str, *more: str) -> dict[str, str]:
     found = {start: first.get_data(as_text=True)}
     links = set(re.findall(r'href="(/animateur/[^"#]+)"', found[start])) | set(more)
     for url in sorted(links):
-        if url in OWN_PAGES or any(part in url for part in ELSEWHERE) or url.endswith(".json"):
+        if url in OWN_PAGES or url.endswith(".json"):
             continue
         response = http.get(url)
         if response.status_code == 200 and response.mimetype == "text/html":
@@ -80,3 +78,23 @@ def test_an_observateur_gets_no_form_and_no_action_button(
     assert re.search(
         r"Alice</th>.*?présent·e", observed[f"/animateur/ateliers/{atelier.id}/presences"], re.S
     )
+
+
+def test_an_observateur_gets_neither_the_addresses_nor_the_whole_export(
+    crew: dict[str, Any],  # noqa: F811  (the fixture imported above)
+) -> None:
+    """E-mail addresses and the whole cycle's export are personal data an observateur does not
+    need: not linked, and refused with a French reason; those who run the cycle get them."""
+    cycle_id = crew["atelier"].cycle_id
+    urls = (
+        f"/animateur/cycles/{cycle_id}/courriels",
+        f"/animateur/cycles/{cycle_id}/courriels/boite",
+        f"/animateur/cycles/{cycle_id}/export.json",
+    )
+    page = crew["observer_http"].get(f"/animateur/cycles/{cycle_id}").get_data(as_text=True)
+    for url in urls:
+        assert f'href="{url}"' not in page
+        refused = crew["observer_http"].get(url)
+        assert refused.status_code == 403, url
+        assert "réservés à l&#39;équipe qui l&#39;anime" in refused.get_data(as_text=True)
+        assert crew["owner_http"].get(url).status_code == 200, url

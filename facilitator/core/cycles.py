@@ -83,6 +83,19 @@ def get_cycle_for(animateur: Animateur, cycle_id: int) -> Cycle:
     return _runs(animateur, cycle.id, cycle)
 
 
+def get_cycle_run_by(animateur: Animateur, cycle_id: int) -> Cycle:
+    """The cycle, for a page that shows personal data (e-mail addresses, the whole export):
+    only those who run it, never an observateur, even to read."""
+    cycle = get_cycle_for(animateur, cycle_id)
+    if not can_run(animateur.id, cycle.id):
+        raise Forbidden(
+            "Vous observez ce cycle : les adresses et l'export complet (données personnelles) "
+            "sont réservés à l'équipe qui l'anime.",
+            code="read_only",
+        )
+    return cycle
+
+
 def get_atelier_for(animateur: Animateur, atelier_id: int) -> Atelier:
     atelier = db.session.get(Atelier, atelier_id)
     if atelier is None:

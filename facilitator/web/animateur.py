@@ -247,7 +247,7 @@ def invite(cycle_id: int) -> ResponseReturnValue:
 @bp.get("/animateur/cycles/<int:cycle_id>/export.json")
 @login_required
 def export_cycle(cycle_id: int) -> Response:
-    cycle = cycles.get_cycle_for(g.animateur, cycle_id)
+    cycle = cycles.get_cycle_run_by(g.animateur, cycle_id)
     body = json.dumps(portability.export_cycle(cycle.id), ensure_ascii=False, indent=1)
     response = Response(body, mimetype="application/json")
     filename = f"cycle-{cycle.id}-{date.today().isoformat()}.json"

@@ -35,7 +35,7 @@ def mask(text: str) -> str:
 
 
 def _cycle(cycle_id: int) -> Cycle:
-    return cycles.get_cycle_for(g.animateur, cycle_id)
+    return cycles.get_cycle_run_by(g.animateur, cycle_id)
 
 
 def _campaign_view(c: MailCampaign) -> dict[str, object]:

@@ -7,12 +7,11 @@ Revises: 0011
 Create Date: 2026-12-03
 """
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 
 import facilitator.models._types
+from facilitator.db_migrate import sqlite_table_copies
 
 revision = "0012"
 down_revision = "0011"
@@ -95,33 +94,11 @@ def upgrade() -> None:
         )
 
 
-def _foreign_keys(bind: sa.engine.Connection, on: bool) -> None:
-    """As migration 0009: SQLite ignores the pragma inside a transaction."""
-    raw: Any = bind.connection.dbapi_connection
-    if raw.in_transaction:  # what the earlier migrations of this run did is committed
-        raw.commit()
-    bind.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
-    if bind.exec_driver_sql("PRAGMA foreign_keys").scalar() != int(on):
-        raise RuntimeError("SQLite foreign keys could not be switched: migration stopped")
-
-
 def downgrade() -> None:
     # SQLite drops a column by copying the table: dropping the old atelier (and event)
     # table with foreign keys on would delete every row pointing to it, in cascade.
-    # Foreign keys are switched off for the copy, checked after it, switched on again.
-    bind = op.get_bind()
-    sqlite = bind.dialect.name == "sqlite"
-    if sqlite:
-        _foreign_keys(bind, on=False)
-    try:
+    with sqlite_table_copies():
         _downgrade()
-        if sqlite:
-            broken = bind.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                raise RuntimeError(f"foreign keys broken by the copy: {broken[:5]}")
-    finally:
-        if sqlite:
-            _foreign_keys(bind, on=True)
 
 
 def _downgrade() -> None:

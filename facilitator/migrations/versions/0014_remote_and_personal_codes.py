@@ -14,6 +14,8 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
+from facilitator.db_migrate import sqlite_table_copies
+
 revision = "0014"
 down_revision = "0012"
 branch_labels = None
@@ -75,7 +77,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("participant", schema=None) as batch_op:
-        batch_op.drop_column("personal_code")
-    with op.batch_alter_table("attendance", schema=None) as batch_op:
-        batch_op.drop_column("remote")
+    # dropping a column copies the table on SQLite: foreign keys off for the copy, or every
+    # row pointing to a participant (attendance, cards, votes…) would be deleted in cascade
+    with sqlite_table_copies():
+        with op.batch_alter_table("participant", schema=None) as batch_op:
+            batch_op.drop_column("personal_code")
+        with op.batch_alter_table("attendance", schema=None) as batch_op:
+            batch_op.drop_column("remote")

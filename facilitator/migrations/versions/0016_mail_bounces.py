@@ -3,7 +3,7 @@ address (mailing stops after MAIL_MAX_HARD_BOUNCES), the bounce recorded once pe
 (issue 17)
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-03
 """
 
@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from alembic import op
 
 import facilitator.models._types
+from facilitator.db_migrate import sqlite_table_copies
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
@@ -30,7 +31,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("mail_message", schema=None) as batch_op:
-        batch_op.drop_column("bounced_at")
-    with op.batch_alter_table("mail_contact", schema=None) as batch_op:
-        batch_op.drop_column("hard_bounces")
+    # table copies on SQLite: foreign keys off, or a contact's messages go in cascade
+    with sqlite_table_copies():
+        with op.batch_alter_table("mail_message", schema=None) as batch_op:
+            batch_op.drop_column("bounced_at")
+        with op.batch_alter_table("mail_contact", schema=None) as batch_op:
+            batch_op.drop_column("hard_bounces")
