@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from facilitator.core import cards as board
-from facilitator.core import events, signals
+from facilitator.core import events, groups, signals
 from facilitator.core.events import Viewer
 from facilitator.core.visibility import atelier_dict, reveal_payload, step_dict, timer_dict
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -134,6 +134,9 @@ def set_flags(viewer: Viewer, step_id: int, flags: dict[str, bool]) -> dict[str,
         event = change.record(
             "step.updated", payload, public=events.SAME if public == payload else public
         )
+        if became_visible and groups.separate(step):
+            # each group's revealed cards reach its own members only: they read them again
+            groups.announce(change, step)
     return {"seq": event.seq, "step": payload["step"]}
 
 

@@ -24,9 +24,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("question_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["step_id"], ["step.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(
-            ["question_id"], ["question_essentielle.id"], ondelete="SET NULL"
-        ),
+        sa.ForeignKeyConstraint(["question_id"], ["question_essentielle.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("step_group", schema=None) as batch_op:
@@ -58,8 +56,7 @@ def upgrade() -> None:
         # (a batch copy of ``contribution`` would drop and rebuild the busiest table). No
         # ON DELETE: a group is deleted only with its step, which deletes its cards too
         op.execute(
-            "ALTER TABLE contribution ADD COLUMN group_id INTEGER "
-            "REFERENCES step_group (id)"
+            "ALTER TABLE contribution ADD COLUMN group_id INTEGER REFERENCES step_group (id)"
         )
     else:
         op.add_column("contribution", sa.Column("group_id", sa.Integer(), nullable=True))
