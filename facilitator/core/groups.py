@@ -446,6 +446,7 @@ def choose(viewer: Viewer, step_id: int, group_id: int) -> dict[str, Any]:
 
 def rename(viewer: Viewer, step_id: int, group_id: int, name: str) -> dict[str, Any]:
     step = _animateur_step(viewer, step_id)
+    _require_groups(step)
     group = _group(step, group_id)
     name = " ".join(name.split())
     if not name:
@@ -461,8 +462,9 @@ def rename(viewer: Viewer, step_id: int, group_id: int, name: str) -> dict[str, 
 def close(viewer: Viewer, step_id: int) -> dict[str, Any]:
     """Mise en commun, first part: the group phase ends; the wall shows each group in turn."""
     step = _animateur_step(viewer, step_id)
+    _require_groups(step)
     if phase(step) != "groupes":
-        raise DomainError("Le travail en groupes n'est pas en cours.", code="no_groups")
+        raise DomainError("Le travail en groupes est déjà clos.", code="groups_closed")
     groups = _groups(step.id)
     members = _members(step.id)
     if not any(members.get(g.id) for g in groups):
@@ -494,7 +496,8 @@ def merge(viewer: Viewer, step_id: int) -> dict[str, Any]:
     """Mise en commun, second part: every group's cards join the plenary board, each with
     its group tag; a plenary vote may follow."""
     step = _animateur_step(viewer, step_id)
-    if phase(step) not in ("groupes", "restitution"):
+    _require_groups(step)
+    if phase(step) == "commun":
         raise DomainError("Les groupes de cette étape sont déjà mis en commun.", code="merged")
     with events.live_change(viewer.atelier_id) as change:
         step.groups = {**(step.groups or {}), "phase": "commun", "focus": None}
