@@ -48,6 +48,8 @@ def step_dict(step: Step) -> dict[str, Any]:
         #: "columns" or "canvas" (a free 2D board), and what colours its cards
         "layout": (step.settings or {}).get("layout", "columns"),
         "colour_by": (step.settings or {}).get("colour_by", "column"),
+        #: its type may run in sub-groups (issue 18: the console's switch)
+        "groups_possible": activity.groups,
     }
 
 

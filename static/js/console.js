@@ -4,6 +4,7 @@ import { bindAddForm } from "./activities/cartes/form.js";
 import { ModerationQueue } from "./activities/cartes/moderation.js";
 import { bindShortcuts } from "./console/shortcuts.js";
 import { Toolbar } from "./console/toolbar.js";
+import { attachGroups, renderConsole } from "./groups.js";
 import { startPage, stepPosition } from "./page.js";
 import { $, h, plural, renderStepHeader, setText, stepFlagsText, syncChildren } from "./ui.js";
 
@@ -19,6 +20,11 @@ const page = startPage("console-app", {
   onPresence: renderPresence,
 });
 const { store, live } = page;
+// sub-groups (issue 18): the group grid of the viewed step, under its consigne
+attachGroups(page);
+const groupsUi = { open: null };
+const groupsPanel = h("section", { id: "groups-panel", class: "card-panel groups-panel", "aria-labelledby": "groups-title", hidden: true });
+$("step").after(groupsPanel);
 const toolbar = new Toolbar($("control-bar"));
 
 function viewedStep() {
@@ -202,6 +208,7 @@ function render(p) {
   if (step) setText($("step-status"), atelier.state === "clos" ? "Atelier clos" : stepFlagsText(step));
   renderControls(step, atelier);
   if (queue) queue.render(step);
+  renderConsole(p, groupsPanel, atelier.state === "clos" ? null : step, groupsUi);
   updateForm();
   p.renderStep(step);
 }
