@@ -473,7 +473,12 @@ def close(viewer: Viewer, step_id: int) -> dict[str, Any]:
             code="empty_group",
         )
     with events.live_change(viewer.atelier_id) as change:
-        step.groups = {**(step.groups or {}), "phase": "restitution", "focus": groups[0].id}
+        step.groups = {
+            **(step.groups or {}),
+            "phase": "restitution",
+            "focus": groups[0].id,
+            "display": "un",
+        }
         event = _record(change, step)
     return {"seq": event.seq}
 

@@ -26,10 +26,12 @@ export function groupsOf(store, step) {
   return (step && store.groups && store.groups[String(step.id)]) || null;
 }
 
-/** The name of a card's group, for its tag. */
+/** The name of a card's group, for its tag ("" on a phone while groups work apart: every
+ * card there is its own group's). */
 export function groupName(store, card) {
   if (!card || !card.group_id || !store.groups) return "";
   const state = store.groups[String(card.step_id)];
+  if (!state || (store.role === "participant" && SEPARATE.has(state.phase))) return "";
   const group = state && state.groups.find((g) => g.id === card.group_id);
   return group ? group.name : "";
 }
@@ -224,8 +226,14 @@ function groupCell(page, step, groups, g, count, request, ui) {
     h("h3", { class: "groups-cell__name", text: g.name }),
     g.question ? h("p", { class: "groups-cell__question", text: g.question }) : null,
     h("p", { class: "groups-cell__count", "data-count": count },
-      h("strong", { text: String(count) }), ` ${count > 1 ? "contributions" : "contribution"} · ${plural(g.size, "personne", "personnes")}`),
-    h("ul", { class: "groups-cell__members" }, (g.members || []).map((m) => memberItem(groups, m, g.id, request))));
+      h("strong", { text: String(count) }), ` ${count > 1 ? "contributions" : "contribution"}`),
+    h("details", { class: "groups-cell__people", open: ui.people === g.id },
+      h("summary", { text: `Membres (${g.size})` }),
+      h("ul", { class: "groups-cell__members" }, (g.members || []).map((m) => memberItem(groups, m, g.id, request)))));
+  cell.querySelector("details").addEventListener("toggle", (event) => {
+    if (event.target.open) ui.people = g.id;
+    else if (ui.people === g.id) ui.people = null;
+  });
   const tools = h("p", { class: "groups-cell__tools" },
     h("button", { type: "button", class: "btn", "aria-expanded": String(open),
       onClick: () => { ui.open = open ? null : g.id; page.draw(); } }, open ? "Fermer" : "Ouvrir",
