@@ -152,7 +152,8 @@ export function renderConsole(page, mount, step, ui) {
   const cells = groups.groups.map((g) => {
     const open = ui.open === g.id;
     const cards = open ? store.cardsOf(step.id).filter((c) => c.group_id === g.id).map((c) => c.text) : [];
-    const sig = JSON.stringify([g, counts.get(g.id) || 0, open, cards, groups.focus, groups.phase]);
+    const sig = JSON.stringify([g, counts.get(g.id) || 0, open, cards, groups.focus, groups.phase,
+      ui.people === g.id]);
     const old = ui.cells.get(g.id);
     if (old && old.sig === sig) return old.el;
     const el = groupCell(page, step, groups, g, counts.get(g.id) || 0, request, ui);
@@ -227,12 +228,20 @@ function groupCell(page, step, groups, g, count, request, ui) {
     g.question ? h("p", { class: "groups-cell__question", text: g.question }) : null,
     h("p", { class: "groups-cell__count", "data-count": count },
       h("strong", { text: String(count) }), ` ${count > 1 ? "contributions" : "contribution"}`),
+    // the members and their « Déplacer vers… » are built when opened: a grid of 30 groups
+    // of 10 would otherwise draw 300 lists of 29 choices (docs/performance.md)
     h("details", { class: "groups-cell__people", open: ui.people === g.id },
       h("summary", { text: `Membres (${g.size})` }),
-      h("ul", { class: "groups-cell__members" }, (g.members || []).map((m) => memberItem(groups, m, g.id, request)))));
+      ui.people === g.id
+        ? h("ul", { class: "groups-cell__members" }, (g.members || []).map((m) => memberItem(groups, m, g.id, request)))
+        : null));
   cell.querySelector("details").addEventListener("toggle", (event) => {
-    if (event.target.open) ui.people = g.id;
-    else if (ui.people === g.id) ui.people = null;
+    const open = event.target.open;
+    if (open === (ui.people === g.id)) return;
+    ui.people = open ? g.id : null;
+    page.draw();
+    const summary = document.querySelector(`.groups-cell[data-group-id="${g.id}"] summary`);
+    if (summary) summary.focus();
   });
   const tools = h("p", { class: "groups-cell__tools" },
     h("button", { type: "button", class: "btn", "aria-expanded": String(open),
