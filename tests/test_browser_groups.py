@@ -57,8 +57,12 @@ def test_groups_on_the_phone_the_console_and_the_wall(browser: Any, server: Live
         for n, peer in enumerate(people):
             ack = peer.call(
                 "card_add",
-                {"step_id": step["id"], "client_id": f"grp{n:09d}", "text": f"Piste {n + 1}",
-                 "column": "pistes"},
+                {
+                    "step_id": step["id"],
+                    "client_id": f"grp{n:09d}",
+                    "text": f"Piste {n + 1}",
+                    "column": "pistes",
+                },
             )
             assert ack["ok"], ack
         state = anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][str(step["id"])]

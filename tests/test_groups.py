@@ -90,7 +90,8 @@ def test_groups_mixed_by_structure_type_and_each_sees_only_their_own(r: Any) -> 
 
 def test_a_participant_in_no_group_is_told_so_and_nothing_is_stored(r: Any, connect: Any) -> None:
     formed(r)
-    late, _ = participants.join(r["atelier"], "Émile", structure_id=r["people"]["Alice"].structure_id)
+    structure = r["people"]["Alice"].structure_id
+    late, _ = participants.join(r["atelier"], "Émile", structure_id=structure)
     sock = connect("participant", r["atelier"], late)
     ack = card(sock, r["step"], "Je viens d'arriver")
     assert ack["ok"] is False
@@ -229,9 +230,7 @@ def test_a_message_or_extra_minutes_to_one_group_reach_its_members_only(r: Any) 
         else:
             assert got == []
     assert len(r["wall"].events()) == 1
-    assert r["anim"].call(
-        "groups_message", {"step_id": r["step"], "text": "Cinq minutes"}
-    )["ok"]
+    assert r["anim"].call("groups_message", {"step_id": r["step"], "text": "Cinq minutes"})["ok"]
     assert all(len(s.events()) == 1 for s in r["socks"].values())
     ack = r["anim"].call("groups_message", {"step_id": r["step"], "text": "  "})
     assert ack["error"]["code"] == "invalid"

@@ -122,6 +122,8 @@ class Relay:
 
     def accept(self, ev: dict[str, Any]) -> None:
         a, seq = ev["atelier_id"], ev["seq"]
+        if ev["type"] == "groups.changed":
+            self._learn_groups(ev)  # even when nobody here follows the atelier right now
         last = self.last.get(a)
         if last is None:
             if not self._has_members(a):
@@ -278,7 +280,7 @@ class Relay:
         owner = ev["owner"] if ev["owner_id"] is not None else None
         public = ev["payload"] if ev["public_same"] else ev["public"]
         if ev["type"] == "groups.changed":
-            self._learn_groups(ev)
+            self._learn_groups(ev)  # again: read from the log by ``repair``
         if ev.get("group_id") is not None:
             self.flush(a)
             self._deliver_group(ev, full, public)
