@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from facilitator.core import events
-from tests.groups_helpers import card, formed, room
+from tests.groups_helpers import SCRIPT, card, formed, room, snapshot
 
 #: what a member of another group tries on a group's card → refused as if it did not exist
 ATTEMPTS = {
@@ -72,3 +72,39 @@ def test_the_wall_and_the_animateur_see_every_group_with_live_counts(world: Any)
     state = world["anim"].call("sync", {"last_seq": 0})["snapshot"]["groups"][str(world["step"])]
     assert sorted(g["count"] for g in state["groups"]) == [1, 1]
     assert sorted(len(g["members"]) for g in state["groups"]) == [2, 2]
+
+
+def test_revealing_a_hidden_step_in_groups_reveals_each_group_to_its_own(
+    make_atelier: Any, make_animateur: Any, connect: Any
+) -> None:
+    script = SCRIPT.replace(
+        "votes: {budget: 3, max_per_card: 2}\n",
+        "votes: {budget: 3, max_per_card: 2}\n      hidden: true\n",
+    )
+    r = room(make_atelier, make_animateur, connect, script)
+    where = formed(r)
+    outsider = next(n for n in where if where[n] != where["Alice"])
+    mate = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
+    assert card(r["socks"]["Alice"], r["step"], "Secret de table")["ok"]
+    assert snapshot(r["socks"][mate])["cards"][0]["face_down"] is True
+    for sock in r["socks"].values():
+        sock.received()
+    assert r["anim"].call("step_flags", {"step_id": r["step"], "cards_visible": True})["ok"]
+    got = r["socks"][outsider].events()
+    assert [e["type"] for e in got] == ["step.updated", "groups.changed"]
+    assert got[0]["data"].get("cards", []) == []  # nothing of another group
+    assert got[1]["data"]["affected"] is None  # everyone reads their group again
+    assert [c["text"] for c in snapshot(r["socks"][mate])["cards"]] == ["Secret de table"]
+    assert snapshot(r["socks"][outsider])["cards"] == []
+
+
+def test_after_the_merge_duplicates_are_clustered_across_groups(world: Any) -> None:
+    other = card(world["socks"][world["outsider"]], world["step"], "La même idée ailleurs")
+    assert other["ok"]
+    assert world["anim"].call("groups_merge", {"step_id": world["step"]})["ok"]
+    ids = [world["card"]["id"], other["card"]["id"]]
+    ack = world["anim"].call("card_cluster", {"card_ids": ids, "cluster": "Lieux d'accueil"})
+    assert ack["ok"], ack
+    cards = snapshot(world["socks"][world["mate"]])["cards"]
+    assert {c["cluster"] for c in cards} == {"Lieux d'accueil"}
+    assert len({c["group_id"] for c in cards}) == 2  # each keeps its group tag
