@@ -232,5 +232,17 @@ def test_a_message_or_extra_minutes_to_one_group_reach_its_members_only(r: Any) 
     assert len(r["wall"].events()) == 1
     assert r["anim"].call("groups_message", {"step_id": r["step"], "text": "Cinq minutes"})["ok"]
     assert all(len(s.events()) == 1 for s in r["socks"].values())
+    # to every group, with a timer running: the atelier's timer gets the minutes too
+    assert r["anim"].call("timer", {"action": "start", "seconds": 600})["ok"]
+    for sock in r["socks"].values():
+        sock.received()
+    ack = r["anim"].call(
+        "groups_message", {"step_id": r["step"], "text": "On prolonge", "extra_minutes": 3}
+    )
+    assert ack["ok"], ack
+    for sock in r["socks"].values():
+        got = sock.events()
+        assert [e["type"] for e in got] == ["groups.message", "timer.updated"]
+        assert got[1]["data"]["timer"]["total"] == 600 + 180
     ack = r["anim"].call("groups_message", {"step_id": r["step"], "text": "  "})
     assert ack["error"]["code"] == "invalid"

@@ -511,10 +511,12 @@ def merge(viewer: Viewer, step_id: int) -> dict[str, Any]:
     return {"seq": event.seq}
 
 
-def message(
+def message_payload(
     viewer: Viewer, step_id: int, group_id: int | None, text: str, extra_minutes: int
 ) -> dict[str, Any]:
-    """A message (and optionally extra minutes) to every group or to one."""
+    """A message (and optionally extra minutes) to every group or to one, checked: the
+    payload of its ``groups.message`` event (recorded by ``steering.group_message``, which
+    also extends the atelier's timer when every group gets the minutes)."""
     step = _animateur_step(viewer, step_id)
     _require_groups(step)
     group = _group(step, group_id) if group_id is not None else None
@@ -523,13 +525,10 @@ def message(
         raise InvalidInput("Écrivez un message ou accordez du temps.")
     if len(text) > MAX_MESSAGE:
         raise InvalidInput(f"Un message fait {MAX_MESSAGE} caractères au plus.")
-    payload = {
+    return {
         "step_id": step.id,
         "group_id": group_id,
         "group_name": group.name if group else None,
         "text": text,
         "extra_minutes": extra_minutes,
     }
-    with events.live_change(viewer.atelier_id) as change:
-        event = change.record("groups.message", payload, group_id=group_id)
-    return {"seq": event.seq}

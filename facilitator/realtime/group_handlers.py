@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitator.core import groups
+from facilitator.core import groups, steering
 from facilitator.core.events import Viewer
 from facilitator.realtime import schemas
 from facilitator.realtime.handlers import action, forward
@@ -27,7 +27,7 @@ forward("groups_merge", schemas.GroupsStep, groups.merge, "step_id")
 forward(
     "groups_message",
     schemas.GroupsMessage,
-    groups.message,
+    steering.group_message,
     "step_id",
     "group_id",
     "text",
