@@ -106,3 +106,40 @@ def test_groups_on_the_phone_the_console_and_the_wall(browser: Any, server: Live
     finally:
         for peer in [anim, *people]:
             peer.disconnect()
+
+
+def test_the_console_switch_and_choosing_a_group_on_the_phone(
+    browser: Any, server: LiveServer
+) -> None:
+    from playwright.sync_api import expect
+
+    laptop = login(browser, server)
+    code = new_atelier(laptop, server, "Travail en sous-groupes")
+    console = laptop.page
+    console.get_by_role("button", name="Démarrer l'atelier").click()
+    phone = join_by_code(browser, server, code, "Samia", CENTRE_SOCIAL)
+    panel = console.locator("#groups-panel")
+    # back to plenary, then the console's switch: groups chosen by the participants
+    panel.get_by_role("button", name="Revenir en plénière").click()
+    panel.get_by_label("Formation des groupes").select_option("choix")
+    panel.get_by_label("Nombre de groupes").fill("3")
+    panel.get_by_label("Places par groupe (au choix ; vide : sans limite)").fill("5")
+    panel.get_by_role("button", name="Travailler en sous-groupes").click()
+    expect(panel).to_contain_text("au choix des participants")
+    panel.get_by_role("button", name="Former les groupes").click()
+    banner = phone.page.locator("#groups-banner")
+    join = banner.get_by_role("button", name=re.compile("^Rejoindre"))
+    expect(join.first).to_be_visible()
+    problems = axe_violations(phone.page)
+    first = join.first.get_attribute("aria-label").split(" : ", 1)[1]
+    join.first.click()
+    expect(banner.locator(".groups-banner__mine strong")).to_have_text(first)
+    expect(console.locator(".groups-cell", has_text=first)).to_contain_text("Membres (1)")
+    # a message to every group reaches the phone
+    panel.get_by_label("Message", exact=True).fill("Dix minutes pour conclure")
+    panel.get_by_role("button", name="Envoyer").click()
+    expect(banner.locator(".groups-banner__message")).to_contain_text("Dix minutes pour conclure")
+    phone.page.screenshot(path="/work/helpers/shots18/phone-choice-390.png", full_page=True)
+    assert problems == [], problems
+    laptop.check()
+    phone.check()
