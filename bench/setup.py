@@ -13,7 +13,7 @@ import json
 import logging
 
 from facilitator import create_app, db_migrate
-from facilitator.core import accounts, cycles, groups, participants, steering, tokens
+from facilitator.core import accounts, cycles, group_ops, participants, steering, tokens
 from facilitator.core import cards as board
 from facilitator.core.events import Viewer
 from facilitator.extensions import db
@@ -70,7 +70,7 @@ def build(
             token = tokens.sign_socket_token(claims)
             people.append({"pid": p.id, "token": token})
         if n_groups:
-            groups.form(anim, steps["idees"], seed=1)
+            group_ops.form(anim, steps["idees"], seed=1)
             placed = dict(
                 db.session.execute(
                     db.select(GroupMember.participant_id, GroupMember.group_id).where(

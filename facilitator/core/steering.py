@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from facilitator.core import cards as board
-from facilitator.core import events, groups, signals
+from facilitator.core import events, group_ops, groups, signals
 from facilitator.core.events import Viewer
 from facilitator.core.visibility import atelier_dict, reveal_payload, step_dict, timer_dict
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -136,7 +136,7 @@ def set_flags(viewer: Viewer, step_id: int, flags: dict[str, bool]) -> dict[str,
         )
         if became_visible and groups.separate(step):
             # each group's revealed cards reach its own members only: they read them again
-            groups.announce(change, step)
+            group_ops.announce(change, step)
     return {"seq": event.seq, "step": payload["step"]}
 
 
@@ -146,7 +146,7 @@ def group_message(
     """A message to every sub-group or to one (core/groups.py). Extra minutes for every
     group also extend the atelier's timer when one runs (or is paused); for one group they
     are a note on its members' screens (the atelier has one timer)."""
-    payload = groups.message_payload(viewer, step_id, group_id, text, extra_minutes)
+    payload = group_ops.message_payload(viewer, step_id, group_id, text, extra_minutes)
     atelier = _atelier(viewer)
     with events.live_change(atelier.id) as change:
         event = change.record("groups.message", payload, group_id=group_id)
