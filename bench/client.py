@@ -118,7 +118,7 @@ class Client:
         if kind == "card.added":
             text = (data["card"].get("text") or "").split()
             if live and len(text) == 3 and text[0] == "bench":
-                self.bench.delivery(text[1], unletter(text[2]), t)
+                self.bench.delivery(text[1], unletter(text[2]), t, self.me is None)
         elif kind == "vote.changed" and "total" in data:
             key = str(data["card_id"])
             self.tallies[key] = data["total"]
@@ -130,6 +130,8 @@ class Worker:
         self.job = job
         self.clients: list[Client] = []
         self.latency: dict[str, list[float]] = defaultdict(list)  # card tag -> receive delays
+        self.anim_latency: list[float] = []  # the animateur's console's receive delays
+        self.member_latency: list[float] = []  # the participants' receive delays
         self.sent: dict[str, float] = {}
         self.acked: list[str] = []
         self.acks: list[float] = []
@@ -144,8 +146,9 @@ class Worker:
         if self.expect_seq and client.sync_seq >= self.expect_seq:
             self.resynced.append(client.synced_at or now())
 
-    def delivery(self, tag: str, sent_ns: int, t: float) -> None:
+    def delivery(self, tag: str, sent_ns: int, t: float, anim: bool = False) -> None:
         self.latency[tag].append(t - sent_ns / 1e9)
+        (self.anim_latency if anim else self.member_latency).append(t - sent_ns / 1e9)
 
     async def connect_all(self) -> float:
         sem = asyncio.Semaphore(self.job.get("concurrency", 100))
@@ -272,6 +275,8 @@ class Worker:
             received[tag] = len(lats)
         return {
             "latency": dict(self.latency),
+            "anim_latency": self.anim_latency,
+            "member_latency": self.member_latency,
             "acked": self.acked,
             "acks": self.acks,
             "errors": self.errors[:20],

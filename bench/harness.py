@@ -74,6 +74,8 @@ class Servers:
                "--participants", str(participants), "--vote-cards", str(vote_cards)]  # fmt: skip
         if getattr(self.args, "cards", 0):  # cards already on the board
             cmd += ["--cards", str(self.args.cards)]
+        if getattr(self.args, "groups", 0):  # the first step in sub-groups (issue 18)
+            cmd += ["--groups", str(self.args.groups)]
         subprocess.run(cmd, env=self.env, cwd=self.code, check=True)
         return json.loads(out.read_text())
 

@@ -5,6 +5,7 @@
     .venv/bin/python -m bench.run votes --participants 300
     .venv/bin/python -m bench.run join --participants 500 [--cards 300]
     .venv/bin/python -m bench.run restart --participants 300
+    .venv/bin/python -m bench.run groups --participants 300 --groups 30
     options: --server embedded|gunicorn  --procs P  --worker gevent-websocket|gevent
              --db sqlite|postgres  --code DIR (another checkout, e.g. a git worktree of
              the previous commit: "before" figures)  --clients-procs W  --duration S
@@ -39,6 +40,8 @@ def label(args) -> str:
         code += " (clients offer deflate)"
     if args.cards:
         code += f" ({args.cards} cards)"
+    if getattr(args, "groups", 0) or args.scenario == "groups":
+        code += f" ({args.groups or 30} groups)"
     return f"{setup}, {args.db}{' + redis' if args.procs > 1 or args.redis else ''}{code}"
 
 
@@ -53,6 +56,7 @@ def main() -> None:
     p.add_argument("--window", type=float, default=5.0)
     p.add_argument("--vote-cards", type=int, default=30)
     p.add_argument("--cards", type=int, default=0, help="cards on the board before the run")
+    p.add_argument("--groups", type=int, default=0, help="sub-groups of the posting step")
     p.add_argument("--server", choices=["embedded", "gunicorn"], default="embedded")
     p.add_argument("--worker", choices=["gevent-websocket", "gevent"], default="gevent-websocket")
     p.add_argument("--procs", type=int, default=1)

@@ -23,6 +23,13 @@ def client_specs(data: dict, urls: list[str]) -> list[dict]:
     return specs
 
 
+def scenario_groups(args, srv: Servers, folder: Path) -> dict:
+    """``room`` with the step in sub-groups (issue 18): a card reaches its group's members
+    and the animateur only; p99 for the members and for the animateur's console."""
+    args.groups = args.groups or 30
+    return scenario_cards(args, srv, folder)
+
+
 def scenario_cards(args, srv: Servers, folder: Path) -> dict:
     data = srv.setup(args.ateliers, args.participants)
     srv.start()
@@ -35,14 +42,19 @@ def scenario_cards(args, srv: Servers, folder: Path) -> dict:
     join = time.monotonic() - t0
     time.sleep(1.5)  # presence coalescing settles
     rss_conn = stats.rss()
-    posters, step, atelier_of, size = [], {}, {}, {}
+    posters, step, expected_of = [], {}, {}
     for at in data["ateliers"]:
         n_post = max(1, round(len(at["participants"]) * args.posting))
         posters += [p["pid"] for p in at["participants"][:n_post]]
         step[str(at["atelier"])] = at["steps"]["idees"]
-        size[at["atelier"]] = len(at["participants"]) + 1
+        # who gets a participant's card: everyone, or (sub-groups) its group and the animateur
+        sizes: dict[object, int] = {}
         for p in at["participants"]:
-            atelier_of[p["pid"]] = at["atelier"]
+            sizes[p.get("group")] = sizes.get(p.get("group"), 0) + 1
+        for p in at["participants"]:
+            group = p.get("group")
+            everyone = len(at["participants"]) + 1
+            expected_of[p["pid"]] = everyone if group is None else sizes[group] + 1
     cmd = {"do": "cards", "duration": args.duration, "rate": args.rate, "posters": posters,
            "step": step, "column": "idees", "drain": 2.0}  # fmt: skip
     cpu0, w0, m0, rq0 = stats.cpu(), time.monotonic(), machine_busy(), stats.run_wait()
@@ -60,10 +72,12 @@ def scenario_cards(args, srv: Servers, folder: Path) -> dict:
         for tag, values in r["latency"].items():
             lat.setdefault(tag, []).extend(values)
     deliveries = [v for values in lat.values() for v in values]
+    anim = [v for r in results for v in r.get("anim_latency", [])]
+    members = [v for r in results for v in r.get("member_latency", [])]
     per_event, lost = [], 0
     for tag in acked:
         pid = int(tag.split("x")[1].translate(str.maketrans("abcdefghij", "0123456789")))
-        expected = size[atelier_of[pid]]
+        expected = expected_of[pid]
         got = lat.get(tag, [])
         lost += max(0, expected - len(got))
         if len(got) >= expected:
@@ -81,6 +95,10 @@ def scenario_cards(args, srv: Servers, folder: Path) -> dict:
         "p95": pct(deliveries, 95) * 1e3,
         "p99": pct(deliveries, 99) * 1e3,
         "max": max(deliveries, default=float("nan")) * 1e3,
+        "members_p50": pct(members, 50) * 1e3,
+        "members_p99": pct(members, 99) * 1e3,
+        "anim_p50": pct(anim, 50) * 1e3,
+        "anim_p99": pct(anim, 99) * 1e3,
         "all_p50": pct(per_event, 50) * 1e3,
         "all_p99": pct(per_event, 99) * 1e3,
         "ack_p99": pct([a for r in results for a in r["acks"]], 99) * 1e3,
@@ -230,4 +248,5 @@ SCENARIOS = {
     "votes": scenario_votes,
     "join": scenario_join,
     "restart": scenario_restart,
+    "groups": scenario_groups,
 }

@@ -1,6 +1,7 @@
 """Create the benchmark's data through the services (as the app would) and sign the socket
 tokens: ``python -m bench.setup OUT.json --ateliers 1 --participants 300 [--vote-cards 30]
-[--cards 200]``.
+[--cards 200] [--groups 30]`` (``--groups``: the first step runs in that many random
+sub-groups, formed before the run; each participant's ``group`` is written out).
 
 Uses the same environment as the server (FACILITATOR_INSTANCE, DATABASE_URL), so the tokens
 are signed with the server's key (``instance/secret_key``)."""
@@ -12,11 +13,11 @@ import json
 import logging
 
 from facilitator import create_app, db_migrate
-from facilitator.core import accounts, cycles, participants, steering, tokens
+from facilitator.core import accounts, cycles, group_ops, participants, steering, tokens
 from facilitator.core import cards as board
 from facilitator.core.events import Viewer
 from facilitator.extensions import db
-from facilitator.models import Step
+from facilitator.models import GroupMember, Step
 from facilitator.scripts import load_script_text
 
 SCRIPT = """
@@ -40,12 +41,21 @@ steps:
 """
 
 
-def build(n_ateliers: int, n_participants: int, vote_cards: int, cards: int = 0) -> dict:
+def build(
+    n_ateliers: int, n_participants: int, vote_cards: int, cards: int = 0, n_groups: int = 0
+) -> dict:
     animateur = accounts.create_animateur("bench@exemple.fr", "Animatrice", "mot-de-passe-bench")
     cycle = cycles.create_cycle(animateur, "Benchmark", territoire="127.0.0.1")
     cycles.add_structure(cycle.id, "Structure de test", "association")
     db.session.commit()
-    script = load_script_text(SCRIPT)
+    text = SCRIPT
+    if n_groups:
+        text = SCRIPT.replace(
+            "      columns: [{id: idees, label: Idées}]\n  - id: vote",
+            f"      columns: [{{id: idees, label: Idées}}]\n"
+            f"    groups: {{formation: aleatoire, count: {n_groups}}}\n  - id: vote",
+        )
+    script = load_script_text(text)
     out = []
     for a in range(n_ateliers):
         atelier = cycles.add_atelier(cycle, script, title=f"Atelier {a + 1}")
@@ -59,6 +69,17 @@ def build(n_ateliers: int, n_participants: int, vote_cards: int, cards: int = 0)
             claims = tokens.participant_claims(atelier.id, p.id, p.token_hash)
             token = tokens.sign_socket_token(claims)
             people.append({"pid": p.id, "token": token})
+        if n_groups:
+            group_ops.form(anim, steps["idees"], seed=1)
+            placed = dict(
+                db.session.execute(
+                    db.select(GroupMember.participant_id, GroupMember.group_id).where(
+                        GroupMember.step_id == steps["idees"]
+                    )
+                ).all()
+            )
+            for person in people:
+                person["group"] = placed.get(person["pid"])
         for i in range(cards):  # a board that already has cards (join, restart)
             board.add_card(anim, steps["idees"], f"benchcard{i:04d}", f"Carte {i}", "idees")
         vote_ids = []
@@ -90,12 +111,13 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=25)
     parser.add_argument("--vote-cards", type=int, default=0)
     parser.add_argument("--cards", type=int, default=0)
+    parser.add_argument("--groups", type=int, default=0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     app = create_app({"SOCKETIO_ASYNC_MODE": "threading"})
     with app.app_context():
         db_migrate.upgrade()
-        data = build(args.ateliers, args.participants, args.vote_cards, args.cards)
+        data = build(args.ateliers, args.participants, args.vote_cards, args.cards, args.groups)
     with open(args.out, "w") as f:
         json.dump(data, f)
 

@@ -74,6 +74,9 @@ class Activity:
 
     #: what the type brings to the compte rendu and the synthèse (its ``document`` module).
     documents: ClassVar[type[ActivityDocuments]]
+    #: whether its steps may run in sub-groups (issue 18, core/groups.py): its items carry
+    #: their group and follow the group visibility rule
+    groups: ClassVar[bool] = False
     #: the cycle documents it brings (charte, feuille de route), registered as kinds
     cycle_documents: ClassVar[tuple[DocumentKind, ...]] = ()
     #: its HTTP pages (its ``pages`` module), registered by the web layer; None: no pages.

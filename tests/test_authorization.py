@@ -42,6 +42,16 @@ ALLOWED = {
     "atelier_start": {"co_animateur", "animateur"},
     "atelier_close": {"co_animateur", "animateur"},
     "attendance_remote": {"participant", "other_participant"},
+    # sub-groups (issue 18; « member of another group »: tests/test_groups_audience.py)
+    "groups_configure": {"co_animateur", "animateur"},
+    "groups_form": {"co_animateur", "animateur"},
+    "groups_move": {"co_animateur", "animateur"},
+    "groups_choose": {"participant", "other_participant"},
+    "groups_rename": {"co_animateur", "animateur"},
+    "groups_close": {"co_animateur", "animateur"},
+    "groups_show": {"co_animateur", "animateur"},
+    "groups_merge": {"co_animateur", "animateur"},
+    "groups_message": {"co_animateur", "animateur"},
 }
 
 
@@ -141,6 +151,15 @@ def payload(event: str, w: Any) -> dict[str, Any]:
         "atelier_start": {},
         "atelier_close": {},
         "attendance_remote": {"remote": True},
+        "groups_configure": {"step_id": step_id, "plan": {"formation": "mixte", "count": 2}},
+        "groups_form": {"step_id": step_id},
+        "groups_move": {"step_id": step_id, "participant_id": 1, "group_id": 1},
+        "groups_choose": {"step_id": step_id, "group_id": 1},
+        "groups_rename": {"step_id": step_id, "group_id": 1, "name": "Table 1"},
+        "groups_close": {"step_id": step_id},
+        "groups_show": {"step_id": step_id},
+        "groups_merge": {"step_id": step_id},
+        "groups_message": {"step_id": step_id, "text": "Encore cinq minutes"},
     }[event]
 
 
@@ -151,6 +170,16 @@ PAST_AUTHORISATION = {
     "card_reject": "no_moderation",
     "card_accept_all": "no_moderation",
     "attendance_remote": "not_hybrid",  # the atelier of this world is présentiel
+    # the world's step has a card and runs in plenary
+    "groups_configure": "step_started",
+    "groups_form": "no_groups",
+    "groups_move": "no_groups",
+    "groups_choose": "no_choice",
+    "groups_rename": "no_groups",
+    "groups_close": "no_groups",
+    "groups_show": "no_groups",
+    "groups_merge": "no_groups",
+    "groups_message": "no_groups",
 }
 
 

@@ -68,6 +68,7 @@ def reference_snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, 
         "my_votes": {},
         "me": None,
         "activity": {},
+        "groups": {},  # no step in sub-groups here (tests/test_groups*.py)
     }
     if viewer.participant_id is not None:
         data["me"] = views.author_dict(db.session.get(Participant, viewer.participant_id))

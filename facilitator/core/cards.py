@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from facilitator import contract
-from facilitator.core import events, votes
+from facilitator.core import events, groups, votes
 from facilitator.core import live as live_common
 from facilitator.core.events import LiveChange, Viewer
 from facilitator.core.visibility import card_for, card_full, card_public, is_withheld, moderated
@@ -121,6 +121,7 @@ def record_card(
         owner_id=card.participant_id,
         owner={"card": full},
         now=now,
+        group_id=groups.event_group(step, card.group_id) if step.groups else None,
     )
 
 
@@ -147,6 +148,7 @@ def add_card(
     data: dict[str, Any] = {"privacy": privacy} if privacy else {}
     if moderated(step) and not viewer.is_animateur:
         data["moderation"] = "pending"  # held until the animateur accepts it
+    group_id = groups.group_for_new(viewer, step) if step.groups else None
     with events.live_change(viewer.atelier_id) as change:
         last = db.session.scalar(_LAST_POSITION, {"step": step.id, "column": column})
         stamp = utcnow()
@@ -163,6 +165,7 @@ def add_card(
             "data": data,
             "deleted": False,
             "masked": False,
+            "group_id": group_id,
             "version": 1,
             "created_at": stamp,
             "updated_at": stamp,
@@ -216,6 +219,7 @@ def edit_card(
 ) -> dict[str, Any]:
     card = card_of(viewer, card_id)
     step = step_of_card(card)
+    groups.require_sees(viewer, step, card.group_id)
     live_common.require_writer(viewer, step)
     if not viewer.is_animateur:
         if card.participant_id != viewer.participant_id:
@@ -312,6 +316,7 @@ def mask_card(viewer: Viewer, card_id: int, masked: bool) -> dict[str, Any]:
 def delete_card(viewer: Viewer, card_id: int) -> dict[str, Any]:
     card = card_of(viewer, card_id)
     step = step_of_card(card)
+    groups.require_sees(viewer, step, card.group_id)
     live_common.require_writer(viewer, step)
     if not viewer.is_animateur and card.participant_id != viewer.participant_id:
         raise Forbidden("Vous ne pouvez supprimer que vos propres cartes.")
@@ -320,5 +325,9 @@ def delete_card(viewer: Viewer, card_id: int) -> dict[str, Any]:
         card.version += 1
         # votes on a deleted card go back to their owners' budgets
         votes.take_back(card.id)
-        event = change.record("card.deleted", {"card_id": card.id, "step_id": step.id})
+        event = change.record(
+            "card.deleted",
+            {"card_id": card.id, "step_id": step.id},
+            group_id=groups.event_group(step, card.group_id) if step.groups else None,
+        )
     return {"card_id": card.id, "seq": event.seq}

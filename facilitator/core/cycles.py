@@ -201,6 +201,8 @@ def step_from_spec(spec: dict[str, Any], position: int) -> Step:
         help=spec.get("help") or "",
         duration_minutes=spec.get("duration"),
         settings=spec["settings"],
+        #: the script's ``groups:`` (scripts/groups.py); formed in the console (core/groups.py)
+        groups={"plan": spec["groups"], "phase": "preparation"} if spec.get("groups") else None,
         **flags,
     )
 

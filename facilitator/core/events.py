@@ -84,6 +84,7 @@ def record(
     owner_id: int | None = None,
     owner: dict[str, Any] | None = None,
     seq: int | None = None,
+    group_id: int | None = None,
 ) -> Event:
     """Store an event in the current transaction; it is published by ``commit()``.
 
@@ -99,6 +100,7 @@ def record(
         owner_id=owner_id,
         owner=owner,
         actor_id=actor.get(),
+        group_id=group_id,
     )
     db.session.add(event)
     db.session.info.setdefault(_PENDING, []).append(event)
@@ -117,6 +119,7 @@ def record_now(
     public: Any = SAME,
     owner_id: int | None = None,
     owner: dict[str, Any] | None = None,
+    group_id: int | None = None,
 ) -> Event:
     """``record`` for hot paths: the row is written at once with a prepared Core INSERT (no
     ORM unit of work at commit); same transaction, published by ``commit()`` the same way.
@@ -131,6 +134,7 @@ def record_now(
         "owner_id": owner_id,
         "owner": owner,
         "actor_id": actor.get(),
+        "group_id": group_id,
         "created_at": utcnow(),
     }
     db.session.execute(_INSERT_EVENT, values)
@@ -209,10 +213,13 @@ class LiveChange:
         owner_id: int | None = None,
         owner: dict[str, Any] | None = None,
         now: bool = False,
+        group_id: int | None = None,
     ) -> Event:
         """Record an event of this change: ``payload`` for animateurs, ``public`` for
         participants and read-only links (``SAME``, a dict, or None: not shown), ``owner``
-        for the participant ``owner_id``. ``now``: written at once with Core (hot paths)."""
+        for the participant ``owner_id``. ``now``: written at once with Core (hot paths).
+        ``group_id``: a sub-group's event: of the participants, only its members get it
+        (core/groups.py)."""
         write = record_now if now else record
         event = write(
             self.atelier_id,
@@ -222,6 +229,7 @@ class LiveChange:
             owner_id=owner_id,
             owner=owner,
             seq=self._seq(),
+            group_id=group_id,
         )
         self.events.append(event)
         return event
@@ -254,9 +262,12 @@ def current_seq(atelier_id: int) -> int:
     return db.session.scalar(select(Atelier.seq).where(Atelier.id == atelier_id)) or 0
 
 
-def missed(viewer: Viewer, last_seq: int, limit: int) -> list[dict[str, Any]] | None:
+def missed(
+    viewer: Viewer, last_seq: int, limit: int, groups: frozenset[int] = frozenset()
+) -> list[dict[str, Any]] | None:
     """Envelopes this viewer missed after ``last_seq``, or None when a snapshot is better
-    (too many, or ``last_seq`` is from the future: the database was reset)."""
+    (too many, or ``last_seq`` is from the future: the database was reset). ``groups``:
+    the participant's sub-groups (another group's events are not theirs)."""
     current = current_seq(viewer.atelier_id)
     if last_seq > current or current - last_seq > limit:
         return None
@@ -267,7 +278,7 @@ def missed(viewer: Viewer, last_seq: int, limit: int) -> list[dict[str, Any]] | 
     ).all()
     out = []
     for event in rows:
-        data = event.view(viewer.role, viewer.participant_id)
+        data = event.view(viewer.role, viewer.participant_id, groups)
         if data is not None:
             envelope = event.envelope(data)
             by = actor_of(event.actor_id) if viewer.is_animateur else None

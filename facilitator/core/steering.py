@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from facilitator.core import cards as board
-from facilitator.core import events, signals
+from facilitator.core import events, group_ops, groups, signals
 from facilitator.core.events import Viewer
 from facilitator.core.visibility import atelier_dict, reveal_payload, step_dict, timer_dict
 from facilitator.errors import DomainError, Forbidden, InvalidInput, NotFound
@@ -134,7 +134,27 @@ def set_flags(viewer: Viewer, step_id: int, flags: dict[str, bool]) -> dict[str,
         event = change.record(
             "step.updated", payload, public=events.SAME if public == payload else public
         )
+        if became_visible and groups.separate(step):
+            # each group's revealed cards reach its own members only: they read them again
+            group_ops.announce(change, step)
     return {"seq": event.seq, "step": payload["step"]}
+
+
+def group_message(
+    viewer: Viewer, step_id: int, group_id: int | None, text: str, extra_minutes: int
+) -> dict[str, Any]:
+    """A message to every sub-group or to one (core/groups.py). Extra minutes for every
+    group also extend the atelier's timer when one runs (or is paused); for one group they
+    are a note on its members' screens (the atelier has one timer)."""
+    payload = group_ops.message_payload(viewer, step_id, group_id, text, extra_minutes)
+    atelier = _atelier(viewer)
+    with events.live_change(atelier.id) as change:
+        event = change.record("groups.message", payload, group_id=group_id)
+        running = atelier.timer_ends_at is not None or atelier.timer_remaining is not None
+        if group_id is None and extra_minutes and running:
+            _set_timer(atelier, "add", extra_minutes * 60, utcnow())
+            change.record("timer.updated", {"timer": timer_dict(atelier)})
+    return {"seq": change.seq, "message_seq": event.seq}
 
 
 def timer(viewer: Viewer, action: str, seconds: int | None = None) -> dict[str, Any]:

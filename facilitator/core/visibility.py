@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, func, select
 
 from facilitator import contract
+from facilitator.core import groups
 from facilitator.core.events import Viewer
 from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Participant, Step, Vote
@@ -47,6 +48,8 @@ def step_dict(step: Step) -> dict[str, Any]:
         #: "columns" or "canvas" (a free 2D board), and what colours its cards
         "layout": (step.settings or {}).get("layout", "columns"),
         "colour_by": (step.settings or {}).get("colour_by", "column"),
+        #: its type may run in sub-groups (issue 18: the console's switch)
+        "groups_possible": activity.groups,
     }
 
 
@@ -117,6 +120,8 @@ def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
         "marks": [mark for mark in CARD_MARKS if data.get(mark) is True],
         #: where the animateur put it on a canvas step ([x, y], fractions), or None
         "xy": data.get("xy"),
+        #: the sub-group it was written in (issue 18), kept after the mise en commun
+        "group_id": card.group_id,
     }
 
 
@@ -292,7 +297,9 @@ def reveal_payload(step: Step) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if step.cards_visible:
         cards = (card_public(card_full(c, a), step) for c, a in step_cards(step))
-        out["cards"] = [c for c in cards if not c.get("withheld")]
+        # a step in groups: each group's cards reach its members by a resync (core/groups.py)
+        apart = groups.separate(step)
+        out["cards"] = [c for c in cards if not c.get("withheld") and not (apart and c["group_id"])]
     if step.results_visible:
         out["tallies"] = {str(k): v for k, v in tallies([step.id]).items()}
     return out
@@ -360,10 +367,13 @@ def snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, Any]:
         tally = shared["tallies_all"]
     else:
         pid = viewer.participant_id
+        # the other groups' cards of a step in its group phase (issue 18)
+        hidden = groups.hidden_groups(steps, viewer)
         cards = [
             dict(full) if pid is not None and full["author_id"] == pid else public
             for full, public in shared["cards"]
-            if public is not None or (pid is not None and full["author_id"] == pid)
+            if (public is not None and full["group_id"] not in hidden)
+            or (pid is not None and full["author_id"] == pid)
         ]
         tally = shared["tallies_public"]
     data: dict[str, Any] = {
@@ -376,8 +386,11 @@ def snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, Any]:
         "my_votes": {},
         "me": None,
         "activity": {},
+        "groups": {},
     }
     for step in steps:
+        if step.groups:
+            data["groups"][str(step.id)] = groups.step_groups(step, viewer)
         state = contract.get(step.type).state(step, viewer)
         if state is not None:
             data["activity"][str(step.id)] = state

@@ -14,7 +14,7 @@ from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from facilitator import contract, dblock
-from facilitator.core import events
+from facilitator.core import events, groups
 from facilitator.core.events import LiveBatch, Viewer
 from facilitator.core.live import check_dot
 from facilitator.core.visibility import WITHHELD
@@ -97,10 +97,12 @@ class _Read:
     def __init__(self, items: list[VoteItem]) -> None:
         card_ids = {item[1] for item in items}
         c = Contribution.__table__.c
-        self.cards: dict[int, Any] = {  # rows (id, atelier_id, step_id, deleted, data)
+        self.cards: dict[int, Any] = {  # rows (id, atelier_id, step_id, deleted, data, group)
             row.id: row
             for row in db.session.execute(
-                select(c.id, c.atelier_id, c.step_id, c.deleted, c.data).where(c.id.in_(card_ids))
+                select(c.id, c.atelier_id, c.step_id, c.deleted, c.data, c.group_id).where(
+                    c.id.in_(card_ids)
+                )
             )
         }
         step_ids = {row.step_id for row in self.cards.values()}
@@ -199,6 +201,8 @@ def _one_vote(
     if card is None or card.atelier_id != viewer.atelier_id or card.deleted:
         raise NotFound("Cette carte n'existe pas ou a été supprimée.")
     step = read.steps[card.step_id]
+    # another group's card, while groups work apart, does not exist for this participant
+    groups.require_sees(viewer, step, card.group_id)
     step.require_writable()
     if (card.data or {}).get("moderation") in WITHHELD:
         raise InvalidInput(
@@ -258,5 +262,6 @@ def _one_vote(
         public={**base, "total": total} if step.results_visible else None,
         owner_id=pid,
         owner=owner,
+        group_id=groups.event_group(step, card.group_id) if step.groups else None,
     )
     return {**owner, "remaining": budget - used, "seq": event.seq}

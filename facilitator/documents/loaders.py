@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -25,8 +26,11 @@ from facilitator.models import (
     Attendance,
     Contribution,
     Cycle,
+    GroupMember,
     Participant,
+    QuestionEssentielle,
     Step,
+    StepGroup,
     Structure,
     Vote,
 )
@@ -40,6 +44,7 @@ from facilitator.rendering.context import (
     CardData,
     ColumnData,
     CycleContext,
+    GroupData,
     Presence,
     StepData,
     StructureData,
@@ -166,11 +171,14 @@ def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]
             Contribution.data,
             Contribution.deleted,
             Contribution.masked,
+            Contribution.group_id,
         )
         .where(Contribution.atelier_id.in_(atelier_ids), visibility.not_deleted())
         .order_by(Contribution.position, Contribution.id)
     ).all()
-    for card_id, step_id, text, column, cluster, pid, aid, data, deleted, masked in rows:
+    step_groups = _groups([s for s in steps if s.groups], people)
+    group_names = {gid: name for gid, name in step_groups.pop(0, ())}
+    for card_id, step_id, text, column, cluster, pid, aid, data, deleted, masked, gid in rows:
         # the board's rule for a document: no withheld or masked card, no author when
         # the step is anonymous
         facts = visibility.card_facts(deleted=deleted, masked=masked, data=data, animateur_id=aid)
@@ -186,6 +194,7 @@ def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]
                 votes=int(votes.get(card_id, 0)),
                 by_animateur=aid is not None,
                 flags=_flags(data),
+                group=group_names.get(gid, "") if gid else "",
             )
         )
     extra: dict[int, object] = {}
@@ -213,8 +222,48 @@ def _steps(atelier_ids: list[int], people: _People) -> dict[int, list[StepData]]
                 anonymous=step.anonymous,
                 cards=tuple(cards.get(step.id, ())),
                 extra=extra.get(step.id),
+                groups=tuple(step_groups.get(step.id, ())),
             )
         )
+    return out
+
+
+def _groups(steps: list[Step], people: _People) -> dict[int, Any]:
+    """step id → its ``GroupData`` (and, under key 0, (group id, name) pairs for the cards'
+    group tags). Names only when the step is not anonymous."""
+    out: dict[int, Any] = {0: []}
+    if not steps:
+        return out
+    by_id = {s.id: s for s in steps}
+    groups = db.session.execute(
+        select(StepGroup.id, StepGroup.step_id, StepGroup.name, QuestionEssentielle.text)
+        .outerjoin(QuestionEssentielle, QuestionEssentielle.id == StepGroup.question_id)
+        .where(StepGroup.step_id.in_(list(by_id)))
+        .order_by(StepGroup.step_id, StepGroup.position, StepGroup.id)
+    ).all()
+    members: dict[int, list[int]] = defaultdict(list)
+    for gid, pid in db.session.execute(
+        select(GroupMember.group_id, GroupMember.participant_id).where(
+            GroupMember.step_id.in_(list(by_id))
+        )
+    ):
+        members[gid].append(pid)
+    for gid, step_id, name, question in groups:
+        kinds: dict[str, int] = defaultdict(int)
+        for pid in members[gid]:
+            kind = people.structure.get(pid, ("", ""))[1]
+            kinds[STRUCTURE_TYPES.get(kind, "Non précisé")] += 1
+        named = () if by_id[step_id].anonymous else sorted(people.label(p) for p in members[gid])
+        out.setdefault(step_id, []).append(
+            GroupData(
+                name=plain(name),
+                question=plain(question) if question else "",
+                composition=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+                members=tuple(named),
+                size=len(members[gid]),
+            )
+        )
+        out[0].append((gid, plain(name)))
     return out
 
 

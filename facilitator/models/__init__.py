@@ -14,6 +14,7 @@ from facilitator.models.cycle import (
 )
 from facilitator.models.cycle_life import ParticipantVisit, Restitution, StructureProfile
 from facilitator.models.deroule import Deroule
+from facilitator.models.groups import GroupMember, StepGroup
 from facilitator.models.organiser import CycleCoOrganiser, Organiser
 from facilitator.models.people import (
     STRUCTURE_TYPES,
@@ -38,6 +39,7 @@ __all__ = [
     "CycleInvitation",
     "Deroule",
     "Event",
+    "GroupMember",
     "Organiser",
     "Participant",
     "ParticipantKey",
@@ -46,6 +48,7 @@ __all__ = [
     "QuestionRevision",
     "Restitution",
     "Step",
+    "StepGroup",
     "StepState",
     "StepStatus",
     "Structure",

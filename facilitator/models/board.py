@@ -60,6 +60,10 @@ class Contribution(Model):
     deleted: Mapped[bool] = mapped_column(default=False)
     #: hidden from participants and viewers by the animateur (kept for the animateur)
     masked: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: the group it was written in, when its step runs in groups (issue 18); kept after
+    #: the mise en commun as the card's group tag
+    #: (no ON DELETE: a group is deleted only with its step, and the step's cards with it)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("step_group.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -103,11 +107,23 @@ class Event(Model):
     owner: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: the animateur who made the change (the console's event log says who did what)
     actor_id: Mapped[int | None] = mapped_column(Integer)
+    #: a group's event (issue 18): participants other than the group's members get nothing
+    group_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    def view(self, role: str, participant_id: int | None = None) -> dict[str, Any] | None:
-        """The payload this viewer may see, or None."""
-        if role == "animateur" or self.public_same:
+    def view(
+        self,
+        role: str,
+        participant_id: int | None = None,
+        groups: frozenset[int] = frozenset(),
+    ) -> dict[str, Any] | None:
+        """The payload this viewer may see, or None. ``groups``: the participant's groups
+        (a group's event reaches its members, the animateurs and read-only links only)."""
+        if role == "animateur":
+            return self.payload
+        if role == "participant" and self.group_id is not None and self.group_id not in groups:
+            return None
+        if self.public_same:
             return self.payload
         if role == "participant" and participant_id is not None and participant_id == self.owner_id:
             return self.owner

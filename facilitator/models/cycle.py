@@ -229,6 +229,9 @@ class Step(Model):
     #: opened by the animateur for asynchronous contributions until then (issue 9,
     #: docs/cycle-life.md): writable whatever the atelier's state, current step or lock
     async_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the step runs in sub-groups (issue 18, core/groups.py): None (plenary) or
+    #: {"formation", "count", "cap", "phase", "focus", "display"}
+    groups: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     atelier: Mapped[Atelier] = relationship(back_populates="steps")
 

@@ -20,6 +20,7 @@ from facilitator.core import (
     bulk,
     cycles,
     events,
+    groups,
     marks,
     moderation,
     signals,
@@ -35,7 +36,14 @@ from facilitator.extensions import db, socketio
 from facilitator.models import Atelier, Attendance, Event, Participant
 from facilitator.realtime import schemas
 from facilitator.realtime.presence import Presence, RateLimiter
-from facilitator.realtime.relay import published, relay, room_anim, room_owner, room_pub
+from facilitator.realtime.relay import (
+    published,
+    relay,
+    room_anim,
+    room_owner,
+    room_pub,
+    room_view,
+)
 from facilitator.realtime.wire import wire
 from facilitator.validation import first_error_fr
 
@@ -126,7 +134,8 @@ def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
     replayed timer events is the time they were recorded."""
     now = views.timer_dict_now()
     if last_seq > 0:
-        replay = events.missed(viewer, last_seq, current_app.config["REPLAY_LIMIT"])
+        mine = groups.member_groups(viewer.atelier_id, viewer.participant_id)
+        replay = events.missed(viewer, last_seq, current_app.config["REPLAY_LIMIT"], mine)
         if replay is not None:
             seq = events.current_seq(viewer.atelier_id)
             return {"mode": "replay", "events": replay, "seq": seq, "server_time": now}
@@ -211,6 +220,8 @@ def on_connect(auth: Any = None) -> None:
     if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
         relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
     join_room(room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id))
+    if viewer.role == "viewer":
+        join_room(room_view(viewer.atelier_id))  # a sub-group's events reach the wall
     if viewer.participant_id is not None:
         join_room(room_owner(viewer.participant_id))
     last_seq = auth.get("last_seq")

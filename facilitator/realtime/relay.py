@@ -54,6 +54,11 @@ def room_owner(participant_id: int) -> str:
     return f"pt{participant_id}"
 
 
+def room_view(atelier_id: int) -> str:
+    """Read-only links (the wall): they get every sub-group's events (issue 18)."""
+    return f"at{atelier_id}:view"
+
+
 def published(event: Any) -> dict[str, Any]:
     """A stored ``Event`` as plain data (what crosses the message queue)."""
     return {
@@ -66,6 +71,7 @@ def published(event: Any) -> dict[str, Any]:
         "owner_id": event.owner_id,
         "owner": event.owner,
         "by": actor_of(event.actor_id),  # the animateurs' audience only
+        "group_id": event.group_id,
     }
 
 
@@ -91,6 +97,8 @@ class Relay:
         self.batches: dict[int, dict[tuple, tuple[int, str, dict]]] = {}
         self.timers: set[tuple[str, int]] = set()
         self.observed: dict[int, int] = {}
+        #: sub-group → its members (issue 18), from ``groups.changed`` or the database
+        self.group_members: dict[int, frozenset[int]] = {}
         self.degraded = False
         self.polling = False
 
@@ -124,6 +132,8 @@ class Relay:
 
     def accept(self, ev: dict[str, Any]) -> None:
         a, seq = ev["atelier_id"], ev["seq"]
+        if ev["type"] == "groups.changed":
+            self._learn_groups(ev)  # even when nobody here follows the atelier right now
         last = self.last.get(a)
         if last is None:
             if not self._has_members(a):
@@ -236,6 +246,45 @@ class Relay:
         rooms = wire.server.manager.rooms.get("/", {}) if wire.server else {}
         return bool(rooms.get(room_anim(a)) or rooms.get(room_pub(a)))
 
+    def _members_of(self, group_id: int) -> frozenset[int]:
+        members = self.group_members.get(group_id)
+        if members is None:
+            from facilitator.extensions import db
+            from facilitator.models import GroupMember
+
+            with self.app.app_context():
+                rows = db.session.scalars(
+                    select(GroupMember.participant_id).where(GroupMember.group_id == group_id)
+                )
+                members = self.group_members[group_id] = frozenset(rows)
+        return members
+
+    def _learn_groups(self, ev: dict[str, Any]) -> None:
+        """A ``groups.changed`` event carries every group of its step with its members (the
+        animateurs' payload): the audience of the next group events."""
+        for group in (ev["payload"].get("groups") or {}).get("groups", []):
+            self.group_members[group["id"]] = frozenset(m["id"] for m in group["members"])
+
+    def _deliver_group(self, ev: dict[str, Any], full: Message, public: Any) -> None:
+        """A sub-group's event: animateurs, the wall (read-only links) and the group's
+        members only; the author's own version first."""
+        a, seq = ev["atelier_id"], ev["seq"]
+        wire.send(wire.members(room_anim(a)), [full])
+        members = self._members_of(ev["group_id"])
+        owner_sids: set[str] = set()
+        if ev["owner_id"] is not None and ev["owner"] is not None:
+            owner_sids = set(wire.members(room_owner(ev["owner_id"])))
+            own = wire.message("event", _envelope(ev, ev["owner"]), seq)
+            wire.send(list(owner_sids), [own])
+        if public is None:
+            return
+        same = ev["public_same"] and ev.get("by") is None  # who did it: animateurs only
+        message = full if same else wire.message("event", _envelope(ev, public), seq)
+        sids = list(wire.members(room_view(a)))
+        for pid in members:
+            sids.extend(sid for sid in wire.members(room_owner(pid)) if sid not in owner_sids)
+        wire.send(sids, [message])
+
     def _deliver(self, ev: dict[str, Any]) -> None:
         self._fan_out(ev)
         hook = self.hooks.get(ev["type"])
@@ -250,6 +299,12 @@ class Relay:
         full = wire.message("event", _envelope(ev, ev["payload"], ev.get("by")), seq)
         owner = ev["owner"] if ev["owner_id"] is not None else None
         public = ev["payload"] if ev["public_same"] else ev["public"]
+        if ev["type"] == "groups.changed":
+            self._learn_groups(ev)  # again: read from the log by ``repair``
+        if ev.get("group_id") is not None:
+            self.flush(a)
+            self._deliver_group(ev, full, public)
+            return
         if ev["type"] == "vote.changed" and self.window > 0 and not ev["public_same"]:
             wire.send(wire.members(room_anim(a)), [full])
             batch = self.batches.setdefault(a, {})

@@ -120,3 +120,54 @@ class AttendanceRemote(Payload):
     dans la salle » (false)."""
 
     remote: bool
+
+
+# --- sub-groups (issue 18, core/groups.py) --------------------------------------------------
+
+
+class GroupPlanIn(Payload):
+    formation: Literal["aleatoire", "mixte", "choix", "manuel"] = "aleatoire"
+    count: int = Field(default=4, ge=2, le=60)
+    cap: int | None = Field(default=None, ge=1, le=100)
+
+
+class GroupsConfigure(Payload):
+    step_id: int = Id
+    #: None: the step runs in plenary
+    plan: GroupPlanIn | None = None
+
+
+class GroupsStep(Payload):
+    step_id: int = Id
+
+
+class GroupsMove(Payload):
+    step_id: int = Id
+    participant_id: int = Id
+    group_id: int = Id
+
+
+class GroupsChoose(Payload):
+    step_id: int = Id
+    group_id: int = Id
+
+
+class GroupsRename(Payload):
+    step_id: int = Id
+    group_id: int = Id
+    name: str = Field(max_length=400)
+
+
+class GroupsShow(Payload):
+    step_id: int = Id
+    #: None: every group (the grid)
+    group_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    display: Literal["grille", "un"] = "grille"
+
+
+class GroupsMessage(Payload):
+    step_id: int = Id
+    #: None: every group
+    group_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    text: str = Field(default="", max_length=2000)
+    extra_minutes: int = Field(default=0, ge=0, le=30)

@@ -8,6 +8,7 @@ from typing import Protocol, TypeVar
 
 from facilitator.rendering import fr
 from facilitator.rendering.context import CardData, StepData
+from facilitator.rendering.groups import groups_blocks
 from facilitator.rendering.model import (
     Block,
     Inline,
@@ -195,7 +196,8 @@ def cards_section(step: StepData) -> StepSection:
     """The cards of a step as the compte rendu shows them: by column and regroupement, or
     ranked by votes, with the cards the animateur marked as décisions, points à reprendre
     and questions ouvertes (the ``cartes`` type's section, reused by others)."""
-    blocks: list[Block | Section] = []
+    # a step that ran in sub-groups: the groups and what each produced first (issue 18)
+    blocks: list[Block | Section] = groups_blocks(step)
     decisions = list(_flagged(step, "decision"))
     if not step.cards:
         blocks.append(note("Aucune contribution à cette étape."))

@@ -23,6 +23,22 @@ class CardData:
     votes: int
     by_animateur: bool = False
     flags: frozenset[str] = frozenset()
+    #: the sub-group it was written in (issue 18), "" when written in plenary
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """A sub-group of a step, as the compte rendu keeps it: its composition by structure
+    type, its members' names only when the step was not anonymous."""
+
+    name: str
+    question: str
+    #: (structure type label, people) in decreasing order
+    composition: tuple[tuple[str, int], ...]
+    #: "Alice (Centre social)"…; empty when the step was anonymous
+    members: tuple[str, ...]
+    size: int
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,8 @@ class StepData:
     cards: tuple[CardData, ...]
     #: whatever the activity type's ``load_steps`` returned for this step (plain data)
     extra: Any = None
+    #: its sub-groups when it ran in groups (issue 18)
+    groups: tuple[GroupData, ...] = ()
 
 
 @dataclass(frozen=True)

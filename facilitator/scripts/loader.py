@@ -14,6 +14,7 @@ import yaml
 from pydantic import Field, ValidationError
 
 from facilitator import contract
+from facilitator.scripts.groups import check_plan
 from facilitator.validation import ID_PATTERN, StrictModel, french_errors
 
 FORMAT_VERSION = 1
@@ -27,6 +28,8 @@ class _StepModel(StrictModel):
     help: str = Field(default="", max_length=300)
     duration: int | None = Field(default=None, ge=1, le=600)
     settings: dict[str, Any] = Field(default_factory=dict)
+    #: the step runs in sub-groups (scripts/groups.py)
+    groups: dict[str, Any] | None = None
 
 
 class _ScriptModel(StrictModel):
@@ -126,9 +129,12 @@ def _check_steps(raw_steps: list[Any], problems: list[tuple[str, str]]) -> list[
                         f"« {source} » n'est pas une étape précédente de ce déroulé",
                     )
                 )
+        plan, group_problems = check_plan(raw.get("groups"), type_id, (*where, "groups"))
+        problems.extend(group_problems)
         if step is not None:
             data = step.model_dump()
             data["settings"] = settings.model_dump()
+            data["groups"] = plan
             steps.append(data)
     return steps
 

@@ -6,6 +6,7 @@ import { bindActivityLog } from "./console/activity_log.js";
 import { bindSelection } from "./console/selection.js";
 import { bindShortcuts } from "./console/shortcuts.js";
 import { Toolbar } from "./console/toolbar.js";
+import { attachGroups, renderConsole } from "./groups.js";
 import { startPage, stepPosition } from "./page.js";
 import { $, h, plural, renderStepHeader, setText, stepFlagsText, syncChildren } from "./ui.js";
 
@@ -21,6 +22,11 @@ const page = startPage("console-app", {
   onPresence: renderPresence,
 });
 const { store, live } = page;
+// sub-groups (issue 18): the group grid of the viewed step, under its consigne
+attachGroups(page);
+const groupsUi = { open: null };
+const groupsPanel = h("section", { id: "groups-panel", class: "card-panel groups-panel", "aria-labelledby": "groups-title", hidden: true });
+$("step").after(groupsPanel);
 const toolbar = new Toolbar($("control-bar"));
 bindActivityLog(store, $("activity-log"));
 bindSelection(page, {
@@ -210,6 +216,7 @@ function render(p) {
   if (step) setText($("step-status"), atelier.state === "clos" ? "Atelier clos" : stepFlagsText(step));
   renderControls(step, atelier);
   if (queue) queue.render(step);
+  renderConsole(p, groupsPanel, atelier.state === "clos" ? null : step, groupsUi);
   updateForm();
   p.renderStep(step);
 }

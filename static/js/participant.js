@@ -1,6 +1,7 @@
 // Participant board and read-only view (templates/board.html): follows the current step.
 
 import { bindAddForm } from "./activities/cartes/form.js";
+import { attachGroups, renderPhone } from "./groups.js";
 import { startPage, stepPosition } from "./page.js";
 import { bindRemote } from "./remote.js";
 import { $, h, plural, renderStepHeader, setText } from "./ui.js";
@@ -27,6 +28,10 @@ const page = startPage("board-app", {
   render,
   onPresence: renderAway,
 });
+// sub-groups (issue 18): the participant's group, under the step's consigne
+const groupsState = attachGroups(page);
+const groupsBanner = h("section", { id: "groups-banner", class: "groups-banner", "aria-labelledby": "groups-banner-title", hidden: true });
+$("step").after(groupsBanner);
 
 bindRemote(page);
 
@@ -100,6 +105,7 @@ function render(p) {
   setText($("watch-screen"), nothingToDo(p, shown) ? WATCH_SCREEN : "");
   requestAnimationFrame(renderSectionNav); // once the step's view is drawn
   renderAway(p);
+  if (p.role === "participant") renderPhone(p, groupsBanner, shown, groupsState);
   updateForm();
   p.renderStep(shown);
   const votesLeft = $("votes-left");

@@ -3,6 +3,7 @@
 // readable pace, the QR code in a corner (« Q » on this screen hides / shows it, « V » shows
 // the step's next view).
 
+import { attachGroups, renderWall } from "./groups.js";
 import { startPage, stepPosition } from "./page.js";
 import { $, h, plural, renderStepHeader, setText } from "./ui.js";
 
@@ -20,6 +21,10 @@ const page = startPage("projection-app", {
   },
   board: { sortByVotes: true, headingLevel: 2 },
 });
+// sub-groups (issue 18): every group in a grid, or one at a time
+const groupsState = attachGroups(page);
+const groupsWall = h("div", { id: "groups-wall", class: "wall-groups", hidden: true });
+$("board").before(groupsWall);
 
 function render(p) {
   const { store } = p;
@@ -42,7 +47,9 @@ function render(p) {
   document.body.classList.toggle("has-results", Boolean(step && step.votes && step.results_visible));
   document.body.dataset.stepType = step ? step.type : "";
   renderStrip(store, step);
-  p.renderStep(step);
+  const walled = renderWall(p, groupsWall, step, groupsState);
+  $("board").hidden = walled;
+  p.renderStep(walled ? null : step);
   for (const el of $("stage").querySelectorAll(FOCUSABLE)) el.removeAttribute("tabindex");
   pager.update(step);
 }

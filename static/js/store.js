@@ -74,6 +74,7 @@ export class Store {
     this.tallies = toNumberMap(snap.tallies);
     this.myVotes = toNumberMap(snap.my_votes);
     this.activity = snap.activity || {}; // activity-specific state by step id (none for cartes)
+    this.groups = snap.groups || {}; // sub-groups by step id (groups.js, issue 18)
     this.removed = new Set();
     this.setClock(snap.atelier.timer);
     this.loaded = true;
@@ -223,6 +224,15 @@ const HANDLERS = {
   "timer.updated": (s, d, live) => {
     if (s.atelier) s.atelier = { ...s.atelier, timer: d.timer };
     if (live) s.setClock(d.timer);
+  },
+  "groups.changed": (s, d) => {
+    // animateurs get every group; the others read theirs again (groups.js)
+    if (s.role !== "animateur" || d.groups === undefined) return;
+    if (d.groups) s.groups = { ...s.groups, [String(d.step_id)]: d.groups };
+    else {
+      s.groups = { ...s.groups };
+      delete s.groups[String(d.step_id)];
+    }
   },
   "atelier.updated": (s, d, live) => {
     s.atelier = d.atelier;

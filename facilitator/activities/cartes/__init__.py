@@ -21,6 +21,8 @@ class Cartes(Activity):
     js_reducers = "js/activities/cartes/reducers.js"
     stylesheet = "css/activities/cartes.css"
     templates = "activities/cartes"
+    #: its cards carry their sub-group (issue 18)
+    groups = True
 
     #: the animateur arranges the board (drag and drop, or the card's menu)
     actions = {

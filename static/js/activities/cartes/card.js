@@ -2,6 +2,7 @@
 // author, moderation, marks, privacy warnings, pending sends, votes, and the author's or the
 // animateur's buttons (edit and delete forms: edit.js).
 
+import { groupName } from "../../groups.js";
 import { h, plural } from "../../ui.js";
 import { confirmRow, editForm } from "./edit.js";
 import { cardMenu } from "./menu.js";
@@ -55,6 +56,9 @@ export function cardElement(board, card, ctx, { mode, items, tally, mine, weight
   }
   const meta = metaText(board, card, mine);
   if (meta) el.append(h("p", { class: "card__meta", text: meta }));
+  // the sub-group it was written in (issue 18), kept after the mise en commun
+  const group = groupName(board.store, card);
+  if (group) el.append(h("p", { class: "card__group", text: /^groupe/i.test(group) ? group : `Groupe « ${group} »` }));
   if (card.masked && !hidden) {
     const who = board.role === "animateur" ? "Masquée pour les participants" : "Masquée par l'animateur";
     el.append(h("p", { class: "card__flag", text: who }));

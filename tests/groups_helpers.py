@@ -1,0 +1,78 @@
+"""Shared by the sub-group tests (issue 18): an atelier whose first step runs in groups,
+with the animateur, four participants of two structure types and the wall connected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from facilitator.core import participants
+
+SCRIPT = """
+format: 1
+id: test-groupes
+title: Atelier en sous-groupes
+steps:
+  - id: tables
+    type: cartes
+    title: Travail en tables
+    consigne: Une idée par carte, dans votre groupe.
+    settings:
+      columns: [{id: a, label: Idées}]
+      votes: {budget: 3, max_per_card: 2}
+    groups: {formation: mixte, count: 2}
+  - id: pleniere
+    type: cartes
+    title: Plénière
+    consigne: Une idée par carte.
+    settings:
+      columns: [{id: a, label: Idées}]
+"""
+
+NAMES = ("Alice", "Bob", "Chloé", "David")
+
+
+def room(make_atelier: Any, make_animateur: Any, connect: Any, script: str = SCRIPT) -> Any:
+    animateur = make_animateur()
+    atelier = make_atelier(animateur, script)
+    structures = atelier.cycle.structures
+    people = {}
+    for i, name in enumerate(NAMES):
+        person, _ = participants.join(atelier, name, structure_id=structures[i % 2].id)
+        people[name] = person
+    anim = connect("animateur", atelier, animateur)
+    assert anim.call("atelier_start", {})["ok"]
+    socks = {name: connect("participant", atelier, p) for name, p in people.items()}
+    wall = connect("viewer", atelier)
+    for sock in (anim, wall, *socks.values()):
+        sock.received()
+    return {
+        "atelier": atelier,
+        "anim": anim,
+        "wall": wall,
+        "people": people,
+        "socks": socks,
+        "step": atelier.steps[0].id,
+        "plenary": atelier.steps[1].id,
+    }
+
+
+def snapshot(sock: Any) -> dict[str, Any]:
+    ack = sock.call("sync", {"last_seq": 0})
+    assert ack["ok"], ack
+    snap: dict[str, Any] = ack["snapshot"]
+    return snap
+
+
+def formed(r: Any) -> dict[str, Any]:
+    """Form the groups; returns {name: group id} of every participant."""
+    ack = r["anim"].call("groups_form", {"step_id": r["step"]})
+    assert ack["ok"], ack
+    state = snapshot(r["anim"])["groups"][str(r["step"])]
+    return {m["name"]: g["id"] for g in state["groups"] for m in g["members"]}
+
+
+def card(sock: Any, step_id: int, text: str) -> Any:
+    cid = "g" + format(abs(hash(text)) % 10**12, "012d")
+    return sock.call(
+        "card_add", {"step_id": step_id, "client_id": cid, "text": text, "column": "a"}
+    )
