@@ -108,3 +108,21 @@ def test_after_the_merge_duplicates_are_clustered_across_groups(world: Any) -> N
     cards = snapshot(world["socks"][world["mate"]])["cards"]
     assert {c["cluster"] for c in cards} == {"Lieux d'accueil"}
     assert len({c["group_id"] for c in cards}) == 2  # each keeps its group tag
+
+
+def test_a_message_to_a_group_names_the_animateur_to_animateurs_only(world: Any) -> None:
+    """Who did it (``by``) rides on the animateurs' envelopes only, in a group as in plenary:
+    the group's members and the wall get the same message without it."""
+    group_id = world["where"]["Alice"]
+    ack = world["anim"].call(
+        "groups_message",
+        {"step_id": world["step"], "group_id": group_id, "text": "Encore cinq minutes"},
+    )
+    assert ack["ok"], ack
+    (seen_by_anim,) = [e for e in world["anim"].events() if e["type"] == "groups.message"]
+    assert seen_by_anim["by"]["name"]
+    for sock in (world["socks"][world["mate"]], world["wall"]):
+        (seen,) = [e for e in sock.events() if e["type"] == "groups.message"]
+        assert seen["data"]["text"] == "Encore cinq minutes"
+        assert "by" not in seen, seen
+    assert world["socks"][world["outsider"]].events() == []
