@@ -13,7 +13,14 @@ from facilitator import contract
 from facilitator.core import events, votes
 from facilitator.core import live as live_common
 from facilitator.core.events import LiveChange, Viewer
-from facilitator.core.visibility import card_for, card_full, card_public, is_withheld, moderated
+from facilitator.core.visibility import (
+    card_compact,
+    card_for,
+    card_full,
+    card_public,
+    is_withheld,
+    moderated,
+)
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Contribution, Participant, Step
@@ -113,7 +120,7 @@ def record_card(
     if public.get("withheld"):
         public = {"card": public} if was_public and type_ != "card.added" else None
     else:
-        public = events.SAME if public == full else {"card": public}
+        public = events.SAME if public == full else {"card": card_compact(public)}
     return change.record(
         type_,
         {"card": full},
