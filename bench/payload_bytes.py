@@ -25,11 +25,10 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="payload-bytes-")
     os.environ.setdefault("FACILITATOR_INSTANCE", folder)
     os.environ.setdefault("SEED_DEMO", "0")
+    from bench.setup import build
     from facilitator import create_app, db_migrate
     from facilitator.extensions import socketio
     from facilitator.realtime.wire import wire
-
-    from bench.setup import build
 
     app = create_app(
         {
