@@ -51,8 +51,19 @@ def step_of(viewer: Viewer, step_id: int) -> Step:
 
 
 def card_of(viewer: Viewer, card_id: int) -> Contribution:
-    """A live card of the viewer's atelier."""
-    card = db.session.get(Contribution, card_id)
+    """A live card of the viewer's atelier.
+
+    One query loads the card with what every verb on it reads next: its step and the
+    step's atelier (``step_of_card``, the writer rule), its author and their structure
+    (``full_card``); those then come from the session without a query of their own."""
+    card = db.session.get(
+        Contribution,
+        card_id,
+        options=[
+            joinedload(Contribution.step).joinedload(Step.atelier),
+            joinedload(Contribution.author).joinedload(Participant.structure),
+        ],
+    )
     if card is None or card.atelier_id != viewer.atelier_id or card.deleted:
         raise NotFound("Cette carte n'existe pas ou a été supprimée.")
     return card
