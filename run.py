@@ -115,7 +115,31 @@ def serve(app: object, host: str, port: int, access_log: bool = False) -> None:
     server = pywsgi.WSGIServer(
         listener, app, handler_class=WebSocketHandler, log="default" if access_log else None
     )
+    stop_on_sigterm(server)
     server.serve_forever()
+
+
+def stop_on_sigterm(server: object) -> None:
+    """SIGTERM (systemd's stop, a restart): stop accepting, tell every connected client
+    that the server restarts so that they come back as soon as it is up (jittered,
+    docs/protocol.md ``restart``) rather than after their growing backoff, then exit.
+    Every acknowledged change was committed before its ack: nothing is lost by exiting."""
+    import signal  # noqa: PLC0415
+
+    import gevent  # noqa: PLC0415
+
+    from facilitator.realtime.wire import wire  # noqa: PLC0415
+
+    def stop() -> None:
+        server.close()  # type: ignore[attr-defined]  # a gevent WSGIServer
+        told = wire.announce_restart()
+        logging.getLogger("facilitator").warning(
+            "Arrêt demandé : %s connexion(s) prévenue(s) du redémarrage.", told
+        )
+        gevent.sleep(0.2)  # the frames leave (direct writes are already in the kernel)
+        os._exit(0)
+
+    gevent.signal_handler(signal.SIGTERM, lambda: gevent.spawn(stop))
 
 
 if __name__ == "__main__":
