@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, emit, join_room
+from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -35,6 +35,7 @@ from facilitator.models import Atelier, Attendance, Event, Participant
 from facilitator.realtime import schemas
 from facilitator.realtime.presence import Presence, RateLimiter
 from facilitator.realtime.relay import published, relay, room_anim, room_owner, room_pub
+from facilitator.realtime.snapshots import send_sync
 from facilitator.realtime.wire import wire
 from facilitator.validation import first_error_fr
 
@@ -196,7 +197,8 @@ def on_connect(auth: Any = None) -> None:
     last_seq = auth.get("last_seq")
     last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
     # to this connection only: no need to cross the message queue
-    emit("sync", sync_data(viewer, last_seq), ignore_queue=True)
+    # the shared parts of a snapshot encoded once for everyone (realtime/snapshots.py)
+    send_sync(socketio.server.manager.eio_sid_from_sid(sid(), "/"), sync_data(viewer, last_seq))
     _announce_presence(viewer.atelier_id)
     wire.attach(sid(), request.environ)  # last: CONNECT and sync are queued before
 
