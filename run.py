@@ -139,7 +139,14 @@ def stop_on_sigterm(server: object) -> None:
         gevent.sleep(0.2)  # the frames leave (direct writes are already in the kernel)
         os._exit(0)
 
-    gevent.signal_handler(signal.SIGTERM, lambda: gevent.spawn(stop))
+    def on_sigterm(signum: int, frame: object) -> None:
+        # a plain handler runs even while a greenlet holds the loop (the spaCy model
+        # loading, seconds): stop as soon as the loop turns, and within 3 s whatever happens
+        # (SIGALRM's default action ends the process, as SIGTERM's did)
+        signal.setitimer(signal.ITIMER_REAL, 3.0)
+        gevent.get_hub().loop.run_callback_threadsafe(gevent.spawn, stop)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 if __name__ == "__main__":
