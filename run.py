@@ -47,15 +47,15 @@ def main() -> None:
                 f"  mot de passe : {info['password']}",
             ]
     print(framed(lines), flush=True)
-    tune_gc()
     if os.environ.get("PRIVACY_MODEL_WARMUP", "1") == "1":
-        # the personal-data model takes seconds to load (docs/security.md): now, while the
-        # room is empty, rather than on the first card of an atelier
-        import gevent  # noqa: PLC0415
-
+        # the personal-data model takes seconds of CPU to load (docs/security.md): before
+        # listening. Loaded in a greenlet after, it held the whole process for those seconds
+        # while clients were already connecting (after a restart: every client of the room),
+        # and the memory measured per client counted it (docs/performance.md, issue 19)
         from facilitator.privacy import ner  # noqa: PLC0415
 
-        gevent.spawn_later(0.5, ner.model)
+        ner.model()
+    tune_gc()
     serve(app, host, port, access_log=os.environ.get("ACCESS_LOG") == "1")
 
 
