@@ -47,6 +47,7 @@ def main() -> None:
                 f"  mot de passe : {info['password']}",
             ]
     print(framed(lines), flush=True)
+    tune_gc()  # first: the model makes many objects (collections would rescan the app)
     if os.environ.get("PRIVACY_MODEL_WARMUP", "1") == "1":
         # the personal-data model takes seconds of CPU to load (docs/security.md): before
         # listening. Loaded in a greenlet after, it held the whole process for those seconds
@@ -55,7 +56,9 @@ def main() -> None:
         from facilitator.privacy import ner  # noqa: PLC0415
 
         ner.model()
-    tune_gc()
+        import gc  # noqa: PLC0415
+
+        gc.freeze()  # the model's objects too: out of the collector's reach
     serve(app, host, port, access_log=os.environ.get("ACCESS_LOG") == "1")
 
 
