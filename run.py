@@ -47,15 +47,18 @@ def main() -> None:
                 f"  mot de passe : {info['password']}",
             ]
     print(framed(lines), flush=True)
-    tune_gc()
+    tune_gc()  # first: the model makes many objects (collections would rescan the app)
     if os.environ.get("PRIVACY_MODEL_WARMUP", "1") == "1":
-        # the personal-data model takes seconds to load (docs/security.md): now, while the
-        # room is empty, rather than on the first card of an atelier
-        import gevent  # noqa: PLC0415
-
+        # the personal-data model takes seconds of CPU to load (docs/security.md): before
+        # listening. Loaded in a greenlet after, it held the whole process for those seconds
+        # while clients were already connecting (after a restart: every client of the room),
+        # and the memory measured per client counted it (docs/performance.md, issue 19)
         from facilitator.privacy import ner  # noqa: PLC0415
 
-        gevent.spawn_later(0.5, ner.model)
+        ner.model()
+        import gc  # noqa: PLC0415
+
+        gc.freeze()  # the model's objects too: out of the collector's reach
     serve(app, host, port, access_log=os.environ.get("ACCESS_LOG") == "1")
 
 
@@ -115,7 +118,38 @@ def serve(app: object, host: str, port: int, access_log: bool = False) -> None:
     server = pywsgi.WSGIServer(
         listener, app, handler_class=WebSocketHandler, log="default" if access_log else None
     )
+    stop_on_sigterm(server)
     server.serve_forever()
+
+
+def stop_on_sigterm(server: object) -> None:
+    """SIGTERM (systemd's stop, a restart): stop accepting, tell every connected client
+    that the server restarts so that they come back as soon as it is up (jittered,
+    docs/protocol.md ``restart``) rather than after their growing backoff, then exit.
+    Every acknowledged change was committed before its ack: nothing is lost by exiting."""
+    import signal  # noqa: PLC0415
+
+    import gevent  # noqa: PLC0415
+
+    from facilitator.realtime.wire import wire  # noqa: PLC0415
+
+    def stop() -> None:
+        server.close()  # type: ignore[attr-defined]  # a gevent WSGIServer
+        told = wire.announce_restart()
+        logging.getLogger("facilitator").warning(
+            "Arrêt demandé : %s connexion(s) prévenue(s) du redémarrage.", told
+        )
+        gevent.sleep(0.2)  # the frames leave (direct writes are already in the kernel)
+        os._exit(0)
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        # a plain handler runs even while a greenlet holds the loop (the spaCy model
+        # loading, seconds): stop as soon as the loop turns, and within 3 s whatever happens
+        # (SIGALRM's default action ends the process, as SIGTERM's did)
+        signal.setitimer(signal.ITIMER_REAL, 3.0)
+        gevent.get_hub().loop.run_callback_threadsafe(gevent.spawn, stop)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ class Servers:
         subprocess.run(cmd, env=self.env, cwd=self.code, check=True)
         return json.loads(out.read_text())
 
-    def start(self) -> None:
+    def start(self, settle: bool = True) -> None:
         self.procs = []
         for port in self.ports:
             log = open(self.folder / f"server-{port}.log", "ab")  # noqa: SIM115
@@ -109,6 +109,22 @@ class Servers:
             # the Engine.IO handshake: ready for sockets, whatever the pages of that version
             url = f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling"
             wait_http(url, proc, self.folder / f"server-{port}.log")
+        if settle:
+            self.settle()
+
+    def settle(self, quiet: float = 2.0, timeout: float = 120.0) -> None:
+        """Wait until the servers are warm: the embedded server loads the personal-data
+        model (spaCy, ~180 MB, seconds of CPU; much longer on a loaded machine) after it
+        starts listening. Joins measured meanwhile waited for it, and memory per client
+        counted it. Warm = the servers' RSS has not grown for ``quiet`` seconds."""
+        stats = self.stats()
+        deadline = time.monotonic() + timeout
+        last, since = stats.rss(), time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - since < quiet:
+            time.sleep(0.25)
+            rss = stats.rss()
+            if rss > last + 1024 * 1024:
+                last, since = rss, time.monotonic()
 
     def stop(self) -> None:
         for proc in self.procs:

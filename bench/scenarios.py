@@ -211,7 +211,7 @@ def scenario_restart(args, srv: Servers, folder: Path) -> dict:
     gens.all({"do": "expect", "seq": seq})
     t_kill = time.monotonic()
     srv.stop()
-    srv.start()
+    srv.start(settle=False)  # "up" = accepting connections, warm or not (the model loads)
     t_up = time.monotonic()
     res = gens.all({"do": "wait_resync", "timeout": 30})
     gens.close()

@@ -111,6 +111,9 @@ class LeanClient:
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
         self.origin = f"{parsed.scheme}://{parsed.netloc}"
         self.reconnection = reconnection
+        #: socket.io-client's reconnection delays (first, max); a server-announced restart
+        #: (`restart`, docs/protocol.md) shortens them until the next connect, as live.js
+        self.retry = (1.0, 5.0)
         self.handlers: dict[str, Callable[..., None]] = {}
         self.auth: Callable[[], dict] | dict = {}
         self.connected = False
@@ -190,6 +193,9 @@ class LeanClient:
             sio, body = text[1], text[2:]
             if sio == "2":
                 name, *args = json.loads(body)
+                if name == "restart" and args and isinstance(args[0], dict):
+                    ms = args[0].get("retry_ms", 250)
+                    self.retry = (ms / 1000, 2 * ms / 1000)
                 handler = self.handlers.get(name)
                 if handler is not None:
                     handler(*args)
@@ -202,6 +208,7 @@ class LeanClient:
                     future.set_result(json.loads(body[i:])[0])
             elif sio == "0":
                 self.connected = True
+                self.retry = (1.0, 5.0)
                 self._resolve(None)
             elif sio == "4":
                 self._resolve(json.loads(body) if body else "connect_error")
@@ -233,7 +240,8 @@ class LeanClient:
     async def _reconnect(self) -> None:
         attempt = 0
         while not self._closing:
-            delay = min(1.0 * 2**attempt, 5.0) * (1 + 0.5 * (2 * random.random() - 1))
+            delay = min(self.retry[0] * 2**attempt, self.retry[1])
+            delay *= 1 + 0.5 * (2 * random.random() - 1)
             await asyncio.sleep(delay)
             attempt += 1
             try:

@@ -141,7 +141,8 @@ def test_hidden_cards_are_face_down_until_revealed(live_atelier: dict[str, Any])
     assert ack["card"]["text"] == "Mon idée secrète"
     [to_b] = b.events()
     assert to_b["data"]["card"]["face_down"] is True
-    assert to_b["data"]["card"]["text"] is None and to_b["data"]["card"]["author"] is None
+    # compact public card: no author means no "author" field (docs/protocol.md)
+    assert to_b["data"]["card"]["text"] is None and "author" not in to_b["data"]["card"]
     [to_anim] = anim.events()
     assert to_anim["data"]["card"]["text"] == "Mon idée secrète"
     own = a.events()
@@ -159,7 +160,7 @@ def test_anonymous_step_hides_authors(live_atelier: dict[str, Any]) -> None:
     b.received()
     add(a, step, "anonyme")
     [event] = b.events()
-    assert event["data"]["card"]["author"] is None
+    assert "author" not in event["data"]["card"] and "author_id" not in event["data"]["card"]
     assert event["data"]["card"]["text"] == "anonyme"
 
 
@@ -182,7 +183,7 @@ def test_personal_data_asks_the_author_first(live_atelier: dict[str, Any]) -> No
     [to_anim] = anim.events()
     assert to_anim["data"]["card"]["privacy"] == ["name_age"]
     [to_b] = b.events()
-    assert to_b["data"]["card"]["privacy"] == []
+    assert "privacy" not in to_b["data"]["card"]
 
 
 def test_animateur_masks_a_card(live_atelier: dict[str, Any]) -> None:
@@ -196,7 +197,7 @@ def test_animateur_masks_a_card(live_atelier: dict[str, Any]) -> None:
     assert ack["ok"] and ack["card"]["masked"] is True and ack["card"]["text"] == "à masquer"
     [to_b] = b.events()
     assert to_b["data"]["card"]["masked"] is True
-    assert to_b["data"]["card"]["text"] is None and to_b["data"]["card"]["author"] is None
+    assert to_b["data"]["card"]["text"] is None and "author" not in to_b["data"]["card"]
     assert (
         anim.call("card_mask", {"card_id": card["id"], "masked": False})["card"]["masked"] is False
     )

@@ -13,7 +13,14 @@ from facilitator import contract
 from facilitator.core import events, groups, votes
 from facilitator.core import live as live_common
 from facilitator.core.events import LiveChange, Viewer
-from facilitator.core.visibility import card_for, card_full, card_public, is_withheld, moderated
+from facilitator.core.visibility import (
+    card_compact,
+    card_for,
+    card_full,
+    card_public,
+    is_withheld,
+    moderated,
+)
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
 from facilitator.extensions import db
 from facilitator.models import Contribution, Participant, Step
@@ -44,8 +51,19 @@ def step_of(viewer: Viewer, step_id: int) -> Step:
 
 
 def card_of(viewer: Viewer, card_id: int) -> Contribution:
-    """A live card of the viewer's atelier."""
-    card = db.session.get(Contribution, card_id)
+    """A live card of the viewer's atelier.
+
+    One query loads the card with what every verb on it reads next: its step and the
+    step's atelier (``step_of_card``, the writer rule), its author and their structure
+    (``full_card``); those then come from the session without a query of their own."""
+    card = db.session.get(
+        Contribution,
+        card_id,
+        options=[
+            joinedload(Contribution.step).joinedload(Step.atelier),
+            joinedload(Contribution.author).joinedload(Participant.structure),
+        ],
+    )
     if card is None or card.atelier_id != viewer.atelier_id or card.deleted:
         raise NotFound("Cette carte n'existe pas ou a été supprimée.")
     return card
@@ -113,7 +131,7 @@ def record_card(
     if public.get("withheld"):
         public = {"card": public} if was_public and type_ != "card.added" else None
     else:
-        public = events.SAME if public == full else {"card": public}
+        public = events.SAME if public == full else {"card": card_compact(public)}
     return change.record(
         type_,
         {"card": full},

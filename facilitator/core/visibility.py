@@ -227,6 +227,36 @@ def card_public(full: dict[str, Any], step: Step) -> dict[str, Any]:
     return card
 
 
+#: what a public card leaves out when it has this value (docs/protocol.md, « Carte
+#: publique compacte »): the public audience is the room, every byte is multiplied by N;
+#: ``author_id`` is left out too, it is ``author.id`` (the browser's ``store.js`` restores
+#: both, ``normalCard``)
+PUBLIC_DEFAULTS: dict[str, Any] = {
+    "cluster": None,
+    "deleted": False,
+    "masked": False,
+    "privacy": [],
+    "moderation": None,
+    "moderation_reason": None,
+    "marks": [],
+    "xy": None,
+    "by_animateur": False,
+    "author": None,
+}
+
+
+def card_compact(public: dict[str, Any]) -> dict[str, Any]:
+    """A public card as it goes on the wire: the fields at their default left out, the
+    author's id given once (in ``author``)."""
+    out = {k: v for k, v in public.items() if k not in PUBLIC_DEFAULTS or v != PUBLIC_DEFAULTS[k]}
+    author = out.get("author")
+    if "author_id" in out and (
+        out["author_id"] is None or (author is not None and author.get("id") == out["author_id"])
+    ):
+        del out["author_id"]
+    return out
+
+
 def card_owner(full: dict[str, Any], step: Step) -> dict[str, Any]:
     """The author sees their own card as it is."""
     return dict(full)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -16,10 +16,14 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from facilitator.models.cycle import Step
+    from facilitator.models.people import Participant
 
 #: marks the animateur puts on a card (``data[mark] is True``) so that it reaches the
 #: documents: mark → French label, in the order shown (services/marks.py)
@@ -67,6 +71,10 @@ class Contribution(Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: read-only, for loading: ``core.cards.card_of`` loads a card with its step and author
+    #: in one query (the columns above are what code writes)
+    step: Mapped[Step] = relationship(viewonly=True)
+    author: Mapped[Participant | None] = relationship(viewonly=True)
 
 
 class Vote(Model):

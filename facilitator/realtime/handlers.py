@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, emit, join_room
+from flask_socketio import ConnectionRefusedError, join_room
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -44,6 +44,7 @@ from facilitator.realtime.relay import (
     room_pub,
     room_view,
 )
+from facilitator.realtime.snapshots import send_sync
 from facilitator.realtime.wire import wire
 from facilitator.validation import first_error_fr
 
@@ -227,7 +228,8 @@ def on_connect(auth: Any = None) -> None:
     last_seq = auth.get("last_seq")
     last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
     # to this connection only: no need to cross the message queue
-    emit("sync", sync_data(viewer, last_seq), ignore_queue=True)
+    # the shared parts of a snapshot encoded once for everyone (realtime/snapshots.py)
+    send_sync(socketio.server.manager.eio_sid_from_sid(sid(), "/"), sync_data(viewer, last_seq))
     _announce_presence(viewer.atelier_id)
     wire.attach(sid(), request.environ)  # last: CONNECT and sync are queued before
 

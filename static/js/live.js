@@ -68,6 +68,14 @@ export class Live {
       else this.buffer.push(env);
     });
     socket.on("presence", (data) => this.onPresence && this.onPresence(data));
+    // the server announces its restart (docs/protocol.md `restart`): come back as soon as it
+    // is up, retrying every retry_ms (jittered ± 50 %) instead of the growing backoff, then
+    // back to the usual delays once connected
+    socket.on("restart", (data) => {
+      const ms = data && Number.isInteger(data.retry_ms) ? Math.min(Math.max(data.retry_ms, 100), 5000) : 250;
+      socket.io.reconnectionDelay(ms).reconnectionDelayMax(ms * 2);
+    });
+    socket.on("connect", () => socket.io.reconnectionDelay(1000).reconnectionDelayMax(5000));
     socket.on("disconnect", (reason) => {
       this.synced = false;
       this.buffer = [];

@@ -1,6 +1,21 @@
 // Client state of one atelier, fed by `sync` (snapshot / replay), live `event`s and acks.
 // Envelope types and shapes: docs/protocol.md §2.
 
+// A public card comes compact (docs/protocol.md, « Carte publique compacte »): the fields at
+// their default are left out, and `author_id` is `author.id`. Every card entering the store
+// goes through `normalCard`, so the views read the same complete card as before.
+export function normalCard(card) {
+  if (!card || card.withheld) return card;
+  const out = {
+    cluster: null, deleted: false, masked: false, moderation: null, moderation_reason: null,
+    xy: null, by_animateur: false, author: null, ...card,
+  };
+  if (!Array.isArray(out.privacy)) out.privacy = [];
+  if (!Array.isArray(out.marks)) out.marks = [];
+  if (out.author_id === undefined) out.author_id = out.author ? out.author.id : null;
+  return out;
+}
+
 export class Store {
   constructor(role) {
     this.role = role;
@@ -70,7 +85,7 @@ export class Store {
     this.atelier = snap.atelier;
     this.me = snap.me;
     this.steps = new Map(snap.steps.map((s) => [s.id, s]));
-    this.cards = new Map(snap.cards.filter((c) => !c.deleted).map((c) => [c.id, c]));
+    this.cards = new Map(snap.cards.filter((c) => !c.deleted).map((c) => [c.id, normalCard(c)]));
     this.tallies = toNumberMap(snap.tallies);
     this.myVotes = toNumberMap(snap.my_votes);
     this.activity = snap.activity || {}; // activity-specific state by step id (none for cartes)
@@ -101,6 +116,7 @@ export class Store {
   /** Insert or replace a card. From an ack, only when newer than what we hold. */
   putCard(card, fromAck = false) {
     if (!card || this.removed.has(card.id)) return;
+    card = normalCard(card);
     if (card.withheld) {
       // held again for moderation or refused: gone from this board until accepted
       this.cards.delete(card.id);
@@ -201,8 +217,9 @@ function toNumberMap(obj) {
 }
 
 const HANDLERS = {
-  "card.added": (s, d) => s.putCard(d.card),
-  "card.updated": (s, d) => s.putCard(d.card),
+  // d.card normalised in place: the page's announcements read the envelope after this
+  "card.added": (s, d) => s.putCard((d.card = normalCard(d.card))),
+  "card.updated": (s, d) => s.putCard((d.card = normalCard(d.card))),
   "card.deleted": (s, d) => s.dropCard(d.card_id),
   "vote.changed": (s, d) => {
     if (d.total !== undefined) s.tallies.set(d.card_id, d.total);
