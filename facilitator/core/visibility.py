@@ -242,6 +242,7 @@ PUBLIC_DEFAULTS: dict[str, Any] = {
     "xy": None,
     "by_animateur": False,
     "author": None,
+    "group_id": None,
 }
 
 

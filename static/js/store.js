@@ -8,7 +8,7 @@ export function normalCard(card) {
   if (!card || card.withheld) return card;
   const out = {
     cluster: null, deleted: false, masked: false, moderation: null, moderation_reason: null,
-    xy: null, by_animateur: false, author: null, ...card,
+    xy: null, by_animateur: false, author: null, group_id: null, ...card,
   };
   if (!Array.isArray(out.privacy)) out.privacy = [];
   if (!Array.isArray(out.marks)) out.marks = [];
