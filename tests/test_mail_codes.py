@@ -6,6 +6,7 @@ malformed one and is rate-limited."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from flask import Flask
@@ -125,3 +126,27 @@ def test_receive_my_code_is_rate_limited_and_respects_unsubscribing(
     answer = app.test_client().post(send, data={**form, "code_email": "dan@exemple.fr"})
     assert answer.status_code == 200 and str(escape(CODE_MAIL_SENT)) in answer.text
     assert _messages() == 3
+
+
+def test_the_whole_cycle_export_holds_no_code_no_personal_link_no_feed_key(
+    app: Flask, smtp: SmtpServer, make_atelier: Callable[..., Atelier]
+) -> None:
+    """The export is a file that travels (an e-mail, a USB key): what opens a person's
+    access — their code, their e-mailed personal link — and the calendar feed's key stay
+    out of it; the import gives fresh ones."""
+    from facilitator.cycle_life import portability  # noqa: PLC0415
+
+    atelier = make_atelier()
+    cycle_id, feed_key = atelier.cycle_id, atelier.cycle.feed_key
+    (participant,) = people(atelier, 1)
+    code, token_hash = identity.personal_code(participant), participant.token_hash
+    with _request(app):
+        campaign = compose.create(atelier.cycle, "invitation", atelier.id, None)
+        assert compose.queue(campaign) == 1
+    assert worker.run(idle_exit=True, poll=0.01) == {"sent": 1}
+    sent = db.session.scalar(select(MailMessage.body_text))
+    assert sent is not None and code in sent and "/courriel/" in sent
+    text = json.dumps(portability.export_cycle(cycle_id))
+    assert feed_key and feed_key not in text
+    assert code not in text and "/courriel/" not in text
+    assert token_hash not in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import secrets
 from typing import Any
 
 from sqlalchemy import Column, Table, insert, or_, select
@@ -48,7 +49,18 @@ FRESH = {
     ("restitution", "public_token"): tokens.new_token,
     # a copy on another instance is never public until its animateur publishes it
     ("restitution", "published"): lambda: False,
+    # the personal links in e-mails already sent are signed with it
+    ("mail_contact", "link_key"): lambda: secrets.token_hex(16),
 }
+#: what was sent by e-mail (a message holds the person's personal link and code): neither
+#: exported nor imported, an imported message is empty
+SENT: dict[tuple[str, str], Any] = {
+    ("mail_message", "body_text"): "",
+    ("mail_message", "body_html"): "",
+    ("mail_message", "headers"): {},
+}
+#: columns never written to the file (null in it): the secrets above, what was sent
+WITHHELD = set(FRESH) | set(SENT)
 #: integer columns that hold an id without a foreign key
 SOFT_REFERENCES = {("atelier", "current_step_id"): "step"}
 
@@ -98,7 +110,10 @@ def export_cycle(cycle_id: int) -> dict[str, Any]:
             if "id" in table.c:
                 query = query.order_by(table.c.id)  # import keeps the order of creation
             rows = db.session.execute(query).mappings()
-        records = [{k: _encode(v) for k, v in row.items()} for row in rows]
+        records = [
+            {k: None if (table.name, k) in WITHHELD else _encode(v) for k, v in row.items()}
+            for row in rows
+        ]
         if records:
             out[table.name] = records
             owned[table.name] = {r["id"] for r in records if "id" in r}
@@ -223,6 +238,8 @@ def _insert(
                 )
         if (table.name, column.name) in FRESH:
             value = FRESH[(table.name, column.name)]()
+        elif (table.name, column.name) in SENT:
+            value = SENT[(table.name, column.name)]
         values[column.name] = value
     result = db.session.execute(insert(table).values(values).returning(table.c.id))
     new_id = result.scalar_one()
