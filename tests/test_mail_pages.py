@@ -178,6 +178,40 @@ def test_the_personal_link_opens_the_cycle_page_on_a_new_device(
     assert device.get(f"/cycle/{s['cycle_id']}").status_code == 403
 
 
+def test_a_code_reset_closes_the_devices_a_personal_link_opened(
+    app: Flask, make_animateur: Callable[..., Animateur], make_atelier: Callable[..., Atelier]
+) -> None:
+    """A lost phone holds the e-mails too: after « Réinitialiser mon code » neither the
+    device the personal link opened nor the link itself opens the person's space (no taking
+    the new code from there); the link still lets them choose or unsubscribe."""
+    from facilitator.core import identity  # noqa: PLC0415
+
+    s = _setup(app, make_animateur, make_atelier)
+    me = _participant(app, s["atelier"], "Alice")
+    me.post(
+        f"/cycle/{s['cycle_id']}/courriels", data={"email": "alice@exemple.fr", "invitations": "1"}
+    )  # noqa: E501
+    contact = db.session.scalar(select(MailContact))
+    assert contact is not None
+    token = links.contact_token(contact)
+    lost = app.test_client()
+    assert lost.get(f"/courriel/{token}").status_code == 302
+    assert lost.get(f"/cycle/{s['cycle_id']}").status_code == 200
+    alice = db.session.scalar(select(Participant).where(Participant.display_name == "Alice"))
+    assert alice is not None
+    identity.reset_code(alice)
+    assert lost.get(f"/cycle/{s['cycle_id']}").status_code == 403
+    assert lost.post(f"/cycle/{s['cycle_id']}/code").status_code in (400, 403)
+    again = lost.get(f"/courriel/{token}", follow_redirects=True)
+    assert "code personnel a été réinitialisé" in again.text
+    assert lost.get(f"/cycle/{s['cycle_id']}").status_code == 403
+    assert lost.post(f"/courriel/{token}/desinscription").status_code == 200  # still theirs
+    # a link sent after the reset opens a device again
+    fresh = app.test_client()
+    assert fresh.get(f"/courriel/{links.contact_token(contact)}").status_code == 302
+    assert fresh.get(f"/cycle/{s['cycle_id']}").status_code == 200
+
+
 def test_mail_pages_write_nothing_on_get_and_get_plain_data(
     app: Flask,
     make_animateur: Callable[..., Animateur],

@@ -5,11 +5,11 @@ address) or erasing the contact kills every link sent before."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
 from facilitator.errors import NotFound
 from facilitator.extensions import db
@@ -39,8 +39,36 @@ def read(purpose: str, token: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def _generation(participant: Participant) -> str:
+    """Changes when the person's personal code is reset (their secret changes with it): a
+    personal link or a device opened by one before the reset opens nothing after it."""
+    return hashlib.sha256(participant.token_hash.encode()).hexdigest()[:16]
+
+
 def contact_token(contact: MailContact) -> str:
-    return sign("contact", {"i": contact.id, "k": contact.link_key})
+    data: dict[str, Any] = {"i": contact.id, "k": contact.link_key}
+    participant = (
+        db.session.get(Participant, contact.participant_id) if contact.participant_id else None
+    )
+    if participant is not None:
+        data["g"] = _generation(participant)
+    return sign("contact", data)
+
+
+def opens_device(token: str) -> Participant | None:
+    """The participant whose device a personal link may open: the link is valid and was
+    sent since their last code reset (the link's other uses — their choices, unsubscribing
+    — do not depend on it)."""
+    data = read("contact", token)
+    if not data or not isinstance(data.get("i"), int):
+        return None
+    contact = db.session.get(MailContact, data["i"])
+    if contact is None or contact.link_key != data.get("k") or contact.participant_id is None:
+        return None
+    participant = db.session.get(Participant, contact.participant_id)
+    if participant is None or data.get("g") != _generation(participant):
+        return None
+    return participant
 
 
 def contact_by_token(token: str) -> MailContact:
@@ -63,13 +91,7 @@ def cookie_name(cycle_id: int) -> str:
 def participant_from_cookie(cycle_id: int, value: str | None) -> Participant | None:
     """The participant a personal link opened this device for (``web.public`` asks when the
     participant cookie names no one)."""
-    data = read("contact", value or "")
-    if not data or not isinstance(data.get("i"), int):
-        return None
-    contact = db.session.scalar(select(MailContact).where(MailContact.id == data["i"]))
-    if contact is None or contact.link_key != data.get("k") or contact.participant_id is None:
-        return None
-    participant = db.session.get(Participant, contact.participant_id)
+    participant = opens_device(value or "")
     if participant is None or participant.cycle_id != cycle_id:
         return None
     return participant

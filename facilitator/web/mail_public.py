@@ -49,6 +49,13 @@ def personal(token: str) -> ResponseReturnValue:
     contact = links.contact_by_token(token)
     if contact.participant_id is None:
         return redirect(url_for("mail.contact_page", token=token))
+    if links.opens_device(token) is None:
+        flash(
+            "Ce lien n'ouvre plus votre espace : votre code personnel a été réinitialisé "
+            "depuis l'envoi de ce courriel. Rejoignez l'atelier avec votre nom et votre "
+            "nouveau code ; vos choix de courriels restent modifiables ici."
+        )
+        return redirect(url_for("mail.contact_page", token=token))
     response = make_response(
         redirect(url_for("cycle_life.participant_cycle", cycle_id=contact.cycle_id))
     )
