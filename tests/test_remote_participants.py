@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from facilitator.core import attendance
 from facilitator.extensions import db
@@ -130,6 +131,24 @@ def test_a_participant_switches_from_their_board(live_atelier: dict[str, Any]) -
     assert back["ok"] and back["remote"] is False
     db.session.expire_all()
     assert attendance.remote_participants(atelier.id) == set()
+
+
+def test_switching_says_where_not_whether_one_was_there(live_atelier: dict[str, Any]) -> None:
+    """The animateur's attendance sheet decides who was present: a switch changes « à
+    distance » only, never an « excusé » the animateur wrote."""
+    atelier, alice, a = live_atelier["atelier"], live_atelier["alice"], live_atelier["a"]
+    set_mode(atelier, "hybride")
+    row = db.session.scalar(
+        select(Attendance).where(
+            Attendance.participant_id == alice.id, Attendance.atelier_id == atelier.id
+        )
+    )
+    assert row is not None
+    row.status = "excuse"
+    db.session.commit()
+    assert a.call("attendance_remote", {"remote": True})["ok"]
+    db.session.expire_all()
+    assert db.session.get(Attendance, row.id).status == "excuse"
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,6 @@ def set_remote(viewer: Viewer, remote: bool) -> dict[str, Any]:
         if row is None:
             raise InvalidInput("Rejoignez d'abord l'atelier depuis son lien.", code="not_joined")
         row.remote = remote
-        row.status = "present"
         event = change.record(
             "participant.remote",
             {"participant_id": viewer.participant_id, "remote": remote},
