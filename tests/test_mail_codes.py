@@ -150,3 +150,21 @@ def test_the_whole_cycle_export_holds_no_code_no_personal_link_no_feed_key(
     assert feed_key and feed_key not in text
     assert code not in text and "/courriel/" not in text
     assert token_hash not in text
+
+
+def test_made_up_addresses_do_not_spend_anyone_s_code_requests(
+    app: Flask, make_atelier: Callable[..., Atelier]
+) -> None:
+    """A visitor sending 80 requests with made-up addresses (fresh browsers) queues nothing
+    and leaves the real person's request untouched: the cycle's cap counts real messages."""
+    atelier = make_atelier()
+    chloe, _token = participants.join(atelier, "Chloé", structure_id=atelier.cycle.structures[0].id)
+    addresses.set_participant_address(chloe, "chloe@exemple.fr", {"invitations"})
+    client, url, form = _returning_client(app, atelier)
+    send = f"{url}/code-par-courriel"
+    for i in range(80):
+        noise = app.test_client().post(send, data={**form, "code_email": f"x{i}@exemple.fr"})
+        assert noise.status_code == 200
+    assert _messages() == 0
+    assert client.post(send, data={**form, "code_email": "chloe@exemple.fr"}).status_code == 200
+    assert _messages() == 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -92,16 +93,20 @@ def code_data(participant: Participant) -> dict[str, str]:
     return {"personal_code": identity.personal_code(participant)}
 
 
-def send_code(cycle: Cycle, raw_email: str) -> bool:
+def send_code(cycle: Cycle, raw_email: str, may_send: Callable[[], bool] = lambda: True) -> bool:
     """Queue the code to this address if it belongs to a consenting participant of the
-    cycle; True when queued. Raises ``InvalidInput`` for a malformed address only: the
-    caller answers the same whatever the result."""
+    cycle and ``may_send()`` (asked only then: a cap that counts real messages); True when
+    queued. Raises ``InvalidInput`` for a malformed address only: the caller answers the
+    same whatever the result."""
     email = addresses.normalise(raw_email)
     contact = _consenting_contact(cycle.id, email)
     if contact is None or contact.participant_id is None:
         return False
     participant = db.session.get(Participant, contact.participant_id)
     if participant is None:
+        return False
+    if not may_send():
+        log.warning("personal code not queued for contact %s: the cycle's cap", contact.id)
         return False
     campaign = _campaign(cycle)
     recipient = _contact_recipient(contact)

@@ -291,10 +291,11 @@ def _returning(atelier: Atelier, form: Any) -> ResponseReturnValue | None:
     return response
 
 
-#: « Recevoir mon code par e-mail »: per browser session, per address asked for (hashed:
-#: no address in the limiter's storage) and for everyone together (docs/mail.md)
+#: « Recevoir mon code par e-mail »: per browser session and per address asked for (hashed:
+#: no address in the limiter's storage); and per cycle, counting only messages really
+#: queued, so that made-up addresses block no one (docs/mail.md)
 CODE_MAIL_LIMITS = parse_many("3/10 minutes;10/day")
-CODE_MAIL_GLOBAL = parse_many("60/hour")
+CODE_MAIL_PER_CYCLE = parse_many("60/hour")
 CODE_MAIL_SENT = (
     "Si cette adresse est celle d'une personne de ce cycle qui a accepté nos courriels, "
     "son code personnel vient de lui être envoyé. Le message peut mettre quelques minutes "
@@ -303,11 +304,18 @@ CODE_MAIL_SENT = (
 
 
 def _code_mail_allowed(email: str) -> bool:
-    strategy = limiter.limiter
     digest = hashlib.sha256(email.encode()).hexdigest()[:32]
     checks = [(lim, ("code-mail-session", _session_key())) for lim in CODE_MAIL_LIMITS]
     checks += [(lim, ("code-mail-address", digest)) for lim in CODE_MAIL_LIMITS]
-    checks += [(lim, ("code-mail-all", "all")) for lim in CODE_MAIL_GLOBAL]
+    return _hit_all(checks)
+
+
+def _code_mail_cycle_allowed(cycle_id: int) -> bool:
+    return _hit_all([(lim, ("code-mail-cycle", str(cycle_id))) for lim in CODE_MAIL_PER_CYCLE])
+
+
+def _hit_all(checks: list[tuple[Any, tuple[str, str]]]) -> bool:
+    strategy = limiter.limiter
     if not all(strategy.test(lim, *key) for lim, key in checks):
         return False
     for lim, key in checks:
@@ -330,7 +338,9 @@ def send_code(link_token: str) -> ResponseReturnValue:
         message = "Trop de demandes de code par courriel : patientez quelques minutes."
         return _join_page(atelier, form, 429, returning=True, code_mail_error=message)
     try:
-        codes.send_code(atelier.cycle, email)
+        codes.send_code(
+            atelier.cycle, email, may_send=lambda: _code_mail_cycle_allowed(atelier.cycle_id)
+        )
     except DomainError:
         db.session.rollback()  # said the same way: the visitor learns nothing
     return _join_page(atelier, form, returning=True, code_mail_sent=CODE_MAIL_SENT)
