@@ -143,3 +143,26 @@ def test_a_console_on_another_process_is_refused_at_its_next_action(
 def _feed(page: str) -> str:
     url = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', page).group(1)
     return url.replace("http://localhost", "")
+
+
+def test_a_removal_reaches_every_process_through_the_event_log(
+    crew: dict[str, Any],  # noqa: F811  (the fixture imported above)
+    connect: Any,
+) -> None:
+    """On another process the removal is not a signal but an event of the log: its relay
+    hook closes that person's consoles there (here: the local signal muted, as if the
+    removal had been made elsewhere); the others go on and see who left."""
+    from facilitator.core import signals  # noqa: PLC0415
+
+    atelier, owner_http = crew["atelier"], crew["owner_http"]
+    co = connect("animateur", atelier, crew["co"])
+    owner = connect("animateur", atelier, crew["owner"])
+    assert co.call("atelier_start", {})["ok"]
+    owner.received()
+    url = f"/animateur/cycles/{atelier.cycle_id}/equipe/{crew['co'].id}/retirer"
+    with signals.team_member_removed.muted():
+        assert owner_http.post(url).status_code == 302
+    assert not co.connected
+    assert owner.connected
+    told = [e for e in owner.events() if e["type"] == "team.member_removed"]
+    assert [e["data"] for e in told] == [{"animateur_id": crew["co"].id}]

@@ -147,7 +147,14 @@ def remove(cycle: Cycle, by: Animateur, animateur_id: int) -> str:
     person = db.session.get(Animateur, animateur_id)
     name = person.name if person else "?"
     atelier_ids = [a.id for a in cycle.ateliers]
-    with events.transaction():
+    # recorded where boards may be open, so that every server process closes that person's
+    # connections (realtime/handlers.py, the relay hook of ``team.member_removed``)
+    live = cycles.connectable_ateliers(cycle.id)
+    with events.live_batch(live) as batch:
+        for atelier_id in sorted(live):
+            batch.record(
+                atelier_id, "team.member_removed", {"animateur_id": animateur_id}, public=None
+            )
         # what the person held ends with their place: the calendar feed's address too
         cycle.feed_key = tokens.new_token()
         if row.role == "owner":  # the responsibility passes to the first co-animateur

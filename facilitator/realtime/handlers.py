@@ -447,16 +447,24 @@ def _close(conn: str) -> None:
 
 
 def _team_member_removed(_cycle_id: int, animateur_id: int, atelier_ids: list[int]) -> None:
-    """Their consoles and read-only boards of the cycle, on this process (on another one,
-    their next action is refused and the connection closed; a read-only board there at
-    its next reconnect)."""
+    """Their consoles and read-only boards of the cycle, on this process; every other
+    process closes its own when the ``team.member_removed`` event of an atelier not closed
+    reaches it (a closed atelier's read-only board there: at its next reconnect)."""
     ateliers = set(atelier_ids)
     for conn, viewer in list(state().presence.viewers.items()):
         if viewer.animateur_id == animateur_id and viewer.atelier_id in ateliers:
             _close(conn)
 
 
+def _on_member_removed_event(app: Any, ev: dict[str, Any]) -> None:
+    animateur_id = (ev.get("payload") or {}).get("animateur_id")
+    if isinstance(animateur_id, int):
+        with app.app_context():
+            _team_member_removed(0, animateur_id, [ev["atelier_id"]])
+
+
 signals.team_member_removed.connect(_team_member_removed)
+relay.hooks["team.member_removed"] = _on_member_removed_event
 
 
 @socketio.on("*")

@@ -58,6 +58,10 @@ function describe(change, store, known) {
       return "a supprimé une carte";
     case "participant.merged":
       return "a réuni deux participants";
+    case "participant.revoked":
+      return "a réinitialisé le code personnel d'un participant";
+    case "team.member_removed":
+      return "a retiré une personne de l'équipe";
     default:
       return "a fait une modification";
   }
