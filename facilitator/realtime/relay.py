@@ -50,8 +50,10 @@ def room_pub(atelier_id: int) -> str:
     return f"at{atelier_id}:pub"
 
 
-def room_owner(participant_id: int) -> str:
-    return f"pt{participant_id}"
+def room_owner(atelier_id: int, participant_id: int) -> str:
+    """A participant's connections to one atelier's board (not to the cycle's others: a
+    client keeps the seq of its own atelier only)."""
+    return f"at{atelier_id}:pt{participant_id}"
 
 
 def room_view(atelier_id: int) -> str:
@@ -273,7 +275,7 @@ class Relay:
         members = self._members_of(ev["group_id"])
         owner_sids: set[str] = set()
         if ev["owner_id"] is not None and ev["owner"] is not None:
-            owner_sids = set(wire.members(room_owner(ev["owner_id"])))
+            owner_sids = set(wire.members(room_owner(a, ev["owner_id"])))
             own = wire.message("event", _envelope(ev, ev["owner"]), seq)
             wire.send(list(owner_sids), [own])
         if public is None:
@@ -282,7 +284,7 @@ class Relay:
         message = full if same else wire.message("event", _envelope(ev, public), seq)
         sids = list(wire.members(room_view(a)))
         for pid in members:
-            sids.extend(sid for sid in wire.members(room_owner(pid)) if sid not in owner_sids)
+            sids.extend(sid for sid in wire.members(room_owner(a, pid)) if sid not in owner_sids)
         wire.send(sids, [message])
 
     def _deliver(self, ev: dict[str, Any]) -> None:
@@ -310,7 +312,7 @@ class Relay:
             batch = self.batches.setdefault(a, {})
             card = ev["payload"].get("card_id")
             if owner is not None:
-                batch[("o", ev["owner_id"], card)] = (seq, room_owner(ev["owner_id"]), owner)
+                batch[("o", ev["owner_id"], card)] = (seq, room_owner(a, ev["owner_id"]), owner)
             if public is not None:
                 batch[("p", card)] = (seq, room_pub(a), public)
             self._later("flush", a, self.window, self.flush)
@@ -327,7 +329,7 @@ class Relay:
             return
         if owner is not None:  # the author's version first
             own = wire.message("event", _envelope(ev, owner), seq)
-            wire.send(wire.members(room_owner(ev["owner_id"])), [own])
+            wire.send(wire.members(room_owner(a, ev["owner_id"])), [own])
         if public is not None:
             pub = wire.message("event", _envelope(ev, public), seq)
             wire.send(wire.members(room_pub(a)), [pub])

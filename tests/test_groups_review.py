@@ -1,0 +1,35 @@
+"""Sub-groups after review (issue 18): a participant's events stay on the board of their
+atelier, cards deleted in a group, merges of participants in groups, the déroulé editor,
+and vote totals after a reveal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from facilitator.core import cycles
+from facilitator.scripts import load_script_text
+from tests.groups_helpers import SCRIPT, card, formed, room
+
+
+@pytest.fixture
+def r(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
+    return room(make_atelier, make_animateur, connect)
+
+
+def test_a_participant_s_events_reach_the_board_of_their_own_atelier_only(
+    r: Any, connect: Any
+) -> None:
+    """Alice has two ateliers' boards open: a seq of the other atelier would make her board
+    drop its own later events (a client keeps the highest seq)."""
+    where = formed(r)
+    mate = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
+    other = cycles.add_atelier(r["atelier"].cycle, load_script_text(SCRIPT))
+    elsewhere = connect("participant", other, r["people"]["Alice"])
+    elsewhere.received()
+    r["socks"]["Alice"].received()
+    assert card(r["socks"][mate], r["step"], "Idée de la table")["ok"]  # group event
+    assert card(r["socks"]["Alice"], r["step"], "Idée d'Alice")["ok"]  # her own copy
+    assert [e["type"] for e in r["socks"]["Alice"].events()] == ["card.added"] * 2
+    assert elsewhere.events() == []
