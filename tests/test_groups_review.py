@@ -33,3 +33,17 @@ def test_a_participant_s_events_reach_the_board_of_their_own_atelier_only(
     assert card(r["socks"]["Alice"], r["step"], "Idée d'Alice")["ok"]  # her own copy
     assert [e["type"] for e in r["socks"]["Alice"].events()] == ["card.added"] * 2
     assert elsewhere.events() == []
+
+
+def test_groups_are_not_replaced_once_a_card_was_written_even_deleted(r: Any) -> None:
+    """The deleted card keeps its group: re-forming or back to plenary is refused in French
+    (it was a database error)."""
+    formed(r)
+    ack = card(r["socks"]["Alice"], r["step"], "Écrite puis retirée")
+    assert ack["ok"], ack
+    assert r["socks"]["Alice"].call("card_delete", {"card_id": ack["card"]["id"]})["ok"]
+    for event, data in (("groups_form", {}), ("groups_configure", {"plan": None})):
+        refused = r["anim"].call(event, {"step_id": r["step"], **data})
+        assert refused["ok"] is False, refused
+        assert refused["error"]["code"] == "step_started", refused
+        assert "supprimées" in refused["error"]["message_fr"]
