@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from facilitator.core import cycles
+from facilitator.core import cycles, merge, participants
 from facilitator.scripts import load_script_text
 from tests.groups_helpers import SCRIPT, card, formed, room
 
@@ -47,3 +47,20 @@ def test_groups_are_not_replaced_once_a_card_was_written_even_deleted(r: Any) ->
         assert refused["ok"] is False, refused
         assert refused["error"]["code"] == "step_started", refused
         assert "supprimées" in refused["error"]["message_fr"]
+
+
+def test_after_a_merge_the_kept_person_hears_the_group_of_the_removed_one(
+    r: Any, connect: Any
+) -> None:
+    """Alice (in a group) merged into Eve (arrived late, in no group): Eve now belongs to
+    Alice's group, and every process must stop using the members it had cached."""
+    where = formed(r)
+    mate = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
+    eve, _ = participants.join(
+        r["atelier"], "Eve", structure_id=r["atelier"].cycle.structures[0].id
+    )
+    eve_sock = connect("participant", r["atelier"], eve)
+    merge.merge_participants(r["atelier"].cycle_id, eve.id, r["people"]["Alice"].id)
+    eve_sock.received()
+    assert card(r["socks"][mate], r["step"], "Idée après la fusion")["ok"]
+    assert [e["type"] for e in eve_sock.events()] == ["card.added"]

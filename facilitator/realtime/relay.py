@@ -136,6 +136,8 @@ class Relay:
         a, seq = ev["atelier_id"], ev["seq"]
         if ev["type"] == "groups.changed":
             self._learn_groups(ev)  # even when nobody here follows the atelier right now
+        elif ev["type"] == "participant.merged":
+            self._forget_merged(ev)
         last = self.last.get(a)
         if last is None:
             if not self._has_members(a):
@@ -267,6 +269,15 @@ class Relay:
         for group in (ev["payload"].get("groups") or {}).get("groups", []):
             self.group_members[group["id"]] = frozenset(m["id"] for m in group["members"])
 
+    def _forget_merged(self, ev: dict[str, Any]) -> None:
+        """A merge moved (or removed, when both were in groups of one step) the group rows
+        of both people: their groups are read again from the database when next needed."""
+        into = (ev["payload"].get("into") or {}).get("id")
+        people = {ev["owner_id"], into}
+        for group_id, members in list(self.group_members.items()):
+            if people & members:
+                del self.group_members[group_id]
+
     def _deliver_group(self, ev: dict[str, Any], full: Message, public: Any) -> None:
         """A sub-group's event: animateurs, the wall (read-only links) and the group's
         members only; the author's own version first."""
@@ -303,6 +314,8 @@ class Relay:
         public = ev["payload"] if ev["public_same"] else ev["public"]
         if ev["type"] == "groups.changed":
             self._learn_groups(ev)  # again: read from the log by ``repair``
+        elif ev["type"] == "participant.merged":
+            self._forget_merged(ev)
         if ev.get("group_id") is not None:
             self.flush(a)
             self._deliver_group(ev, full, public)
