@@ -64,3 +64,23 @@ def test_after_a_merge_the_kept_person_hears_the_group_of_the_removed_one(
     eve_sock.received()
     assert card(r["socks"][mate], r["step"], "Idée après la fusion")["ok"]
     assert [e["type"] for e in eve_sock.events()] == ["card.added"]
+
+
+def test_after_a_merge_across_two_groups_the_person_keeps_their_cards_of_both(r: Any) -> None:
+    """Alice and the outsider (two groups) are one person: the kept one stays in one group
+    and still edits and deletes the cards written in the other; the note is in French."""
+    where = formed(r)
+    outsider = next(n for n in where if where[n] != where["Alice"])
+    mine = [
+        card(r["socks"][name], r["step"], f"Carte de {name}")["card"]
+        for name in ("Alice", outsider)
+    ]
+    keep, gone = r["people"][outsider], r["people"]["Alice"]
+    result = merge.merge_participants(r["atelier"].cycle_id, keep.id, gone.id)
+    assert "groupes de travail : un en double, le plus récent a été gardé." in result.notes
+    sock = r["socks"][outsider]
+    for c in mine:
+        edit = {"card_id": c["id"], "version": c["version"], "text": "Reprise"}
+        ack = sock.call("card_edit", edit)
+        assert ack["ok"], ack
+        assert sock.call("card_delete", {"card_id": c["id"]})["ok"]
