@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
-from facilitator.core import cycles, merge, participants
+from facilitator.core import cycles, deroules, group_ops, merge, participants
+from facilitator.core.events import Viewer
+from facilitator.errors import InvalidInput
+from facilitator.extensions import db
 from facilitator.scripts import load_script_text
 from tests.groups_helpers import SCRIPT, card, formed, room
 
@@ -84,3 +87,30 @@ def test_after_a_merge_across_two_groups_the_person_keeps_their_cards_of_both(r:
         ack = sock.call("card_edit", edit)
         assert ack["ok"], ack
         assert sock.call("card_delete", {"card_id": c["id"]})["ok"]
+
+
+def test_the_deroule_editor_adds_removes_and_guards_a_step_s_groups(
+    make_atelier: Any, make_animateur: Any
+) -> None:
+    atelier = make_atelier(make_animateur(), SCRIPT)
+    first, second = atelier.steps
+    data = deroules.atelier_data(atelier)
+    assert data["steps"][0]["groups"] == first.groups["plan"]
+    # move the groups from the first step to the second, neither started
+    plan = data["steps"][0].pop("groups")
+    data["steps"][1]["groups"] = plan
+    deroules.apply_to_atelier(atelier, deroules.check(data)[1])
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.groups is None
+    assert second.groups == {"plan": plan, "phase": "preparation"}
+    for i, name in enumerate(("Alice", "Bob")):
+        participants.join(atelier, name, structure_id=atelier.cycle.structures[i].id)
+    group_ops.form(Viewer("animateur", atelier.id), second.id, seed=1)
+    data = deroules.atelier_data(atelier)
+    assert data["steps"][1].pop("groups")["count"] == 2
+    with pytest.raises(InvalidInput) as refused:
+        deroules.apply_to_atelier(atelier, deroules.check(data)[1])
+    assert "déjà formés" in refused.value.message_fr
+    db.session.refresh(second)
+    assert second.groups["plan"] == plan
