@@ -13,7 +13,7 @@ from facilitator.core.events import Viewer
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.scripts import load_script_text
-from tests.groups_helpers import SCRIPT, card, formed, room
+from tests.groups_helpers import SCRIPT, card, formed, room, snapshot
 
 
 @pytest.fixture
@@ -114,3 +114,40 @@ def test_the_deroule_editor_adds_removes_and_guards_a_step_s_groups(
     assert "déjà formés" in refused.value.message_fr
     db.session.refresh(second)
     assert second.groups["plan"] == plan
+
+
+def _voted_in_groups(r: Any) -> tuple[dict[str, Any], str, str, list[int]]:
+    """Groups formed, totals hidden; Alice's group wrote two cards and voted on both."""
+    where = formed(r)
+    mate = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
+    outsider = next(n for n in where if where[n] != where["Alice"])
+    flags = {"step_id": r["step"], "results_visible": False}
+    assert r["anim"].call("step_flags", flags)["ok"]
+    ids = [card(r["socks"][n], r["step"], f"Carte de {n}")["card"]["id"] for n in ("Alice", mate)]
+    for name, card_id in zip(("Alice", mate), ids, strict=True):
+        for _ in range(2):
+            assert r["socks"][name].call("vote", {"card_id": card_id, "delta": 1})["ok"]
+    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
+        sock.received()
+    return where, mate, outsider, ids
+
+
+def test_revealed_totals_of_a_group_s_cards_stay_in_the_group(r: Any) -> None:
+    _, mate, outsider, ids = _voted_in_groups(r)
+    assert r["anim"].call("step_flags", {"step_id": r["step"], "results_visible": True})["ok"]
+    (updated,) = [e for e in r["socks"][outsider].events() if e["type"] == "step.updated"]
+    assert updated["data"].get("tallies", {}) == {}
+    assert snapshot(r["socks"][outsider])["tallies"] == {}
+    assert snapshot(r["socks"][mate])["tallies"] == {str(i): 2 for i in ids}
+
+
+def test_votes_trimmed_by_a_merge_are_told_to_the_card_s_group_only(r: Any) -> None:
+    _, mate, outsider, ids = _voted_in_groups(r)
+    assert r["anim"].call("step_flags", {"step_id": r["step"], "results_visible": True})["ok"]
+    for sock in r["socks"].values():
+        sock.received()
+    keep, gone = r["people"]["Alice"], r["people"][mate]
+    result = merge.merge_participants(r["atelier"].cycle_id, keep.id, gone.id)
+    assert any("budget" in note for note in result.notes), result.notes
+    assert [e["type"] for e in r["anim"].events()].count("vote.changed") == 1
+    assert r["socks"][outsider].events() == []
