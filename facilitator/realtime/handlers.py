@@ -406,9 +406,7 @@ def _participant_merged(gone_id: int, into: int) -> None:
         if viewer.participant_id == gone_id:
             presence.remove(conn)
             presence.add(conn, dataclasses.replace(viewer, participant_id=into))
-            socketio.server.enter_room(
-                conn, room_owner(viewer.atelier_id, into), namespace="/"
-            )
+            socketio.server.enter_room(conn, room_owner(viewer.atelier_id, into), namespace="/")
 
 
 def _participant_revoked(participant_id: int) -> None:
