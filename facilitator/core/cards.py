@@ -237,7 +237,7 @@ def edit_card(
 ) -> dict[str, Any]:
     card = card_of(viewer, card_id)
     step = step_of_card(card)
-    groups.require_sees(viewer, step, card.group_id)
+    groups.require_sees(viewer, step, card.group_id, card.participant_id)
     live_common.require_writer(viewer, step)
     if not viewer.is_animateur:
         if card.participant_id != viewer.participant_id:
@@ -334,7 +334,7 @@ def mask_card(viewer: Viewer, card_id: int, masked: bool) -> dict[str, Any]:
 def delete_card(viewer: Viewer, card_id: int) -> dict[str, Any]:
     card = card_of(viewer, card_id)
     step = step_of_card(card)
-    groups.require_sees(viewer, step, card.group_id)
+    groups.require_sees(viewer, step, card.group_id, card.participant_id)
     live_common.require_writer(viewer, step)
     if not viewer.is_animateur and card.participant_id != viewer.participant_id:
         raise Forbidden("Vous ne pouvez supprimer que vos propres cartes.")

@@ -29,6 +29,7 @@ from facilitator.models import (
     Contribution,
     Event,
     Step,
+    StepGroup,
     StepStatus,
 )
 from facilitator.models.deroule import Deroule
@@ -36,7 +37,7 @@ from facilitator.scripts import Script, ScriptError, list_scripts, load_script_t
 
 log = logging.getLogger(__name__)
 
-STEP_KEYS = ("id", "type", "title", "duration", "consigne", "help", "settings")
+STEP_KEYS = ("id", "type", "title", "duration", "consigne", "help", "settings", "groups")
 MAX_YAML = 200_000
 
 
@@ -81,6 +82,8 @@ def _clean_step(raw: dict[str, Any]) -> dict[str, Any]:
         step.pop("help", None)
     if step.get("duration") in (None, ""):
         step.pop("duration", None)
+    if not step.get("groups"):
+        step.pop("groups", None)
     return step
 
 
@@ -218,6 +221,7 @@ def atelier_data(atelier: Atelier) -> dict[str, Any]:
                 "consigne": step.consigne,
                 "help": step.help,
                 "settings": step.settings,
+                "groups": _plan(step),
             }
         )
         if started(step, opened):
@@ -238,15 +242,28 @@ def _why_locked(step: Step, opened: set[int]) -> str:
     return "a commencé"
 
 
+def _plan(step: Step) -> dict[str, Any] | None:
+    """The step's ``groups:`` (issue 18): set by the script or the console's switch."""
+    return (step.groups or {}).get("plan") or None
+
+
 def _same(step: Step, spec: dict[str, Any]) -> bool:
     return (
-        step.type == spec["type"]
+        _same_groups(step, spec)
         and step.title == spec["title"]
         and step.consigne == spec["consigne"]
         and (step.help or "") == (spec.get("help") or "")
         and step.duration_minutes == spec.get("duration")
         and step.settings == spec["settings"]
     )
+
+
+def _same_groups(step: Step, spec: dict[str, Any]) -> bool:
+    return step.type == spec["type"] and _plan(step) == (spec.get("groups") or None)
+
+
+def _formed(step: Step) -> bool:
+    return bool(db.session.scalar(select(exists().where(StepGroup.step_id == step.id))))
 
 
 def apply_to_atelier(atelier: Atelier, script: Script, *, version: int | None = None) -> int:
@@ -278,6 +295,12 @@ def apply_to_atelier(atelier: Atelier, script: Script, *, version: int | None = 
                 f"L'étape « {held.title} » {_why_locked(held, opened)} : elle ne peut plus "
                 "être modifiée (seules les étapes à venir changent)."
             )
+        if held is not None and not _same_groups(held, spec) and _formed(held):
+            raise InvalidInput(
+                f"Les groupes de l'étape « {held.title} » sont déjà formés : son type et ses "
+                "sous-groupes ne changent plus ici (repassez-la d'abord en plénière dans la "
+                "console)."
+            )
     with events.live_change(atelier.id) as change:
         for key, old in existing.items():
             if key not in wanted:
@@ -291,6 +314,8 @@ def apply_to_atelier(atelier: Atelier, script: Script, *, version: int | None = 
             step.position = position
             if spec["id"] not in locked and not _same(step, spec):
                 fresh = cycles.step_from_spec(spec, position)
+                if not _same_groups(step, spec):  # not formed (checked above)
+                    step.groups = fresh.groups
                 for name in ("type", "title", "consigne", "help", "duration_minutes"):
                     setattr(step, name, getattr(fresh, name))
                 step.settings = fresh.settings

@@ -60,15 +60,15 @@ def _require_untouched(step: Step) -> None:
     cards already written out of every group."""
     if step.status == "done":
         raise DomainError("Cette étape est terminée : elle ne peut plus passer en sous-groupes.")
+    # deleted cards too: they keep their group (and its foreign key), like the event log
     written = db.session.scalar(
-        select(func.count())
-        .select_from(Contribution)
-        .where(Contribution.step_id == step.id, Contribution.deleted.is_(False))
+        select(func.count()).select_from(Contribution).where(Contribution.step_id == step.id)
     )
     if written:
         raise DomainError(
-            "Cette étape a déjà commencé (des cartes ont été écrites) : elle ne peut plus "
-            "passer en sous-groupes. Créez une nouvelle étape pour le travail en groupes.",
+            "Cette étape a déjà commencé (des cartes ont été écrites, même supprimées depuis) : "
+            "elle ne peut plus passer en sous-groupes. Créez une nouvelle étape pour le travail "
+            "en groupes.",
             code="step_started",
         )
 

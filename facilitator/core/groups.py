@@ -90,10 +90,15 @@ def hidden_groups(steps: Iterable[Step], viewer: Viewer) -> frozenset[int]:
     return frozenset(rows) - member_groups(viewer.atelier_id, viewer.participant_id)
 
 
-def require_sees(viewer: Viewer, step: Step, group_id: int | None) -> None:
+def require_sees(
+    viewer: Viewer, step: Step, group_id: int | None, author_id: int | None = None
+) -> None:
     """A participant acts only on their own group's items while groups are separate (to
-    the others, another group's card does not exist)."""
+    the others, another group's card does not exist); their own cards stay theirs (after a
+    merge of two people of two groups, the snapshot shows them too)."""
     if group_id is None or viewer.role != "participant" or not separate(step):
+        return
+    if author_id is not None and author_id == viewer.participant_id:
         return
     assert viewer.participant_id is not None
     if group_of(step.id, viewer.participant_id) != group_id:

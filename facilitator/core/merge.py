@@ -39,6 +39,7 @@ LABELS = {
     "roadmap_vote": "votes sur la feuille de route",
     "participant_visit": "visites entre les ateliers",
     "mail_contact": "adresses électroniques",
+    "group_member": "groupes de travail",
 }
 #: the column telling which of two rows is the latest, in order of preference
 RECENCY = ("updated_at", "created_at", "joined_at", "last_at")

@@ -12,9 +12,10 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from facilitator import contract
+from facilitator.core import groups
 from facilitator.core.events import LiveBatch
 from facilitator.extensions import db
-from facilitator.models import Step, Vote
+from facilitator.models import Contribution, Step, Vote
 
 
 def fit_votes(keep_id: int, batch: LiveBatch, live: set[int]) -> list[str]:
@@ -97,4 +98,13 @@ def _announce(step: Step, changed: list[Vote], pid: int, used: int, batch: LiveB
             public={**base, "total": total} if step.results_visible else None,
             owner_id=pid,
             owner=owner,
+            # a card of a sub-group: its members only, as a vote would (core/votes.py)
+            group_id=_group_of(step, card_id),
         )
+
+
+def _group_of(step: Step, card_id: int) -> int | None:
+    if not step.groups:
+        return None
+    card = db.session.get(Contribution, card_id)
+    return groups.event_group(step, card.group_id if card is not None else None)

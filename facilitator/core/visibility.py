@@ -332,7 +332,17 @@ def reveal_payload(step: Step) -> dict[str, Any]:
         apart = groups.separate(step)
         out["cards"] = [c for c in cards if not c.get("withheld") and not (apart and c["group_id"])]
     if step.results_visible:
-        out["tallies"] = {str(k): v for k, v in tallies([step.id]).items()}
+        totals = tallies([step.id])
+        if groups.separate(step):  # as the cards: each group's totals to its own, by a resync
+            plenary = set(
+                db.session.scalars(
+                    select(Contribution.id).where(
+                        Contribution.step_id == step.id, Contribution.group_id.is_(None)
+                    )
+                )
+            )
+            totals = {k: v for k, v in totals.items() if k in plenary}
+        out["tallies"] = {str(k): v for k, v in totals.items()}
     return out
 
 
@@ -407,6 +417,9 @@ def snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, Any]:
             or (pid is not None and full["author_id"] == pid)
         ]
         tally = shared["tallies_public"]
+        if hidden:  # nor the other groups' vote totals
+            unseen = {str(full["id"]) for full, _ in shared["cards"] if full["group_id"] in hidden}
+            tally = {k: v for k, v in tally.items() if k not in unseen}
     data: dict[str, Any] = {
         "seq": seq,
         "role": viewer.role,

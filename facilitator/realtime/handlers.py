@@ -224,7 +224,7 @@ def on_connect(auth: Any = None) -> None:
     if viewer.role == "viewer":
         join_room(room_view(viewer.atelier_id))  # a sub-group's events reach the wall
     if viewer.participant_id is not None:
-        join_room(room_owner(viewer.participant_id))
+        join_room(room_owner(viewer.atelier_id, viewer.participant_id))
     last_seq = auth.get("last_seq")
     last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
     # to this connection only: no need to cross the message queue
@@ -406,7 +406,7 @@ def _participant_merged(gone_id: int, into: int) -> None:
         if viewer.participant_id == gone_id:
             presence.remove(conn)
             presence.add(conn, dataclasses.replace(viewer, participant_id=into))
-            socketio.server.enter_room(conn, room_owner(into), namespace="/")
+            socketio.server.enter_room(conn, room_owner(viewer.atelier_id, into), namespace="/")
 
 
 def _participant_revoked(participant_id: int) -> None:

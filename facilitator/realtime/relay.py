@@ -50,8 +50,10 @@ def room_pub(atelier_id: int) -> str:
     return f"at{atelier_id}:pub"
 
 
-def room_owner(participant_id: int) -> str:
-    return f"pt{participant_id}"
+def room_owner(atelier_id: int, participant_id: int) -> str:
+    """A participant's connections to one atelier's board (not to the cycle's others: a
+    client keeps the seq of its own atelier only)."""
+    return f"at{atelier_id}:pt{participant_id}"
 
 
 def room_view(atelier_id: int) -> str:
@@ -134,6 +136,8 @@ class Relay:
         a, seq = ev["atelier_id"], ev["seq"]
         if ev["type"] == "groups.changed":
             self._learn_groups(ev)  # even when nobody here follows the atelier right now
+        elif ev["type"] == "participant.merged":
+            self._forget_merged(ev)
         last = self.last.get(a)
         if last is None:
             if not self._has_members(a):
@@ -265,6 +269,15 @@ class Relay:
         for group in (ev["payload"].get("groups") or {}).get("groups", []):
             self.group_members[group["id"]] = frozenset(m["id"] for m in group["members"])
 
+    def _forget_merged(self, ev: dict[str, Any]) -> None:
+        """A merge moved (or removed, when both were in groups of one step) the group rows
+        of both people: their groups are read again from the database when next needed."""
+        into = (ev["payload"].get("into") or {}).get("id")
+        people = {ev["owner_id"], into}
+        for group_id, members in list(self.group_members.items()):
+            if people & members:
+                del self.group_members[group_id]
+
     def _deliver_group(self, ev: dict[str, Any], full: Message, public: Any) -> None:
         """A sub-group's event: animateurs, the wall (read-only links) and the group's
         members only; the author's own version first."""
@@ -273,7 +286,7 @@ class Relay:
         members = self._members_of(ev["group_id"])
         owner_sids: set[str] = set()
         if ev["owner_id"] is not None and ev["owner"] is not None:
-            owner_sids = set(wire.members(room_owner(ev["owner_id"])))
+            owner_sids = set(wire.members(room_owner(a, ev["owner_id"])))
             own = wire.message("event", _envelope(ev, ev["owner"]), seq)
             wire.send(list(owner_sids), [own])
         if public is None:
@@ -282,7 +295,7 @@ class Relay:
         message = full if same else wire.message("event", _envelope(ev, public), seq)
         sids = list(wire.members(room_view(a)))
         for pid in members:
-            sids.extend(sid for sid in wire.members(room_owner(pid)) if sid not in owner_sids)
+            sids.extend(sid for sid in wire.members(room_owner(a, pid)) if sid not in owner_sids)
         wire.send(sids, [message])
 
     def _deliver(self, ev: dict[str, Any]) -> None:
@@ -301,6 +314,8 @@ class Relay:
         public = ev["payload"] if ev["public_same"] else ev["public"]
         if ev["type"] == "groups.changed":
             self._learn_groups(ev)  # again: read from the log by ``repair``
+        elif ev["type"] == "participant.merged":
+            self._forget_merged(ev)
         if ev.get("group_id") is not None:
             self.flush(a)
             self._deliver_group(ev, full, public)
@@ -310,7 +325,7 @@ class Relay:
             batch = self.batches.setdefault(a, {})
             card = ev["payload"].get("card_id")
             if owner is not None:
-                batch[("o", ev["owner_id"], card)] = (seq, room_owner(ev["owner_id"]), owner)
+                batch[("o", ev["owner_id"], card)] = (seq, room_owner(a, ev["owner_id"]), owner)
             if public is not None:
                 batch[("p", card)] = (seq, room_pub(a), public)
             self._later("flush", a, self.window, self.flush)
@@ -327,7 +342,7 @@ class Relay:
             return
         if owner is not None:  # the author's version first
             own = wire.message("event", _envelope(ev, owner), seq)
-            wire.send(wire.members(room_owner(ev["owner_id"])), [own])
+            wire.send(wire.members(room_owner(a, ev["owner_id"])), [own])
         if public is not None:
             pub = wire.message("event", _envelope(ev, public), seq)
             wire.send(wire.members(room_pub(a)), [pub])
