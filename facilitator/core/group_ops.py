@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from facilitator import contract
 from facilitator.core import events
 from facilitator.core.events import Viewer
 from facilitator.core.group_formation import STRATEGIES, Person
@@ -65,9 +66,9 @@ def _require_untouched(step: Step) -> None:
         .select_from(Contribution)
         .where(Contribution.step_id == step.id, Contribution.deleted.is_(False))
     )
-    if written:
+    if written or contract.get(step.type).has_items(step):
         raise DomainError(
-            "Cette étape a déjà commencé (des cartes ont été écrites) : elle ne peut plus "
+            "Cette étape a déjà commencé (des contributions ont été écrites) : elle ne peut plus "
             "passer en sous-groupes. Créez une nouvelle étape pour le travail en groupes.",
             code="step_started",
         )

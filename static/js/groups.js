@@ -26,6 +26,15 @@ export function groupsOf(store, step) {
   return (step && store.groups && store.groups[String(step.id)]) || null;
 }
 
+/** What a step's groups produced: its cards, and the items of the list its activity state
+ * names in `group_items` (questions essentielles: `proposals`). Each has `group_id`, `text`. */
+export function itemsOf(store, step) {
+  const state = store.activity && store.activity[step.id];
+  const extra = state && state.group_items && Array.isArray(state[state.group_items])
+    ? state[state.group_items] : [];
+  return [...store.cardsOf(step.id), ...extra];
+}
+
 /** The name of a card's group, for its tag ("" on a phone while groups work apart: every
  * card there is its own group's). */
 export function groupName(store, card) {
@@ -129,7 +138,7 @@ function choiceList(page, step, groups) {
 export function renderConsole(page, mount, step, ui) {
   const { store } = page;
   const groups = groupsOf(store, step);
-  const started = step && store.cardsOf(step.id).length > 0;
+  const started = step && itemsOf(store, step).length > 0;
   if (!step || (!groups && (!step.groups_possible || started || step.status === "done"))) {
     mount.hidden = true;
     return;
@@ -137,7 +146,7 @@ export function renderConsole(page, mount, step, ui) {
   const request = (event, payload) => page.live.request(event, { step_id: step.id, ...payload });
   mount.hidden = false;
   const counts = new Map();
-  for (const card of store.cardsOf(step.id)) {
+  for (const card of itemsOf(store, step)) {
     if (card.group_id) counts.set(card.group_id, (counts.get(card.group_id) || 0) + 1);
   }
   const frameKey = JSON.stringify([step.id, groups && groups.phase, groups && groups.focus,
@@ -151,7 +160,7 @@ export function renderConsole(page, mount, step, ui) {
   if (!grid) return;
   const cells = groups.groups.map((g) => {
     const open = ui.open === g.id;
-    const cards = open ? store.cardsOf(step.id).filter((c) => c.group_id === g.id).map((c) => c.text) : [];
+    const cards = open ? itemsOf(store, step).filter((c) => c.group_id === g.id).map((c) => c.text) : [];
     const sig = JSON.stringify([g, counts.get(g.id) || 0, open, cards, groups.focus, groups.phase,
       ui.people === g.id]);
     const old = ui.cells.get(g.id);
@@ -254,7 +263,7 @@ function groupCell(page, step, groups, g, count, request, ui) {
   }
   cell.append(tools);
   if (open) {
-    const cards = page.store.cardsOf(step.id).filter((c) => c.group_id === g.id);
+    const cards = itemsOf(page.store, step).filter((c) => c.group_id === g.id);
     cell.append(cards.length
       ? h("ul", { class: "groups-cell__cards" }, cards.map((c) => h("li", { text: c.text || "Carte retournée" })))
       : h("p", { class: "hint", text: "Aucune contribution pour l'instant." }));
@@ -313,7 +322,7 @@ export function renderWall(page, mount, step, state) {
   mount.hidden = false;
   const one = groups.display === "un" && groups.focus
     ? groups.groups.filter((g) => g.id === groups.focus) : groups.groups;
-  const cards = page.store.cardsOf(step.id);
+  const cards = itemsOf(page.store, step);
   const cells = one.map((g) => {
     const mine = cards.filter((c) => c.group_id === g.id && !c.face_down);
     return h("section", { class: "wall-group", "aria-label": g.name },
