@@ -4,7 +4,8 @@
 // The server decides what each one sees (core/groups.py); a `groups.changed` envelope tells
 // participants concerned and the wall to read their group again (a fresh snapshot).
 
-import { h, plural, setText } from "./ui.js";
+import { focusRename, renameForm } from "./group_rename.js";
+import { h, plural } from "./ui.js";
 
 const FORMATIONS = {
   aleatoire: "Au hasard",
@@ -162,14 +163,17 @@ export function renderConsole(page, mount, step, ui) {
     const open = ui.open === g.id;
     const cards = open ? itemsOf(store, step).filter((c) => c.group_id === g.id).map((c) => c.text) : [];
     const sig = JSON.stringify([g, counts.get(g.id) || 0, open, cards, groups.focus, groups.phase,
-      ui.people === g.id]);
+      ui.people === g.id, ui.renaming === g.id]);
     const old = ui.cells.get(g.id);
     if (old && old.sig === sig) return old.el;
     const el = groupCell(page, step, groups, g, counts.get(g.id) || 0, request, ui);
     ui.cells.set(g.id, { sig, el });
     return el;
   });
+  const focused = document.activeElement;
   syncList(grid, cells);
+  // a field moved into a redrawn cell keeps the focus
+  if (focused && focused !== document.activeElement && focused.isConnected) focused.focus();
 }
 
 function syncList(parent, nodes) {
@@ -261,7 +265,17 @@ function groupCell(page, step, groups, g, count, request, ui) {
       onClick: () => request("groups_show", { group_id: g.id, display: "un" }) }, "Au mur",
     h("span", { class: "visually-hidden", text: ` : ${g.name}` })));
   }
+  tools.append(h("button", { type: "button", class: "btn", "aria-expanded": String(ui.renaming === g.id),
+    onClick: () => { ui.renaming = ui.renaming === g.id ? null : g.id; page.draw(); focusRename(g.id); } },
+  "Renommer", h("span", { class: "visually-hidden", text: ` le groupe ${g.name}` })));
   cell.append(tools);
+  if (ui.renaming === g.id) {
+    // kept while the cell is redrawn (live counts): what is being typed survives
+    if (!ui.renameForm || ui.renameForm.dataset.groupId !== String(g.id)) {
+      ui.renameForm = renameForm(page, g, request, ui);
+    }
+    cell.append(ui.renameForm);
+  } else if (ui.renameForm && ui.renaming == null) ui.renameForm = null;
   if (open) {
     const cards = itemsOf(page.store, step).filter((c) => c.group_id === g.id);
     cell.append(cards.length
