@@ -36,11 +36,11 @@ export function itemsOf(store, step) {
   return [...store.cardsOf(step.id), ...extra];
 }
 
-/** The name of a card's group, for its tag ("" on a phone while groups work apart: every
+/** The name of a card's (or any grouped item's) group, for its tag ("" on a phone while groups work apart: every
  * card there is its own group's). */
-export function groupName(store, card) {
+export function groupName(store, card, stepId = card && card.step_id) {
   if (!card || !card.group_id || !store.groups) return "";
-  const state = store.groups[String(card.step_id)];
+  const state = store.groups[String(stepId)];
   if (!state || (store.role === "participant" && SEPARATE.has(state.phase))) return "";
   const group = state && state.groups.find((g) => g.id === card.group_id);
   return group ? group.name : "";
