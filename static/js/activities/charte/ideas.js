@@ -86,7 +86,8 @@ export class Ideas {
     this.phase = state.phase;
     const pick = ctx.anim && ctx.editable;
     const selected = view.selectedCards;
-    const key = JSON.stringify([cards.map((c) => [c.id, c.version, c.text, c.column, c.author && c.author.name, c.face_down]),
+    const key = JSON.stringify([cards.map((c) => [c.id, c.version, c.text, c.column, c.author && c.author.name, c.face_down,
+      groupName(view.page.store, c)]),
       pick, [...selected], view.step.anonymous]);
     if (this.key === key) return;
     this.key = key;
