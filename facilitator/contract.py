@@ -106,6 +106,12 @@ class Activity:
         return {}
 
     @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        """Sub-group id → what it produced in ``step`` beyond its cards, as plain texts
+        (the compte rendu's « Production du groupe »)."""
+        return {}
+
+    @classmethod
     def has_items(cls, step: Step) -> bool:
         """Something beyond cards was produced in ``step`` (it may no longer switch to
         sub-groups)."""

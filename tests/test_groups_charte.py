@@ -130,3 +130,17 @@ def test_after_the_mise_en_commun_everyone_sees_the_amendment_with_its_group(wor
     assert [(c["text"], c["group_id"]) for c in cards] == [
         ("Agir ensemble", world["where"]["Alice"])
     ]
+
+
+def test_the_compte_rendu_keeps_each_group_s_ideas_and_amendments(world: Any) -> None:
+    from facilitator.documents import compte_rendu, loaders
+    from facilitator.rendering import markdown
+
+    context = loaders.atelier_context(world["atelier"].id)
+    text = markdown.render(compte_rendu.compose(context)).decode()
+    assert "en 2 sous-groupes" in text
+    name = next(g["name"] for g in snapshot(world["anim"])["groups"][str(world["step"])]["groups"]
+                if g["id"] == world["where"]["Alice"])  # fmt: skip
+    production = text.split(f"Production du groupe « {name} »")[1].split("###")[0]
+    assert "Agir ensemble" in production
+    assert "Amendement (Nouvelle rédaction) : Nous agissons ensemble, chaque jour." in production

@@ -94,6 +94,10 @@ class Charte(Activity):
         return charte_amendments_views.group_counts(step)
 
     @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        return charte_amendments_views.group_texts(step)
+
+    @classmethod
     def has_items(cls, step: Step) -> bool:
         return charte_amendments_views.has_items(step)
 

@@ -96,6 +96,23 @@ def group_counts(step: Step) -> dict[int, int]:
     return out
 
 
+def group_texts(step: Step) -> dict[int, list[str]]:
+    """Sub-group of ``step`` → its amendments, as « Modification : … » (the compte rendu)."""
+    mine = {g.id for g in groups.groups_of_step(step.id)}
+    out: dict[int, list[str]] = {}
+    rows = db.session.scalars(
+        select(CharteAmendment)
+        .where(CharteAmendment.atelier_id == step.atelier_id, CharteAmendment.status != "retiree")
+        .order_by(CharteAmendment.id)
+    )
+    for a in rows:
+        gid = (a.data or {}).get("group_id")
+        if gid in mine:
+            kind = AMENDMENT_KINDS.get(a.kind, a.kind)
+            out.setdefault(gid, []).append(f"Amendement ({kind}) : {a.text or a.base_text}")
+    return out
+
+
 def has_items(step: Step) -> bool:
     """Amendments were proposed at this step's atelier."""
     found = db.session.scalar(

@@ -78,6 +78,10 @@ class QuestionsEssentielles(Activity):
         return question_views.group_counts(step)
 
     @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        return question_views.group_texts(step)
+
+    @classmethod
     def has_items(cls, step: Step) -> bool:
         return question_views.has_items(step)
 

@@ -166,6 +166,24 @@ def group_counts(step: Step) -> dict[int, int]:
     return out
 
 
+def group_texts(step: Step) -> dict[int, list[str]]:
+    """Sub-group → the texts of its live proposals (the compte rendu)."""
+    out: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(QuestionProposal.data, QuestionProposal.text)
+        .where(
+            QuestionProposal.step_id == step.id,
+            QuestionProposal.status.in_(("active", "validated")),
+        )
+        .order_by(QuestionProposal.id)
+    )
+    for data, text in rows:
+        gid = (data or {}).get("group_id")
+        if gid is not None:
+            out.setdefault(gid, []).append(text)
+    return out
+
+
 def has_items(step: Step) -> bool:
     found = db.session.scalar(
         select(QuestionProposal.id).where(QuestionProposal.step_id == step.id).limit(1)
