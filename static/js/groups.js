@@ -36,6 +36,11 @@ export function itemsOf(store, step) {
   return [...store.cardsOf(step.id), ...extra];
 }
 
+/** What a grouped item says (a charte amendment that removes a clause: the clause). */
+function itemText(item) {
+  return item.text || (item.kind === "suppression" && item.base_text ? `Supprimer : ${item.base_text}` : "");
+}
+
 /** The name of a card's (or any grouped item's) group, for its tag ("" on a phone while groups work apart: every
  * card there is its own group's). */
 export function groupName(store, card, stepId = card && card.step_id) {
@@ -279,7 +284,7 @@ function groupCell(page, step, groups, g, count, request, ui) {
   if (open) {
     const cards = itemsOf(page.store, step).filter((c) => c.group_id === g.id);
     cell.append(cards.length
-      ? h("ul", { class: "groups-cell__cards" }, cards.map((c) => h("li", { text: c.text || "Carte retournée" })))
+      ? h("ul", { class: "groups-cell__cards" }, cards.map((c) => h("li", { text: itemText(c) || "Carte retournée" })))
       : h("p", { class: "hint", text: "Aucune contribution pour l'instant." }));
   }
   return cell;
@@ -344,7 +349,7 @@ export function renderWall(page, mount, step, state) {
         h("span", { class: "wall-group__count", text: ` · ${plural(mine.length, "contribution", "contributions")}` })),
       g.question ? h("p", { class: "wall-group__question", text: g.question }) : null,
       mine.length
-        ? h("ul", { class: "wall-group__cards" }, mine.map((c) => h("li", { class: "wall-card", text: c.text })))
+        ? h("ul", { class: "wall-group__cards" }, mine.map((c) => h("li", { class: "wall-card", text: itemText(c) })))
         : h("p", { class: "wall-group__empty", text: "Pas encore de contribution." }));
   });
   mount.className = `wall-groups${one.length === 1 ? " wall-groups--one" : ""}`;
