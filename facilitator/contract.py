@@ -100,6 +100,24 @@ class Activity:
         return None
 
     @classmethod
+    def group_counts(cls, step: Step) -> dict[int, int]:
+        """Sub-group id → how many items the group produced in ``step`` beyond its cards
+        (issue 18: the console's live counts)."""
+        return {}
+
+    @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        """Sub-group id → what it produced in ``step`` beyond its cards, as plain texts
+        (the compte rendu's « Production du groupe »)."""
+        return {}
+
+    @classmethod
+    def has_items(cls, step: Step) -> bool:
+        """Something beyond cards was produced in ``step`` (it may no longer switch to
+        sub-groups)."""
+        return False
+
+    @classmethod
     def help_for(cls, settings: dict[str, Any]) -> str:
         """The one-line help of a step whose script gives none (may depend on settings)."""
         return cls.default_help

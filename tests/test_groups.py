@@ -46,15 +46,17 @@ format: 1
 id: x
 title: X
 steps:
-  - id: charte
-    type: charte
-    title: Charte
-    consigne: Écrivez.
+  - id: carte
+    type: cartographie
+    title: Carte
+    consigne: Ajoutez les acteurs.
     groups: {formation: aleatoire, count: 3}
 """
     with pytest.raises(ScriptError) as err:
         load_script_text(bad)
-    assert any("sous-groupes" in message for _, message in err.value.problems)
+    (message,) = [m for _, m in err.value.problems if "sous-groupes" in m]
+    assert "« Cartographie des acteurs et des actions » ne peut pas encore" in message
+    assert "« Questions essentielles »" in message and "« Charte »" in message
     with pytest.raises(ScriptError) as err:
         load_script_text(SCRIPT.replace("formation: mixte", "formation: tirage"))
     assert err.value.problems[0][0] == "steps[0].groups.formation"

@@ -53,3 +53,24 @@ def test_an_anonymous_step_in_groups_names_nobody(
     assert "Membres" not in text
     for name in where:
         assert f"{name} (" not in text
+
+
+def test_the_compte_rendu_keeps_each_group_s_questions_and_amendments(
+    make_atelier: Any, make_animateur: Any, connect: Any
+) -> None:
+    from tests.test_groups_questions import SCRIPT as QUESTIONS
+    from tests.test_groups_questions import act
+
+    r = room(make_atelier, make_animateur, connect, QUESTIONS)
+    where = formed(r)
+    numbers = {name: i for i, name in enumerate(sorted(where), 1)}
+    for name, i in numbers.items():
+        ack = act(r["socks"][name], r["step"], "propose", client_id=f"qe-cr-{i:04d}",
+                  text=f"Question numéro {i} ?")  # fmt: skip
+        assert ack["ok"], ack
+    assert r["anim"].call("groups_merge", {"step_id": r["step"]})["ok"]
+    text = _text(r["atelier"].id)
+    assert "en 2 sous-groupes" in text
+    production = text.split("Production du groupe « Groupe 1 »")[1].split("###")[0]
+    mine = sorted(n for n in where if where[n] == min(where.values()))
+    assert sorted(n for n in where if f"Question numéro {numbers[n]} ?" in production) == mine

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from facilitator import contract
 from facilitator.core import events
 from facilitator.core.events import Viewer
 from facilitator.core.group_formation import STRATEGIES, Person
@@ -64,11 +65,11 @@ def _require_untouched(step: Step) -> None:
     written = db.session.scalar(
         select(func.count()).select_from(Contribution).where(Contribution.step_id == step.id)
     )
-    if written:
+    if written or contract.get(step.type).has_items(step):
         raise DomainError(
-            "Cette étape a déjà commencé (des cartes ont été écrites, même supprimées depuis) : "
-            "elle ne peut plus passer en sous-groupes. Créez une nouvelle étape pour le travail "
-            "en groupes.",
+            "Cette étape a déjà commencé (des contributions ont été écrites, même supprimées "
+            "depuis) : elle ne peut plus passer en sous-groupes. Créez une nouvelle étape pour "
+            "le travail en groupes.",
             code="step_started",
         )
 

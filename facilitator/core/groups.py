@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from facilitator import contract
 from facilitator.core.events import Viewer
 from facilitator.errors import DomainError, NotFound
 from facilitator.extensions import db
@@ -156,17 +157,23 @@ def members_by_group(step_id: int) -> dict[int, list[Participant]]:
     return out
 
 
-def _counts(step_id: int) -> dict[int, int]:
+def counts(step: Step) -> dict[int, int]:
+    """Group id → items it produced in ``step``: its cards and what the activity type
+    adds (``Activity.group_counts``: proposals, ideas…)."""
+    out = dict(contract.get(step.type).group_counts(step))
     rows = db.session.execute(
         select(Contribution.group_id, func.count())
         .where(
-            Contribution.step_id == step_id,
+            Contribution.step_id == step.id,
             Contribution.deleted.is_(False),
             Contribution.group_id.is_not(None),
         )
         .group_by(Contribution.group_id)
     ).all()
-    return {gid: int(n) for gid, n in rows if gid is not None}
+    for gid, n in rows:
+        if gid is not None:
+            out[gid] = out.get(gid, 0) + int(n)
+    return out
 
 
 def _person(p: Participant) -> dict[str, Any]:
@@ -192,7 +199,7 @@ def step_groups(step: Step, viewer: Viewer) -> dict[str, Any] | None:
     conf = step.groups
     groups = groups_of_step(step.id)
     members = members_by_group(step.id)
-    counts = _counts(step.id)
+    produced = counts(step)
     questions = _question_texts({g.question_id for g in groups if g.question_id})
     out: dict[str, Any] = {
         "step_id": step.id,
@@ -211,7 +218,7 @@ def step_groups(step: Step, viewer: Viewer) -> dict[str, Any] | None:
             "name": g.name,
             "question": questions.get(g.question_id) if g.question_id else None,
             "size": len(members.get(g.id, [])),
-            "count": counts.get(g.id, 0),
+            "count": produced.get(g.id, 0),
         }
         if viewer.is_animateur:
             item["members"] = [_person(p) for p in members.get(g.id, [])]

@@ -248,6 +248,7 @@ def _groups(steps: list[Step], people: _People) -> dict[int, Any]:
         )
     ):
         members[gid].append(pid)
+    texts = {sid: activities.REGISTRY[s.type].group_texts(s) for sid, s in by_id.items()}
     for gid, step_id, name, question in groups:
         kinds: dict[str, int] = defaultdict(int)
         for pid in members[gid]:
@@ -261,6 +262,7 @@ def _groups(steps: list[Step], people: _People) -> dict[int, Any]:
                 composition=tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
                 members=tuple(named),
                 size=len(members[gid]),
+                items=tuple(plain(t) for t in texts[step_id].get(gid, [])),
             )
         )
         out[0].append((gid, plain(name)))

@@ -39,6 +39,8 @@ class GroupData:
     #: "Alice (Centre social)"…; empty when the step was anonymous
     members: tuple[str, ...]
     size: int
+    #: what it produced beyond cards (proposals, amendments…), as plain texts
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ def groups_blocks(step: StepData) -> list[Block | Section]:
     named = any(g.members for g in step.groups)
     if named:
         header.insert(2, "Membres")
-    counts = {g.name: 0 for g in step.groups}
+    counts = {g.name: len(g.items) for g in step.groups}
     for card in step.cards:
         if card.group in counts:
             counts[card.group] += 1
@@ -46,10 +46,10 @@ def groups_blocks(step: StepData) -> list[Block | Section]:
         ),
     ]
     for group in step.groups:
-        cards = [c for c in step.cards if c.group == group.name]
+        texts = [c.text for c in step.cards if c.group == group.name] + list(group.items)
         body: Block = (
-            bullets(inline(fr.quoted(c.text)) for c in cards)
-            if cards
+            bullets(inline(fr.quoted(t)) for t in texts)
+            if texts
             else note("Aucune contribution dans ce groupe.")
         )
         blocks.append(section(f"Production du groupe « {group.name} »", body))

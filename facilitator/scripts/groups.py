@@ -34,9 +34,10 @@ def refusal(type_id: str) -> str | None:
     activity = contract.get(type_id)
     if activity.groups:
         return None
+    able = ", ".join(f"« {a.label} »" for a in contract.REGISTRY.values() if a.groups)
     return (
         f"l'activité « {activity.label} » ne peut pas encore se dérouler en sous-groupes "
-        "(seules les étapes de cartes le peuvent)"
+        f"(seules les activités {able} le peuvent)"
     )
 
 

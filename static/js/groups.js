@@ -4,7 +4,8 @@
 // The server decides what each one sees (core/groups.py); a `groups.changed` envelope tells
 // participants concerned and the wall to read their group again (a fresh snapshot).
 
-import { h, plural, setText } from "./ui.js";
+import { focusRename, renameForm } from "./group_rename.js";
+import { h, plural } from "./ui.js";
 
 const FORMATIONS = {
   aleatoire: "Au hasard",
@@ -26,11 +27,25 @@ export function groupsOf(store, step) {
   return (step && store.groups && store.groups[String(step.id)]) || null;
 }
 
-/** The name of a card's group, for its tag ("" on a phone while groups work apart: every
+/** What a step's groups produced: its cards, and the items of the list its activity state
+ * names in `group_items` (questions essentielles: `proposals`). Each has `group_id`, `text`. */
+export function itemsOf(store, step) {
+  const state = store.activity && store.activity[step.id];
+  const extra = state && state.group_items && Array.isArray(state[state.group_items])
+    ? state[state.group_items] : [];
+  return [...store.cardsOf(step.id), ...extra];
+}
+
+/** What a grouped item says (a charte amendment that removes a clause: the clause). */
+function itemText(item) {
+  return item.text || (item.kind === "suppression" && item.base_text ? `Supprimer : ${item.base_text}` : "");
+}
+
+/** The name of a card's (or any grouped item's) group, for its tag ("" on a phone while groups work apart: every
  * card there is its own group's). */
-export function groupName(store, card) {
+export function groupName(store, card, stepId = card && card.step_id) {
   if (!card || !card.group_id || !store.groups) return "";
-  const state = store.groups[String(card.step_id)];
+  const state = store.groups[String(stepId)];
   if (!state || (store.role === "participant" && SEPARATE.has(state.phase))) return "";
   const group = state && state.groups.find((g) => g.id === card.group_id);
   return group ? group.name : "";
@@ -129,7 +144,7 @@ function choiceList(page, step, groups) {
 export function renderConsole(page, mount, step, ui) {
   const { store } = page;
   const groups = groupsOf(store, step);
-  const started = step && store.cardsOf(step.id).length > 0;
+  const started = step && itemsOf(store, step).length > 0;
   if (!step || (!groups && (!step.groups_possible || started || step.status === "done"))) {
     mount.hidden = true;
     return;
@@ -137,7 +152,7 @@ export function renderConsole(page, mount, step, ui) {
   const request = (event, payload) => page.live.request(event, { step_id: step.id, ...payload });
   mount.hidden = false;
   const counts = new Map();
-  for (const card of store.cardsOf(step.id)) {
+  for (const card of itemsOf(store, step)) {
     if (card.group_id) counts.set(card.group_id, (counts.get(card.group_id) || 0) + 1);
   }
   const frameKey = JSON.stringify([step.id, groups && groups.phase, groups && groups.focus,
@@ -151,16 +166,19 @@ export function renderConsole(page, mount, step, ui) {
   if (!grid) return;
   const cells = groups.groups.map((g) => {
     const open = ui.open === g.id;
-    const cards = open ? store.cardsOf(step.id).filter((c) => c.group_id === g.id).map((c) => c.text) : [];
+    const cards = open ? itemsOf(store, step).filter((c) => c.group_id === g.id).map((c) => c.text) : [];
     const sig = JSON.stringify([g, counts.get(g.id) || 0, open, cards, groups.focus, groups.phase,
-      ui.people === g.id]);
+      ui.people === g.id, ui.renaming === g.id]);
     const old = ui.cells.get(g.id);
     if (old && old.sig === sig) return old.el;
     const el = groupCell(page, step, groups, g, counts.get(g.id) || 0, request, ui);
     ui.cells.set(g.id, { sig, el });
     return el;
   });
+  const focused = document.activeElement;
   syncList(grid, cells);
+  // a field moved into a redrawn cell keeps the focus
+  if (focused && focused !== document.activeElement && focused.isConnected) focused.focus();
 }
 
 function syncList(parent, nodes) {
@@ -252,11 +270,21 @@ function groupCell(page, step, groups, g, count, request, ui) {
       onClick: () => request("groups_show", { group_id: g.id, display: "un" }) }, "Au mur",
     h("span", { class: "visually-hidden", text: ` : ${g.name}` })));
   }
+  tools.append(h("button", { type: "button", class: "btn", "aria-expanded": String(ui.renaming === g.id),
+    onClick: () => { ui.renaming = ui.renaming === g.id ? null : g.id; page.draw(); focusRename(g.id); } },
+  "Renommer", h("span", { class: "visually-hidden", text: ` le groupe ${g.name}` })));
   cell.append(tools);
+  if (ui.renaming === g.id) {
+    // kept while the cell is redrawn (live counts): what is being typed survives
+    if (!ui.renameForm || ui.renameForm.dataset.groupId !== String(g.id)) {
+      ui.renameForm = renameForm(page, g, request, ui);
+    }
+    cell.append(ui.renameForm);
+  } else if (ui.renameForm && ui.renaming == null) ui.renameForm = null;
   if (open) {
-    const cards = page.store.cardsOf(step.id).filter((c) => c.group_id === g.id);
+    const cards = itemsOf(page.store, step).filter((c) => c.group_id === g.id);
     cell.append(cards.length
-      ? h("ul", { class: "groups-cell__cards" }, cards.map((c) => h("li", { text: c.text || "Carte retournée" })))
+      ? h("ul", { class: "groups-cell__cards" }, cards.map((c) => h("li", { text: itemText(c) || "Carte retournée" })))
       : h("p", { class: "hint", text: "Aucune contribution pour l'instant." }));
   }
   return cell;
@@ -313,7 +341,7 @@ export function renderWall(page, mount, step, state) {
   mount.hidden = false;
   const one = groups.display === "un" && groups.focus
     ? groups.groups.filter((g) => g.id === groups.focus) : groups.groups;
-  const cards = page.store.cardsOf(step.id);
+  const cards = itemsOf(page.store, step);
   const cells = one.map((g) => {
     const mine = cards.filter((c) => c.group_id === g.id && !c.face_down);
     return h("section", { class: "wall-group", "aria-label": g.name },
@@ -321,7 +349,7 @@ export function renderWall(page, mount, step, state) {
         h("span", { class: "wall-group__count", text: ` · ${plural(mine.length, "contribution", "contributions")}` })),
       g.question ? h("p", { class: "wall-group__question", text: g.question }) : null,
       mine.length
-        ? h("ul", { class: "wall-group__cards" }, mine.map((c) => h("li", { class: "wall-card", text: c.text })))
+        ? h("ul", { class: "wall-group__cards" }, mine.map((c) => h("li", { class: "wall-card", text: itemText(c) })))
         : h("p", { class: "wall-group__empty", text: "Pas encore de contribution." }));
   });
   mount.className = `wall-groups${one.length === 1 ? " wall-groups--one" : ""}`;

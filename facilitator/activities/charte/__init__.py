@@ -19,6 +19,7 @@ from facilitator.activities.charte import operations_amendments as charte_amendm
 from facilitator.activities.charte import operations_clauses as charte_clauses
 from facilitator.activities.charte import operations_vote as charte_vote
 from facilitator.activities.charte import views as charte_views
+from facilitator.activities.charte import views_amendments as charte_amendments_views
 from facilitator.activities.charte.cycle_document import KIND_CHARTE
 from facilitator.activities.charte.document import CharteDocuments
 from facilitator.activities.charte.schemas import (
@@ -60,6 +61,8 @@ class Charte(Activity):
     js_module = "js/activities/charte/view.js"
     js_reducers = "js/activities/charte/reducers.js"
     stylesheet = "css/activities/charte.css"
+    #: idea cards and amendments carry their sub-group (issue 18)
+    groups = True
 
     actions = {
         "refresh": ActionSpec(Empty, charte.refresh, EVERYONE),
@@ -85,6 +88,18 @@ class Charte(Activity):
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
         return charte_views.state(step, viewer)
+
+    @classmethod
+    def group_counts(cls, step: Step) -> dict[int, int]:
+        return charte_amendments_views.group_counts(step)
+
+    @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        return charte_amendments_views.group_texts(step)
+
+    @classmethod
+    def has_items(cls, step: Step) -> bool:
+        return charte_amendments_views.has_items(step)
 
     @classmethod
     def columns(cls, settings: dict[str, Any]) -> list[dict[str, str]]:

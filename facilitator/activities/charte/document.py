@@ -37,6 +37,7 @@ from facilitator.extensions import db
 from facilitator.models import Atelier, Step
 from facilitator.rendering import fr
 from facilitator.rendering.cards import cards_section
+from facilitator.rendering.groups import groups_blocks
 from facilitator.rendering.model import Block, Section, inline, note, para, table
 from facilitator.rendering.model import plain as clean
 from facilitator.rendering.sections import StepSection
@@ -310,6 +311,7 @@ class CharteDocuments(PerStepDocuments):
             carry.extend(cards.carry_over)
             opened = cards.open_questions
         else:
+            blocks.extend(groups_blocks(step))  # amendments only, written in sub-groups
             opened = ()
         return StepSection(
             blocks=tuple(blocks),

@@ -40,7 +40,7 @@ from facilitator.activities.charte.views_amendments import (
     quick_tally,
     record_amendment,
 )
-from facilitator.core import events
+from facilitator.core import events, groups
 from facilitator.core import live as live_common
 from facilitator.core.events import Viewer
 from facilitator.errors import Forbidden, InvalidInput, NotFound
@@ -52,11 +52,16 @@ log = logging.getLogger(__name__)
 MAX_REASON = 1000
 
 
-def _amendment(step: Step, amendment_id: int) -> CharteAmendment:
+def _amendment(step: Step, amendment_id: int, viewer: Viewer | None = None) -> CharteAmendment:
     a = db.session.get(CharteAmendment, amendment_id)
     version = charte_views.latest(step.atelier.cycle_id)
     if a is None or version is None or a.version_id != version.id:
         raise NotFound("Cet amendement n'existe pas sur la version en cours.")
+    if viewer is not None and step.groups:  # another group's amendment does not exist for
+        try:  # a participant while groups work apart (issue 18)
+            groups.require_sees(viewer, step, (a.data or {}).get("group_id"))
+        except NotFound:
+            raise NotFound("Cet amendement n'existe pas sur la version en cours.") from None
     return a
 
 
@@ -114,6 +119,10 @@ def propose(viewer: Viewer, step: Step, data: AmendmentPropose) -> dict[str, Any
             )
     reason = live_common.clean_text(data.reason, MAX_REASON, "La raison de l'amendement")
     privacy = live_common.check_privacy(f"{text}\n{reason}", data.confirm_personal)
+    extra: dict[str, Any] = {"privacy": privacy} if privacy else {}
+    group_id = groups.group_for_new(viewer, step) if step.groups else None
+    if group_id is not None:
+        extra["group_id"] = group_id  # the sub-group it was written in (issue 18)
     with events.live_change(viewer.atelier_id) as change:
         amendment = CharteAmendment(
             version_id=version.id,
@@ -127,7 +136,7 @@ def propose(viewer: Viewer, step: Step, data: AmendmentPropose) -> dict[str, Any
             base_text=clause.text if clause else "",
             participant_id=viewer.participant_id,
             animateur_id=viewer.animateur_id,
-            data={"privacy": privacy} if privacy else {},
+            data=extra,
         )
         # a retry that lost the race with its first try: rolled back, answered like it
         again = once.insert(amendment)
@@ -153,7 +162,7 @@ def _settle(
 
 def withdraw(viewer: Viewer, step: Step, data: AmendmentRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    a = _amendment(step, data.amendment_id)
+    a = _amendment(step, data.amendment_id, viewer)
     if not viewer.is_animateur and a.participant_id != viewer.participant_id:
         raise Forbidden("Vous ne pouvez retirer que vos propres amendements.")
     if a.status != "proposee":
@@ -229,8 +238,8 @@ def quick_open(viewer: Viewer, step: Step, data: AmendmentRef) -> dict[str, Any]
     return ack
 
 
-def _in_quick_vote(step: Step, amendment_id: int) -> CharteAmendment:
-    a = _amendment(step, amendment_id)
+def _in_quick_vote(step: Step, amendment_id: int, viewer: Viewer | None = None) -> CharteAmendment:
+    a = _amendment(step, amendment_id, viewer)
     if a.status != "en_vote":
         raise InvalidInput("Le vote rapide n'est pas ouvert sur cet amendement.", code="no_vote")
     return a
@@ -239,7 +248,7 @@ def _in_quick_vote(step: Step, amendment_id: int) -> CharteAmendment:
 def quick_vote(viewer: Viewer, step: Step, data: QuickVote) -> dict[str, Any]:
     """A participant's choice; voting again replaces it until the vote is closed."""
     voter_id = require_voter(viewer, step)
-    a = _in_quick_vote(step, data.amendment_id)
+    a = _in_quick_vote(step, data.amendment_id, viewer)
     with events.live_change(viewer.atelier_id) as change:
         row = db.session.scalar(
             select(CharteAmendmentVote).where(

@@ -24,7 +24,7 @@ from facilitator.activities.charte.views_amendments import (
     quick_tally,
 )
 from facilitator.activities.charte.views_vote import participation, vote_view
-from facilitator.core import events, visibility
+from facilitator.core import events, groups, visibility
 from facilitator.core.events import Viewer
 from facilitator.core.live import phase_of
 from facilitator.extensions import db
@@ -220,7 +220,10 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
             .where(CharteAmendment.version_id == current.id)
             .order_by(CharteAmendment.id)
         ).all()
+        hidden = groups.hidden_groups([step], viewer) if step.groups else frozenset()
         for a in rows:
+            if (a.data or {}).get("group_id") in hidden:
+                continue
             amendments.append(visibility.proposal_for(viewer, amendment_full(a), step))
             if a.status == "en_vote" and viewer.is_animateur:
                 quick[str(a.id)] = quick_tally(a.id)
@@ -249,6 +252,8 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
         "versions": versions_list(cycle_id),
         "current": version_full(current) if current is not None else None,
         "amendments": amendments,
+        # the list whose items carry their sub-group (static/js/groups.js: counts, grid)
+        "group_items": "amendments",
         "quick": quick,
         "my_quick": my_quick,
         "vote": vote_view(current, step, viewer),

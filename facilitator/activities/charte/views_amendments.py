@@ -16,7 +16,7 @@ from facilitator.activities.charte.models import (
     CharteAmendmentVote,
     CharteClause,
 )
-from facilitator.core import events, visibility
+from facilitator.core import events, groups, visibility
 from facilitator.extensions import db
 from facilitator.models import Participant, Step
 
@@ -60,6 +60,8 @@ def amendment_full(a: CharteAmendment) -> dict[str, Any]:
         "author_id": a.participant_id,
         "by_animateur": a.animateur_id is not None,
         "version": a.version,
+        # the sub-group it was written in (issue 18), kept after the mise en commun
+        "group_id": data.get("group_id"),
     }
 
 
@@ -74,4 +76,46 @@ def record_amendment(change: events.LiveChange, a: CharteAmendment, step: Step) 
         public={"amendment": visibility.proposal_public(full, step)},
         owner_id=a.participant_id,
         owner={"amendment": full},
+        group_id=groups.event_group(step, full["group_id"]) if step.groups else None,
     )
+
+
+def group_counts(step: Step) -> dict[int, int]:
+    """Sub-group of ``step`` → the amendments it proposed (the console's counts)."""
+    mine = {g.id for g in groups.groups_of_step(step.id)}
+    out: dict[int, int] = {}
+    rows = db.session.scalars(
+        select(CharteAmendment.data).where(
+            CharteAmendment.atelier_id == step.atelier_id, CharteAmendment.status != "retiree"
+        )
+    )
+    for data in rows:
+        gid = (data or {}).get("group_id")
+        if gid in mine:
+            out[gid] = out.get(gid, 0) + 1
+    return out
+
+
+def group_texts(step: Step) -> dict[int, list[str]]:
+    """Sub-group of ``step`` → its amendments, as « Modification : … » (the compte rendu)."""
+    mine = {g.id for g in groups.groups_of_step(step.id)}
+    out: dict[int, list[str]] = {}
+    rows = db.session.scalars(
+        select(CharteAmendment)
+        .where(CharteAmendment.atelier_id == step.atelier_id, CharteAmendment.status != "retiree")
+        .order_by(CharteAmendment.id)
+    )
+    for a in rows:
+        gid = (a.data or {}).get("group_id")
+        if gid in mine:
+            kind = AMENDMENT_KINDS.get(a.kind, a.kind)
+            out.setdefault(gid, []).append(f"Amendement ({kind}) : {a.text or a.base_text}")
+    return out
+
+
+def has_items(step: Step) -> bool:
+    """Amendments were proposed at this step's atelier."""
+    found = db.session.scalar(
+        select(CharteAmendment.id).where(CharteAmendment.atelier_id == step.atelier_id).limit(1)
+    )
+    return found is not None

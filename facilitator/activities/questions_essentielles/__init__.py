@@ -53,6 +53,8 @@ class QuestionsEssentielles(Activity):
     js_reducers = "js/activities/questions_essentielles/reducers.js"
     stylesheet = "css/activities/questions_essentielles.css"
     templates = "activities/questions_essentielles"
+    #: proposals carry their sub-group (issue 18): a group per question is the natural case
+    groups = True
 
     actions = {
         "propose": ActionSpec(Propose, questions.propose, BOTH),
@@ -70,6 +72,18 @@ class QuestionsEssentielles(Activity):
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
         return question_views.state(step, viewer)
+
+    @classmethod
+    def group_counts(cls, step: Step) -> dict[int, int]:
+        return question_views.group_counts(step)
+
+    @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        return question_views.group_texts(step)
+
+    @classmethod
+    def has_items(cls, step: Step) -> bool:
+        return question_views.has_items(step)
 
     @classmethod
     def initial_flags(cls, settings: dict[str, Any]) -> dict[str, bool]:

@@ -17,6 +17,7 @@ from facilitator.extensions import db
 from facilitator.models import Atelier, Participant, QuestionEssentielle, Structure
 from facilitator.rendering import fr
 from facilitator.rendering.cards import ranked, ranking_table
+from facilitator.rendering.groups import groups_blocks
 from facilitator.rendering.model import (
     Block,
     Inline,
@@ -116,11 +117,12 @@ class QuestionsDocuments(ActivityDocuments):
                 fr.count(len(validated), "question validée", "questions validées"),
             ]
         )
+        # a step that ran in sub-groups: the groups and what each proposed first (issue 18)
+        blocks: list[Block | Section] = groups_blocks(step)
         if not proposals:
-            return StepSection(
-                blocks=(note("Aucune proposition de question à cette étape."),), summary=summary
-            )
-        blocks: list[Block | Section] = [para(summary.capitalize() + ".", style="lead")]
+            blocks.append(note("Aucune proposition de question à cette étape."))
+            return StepSection(blocks=tuple(blocks), summary=summary)
+        blocks.append(para(summary.capitalize() + ".", style="lead"))
         decided: list[Inline] = [
             inline(f"Question essentielle {p.question} : {fr.quoted(p.question_text or p.text)}")
             for p in validated

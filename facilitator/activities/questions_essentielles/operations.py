@@ -23,7 +23,7 @@ from facilitator.activities.questions_essentielles.views import (
     record_proposal,
     tallies,
 )
-from facilitator.core import events, visibility
+from facilitator.core import events, groups, visibility
 from facilitator.core import live as live_common
 from facilitator.core import questions as productions
 from facilitator.core.events import Viewer
@@ -45,6 +45,11 @@ def _proposal(viewer: Viewer, step: Step, proposal_id: int) -> QuestionProposal:
     proposal = db.session.get(QuestionProposal, proposal_id)
     if proposal is None or proposal.step_id != step.id or proposal.status in ("deleted", "merged"):
         raise NotFound("Cette proposition n'existe plus (supprimée ou fusionnée).")
+    if step.groups:  # another group's proposal does not exist for a participant (issue 18)
+        try:
+            groups.require_sees(viewer, step, (proposal.data or {}).get("group_id"))
+        except NotFound:
+            raise NotFound("Cette proposition n'existe plus (supprimée ou fusionnée).") from None
     return proposal
 
 
@@ -79,6 +84,10 @@ def propose(viewer: Viewer, step: Step, data: schemas.Propose) -> dict[str, Any]
         return again
     text = live_common.clean_text(data.text, MAX_PROPOSAL, "La proposition")
     privacy = live_common.check_privacy(text, data.confirm_personal)
+    extra: dict[str, Any] = {"privacy": privacy} if privacy else {}
+    group_id = groups.group_for_new(viewer, step) if step.groups else None
+    if group_id is not None:
+        extra["group_id"] = group_id
     with events.live_change(viewer.atelier_id) as change:
         proposal = QuestionProposal(
             atelier_id=viewer.atelier_id,
@@ -88,7 +97,7 @@ def propose(viewer: Viewer, step: Step, data: schemas.Propose) -> dict[str, Any]
             animateur_id=viewer.animateur_id,
             text=text,
             enjeu=_clean_enjeu(data.enjeu),
-            data={"privacy": privacy} if privacy else {},
+            data=extra,
         )
         again = once.insert(proposal)
         if again is not None:
@@ -96,6 +105,15 @@ def propose(viewer: Viewer, step: Step, data: schemas.Propose) -> dict[str, Any]
         event = record_proposal(change, proposal, step)
     log.info("proposal %s added to step %s", proposal.id, step.id)
     return {"proposal": event.payload["proposal"], "seq": event.seq}
+
+
+def _merged_data(merged_from: list[str], sources: list[QuestionProposal]) -> dict[str, Any]:
+    """A merge keeps the sources' group when they share one (issue 18)."""
+    data: dict[str, Any] = {"merged_from": merged_from[:50]}
+    found = {(p.data or {}).get("group_id") for p in sources}
+    if len(found) == 1 and None not in found:
+        data["group_id"] = found.pop()
+    return data
 
 
 def _same_author(viewer: Viewer, p: QuestionProposal) -> bool:
@@ -187,7 +205,7 @@ def merge(viewer: Viewer, step: Step, data: schemas.Merge) -> dict[str, Any]:
             animateur_id=viewer.animateur_id,
             text=text,
             enjeu=_clean_enjeu(data.enjeu if data.enjeu is not None else sources[0].enjeu),
-            data={"merged_from": merged_from[:50]},
+            data=_merged_data(merged_from, sources),
         )
         db.session.add(target)
         db.session.flush()

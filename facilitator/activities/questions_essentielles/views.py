@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from facilitator.activities.questions_essentielles.models import ProposalVote, QuestionProposal
 from facilitator.core import cards as board
-from facilitator.core import events, visibility
+from facilitator.core import events, groups, visibility
 from facilitator.core import questions as productions
 from facilitator.core.events import Viewer
 from facilitator.core.live import phase_of
@@ -45,6 +45,8 @@ def proposal_full(p: QuestionProposal, author: Participant | None = None) -> dic
         "author": author.public_dict() if author else None,
         "author_id": p.participant_id,
         "by_animateur": p.animateur_id is not None,
+        # the sub-group it was written in (issue 18), kept after the mise en commun
+        "group_id": data.get("group_id"),
     }
 
 
@@ -58,6 +60,7 @@ def record_proposal(change: events.LiveChange, p: QuestionProposal, step: Step) 
         public={"step_id": step.id, "proposal": public},
         owner_id=p.participant_id,
         owner={"step_id": step.id, "proposal": full},
+        group_id=groups.event_group(step, full["group_id"]) if step.groups else None,
     )
 
 
@@ -112,8 +115,11 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
         )
         .order_by(QuestionProposal.id)
     ).all()
+    hidden = groups.hidden_groups([step], viewer) if step.groups else frozenset()
     proposals = []
     for p, author in rows:
+        if (p.data or {}).get("group_id") in hidden:
+            continue
         proposals.append(visibility.proposal_for(viewer, proposal_full(p, author), step))
     see_totals = viewer.is_animateur or current == "validation"
     votes = (step.settings or {}).get("votes") or {}
@@ -122,6 +128,8 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
         "phases": [{"id": p, "label": PHASE_LABELS[p]} for p in PHASES],
         "enjeux": enjeux(step),
         "proposals": proposals,
+        # the list whose items carry their sub-group (static/js/groups.js: counts, grid)
+        "group_items": "proposals",
         "tallies": {str(k): v for k, v in tallies(step).items()} if see_totals else {},
         "my_votes": {},
         "votes": {
@@ -140,3 +148,44 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
         )
         out["my_votes"] = {str(k): v for k, v in my_votes}
     return out
+
+
+def group_counts(step: Step) -> dict[int, int]:
+    """Sub-group → its live proposals (the console's counts)."""
+    out: dict[int, int] = {}
+    rows = db.session.scalars(
+        select(QuestionProposal.data).where(
+            QuestionProposal.step_id == step.id,
+            QuestionProposal.status.in_(("active", "validated")),
+        )
+    )
+    for data in rows:
+        gid = (data or {}).get("group_id")
+        if gid is not None:
+            out[gid] = out.get(gid, 0) + 1
+    return out
+
+
+def group_texts(step: Step) -> dict[int, list[str]]:
+    """Sub-group → the texts of its live proposals (the compte rendu)."""
+    out: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(QuestionProposal.data, QuestionProposal.text)
+        .where(
+            QuestionProposal.step_id == step.id,
+            QuestionProposal.status.in_(("active", "validated")),
+        )
+        .order_by(QuestionProposal.id)
+    )
+    for data, text in rows:
+        gid = (data or {}).get("group_id")
+        if gid is not None:
+            out.setdefault(gid, []).append(text)
+    return out
+
+
+def has_items(step: Step) -> bool:
+    found = db.session.scalar(
+        select(QuestionProposal.id).where(QuestionProposal.step_id == step.id).limit(1)
+    )
+    return found is not None

@@ -2,6 +2,7 @@
 // as a diff, its reason and status, and what its viewer may do (decide, open or close a quick
 // vote, withdraw, vote).
 
+import { groupName } from "../../groups.js";
 import { h } from "../../ui.js";
 import { button, onSubmit, textArea } from "../common.js";
 import { MAX_CLAUSE, diffNodes } from "./clauses.js";
@@ -38,6 +39,9 @@ export function amendmentNode(view, a, ctx) {
   const who = mine ? "Votre amendement" : a.by_animateur ? "Animateur"
     : a.author && (!view.step.anonymous || ctx.anim) ? (a.author.structure ? `${a.author.name} (${a.author.structure})` : a.author.name) : "";
   if (who) li.append(h("p", { class: "amendment__meta", text: who }));
+  // the sub-group it was written in (issue 18), kept after the mise en commun
+  const group = groupName(store, a, view.step.id);
+  if (group) li.append(h("p", { class: "card__group", text: /^groupe/i.test(group) ? group : `Groupe « ${group} »` }));
   if (a.privacy && a.privacy.length) li.append(h("p", { class: "card__flag card__flag--warn", text: "Données personnelles possibles : à vérifier" }));
   if (a.decision_reason) li.append(h("p", { class: "amendment__meta", text: `Motif : ${a.decision_reason}` }));
   const tally = a.quick || ctx.state.quick[a.id];

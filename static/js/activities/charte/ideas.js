@@ -2,6 +2,7 @@
 // is a card of the step, sent with `card_add`), and the ideas by section, that the animateur
 // retains for the next clause.
 
+import { groupName } from "../../groups.js";
 import { h, plural, setText } from "../../ui.js";
 import { newClientId, onSubmit, personalPrompt, select, textArea } from "../common.js";
 
@@ -85,7 +86,8 @@ export class Ideas {
     this.phase = state.phase;
     const pick = ctx.anim && ctx.editable;
     const selected = view.selectedCards;
-    const key = JSON.stringify([cards.map((c) => [c.id, c.version, c.text, c.column, c.author && c.author.name, c.face_down]),
+    const key = JSON.stringify([cards.map((c) => [c.id, c.version, c.text, c.column, c.author && c.author.name, c.face_down,
+      groupName(view.page.store, c)]),
       pick, [...selected], view.step.anonymous]);
     if (this.key === key) return;
     this.key = key;
@@ -107,8 +109,10 @@ export class Ideas {
     const view = this.view;
     const text = c.face_down ? "Carte retournée" : c.masked && !c.text ? "Carte masquée" : c.text;
     const author = c.author && !view.step.anonymous ? ` — ${c.author.name}` : "";
+    const group = groupName(view.page.store, c);
     const li = h("li", { class: "charte-idea", "data-card-id": c.id }, h("span", { text }),
-      author ? h("span", { class: "muted", text: author }) : null);
+      author ? h("span", { class: "muted", text: author }) : null,
+      group ? h("span", { class: "card__group charte-idea__group", text: /^groupe/i.test(group) ? group : `Groupe « ${group} »` }) : null);
     if (pick && !c.face_down) {
       const id = `idea-pick-${c.id}`;
       const box = h("input", { type: "checkbox", id, checked: view.selectedCards.has(c.id), onChange: () => {

@@ -3,6 +3,7 @@
 // a word-level diff) → gel → vote d'adoption. For participants (phone first), the animateur
 // (console) and the projection. State: store.activity[step.id] (docs/activities/charte.md).
 
+import { groupName } from "../../groups.js";
 import { h, plural, setText } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
 import { KeyedList, button, newClientId } from "../common.js";
@@ -332,7 +333,8 @@ export class View extends ActivityView {
   amendSig(a, ctx) {
     const clause = a.clause_id && ctx.state.current && ctx.state.current.clauses.find((c) => c.id === a.clause_id);
     return [a.version, a.status, ctx.numbers.get(a.clause_id), clause && clause.text, ctx.editable, ctx.canWrite, ctx.state.quick[a.id],
-      ctx.state.my_quick[a.id], this.modes.get(`amendment:${a.id}`) || "", a.author && a.author.name, this.step.anonymous];
+      ctx.state.my_quick[a.id], this.modes.get(`amendment:${a.id}`) || "", a.author && a.author.name, this.step.anonymous,
+      groupName(this.page.store, a, this.step.id)];
   }
 
   renderAmendments(state) {

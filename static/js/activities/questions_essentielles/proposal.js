@@ -1,6 +1,7 @@
 // One proposal of the questions_essentielles view, with what its viewer may do in the
 // current phase: edit / delete (author, animateur), select for a merge, vote, validate.
 
+import { groupName } from "../../groups.js";
 import { h, plural } from "../../ui.js";
 import { button, field, onSubmit, personalPrompt, select, textArea } from "../common.js";
 
@@ -22,6 +23,9 @@ export function proposalNode(view, p, ctx) {
   const meta = mine ? "Votre proposition" : p.by_animateur ? "Animateur"
     : named ? (p.author.structure ? `${p.author.name} (${p.author.structure})` : p.author.name) : "";
   if (meta) li.append(h("p", { class: "proposal__meta", text: meta }));
+  // the sub-group it was written in (issue 18), kept after the mise en commun
+  const group = groupName(store, p);
+  if (group) li.append(h("p", { class: "card__group", text: /^groupe/i.test(group) ? group : `Groupe « ${group} »` }));
   if (p.merged_from.length) {
     li.append(h("details", { class: "proposal__merged" },
       h("summary", { text: `Fusion de ${plural(p.merged_from.length, "formulation", "formulations")}` }),

@@ -2,6 +2,7 @@
 // validation, for participants, the animateur (merge, edit, validate, phases) and the
 // projection. State: store.activity[step.id] (docs/activities/questions_essentielles.md).
 
+import { groupName } from "../../groups.js";
 import { $, h, plural, setText } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
 import { KeyedList, button, field, newClientId, onSubmit, personalPrompt, select, textArea } from "../common.js";
@@ -250,7 +251,8 @@ export class View extends ActivityView {
     const state = ctx.state;
     return [p.version, p.text, p.status, p.author, ctx.phase, ctx.canWrite, ctx.showTotals,
       state.tallies[p.id] || 0, state.my_votes[p.id] || 0, this.usedVotes(state),
-      this.modes.get(p.id) || "", this.selected.has(p.id), this.questionNumber(p)];
+      this.modes.get(p.id) || "", this.selected.has(p.id), this.questionNumber(p),
+      groupName(this.page.store, p)];
   }
 
   questionNumber(p) {

@@ -1,0 +1,91 @@
+"""Questions essentielles in sub-groups in headless Chromium (issue 18): the console switches
+the step to groups; a phone at 390 px sees its own group's proposals only; the console's grid
+counts each group's proposals; the wall shows them group by group; after the mise en commun
+the phone sees every proposal with its group tag — axe-core clean."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests import browser_helpers
+from tests.browser_helpers import (
+    CENTRE_SOCIAL,
+    Watched,
+    axe_violations,
+    join_by_code,
+    login,
+    new_atelier,
+)
+from tests.live import LiveServer, Peer, console_token, join_participant, login_animateur
+
+pytestmark = pytest.mark.browser
+browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
+
+
+def test_questions_in_groups_on_the_phone_the_console_and_the_wall(
+    browser: Any, server: LiveServer
+) -> None:
+    from playwright.sync_api import expect
+
+    laptop = login(browser, server)
+    code = new_atelier(laptop, server, "Exploration prospective")
+    console = laptop.page
+    console.get_by_role("button", name="Démarrer l'atelier").click()
+    atelier_id = int(re.search(r"/ateliers/(\d+)", console.url).group(1))
+    link = console.locator("#participant-link").input_value()
+    people = [
+        Peer(server.url, join_participant(server, link, f"Personne {i}", 1 + i % 3)).connect()
+        for i in range(5)
+    ]
+    phone = join_by_code(browser, server, code, "Nadia", CENTRE_SOCIAL)
+    anim = Peer(server.url, console_token(login_animateur(server), server, atelier_id)).connect()
+    try:
+        console.locator("#step-list .step-list__goto", has_text="Questions essentielles").click()
+        panel = console.locator("#groups-panel")
+        panel.get_by_label("Formation des groupes").select_option("mixte")
+        panel.get_by_label("Nombre de groupes").fill("2")
+        panel.get_by_role("button", name="Travailler en sous-groupes").click()
+        panel.get_by_role("button", name="Former les groupes").click()
+        expect(console.locator(".groups-cell")).to_have_count(2)
+        expect(phone.page.locator("#groups-banner")).to_contain_text("Votre groupe")
+        phone.page.get_by_label("Votre question").fill("Comment associer les parents ?")
+        phone.page.get_by_role("button", name="Proposer", exact=True).click()
+        expect(phone.page.locator(".proposal")).to_have_count(1)
+        step = next(s["id"] for s in anim.syncs[0]["snapshot"]["steps"] if s["key"] == "questions")
+        for n, peer in enumerate(people):
+            ack = peer.call(
+                "step_action",
+                {"step_id": step, "action": "propose",
+                 "data": {"client_id": f"qe-grp-{n:06d}", "text": f"Question {n + 1} ?"}},
+            )  # fmt: skip
+            assert ack["ok"], ack
+        state = anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][str(step)]
+        mine = phone.page.locator(".groups-banner__mine strong").inner_text()
+        by_name = {g["name"]: g for g in state["groups"]}
+        assert sum(g["count"] for g in state["groups"]) == 6
+        expect(phone.page.locator(".proposal")).to_have_count(by_name[mine]["count"])
+        counts = console.locator(".groups-cell__count strong")
+        expect(counts).to_have_count(2)
+        expect(counts.first).to_have_text(str(state["groups"][0]["count"]))
+        expect(counts.last).to_have_text(str(state["groups"][1]["count"]))
+        problems = axe_violations(console) + axe_violations(phone.page)
+        wall = Watched(browser, 1920, 1080, context=laptop.context)
+        wall.page.goto(f"{server.url}/animateur/ateliers/{atelier_id}/projection")
+        expect(wall.page.locator(".wall-group")).to_have_count(2)
+        expect(wall.page.locator(".wall-card")).to_have_count(6)
+        problems += axe_violations(wall.page)
+        console.get_by_role("button", name="Clore le travail en groupes").click()
+        console.get_by_role("button", name="Fusionner en plénière").click()
+        expect(phone.page.locator(".proposal")).to_have_count(6)
+        expect(phone.page.locator(".proposal .card__group")).to_have_count(6)
+        phone.page.screenshot(path="/work/helpers/shots18/phone-questions-merged-390.png",
+                              full_page=True)  # fmt: skip
+        assert problems == [], problems
+        for page in (laptop, phone, wall):
+            page.check()
+    finally:
+        for peer in [anim, *people]:
+            peer.disconnect()
