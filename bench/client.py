@@ -119,6 +119,8 @@ class Client:
             text = (data["card"].get("text") or "").split()
             if live and len(text) == 3 and text[0] == "bench":
                 self.bench.delivery(text[1], unletter(text[2]), t, self.me is None)
+        elif kind == "step.changed" and live:  # the follow-me change (bench.run step)
+            self.bench.step_recv[seq].append(t)
         elif kind == "vote.changed" and "total" in data:
             key = str(data["card_id"])
             self.tallies[key] = data["total"]
@@ -141,6 +143,8 @@ class Worker:
         self.ready = asyncio.Event()
         self.resynced: list[float] = []
         self.expect_seq = 0
+        self.step_sent: dict[int, float] = {}  # seq of a step.changed -> when it was asked
+        self.step_recv: dict[int, list[float]] = defaultdict(list)  # seq -> reception times
 
     def synced(self, client: Client) -> None:
         if self.expect_seq and client.sync_seq >= self.expect_seq:
@@ -201,6 +205,23 @@ class Worker:
             next_at = sent / 1e9 + period * (1 + 0.1 * (random.random() - 0.5))
             await asyncio.sleep(max(0, next_at - now()))
 
+    async def goto_steps(self, client: Client, step: int, until: float, every: float) -> None:
+        """The animateur moves everyone to ``step`` every ``every`` s: each call broadcasts
+        one step.changed, as a real change of step does (same payload, same fan-out); the
+        step stays the current one so the posters' cards are not refused meanwhile."""
+        await asyncio.sleep(random.random() * every)
+        while now() < until:
+            sent = now()
+            try:
+                ack = await client.sio.call("step_goto", {"step_id": step}, timeout=10)
+                if ack.get("ok"):
+                    self.step_sent[ack["seq"]] = sent
+                else:
+                    self.errors.append(f"step_goto: {ack['error']['code']}")
+            except Exception as exc:  # noqa: BLE001
+                self.errors.append(f"step_goto: {exc!r}")
+            await asyncio.sleep(max(0, sent + every - now()))
+
     async def cast_votes(self, client: Client, cards: list[int], window: float) -> None:
         """Five votes spread over ``window`` seconds."""
         picks = random.sample(cards, k=min(len(cards), self.job.get("votes", 5)))
@@ -256,11 +277,16 @@ class Worker:
         monitor = asyncio.ensure_future(self.lag_monitor(t0 + cmd["duration"]))
         until = t0 + cmd["duration"]
         posters = [c for c in self.clients if c.me in set(cmd["posters"])]
+        steering = [c for c in self.clients if c.me is None] if cmd.get("step_every") else []
         await asyncio.gather(
             *(
                 self.post_cards(c, cmd["step"][str(c.atelier)], cmd["column"], until, cmd["rate"])
                 for c in posters
-            )
+            ),
+            *(
+                self.goto_steps(c, cmd["step"][str(c.atelier)], until, cmd["step_every"])
+                for c in steering
+            ),
         )
         await asyncio.sleep(cmd.get("drain", 2.0))
         lags = sorted(await monitor)
@@ -288,6 +314,8 @@ class Worker:
             "cpu": cpu,
             "wall": now() - t0,
             "by_atelier": _count_by(self.clients),
+            "step_sent": self.step_sent,
+            "step_recv": {seq: times for seq, times in self.step_recv.items()},
         }
 
     async def do_votes(self, cmd: dict[str, Any]) -> dict[str, Any]:

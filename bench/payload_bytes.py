@@ -75,10 +75,48 @@ def main() -> None:
         callback=True,
     )
     collect()
+    anim.emit("step_goto", {"step_id": step}, callback=True)  # the follow-me change
+    collect()
     for c in (anim, author, other):
         c.disconnect()
+    with app.app_context():
+        sizes["step.changed per shipped script (public)"] = step_changed_sizes(wire)
     json.dump(sizes, sys.stdout, indent=1, sort_keys=True)
     print()
+
+
+def step_changed_sizes(wire: Any) -> dict[str, int]:
+    """The framed step.changed of a move to the second step, for each shipped script: it
+    carries every step's description, so it grows with the script."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from facilitator.core import cycles, steering
+    from facilitator.core.events import Viewer
+    from facilitator.extensions import db
+    from facilitator.models import Atelier, Event
+    from facilitator.scripts import load_script_text
+
+    out = {}
+    cycle_id = db.session.scalar(select(Atelier.cycle_id).limit(1))
+    anim_id = db.session.scalar(select(Event.actor_id).where(Event.actor_id.is_not(None)).limit(1))
+    from facilitator.models import Cycle
+
+    cycle = db.session.get(Cycle, cycle_id)
+    for path in sorted(Path("workshop_scripts").glob("*.yaml")):
+        atelier = cycles.add_atelier(cycle, load_script_text(path.read_text()), title=path.stem)
+        viewer = Viewer("animateur", atelier.id, animateur_id=anim_id)
+        steering.start(viewer)
+        seq = steering.goto_step(viewer, atelier.steps[min(1, len(atelier.steps) - 1)].id)["seq"]
+        event = db.session.scalar(
+            select(Event).where(Event.atelier_id == atelier.id, Event.seq == seq)
+        )
+        env = event.envelope(event.view("viewer"))
+        out[f"{path.stem} ({len(atelier.steps)} steps)"] = len(
+            wire.message("event", env, seq).frame
+        )
+    return out
 
 
 if __name__ == "__main__":

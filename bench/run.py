@@ -6,6 +6,7 @@
     .venv/bin/python -m bench.run join --participants 500 [--cards 300]
     .venv/bin/python -m bench.run restart --participants 300
     .venv/bin/python -m bench.run groups --participants 300 --groups 30
+    .venv/bin/python -m bench.run step --participants 300 [--step-every 1]
     options: --server embedded|gunicorn  --procs P  --worker gevent-websocket|gevent
              --db sqlite|postgres  --code DIR (another checkout, e.g. a git worktree of
              the previous commit: "before" figures)  --clients-procs W  --duration S
@@ -57,6 +58,8 @@ def main() -> None:
     p.add_argument("--vote-cards", type=int, default=30)
     p.add_argument("--cards", type=int, default=0, help="cards on the board before the run")
     p.add_argument("--groups", type=int, default=0, help="sub-groups of the posting step")
+    p.add_argument("--step-every", type=float, default=0,
+                   help="step scenario: the animateur changes step every S s")  # fmt: skip
     p.add_argument("--server", choices=["embedded", "gunicorn"], default="embedded")
     p.add_argument("--worker", choices=["gevent-websocket", "gevent"], default="gevent-websocket")
     p.add_argument("--procs", type=int, default=1)

@@ -56,7 +56,8 @@ def scenario_cards(args, srv: Servers, folder: Path) -> dict:
             everyone = len(at["participants"]) + 1
             expected_of[p["pid"]] = everyone if group is None else sizes[group] + 1
     cmd = {"do": "cards", "duration": args.duration, "rate": args.rate, "posters": posters,
-           "step": step, "column": "idees", "drain": 2.0}  # fmt: skip
+           "step": step, "column": "idees", "drain": 2.0,
+           "step_every": getattr(args, "step_every", 0)}  # fmt: skip
     cpu0, w0, m0, rq0 = stats.cpu(), time.monotonic(), machine_busy(), stats.run_wait()
     results = gens.all(cmd)
     wall = time.monotonic() - w0
@@ -83,6 +84,7 @@ def scenario_cards(args, srv: Servers, folder: Path) -> dict:
         if len(got) >= expected:
             per_event.append(max(got))
     gen_cpu = sum(r["cpu"] for r in results) / max(r["wall"] for r in results)
+    steps = step_latencies(results, sum(size.values()))
     # everything else running on the machine meanwhile (in cores): not ours to control
     others = (m1[0] - m0[0]) / wall - server_cpu - gen_cpu
     return {
@@ -114,7 +116,37 @@ def scenario_cards(args, srv: Servers, folder: Path) -> dict:
         "join_s": join,
         "rss_idle_mb": rss_idle / 2**20,
         "kb_per_client": (rss_conn - rss_idle) / len(specs) / 1024,
+        **steps,
     }
+
+
+def step_latencies(results: list[dict], clients: int) -> dict:
+    """The follow-me step changes of the run (``--step-every``): from the animateur's call to
+    each client's reception of its step.changed, every client of the atelier counted (one
+    atelier: the step scenario)."""
+    sent: dict[str, float] = {}
+    recv: dict[str, list[float]] = {}
+    for r in results:
+        sent.update(r.get("step_sent", {}))
+        for seq, times in r.get("step_recv", {}).items():
+            recv.setdefault(seq, []).extend(times)
+    if not sent:
+        return {}
+    lat = [t - at for seq, at in sent.items() for t in recv.get(seq, [])]
+    return {
+        "steps": len(sent),
+        "step_p50": pct(lat, 50) * 1e3,
+        "step_p95": pct(lat, 95) * 1e3,
+        "step_p99": pct(lat, 99) * 1e3,
+        "step_lost": sum(max(0, clients - len(recv.get(seq, []))) for seq in sent),
+    }
+
+
+def scenario_step(args, srv: Servers, folder: Path) -> dict:
+    """A room posting cards (as ``room``) while the animateur moves everyone to the step
+    every ``--step-every`` s (default 1): step.changed latency next to a card's, same run."""
+    args.step_every = args.step_every or 1.0
+    return scenario_cards(args, srv, folder)
 
 
 def scenario_votes(args, srv: Servers, folder: Path) -> dict:
@@ -244,6 +276,7 @@ def current_seq(srv: Servers, atelier_id: int) -> int:
 
 SCENARIOS = {
     "room": scenario_cards,
+    "step": scenario_step,
     "multi": scenario_cards,
     "votes": scenario_votes,
     "join": scenario_join,

@@ -28,6 +28,14 @@ class Config:
     SOCKET_TOKEN_MAX_AGE = 24 * 3600
     # Replay at most this many missed events; beyond, the client gets a snapshot.
     REPLAY_LIMIT = 500
+    #: Socket.IO connections one process holds (0: no limit). Beyond, a NEW connection is
+    #: refused with ``server_full`` and a retry delay; the connected ones are untouched. The
+    #: last ANIMATEUR_RESERVED_CONNECTIONS places are kept for animateurs (the console).
+    #: Sizing: docs/deploy.md.
+    MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "0"))
+    ANIMATEUR_RESERVED_CONNECTIONS = int(os.environ.get("ANIMATEUR_RESERVED_CONNECTIONS", "5"))
+    #: a refused client retries after this ± 50 % (jittered: not all at once)
+    SERVER_FULL_RETRY_MS = int(os.environ.get("SERVER_FULL_RETRY_MS", "10000"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     #: SQLite: how long one statement waits for the write lock inside SQLite (blocking the
     #: whole process), then how long an action keeps retrying cooperatively (facilitator.dblock)

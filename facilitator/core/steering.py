@@ -88,9 +88,14 @@ def goto_step(viewer: Viewer, step_id: int) -> dict[str, Any]:
                 step.status = StepStatus.PENDING
         atelier.current_step_id = target.id
         db.session.flush()
+        # only what moving changes: each step's status (every client holds the steps'
+        # descriptions since its snapshot; 1-5 KB per delivery otherwise, docs/protocol.md)
         event = change.record(
             "step.changed",
-            {"current_step_id": target.id, "steps": [step_dict(s) for s in atelier.steps]},
+            {
+                "current_step_id": target.id,
+                "steps": [{"id": s.id, "status": s.status} for s in atelier.steps],
+            },
         )
         _carry_cards(change, atelier, target)
     return {"seq": event.seq}

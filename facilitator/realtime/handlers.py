@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -62,6 +64,8 @@ class _State:
         self.per_animateur = RateLimiter(rate=60, burst=400)
         self.dirty_presence: set[int] = set()
         self.presence_loop = False
+        #: connections being authenticated (counted against MAX_CONNECTIONS meanwhile)
+        self.admitting = 0
 
 
 def sid() -> str:
@@ -209,15 +213,47 @@ def _emit_presence(atelier_id: int) -> None:
     )
 
 
+def refused(code: str, message_fr: str, **details: Any) -> ConnectionRefusedError:
+    """``connect_error``: ``err.message`` is the French text, ``err.data`` the details."""
+    return ConnectionRefusedError(message_fr, {"code": code, "message_fr": message_fr, **details})
+
+
+def is_full(current: _State, animateur: bool) -> bool:
+    """MAX_CONNECTIONS reached for this kind of client (animateurs have a reserve)."""
+    limit = current_app.config["MAX_CONNECTIONS"]
+    if limit <= 0:
+        return False
+    if not animateur:
+        limit -= current_app.config["ANIMATEUR_RESERVED_CONNECTIONS"]
+    return len(current.presence.viewers) + current.admitting >= limit
+
+
+def server_full() -> ConnectionRefusedError:
+    retry_ms = round(current_app.config["SERVER_FULL_RETRY_MS"] * random.uniform(0.5, 1.5))
+    seconds = max(1, math.ceil(retry_ms / 1000))
+    return refused(
+        "server_full",
+        f"Le serveur est complet, nouvel essai dans {seconds} s",
+        retry_ms=retry_ms,
+    )
+
+
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> None:
+    current = state()
+    if is_full(current, animateur=True):  # no place left at all: refused before any query
+        raise server_full()
     auth = auth if isinstance(auth, dict) else {}
-    viewer = viewer_from_token(auth.get("token"))
+    current.admitting += 1  # authentication may wait on the database (other greenlets run)
+    try:
+        viewer = viewer_from_token(auth.get("token"))
+    finally:
+        current.admitting -= 1
     if viewer is None:
-        raise ConnectionRefusedError(
-            {"code": "unauthenticated", "message_fr": _refusal(auth.get("token"))}
-        )
-    state().presence.add(sid(), viewer)
+        raise refused("unauthenticated", _refusal(auth.get("token")))
+    if not viewer.is_animateur and is_full(current, animateur=False):
+        raise server_full()
+    current.presence.add(sid(), viewer)
     if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
         relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
     join_room(room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id))

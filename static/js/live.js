@@ -51,6 +51,7 @@ export class Live {
     this.retryTimer = null;
     this.status = "connecting";
     this.refused = false;
+    this.fullTimer = null;
   }
 
   start() {
@@ -85,6 +86,18 @@ export class Live {
     });
     socket.on("connect_error", (err) => {
       const data = err && err.data;
+      if (data && data.code === "server_full") {
+        // refused because the server is full (docs/protocol.md §1): say so, come back after
+        // the delay it gives (jittered by the server), not the usual backoff
+        const ms = Number.isInteger(data.retry_ms) ? Math.min(Math.max(data.retry_ms, 500), 120000) : 10000;
+        this.setStatus("reconnecting");
+        this.onError(data.message_fr || "Le serveur est complet, nouvel essai dans quelques secondes.");
+        clearTimeout(this.fullTimer);
+        this.fullTimer = setTimeout(() => {
+          if (!socket.connected && !this.refused) socket.connect();
+        }, ms);
+        return;
+      }
       if (data && data.code === "unauthenticated") {
         this.refused = true;
         this.setStatus("offline");

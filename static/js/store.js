@@ -227,7 +227,12 @@ const HANDLERS = {
     if (s.role === "participant" && d.weight !== undefined) s.setMyVote(d.card_id, d.weight);
   },
   "step.changed": (s, d) => {
-    s.setSteps(d.steps);
+    // each step's status only (docs/protocol.md); events stored before carry whole steps
+    for (const item of Array.isArray(d.steps) ? d.steps : []) {
+      const old = s.steps.get(item.id);
+      if (old) s.setStep({ ...old, ...item });
+      else if (item.title !== undefined) s.setStep(item);
+    }
     if (s.atelier) s.atelier = { ...s.atelier, current_step_id: d.current_step_id };
   },
   "step.updated": (s, d) => {
