@@ -84,7 +84,7 @@ def scenario_cards(args, srv: Servers, folder: Path) -> dict:
         if len(got) >= expected:
             per_event.append(max(got))
     gen_cpu = sum(r["cpu"] for r in results) / max(r["wall"] for r in results)
-    steps = step_latencies(results, sum(size.values()))
+    steps = step_latencies(results, sum(len(at["participants"]) + 1 for at in data["ateliers"]))
     # everything else running on the machine meanwhile (in cores): not ours to control
     others = (m1[0] - m0[0]) / wall - server_cpu - gen_cpu
     return {
