@@ -354,6 +354,8 @@ export function renderWall(page, mount, step, state) {
   });
   mount.className = `wall-groups${one.length === 1 ? " wall-groups--one" : ""}`;
   mount.style.setProperty("--wall-cols", String(Math.min(6, Math.ceil(Math.sqrt(one.length * 1.8)))));
+  // few groups, bigger text: read from the back of the room (4 groups: 1em, 30: 0.7em)
+  mount.style.setProperty("--wall-card", one.length <= 4 ? "1em" : one.length <= 9 ? "0.85em" : "0.7em");
   const children = [];
   if (state.message && state.message.step_id === step.id) {
     children.push(h("p", { class: "wall-groups__message", text: state.message.text }));
