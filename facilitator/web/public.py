@@ -150,16 +150,12 @@ def join(link_token: str) -> ResponseReturnValue:
         ), 400 if atelier.cancelled else 410
     form = request.form
     if request.method == "GET":
-        return render_template(
-            "join.html",
-            atelier=page_data.atelier(atelier, with_cycle=True),
-            me=page_data.participant(me),
-            types=STRUCTURE_TYPES,
+        remote = me is not None and attendance.is_remote(me.id, atelier.id)
+        return _join_page(
+            atelier,
             # « Où participez-vous ? » shows what they said last time here
-            form={"participation": "distance"}
-            if me is not None and attendance.is_remote(me.id, atelier.id)
-            else {},
-            mail_purposes=addresses.PURPOSES,
+            {"participation": "distance"} if remote else {},
+            me=me,
             # a cookie of this cycle that names nobody now: its personal code was reset
             forgotten=me is None and bool(request.cookies.get(_cookie_name(atelier.cycle_id))),
         )
@@ -168,18 +164,7 @@ def join(link_token: str) -> ResponseReturnValue:
             with events.transaction():
                 participants.record_attendance(me, atelier, form.get("participation"))
         except DomainError as exc:
-            return (
-                render_template(
-                    "join.html",
-                    atelier=page_data.atelier(atelier, with_cycle=True),
-                    me=page_data.participant(me),
-                    types=STRUCTURE_TYPES,
-                    form=form,
-                    error=exc.message_fr,
-                    mail_purposes=addresses.PURPOSES,
-                ),
-                exc.status,
-            )
+            return _join_page(atelier, form, exc.status, me=me, error=exc.message_fr)
         return redirect(url_for("public.board", link_token=link_token))
     structure_id = form.get("structure_id", "")
     # an optional address with consent (docs/mail.md): checked before anyone is created
@@ -205,18 +190,7 @@ def join(link_token: str) -> ResponseReturnValue:
         )
     except DomainError as exc:
         db.session.rollback()
-        return (
-            render_template(
-                "join.html",
-                atelier=page_data.atelier(atelier, with_cycle=True),
-                me=page_data.participant(me),
-                types=STRUCTURE_TYPES,
-                form=form,
-                error=exc.message_fr,
-                mail_purposes=addresses.PURPOSES,
-            ),
-            400,
-        )
+        return _join_page(atelier, form, 400, me=me, error=exc.message_fr)
     if email:
         try:
             addresses.set_participant_address(participant, email, purposes)
@@ -251,13 +225,17 @@ def _personal_code_allowed(cycle_id: int, claimed: list[int]) -> bool:
     return True
 
 
-def _join_page(atelier: Atelier, form: Any, status: int = 200, **extra: Any) -> Any:
+def _join_page(
+    atelier: Atelier, form: Any, status: int = 200, me: Participant | None = None, **extra: Any
+) -> Any:
+    """The join form again, with what was typed and what went wrong (``extra``)."""
     page = render_template(
         "join.html",
         atelier=page_data.atelier(atelier, with_cycle=True),
-        me=None,
+        me=page_data.participant(me),
         types=STRUCTURE_TYPES,
         form=form,
+        mail_purposes=addresses.PURPOSES,
         **extra,
     )
     return page, status
