@@ -3,7 +3,6 @@ payload), validate the payload, call one service, return the ack (docs/protocol.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import random
@@ -25,7 +24,6 @@ from facilitator.core import (
     groups,
     marks,
     moderation,
-    signals,
     steering,
     tokens,
     votes,
@@ -81,6 +79,13 @@ def state() -> _State:
 SERVER_ERROR = (
     "Erreur du serveur : l'action n'a pas été enregistrée. Réessayez ; votre saisie est conservée."
 )
+
+
+def close(conn: str) -> None:
+    """Disconnect a connection of this process; its client reconnects and is refused with
+    the French reason (``_refusal``)."""
+    state().presence.remove(conn)
+    socketio.server.disconnect(conn, namespace="/")
 
 
 def error(code: str, message_fr: str, **details: Any) -> dict[str, Any]:
@@ -322,7 +327,7 @@ def action(name: str, schema: type[BaseModel]) -> Callable:
             if viewer.is_animateur and cycles.role_in_atelier(
                 viewer.animateur_id, viewer.atelier_id
             ) not in ("owner", "co"):  # left the team (or observes) since connecting
-                _close(sid())
+                close(sid())
                 return error("forbidden", REMOVED)
             acting = events.actor.set(viewer.animateur_id)  # who did it (issue 16)
             try:
@@ -428,79 +433,6 @@ def on_step_action(viewer: Viewer, p: schemas.StepAction) -> dict[str, Any]:
     except ValidationError as exc:
         raise InvalidInput("Données invalides — " + first_error_fr(exc)) from None
     return spec.handler(viewer, step, data)
-
-
-# --- a participant merged into another, a participant's code reset (issue 16) --------------
-
-
-def _participant_merged(gone_id: int, into: int) -> None:
-    """The removed participant's open connections on this process continue as the kept
-    one. Run by the signal on the process that merged and, on every process, when the
-    ``participant.merged`` event reaches it (``_on_merged_event``)."""
-    presence = state().presence
-    for conn, viewer in list(presence.viewers.items()):
-        if viewer.participant_id == gone_id:
-            presence.remove(conn)
-            presence.add(conn, dataclasses.replace(viewer, participant_id=into))
-            socketio.server.enter_room(conn, room_owner(viewer.atelier_id, into), namespace="/")
-
-
-def _participant_revoked(participant_id: int) -> None:
-    """Close this process's connections of a participant whose code was reset (their
-    devices lost access; the ``participant.revoked`` event told them why)."""
-    for conn, viewer in list(state().presence.viewers.items()):
-        if viewer.participant_id == participant_id:
-            socketio.server.disconnect(conn, namespace="/")
-
-
-def _on_merged_event(app: Any, ev: dict[str, Any]) -> None:
-    into = (ev.get("payload") or {}).get("into") or {}
-    if isinstance(ev.get("owner_id"), int) and isinstance(into.get("id"), int):
-        with app.app_context():
-            _participant_merged(ev["owner_id"], into["id"])
-
-
-def _on_revoked_event(app: Any, ev: dict[str, Any]) -> None:
-    if isinstance(ev.get("owner_id"), int):
-        with app.app_context():
-            _participant_revoked(ev["owner_id"])
-
-
-signals.participant_merged.connect(_participant_merged)
-signals.participant_revoked.connect(_participant_revoked)
-relay.hooks["participant.merged"] = _on_merged_event
-relay.hooks["participant.revoked"] = _on_revoked_event
-
-
-# --- someone left the cycle's team (core/team.py, issue 16) -----------------------------
-
-
-def _close(conn: str) -> None:
-    """Disconnect a connection of this process; its client reconnects and is refused with
-    the French reason (``_refusal``)."""
-    state().presence.remove(conn)
-    socketio.server.disconnect(conn, namespace="/")
-
-
-def _team_member_removed(_cycle_id: int, animateur_id: int, atelier_ids: list[int]) -> None:
-    """Their consoles and read-only boards of the cycle, on this process; every other
-    process closes its own when the ``team.member_removed`` event of an atelier not closed
-    reaches it (a closed atelier's read-only board there: at its next reconnect)."""
-    ateliers = set(atelier_ids)
-    for conn, viewer in list(state().presence.viewers.items()):
-        if viewer.animateur_id == animateur_id and viewer.atelier_id in ateliers:
-            _close(conn)
-
-
-def _on_member_removed_event(app: Any, ev: dict[str, Any]) -> None:
-    animateur_id = (ev.get("payload") or {}).get("animateur_id")
-    if isinstance(animateur_id, int):
-        with app.app_context():
-            _team_member_removed(0, animateur_id, [ev["atelier_id"]])
-
-
-signals.team_member_removed.connect(_team_member_removed)
-relay.hooks["team.member_removed"] = _on_member_removed_event
 
 
 @socketio.on("*")
