@@ -30,7 +30,7 @@ def main() -> None:
     from facilitator import create_app, db_migrate
     from facilitator.core import accounts, cycles, events, participants, steering, votes
     from facilitator.core import cards as board
-    from facilitator.core import visibility as views
+    from facilitator.core import snapshot as whole_board
     from facilitator.core.events import Viewer
     from facilitator.extensions import db
     from facilitator.models import Atelier, Step
@@ -73,7 +73,7 @@ def main() -> None:
 
         def snapshot(i: int) -> None:
             at = db.session.get(Atelier, atelier.id)
-            views.snapshot(at, viewers[i % n], events.current_seq(atelier.id))
+            whole_board.snapshot(at, viewers[i % n], events.current_seq(atelier.id))
 
         def cpu_ms(fn, calls: int) -> float:
             times = []

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from facilitator import activities
 from facilitator.extensions import db, socketio
 from facilitator.models import Atelier, Contribution, Event
-from facilitator.realtime.handlers import state
 from facilitator.realtime.presence import RateLimiter
+from facilitator.realtime.state import state
 from facilitator.scripts import load_script_text
 from tests.conftest import SCRIPT, Sock
 from tests.fuzz import JSON, documented_events, emit_args, keyed, model_payload, near, weighted

@@ -1,4 +1,4 @@
-"""Group commit of votes (facilitator/core/votes.py, core/events.GroupCommit):
+"""Group commit of votes (facilitator/core/votes.py, core/group_commit.py):
 concurrent votes written in shared transactions, every one stored, each answer given only
 once its own vote is committed, a failing member not taking the others down. On SQLite
 and, when installed, on PostgreSQL (tests/test_pg_board.py's throwaway server)."""
@@ -18,7 +18,8 @@ from sqlalchemy import create_engine, func, select, text
 from facilitator import create_app
 from facilitator.core import cards as board
 from facilitator.core import events, steering, votes
-from facilitator.core.events import GroupCommit, Viewer
+from facilitator.core.events import Viewer
+from facilitator.core.group_commit import GroupCommit
 from facilitator.errors import DomainError
 from facilitator.extensions import db
 from facilitator.models import Contribution, Event, Step, Vote

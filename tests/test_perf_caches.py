@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from facilitator.core import cards as board
-from facilitator.core import events, moderation, steering, votes
+from facilitator.core import events, moderation, snapshot, steering, votes
 from facilitator.core import visibility as views
 from facilitator.core.events import Viewer
 from facilitator.extensions import db
@@ -120,31 +120,31 @@ def test_snapshot_is_what_it_was_for_every_viewer(board_state: dict[str, Any]) -
     seq = events.current_seq(atelier.id)
     for _ in range(2):  # built, then from the cache
         for viewer in board_state["viewers"]:
-            got = views.snapshot(atelier, viewer, seq)
+            got = snapshot.snapshot(atelier, viewer, seq)
             assert _comparable(got) == _comparable(reference_snapshot(atelier, viewer, seq)), viewer
     anim, alice, bob = board_state["viewers"][:3]
-    texts = {c["text"] for c in views.snapshot(atelier, alice, seq)["cards"]}
+    texts = {c["text"] for c in snapshot.snapshot(atelier, alice, seq)["cards"]}
     assert "Pending of Alice" in texts and "Refused of Bob" not in texts
     assert "Face down of Alice" in texts and "Face down of Carla" not in texts
     assert "Masked" not in texts
-    bob_cards = views.snapshot(atelier, bob, seq)["cards"]
+    bob_cards = snapshot.snapshot(atelier, bob, seq)["cards"]
     assert {c["text"] for c in bob_cards} >= {"Refused of Bob"}
     assert "Pending of Alice" not in {c["text"] for c in bob_cards}
     # the shared dicts are not handed out to be changed: the owner's version is a copy
     mine = next(c for c in bob_cards if c["text"] == "Refused of Bob")
     mine["text"] = "changed"
-    again = views.snapshot(atelier, bob, seq)["cards"]
+    again = snapshot.snapshot(atelier, bob, seq)["cards"]
     assert "Refused of Bob" in {c["text"] for c in again}
 
 
 def test_any_event_invalidates_the_cached_snapshot(board_state: dict[str, Any]) -> None:
     atelier = board_state["atelier"]
     anim, alice = board_state["viewers"][:2]
-    before = views.snapshot(atelier, alice, events.current_seq(atelier.id))
+    before = snapshot.snapshot(atelier, alice, events.current_seq(atelier.id))
     step = db.session.scalar(select(Step).filter_by(atelier_id=atelier.id, key="secret"))
     steering.set_flags(anim, step.id, {"cards_visible": True})
     seq = events.current_seq(atelier.id)
-    after = views.snapshot(atelier, alice, seq)
+    after = snapshot.snapshot(atelier, alice, seq)
     assert after["seq"] == seq
     assert "Face down of Carla" in {c["text"] for c in after["cards"]}
     assert "Face down of Carla" not in {c["text"] for c in before["cards"]}
@@ -158,15 +158,15 @@ def test_a_change_without_event_shows_within_the_cache_delay(
     atelier = board_state["atelier"]
     viewer = board_state["viewers"][1]
     seq = events.current_seq(atelier.id)
-    assert views.snapshot(atelier, viewer, seq)["atelier"]["title"] != "Nouveau titre"
+    assert snapshot.snapshot(atelier, viewer, seq)["atelier"]["title"] != "Nouveau titre"
     atelier.title = "Nouveau titre"  # edited in the console: no event
     db.session.commit()
     time.sleep(0.25)
-    assert views.snapshot(atelier, viewer, seq)["atelier"]["title"] == "Nouveau titre"
+    assert snapshot.snapshot(atelier, viewer, seq)["atelier"]["title"] == "Nouveau titre"
     current_app.config["SNAPSHOT_CACHE_SECONDS"] = 0
     atelier.title = "Sans cache"
     db.session.commit()
-    assert views.snapshot(atelier, viewer, seq)["atelier"]["title"] == "Sans cache"
+    assert snapshot.snapshot(atelier, viewer, seq)["atelier"]["title"] == "Sans cache"
 
 
 def test_sync_over_the_socket_uses_the_cache_per_viewer(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from facilitator.core import attendance
 from facilitator.extensions import db
 from facilitator.models import Atelier, Attendance, Participant
-from facilitator.realtime.handlers import presence_payload
+from facilitator.realtime.presence_feed import presence_payload
 from tests.test_atelier_planning import form as planning_form
 from tests.test_atelier_planning import login
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from facilitator.core import events, visibility
+from facilitator.core import events, snapshot, visibility
 from facilitator.core.events import Viewer
 from facilitator.documents import compile_document
 from facilitator.extensions import db
@@ -67,7 +67,7 @@ def board(
 
 def _viewer_snapshot(atelier: Atelier) -> dict[int, dict[str, Any]]:
     viewer = Viewer("viewer", atelier.id)
-    snap = visibility.snapshot(atelier, viewer, events.current_seq(atelier.id))
+    snap = snapshot.snapshot(atelier, viewer, events.current_seq(atelier.id))
     return {card["id"]: card for card in snap["cards"]}
 
 

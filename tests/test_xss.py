@@ -28,8 +28,8 @@ from facilitator.core import (
 from facilitator.documents import compile_document, kinds
 from facilitator.extensions import db
 from facilitator.models import Atelier, Contribution, Participant, Structure
-from facilitator.realtime.handlers import state
 from facilitator.realtime.presence import RateLimiter
+from facilitator.realtime.state import state
 from facilitator.rendering.model import plain
 from facilitator.scripts import list_scripts
 from tests.conftest import Sock, _config

@@ -15,8 +15,8 @@ from facilitator.core import accounts
 from facilitator.documents import compile_document
 from facilitator.extensions import db
 from facilitator.models import Atelier
-from facilitator.realtime.handlers import state
 from facilitator.realtime.presence import RateLimiter
+from facilitator.realtime.state import state
 from tests.conftest import Sock
 from tests.xss import (
     cells,

@@ -1,6 +1,6 @@
 """Votes on cards: one point at a time, written by a group commit.
 
-Concurrent votes are written together (``events.GroupCommit``: one transaction for every
+Concurrent votes are written together (``core.group_commit``: one transaction for every
 vote that arrived meanwhile, ``events.live_batch``); each caller gets its answer only once
 its vote is committed, and a vote that fails does not take the others of its batch down."""
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from facilitator import contract, dblock
 from facilitator.core import events, groups
 from facilitator.core.events import LiveBatch, Viewer
+from facilitator.core.group_commit import GroupCommit
 from facilitator.core.live import check_dot
 from facilitator.core.visibility import WITHHELD
 from facilitator.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -43,13 +44,13 @@ def vote(viewer: Viewer, card_id: int, delta: int, expect: int | None = None) ->
     return result
 
 
-def vote_writer() -> events.GroupCommit:
+def vote_writer() -> GroupCommit:
     """This app's vote group commit (one per app and process)."""
-    writer: events.GroupCommit | None = current_app.extensions.get("facilitator.votes")
+    writer: GroupCommit | None = current_app.extensions.get("facilitator.votes")
     if writer is None:
         gevent = current_app.config.get("SOCKETIO_ASYNC_MODE") == "gevent"
         window = current_app.config.get("VOTE_GROUP_COMMIT_MS", 2 if gevent else 0) / 1000
-        writer = events.GroupCommit(_vote_batch, window=window)
+        writer = GroupCommit(_vote_batch, window=window)
         current_app.extensions["facilitator.votes"] = writer
     return writer
 

@@ -16,8 +16,9 @@ from typing import Any
 from facilitator.core import signals
 from facilitator.core.events import Viewer
 from facilitator.extensions import socketio
-from facilitator.realtime.handlers import close, state
-from facilitator.realtime.relay import relay, room_owner
+from facilitator.realtime.relay import relay
+from facilitator.realtime.rooms import room_owner
+from facilitator.realtime.state import close, state
 
 
 def _close_where(matches: Callable[[Viewer], bool]) -> None:

@@ -4,16 +4,12 @@ payload), validate the payload, call one service, return the ack (docs/protocol.
 from __future__ import annotations
 
 import logging
-import math
-import random
 from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, join_room
+from flask_socketio import join_room
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from facilitator import activities, dblock
 from facilitator.core import (
@@ -24,6 +20,7 @@ from facilitator.core import (
     groups,
     marks,
     moderation,
+    snapshot,
     steering,
     tokens,
     votes,
@@ -33,59 +30,22 @@ from facilitator.core import visibility as views
 from facilitator.core.events import Viewer
 from facilitator.errors import DomainError, Forbidden, InvalidInput
 from facilitator.extensions import db, socketio
-from facilitator.models import Atelier, Attendance, Event, Participant
+from facilitator.models import Atelier, Event, Participant
 from facilitator.realtime import schemas
-from facilitator.realtime.presence import Presence, RateLimiter
-from facilitator.realtime.relay import (
-    published,
-    relay,
-    room_anim,
-    room_owner,
-    room_pub,
-    room_view,
-)
+from facilitator.realtime.presence_feed import announce_presence
+from facilitator.realtime.relay import published, relay
+from facilitator.realtime.rooms import room_anim, room_owner, room_pub, room_view
 from facilitator.realtime.snapshots import send_sync
+from facilitator.realtime.state import close, is_full, refused, server_full, sid, state
 from facilitator.realtime.wire import wire
 from facilitator.validation import first_error_fr
 
 log = logging.getLogger(__name__)
 
 
-class _State:
-    """Per-app, per-process connection state: who is connected, rate-limit buckets."""
-
-    def __init__(self) -> None:
-        self.presence = Presence()
-        self.per_connection = RateLimiter(rate=5, burst=20)
-        self.per_participant = RateLimiter(rate=8, burst=30)
-        #: animateurs (signed in, steering): ordinary work is never refused (issue 16)
-        self.per_animateur = RateLimiter(rate=60, burst=400)
-        self.dirty_presence: set[int] = set()
-        self.presence_loop = False
-        #: connections being authenticated (counted against MAX_CONNECTIONS meanwhile)
-        self.admitting = 0
-
-
-def sid() -> str:
-    """The Socket.IO session id of the current event (Flask-SocketIO sets it)."""
-    value: str = request.sid  # type: ignore[attr-defined]  # added by Flask-SocketIO
-    return value
-
-
-def state() -> _State:
-    return current_app.extensions.setdefault("facilitator.realtime", _State())
-
-
 SERVER_ERROR = (
     "Erreur du serveur : l'action n'a pas été enregistrée. Réessayez ; votre saisie est conservée."
 )
-
-
-def close(conn: str) -> None:
-    """Disconnect a connection of this process; its client reconnects and is refused with
-    the French reason (``_refusal``)."""
-    state().presence.remove(conn)
-    socketio.server.disconnect(conn, namespace="/")
 
 
 def error(code: str, message_fr: str, **details: Any) -> dict[str, Any]:
@@ -152,95 +112,8 @@ def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
     atelier = db.session.get(Atelier, viewer.atelier_id)
     assert atelier is not None
     seq = events.current_seq(atelier.id)
-    snapshot = views.snapshot(atelier, viewer, seq)
-    return {"mode": "snapshot", "snapshot": snapshot, "seq": seq, "server_time": now}
-
-
-def presence_payload(atelier_id: int) -> dict[str, Any]:
-    presence = state().presence
-    online = presence.online(atelier_id)
-    people = db.session.execute(
-        select(Participant, Attendance.remote)
-        .join(Attendance, Attendance.participant_id == Participant.id)
-        .where(Attendance.atelier_id == atelier_id)
-        .order_by(Participant.display_name)
-        .options(selectinload(Participant.structure))  # one query, not one per structure
-    ).all()
-    return {
-        "participants": [
-            {**p.public_dict(), "online": p.id in online, "remote": bool(remote)}
-            for p, remote in people
-        ],
-        "online": len(online),
-        # of those online, how many take part from a distance (issue 18)
-        "remote_online": sum(1 for p, remote in people if remote and p.id in online),
-        "animateurs": presence.animateurs(atelier_id),
-    }
-
-
-PRESENCE_INTERVAL = 1.0
-
-
-def _announce_presence(atelier_id: int) -> None:
-    """Coalesced: at most one presence message per atelier per second, whatever the
-    number of joins (300 people joining would otherwise cost 300 × 300 messages)."""
-    current = state()
-    current.dirty_presence.add(atelier_id)
-    if not current.presence_loop:
-        current.presence_loop = True
-        app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
-        socketio.start_background_task(_presence_loop, app, current)
-
-
-def _presence_loop(app: Any, current: _State) -> None:
-    """Runs while there is something to announce, then stops (restarted on demand)."""
-    while True:
-        socketio.sleep(PRESENCE_INTERVAL)
-        if not current.dirty_presence:
-            current.presence_loop = False
-            return
-        while current.dirty_presence:
-            atelier_id = current.dirty_presence.pop()
-            try:
-                with app.app_context():
-                    _emit_presence(atelier_id)
-            except Exception:
-                log.exception("presence of atelier %s", atelier_id)
-
-
-def _emit_presence(atelier_id: int) -> None:
-    data = presence_payload(atelier_id)
-    socketio.emit("presence", data, to=room_anim(atelier_id))
-    socketio.emit(
-        "presence",
-        {"online": data["online"], "animateurs": data["animateurs"]},
-        to=room_pub(atelier_id),
-    )
-
-
-def refused(code: str, message_fr: str, **details: Any) -> ConnectionRefusedError:
-    """``connect_error``: ``err.message`` is the French text, ``err.data`` the details."""
-    return ConnectionRefusedError(message_fr, {"code": code, "message_fr": message_fr, **details})
-
-
-def is_full(current: _State, animateur: bool) -> bool:
-    """MAX_CONNECTIONS reached for this kind of client (animateurs have a reserve)."""
-    limit = current_app.config["MAX_CONNECTIONS"]
-    if limit <= 0:
-        return False
-    if not animateur:
-        limit -= current_app.config["ANIMATEUR_RESERVED_CONNECTIONS"]
-    return len(current.presence.viewers) + current.admitting >= limit
-
-
-def server_full() -> ConnectionRefusedError:
-    retry_ms = round(current_app.config["SERVER_FULL_RETRY_MS"] * random.uniform(0.5, 1.5))
-    seconds = max(1, math.ceil(retry_ms / 1000))
-    return refused(
-        "server_full",
-        f"Le serveur est complet, nouvel essai dans {seconds} s",
-        retry_ms=retry_ms,
-    )
+    whole = snapshot.snapshot(atelier, viewer, seq)
+    return {"mode": "snapshot", "snapshot": whole, "seq": seq, "server_time": now}
 
 
 @socketio.on("connect")
@@ -271,7 +144,7 @@ def on_connect(auth: Any = None) -> None:
     # to this connection only: no need to cross the message queue
     # the shared parts of a snapshot encoded once for everyone (realtime/snapshots.py)
     send_sync(socketio.server.manager.eio_sid_from_sid(sid(), "/"), sync_data(viewer, last_seq))
-    _announce_presence(viewer.atelier_id)
+    announce_presence(viewer.atelier_id)
     wire.attach(sid(), request.environ)  # last: CONNECT and sync are queued before
 
 
@@ -282,7 +155,7 @@ def on_disconnect(*_: Any) -> None:
     state().per_connection.forget(sid())
     state().per_animateur.forget(sid())
     if viewer is not None:
-        _announce_presence(viewer.atelier_id)
+        announce_presence(viewer.atelier_id)
 
 
 # --- broadcast of stored events ------------------------------------------------------------
@@ -409,7 +282,7 @@ forward("atelier_close", schemas.Empty, steering.close)
 def on_attendance_remote(viewer: Viewer, p: schemas.AttendanceRemote) -> dict[str, Any]:
     """In the room or at a distance (issue 18): the console's presence list follows."""
     result = attendance.set_remote(viewer, p.remote)
-    _announce_presence(viewer.atelier_id)
+    announce_presence(viewer.atelier_id)
     return result
 
 

@@ -33,6 +33,8 @@ from socketio import RedisManager
 from sqlalchemy import select
 
 from facilitator.core.events import actor_of
+from facilitator.realtime.group_relay import GroupAudience
+from facilitator.realtime.rooms import envelope, room_anim, room_owner, room_pub
 from facilitator.realtime.wire import Message, RawFrame, wire
 
 log = logging.getLogger(__name__)
@@ -40,25 +42,6 @@ log = logging.getLogger(__name__)
 HOLD = 0.05
 POLL = 1.0
 VOTE_WINDOW = 0.04  # under gevent; the in-process test client delivers at once
-
-
-def room_anim(atelier_id: int) -> str:
-    return f"at{atelier_id}:anim"
-
-
-def room_pub(atelier_id: int) -> str:
-    return f"at{atelier_id}:pub"
-
-
-def room_owner(atelier_id: int, participant_id: int) -> str:
-    """A participant's connections to one atelier's board (not to the cycle's others: a
-    client keeps the seq of its own atelier only)."""
-    return f"at{atelier_id}:pt{participant_id}"
-
-
-def room_view(atelier_id: int) -> str:
-    """Read-only links (the wall): they get every sub-group's events (issue 18)."""
-    return f"at{atelier_id}:view"
 
 
 def published(event: Any) -> dict[str, Any]:
@@ -77,12 +60,6 @@ def published(event: Any) -> dict[str, Any]:
     }
 
 
-def _envelope(ev: dict[str, Any], data: Any, by: Any = None) -> dict[str, Any]:
-    if by is not None:
-        return {"seq": ev["seq"], "type": ev["type"], "data": data, "by": by}
-    return {"seq": ev["seq"], "type": ev["type"], "data": data}
-
-
 class Relay:
     def __init__(self) -> None:
         self.app: Any = None
@@ -99,8 +76,8 @@ class Relay:
         self.batches: dict[int, dict[tuple, tuple[int, str, dict]]] = {}
         self.timers: set[tuple[str, int]] = set()
         self.observed: dict[int, int] = {}
-        #: sub-group → its members (issue 18), from ``groups.changed`` or the database
-        self.group_members: dict[int, frozenset[int]] = {}
+        #: sub-groups' members and delivery (issue 18)
+        self.groups = GroupAudience(self)
         self.degraded = False
         self.polling = False
 
@@ -135,9 +112,9 @@ class Relay:
     def accept(self, ev: dict[str, Any]) -> None:
         a, seq = ev["atelier_id"], ev["seq"]
         if ev["type"] == "groups.changed":
-            self._learn_groups(ev)  # even when nobody here follows the atelier right now
+            self.groups.learn(ev)  # even when nobody here follows the atelier right now
         elif ev["type"] == "participant.merged":
-            self._forget_merged(ev)
+            self.groups.forget_merged(ev)
         last = self.last.get(a)
         if last is None:
             if not self._has_members(a):
@@ -250,54 +227,6 @@ class Relay:
         rooms = wire.server.manager.rooms.get("/", {}) if wire.server else {}
         return bool(rooms.get(room_anim(a)) or rooms.get(room_pub(a)))
 
-    def _members_of(self, group_id: int) -> frozenset[int]:
-        members = self.group_members.get(group_id)
-        if members is None:
-            from facilitator.extensions import db
-            from facilitator.models import GroupMember
-
-            with self.app.app_context():
-                rows = db.session.scalars(
-                    select(GroupMember.participant_id).where(GroupMember.group_id == group_id)
-                )
-                members = self.group_members[group_id] = frozenset(rows)
-        return members
-
-    def _learn_groups(self, ev: dict[str, Any]) -> None:
-        """A ``groups.changed`` event carries every group of its step with its members (the
-        animateurs' payload): the audience of the next group events."""
-        for group in (ev["payload"].get("groups") or {}).get("groups", []):
-            self.group_members[group["id"]] = frozenset(m["id"] for m in group["members"])
-
-    def _forget_merged(self, ev: dict[str, Any]) -> None:
-        """A merge moved (or removed, when both were in groups of one step) the group rows
-        of both people: their groups are read again from the database when next needed."""
-        into = (ev["payload"].get("into") or {}).get("id")
-        people = {ev["owner_id"], into}
-        for group_id, members in list(self.group_members.items()):
-            if people & members:
-                del self.group_members[group_id]
-
-    def _deliver_group(self, ev: dict[str, Any], full: Message, public: Any) -> None:
-        """A sub-group's event: animateurs, the wall (read-only links) and the group's
-        members only; the author's own version first."""
-        a, seq = ev["atelier_id"], ev["seq"]
-        wire.send(wire.members(room_anim(a)), [full])
-        members = self._members_of(ev["group_id"])
-        owner_sids: set[str] = set()
-        if ev["owner_id"] is not None and ev["owner"] is not None:
-            owner_sids = set(wire.members(room_owner(a, ev["owner_id"])))
-            own = wire.message("event", _envelope(ev, ev["owner"]), seq)
-            wire.send(list(owner_sids), [own])
-        if public is None:
-            return
-        same = ev["public_same"] and ev.get("by") is None  # who did it: animateurs only
-        message = full if same else wire.message("event", _envelope(ev, public), seq)
-        sids = list(wire.members(room_view(a)))
-        for pid in members:
-            sids.extend(sid for sid in wire.members(room_owner(a, pid)) if sid not in owner_sids)
-        wire.send(sids, [message])
-
     def _deliver(self, ev: dict[str, Any]) -> None:
         self._fan_out(ev)
         hook = self.hooks.get(ev["type"])
@@ -309,16 +238,16 @@ class Relay:
 
     def _fan_out(self, ev: dict[str, Any]) -> None:
         a, seq = ev["atelier_id"], ev["seq"]
-        full = wire.message("event", _envelope(ev, ev["payload"], ev.get("by")), seq)
+        full = wire.message("event", envelope(ev, ev["payload"], ev.get("by")), seq)
         owner = ev["owner"] if ev["owner_id"] is not None else None
         public = ev["payload"] if ev["public_same"] else ev["public"]
         if ev["type"] == "groups.changed":
-            self._learn_groups(ev)  # again: read from the log by ``repair``
+            self.groups.learn(ev)  # again: read from the log by ``repair``
         elif ev["type"] == "participant.merged":
-            self._forget_merged(ev)
+            self.groups.forget_merged(ev)
         if ev.get("group_id") is not None:
             self.flush(a)
-            self._deliver_group(ev, full, public)
+            self.groups.deliver(ev, full, public)
             return
         if ev["type"] == "vote.changed" and self.window > 0 and not ev["public_same"]:
             wire.send(wire.members(room_anim(a)), [full])
@@ -336,15 +265,13 @@ class Relay:
             return
         wire.send(wire.members(room_anim(a)), [full])
         if ev["public_same"]:  # the same data without who did it
-            wire.send(
-                wire.members(room_pub(a)), [wire.message("event", _envelope(ev, public), seq)]
-            )
+            wire.send(wire.members(room_pub(a)), [wire.message("event", envelope(ev, public), seq)])
             return
         if owner is not None:  # the author's version first
-            own = wire.message("event", _envelope(ev, owner), seq)
+            own = wire.message("event", envelope(ev, owner), seq)
             wire.send(wire.members(room_owner(a, ev["owner_id"])), [own])
         if public is not None:
-            pub = wire.message("event", _envelope(ev, public), seq)
+            pub = wire.message("event", envelope(ev, public), seq)
             wire.send(wire.members(room_pub(a)), [pub])
 
     def flush(self, a: int) -> None:

@@ -1,0 +1,72 @@
+"""This process's connection state (who is connected, rate-limit buckets) and admission:
+how many connections a process takes before it refuses with « Le serveur est complet »
+(MAX_CONNECTIONS, a reserve for animateurs; docs/protocol.md)."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError
+
+from facilitator.extensions import socketio
+from facilitator.realtime.presence import Presence, RateLimiter
+
+
+class ProcessState:
+    """Per-app, per-process connection state: who is connected, rate-limit buckets."""
+
+    def __init__(self) -> None:
+        self.presence = Presence()
+        self.per_connection = RateLimiter(rate=5, burst=20)
+        self.per_participant = RateLimiter(rate=8, burst=30)
+        #: animateurs (signed in, steering): ordinary work is never refused (issue 16)
+        self.per_animateur = RateLimiter(rate=60, burst=400)
+        self.dirty_presence: set[int] = set()
+        self.presence_loop = False
+        #: connections being authenticated (counted against MAX_CONNECTIONS meanwhile)
+        self.admitting = 0
+
+
+def sid() -> str:
+    """The Socket.IO session id of the current event (Flask-SocketIO sets it)."""
+    value: str = request.sid  # type: ignore[attr-defined]  # added by Flask-SocketIO
+    return value
+
+
+def state() -> ProcessState:
+    return current_app.extensions.setdefault("facilitator.realtime", ProcessState())
+
+
+def close(conn: str) -> None:
+    """Disconnect a connection of this process; its client reconnects and is refused with
+    the French reason (``handlers._refusal``)."""
+    state().presence.remove(conn)
+    socketio.server.disconnect(conn, namespace="/")
+
+
+def refused(code: str, message_fr: str, **details: Any) -> ConnectionRefusedError:
+    """``connect_error``: ``err.message`` is the French text, ``err.data`` the details."""
+    return ConnectionRefusedError(message_fr, {"code": code, "message_fr": message_fr, **details})
+
+
+def is_full(current: ProcessState, animateur: bool) -> bool:
+    """MAX_CONNECTIONS reached for this kind of client (animateurs have a reserve)."""
+    limit = current_app.config["MAX_CONNECTIONS"]
+    if limit <= 0:
+        return False
+    if not animateur:
+        limit -= current_app.config["ANIMATEUR_RESERVED_CONNECTIONS"]
+    return len(current.presence.viewers) + current.admitting >= limit
+
+
+def server_full() -> ConnectionRefusedError:
+    retry_ms = round(current_app.config["SERVER_FULL_RETRY_MS"] * random.uniform(0.5, 1.5))
+    seconds = max(1, math.ceil(retry_ms / 1000))
+    return refused(
+        "server_full",
+        f"Le serveur est complet, nouvel essai dans {seconds} s",
+        retry_ms=retry_ms,
+    )
