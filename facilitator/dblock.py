@@ -11,7 +11,9 @@ stored" error and the client retries with the same ``client_id``.
 
 An action is run again only if nothing of it was committed yet: every write of an action
 happens in one transaction, so a rolled-back attempt left nothing behind and the next one
-starts from the same state (adds are idempotent by ``client_id`` anyway).
+starts from the same state (adds are idempotent by ``client_id`` anyway). Forms that write
+(every non-GET request) are run the same way (``web/__init__.py``); still locked after the
+wait, they answer 503 with a French message.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from facilitator.core import events
@@ -225,12 +225,32 @@ def smtp_configured() -> bool:
     return bool(current_app.config.get("SMTP_URL"))
 
 
+GONE = "Cette campagne est déjà partie."
+
+
+def _claim(campaign: MailCampaign) -> None:
+    """First statement of the queueing transaction: draft → queued, only if it still is a
+    draft. Two « Envoyer » at once (two animateurs, a double click): the second waits for
+    the first's row lock, finds it queued and is told so, instead of colliding with the
+    first's messages on their unique key."""
+    claimed = db.session.execute(
+        update(MailCampaign)
+        .where(MailCampaign.id == campaign.id, MailCampaign.status == "draft")
+        .values(status="queued")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise InvalidInput(
+            GONE + " Un autre envoi vient de la faire partir : rien n'est envoyé deux fois."
+        )
+
+
 def queue(campaign: MailCampaign) -> int:
     """Put one message per recipient in the outbox, in one transaction: a campaign goes
     out whole or not at all; a person already in it is skipped (unique key). Without
     SMTP_URL the messages are kept for the Boîte d'envoi only."""
     if campaign.status != "draft":
-        raise InvalidInput("Cette campagne est déjà partie.")
+        raise InvalidInput(GONE)
     header_safe(campaign.subject, "Objet")
     if campaign.kind == "repertoire":  # fresh self-update links (the previous ones stop)
         update_links = {
@@ -248,6 +268,7 @@ def queue(campaign: MailCampaign) -> int:
     local = not smtp_configured()
     now = utcnow()
     with events.transaction(keep_loaded=True):
+        _claim(campaign)
         _store_files(campaign.id, files)
         for r in people:
             if r.structure_id is not None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, Response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.routing import IntegerConverter
 
-from facilitator import contract
+from facilitator import contract, dblock
 from facilitator.errors import DomainError
 from facilitator.extensions import db
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -75,6 +80,28 @@ def register_web(app: Flask) -> None:
         if request.endpoint and request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    dispatch = app.dispatch_request
+
+    def dispatch_waiting_for_the_lock() -> ResponseReturnValue:
+        """A form that writes waits for SQLite's write lock as a live action does
+        (``dblock``: run again while nothing of it was committed): the mail worker, the
+        live board or a second tab writing at the same instant no longer make it fail."""
+        if request.method in ("GET", "HEAD", "OPTIONS"):  # GET never writes
+            return dispatch()
+        return dblock.run(dispatch)
+
+    app.dispatch_request = dispatch_waiting_for_the_lock  # type: ignore[method-assign]
+
+    @app.errorhandler(OperationalError)
+    def database_error(exc: OperationalError) -> tuple[str, int]:
+        db.session.rollback()
+        if dblock.is_lock_error(exc):  # still locked after DB_LOCK_WAIT_SECONDS
+            message = "La base de données est occupée : rien n'a été enregistré. Réessayez."
+            return render_template("error.html", message=message), 503
+        log.exception("database error")
+        message = "Erreur du serveur : rien n'a été enregistré. Réessayez."
+        return render_template("error.html", message=message), 500
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> tuple[str, int]:

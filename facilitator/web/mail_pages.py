@@ -10,6 +10,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from facilitator import dblock
 from facilitator.core import cycles
 from facilitator.core.http import login_required
 from facilitator.errors import DomainError, NotFound
@@ -142,7 +143,7 @@ def campaign_action(cycle_id: int, campaign_id: int) -> ResponseReturnValue:
             compose.send_test(campaign, g.animateur)
             flash(f"Message de test envoyé à {g.animateur.email}.")
         elif action == "envoyer":
-            n = compose.queue(campaign)
+            n = dblock.run(compose.queue, campaign)  # its own transaction, after the edit's
             flash(f"Campagne envoyée : {n} message(s) dans la boîte d'envoi.")
         else:
             flash("Texte enregistré.")
