@@ -237,9 +237,10 @@ def _claim(campaign: MailCampaign) -> None:
         update(MailCampaign)
         .where(MailCampaign.id == campaign.id, MailCampaign.status == "draft")
         .values(status="queued")
+        .returning(MailCampaign.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    ).scalar_one_or_none()
+    if claimed is None:
         raise InvalidInput(
             GONE + " Un autre envoi vient de la faire partir : rien n'est envoyé deux fois."
         )
