@@ -74,6 +74,8 @@ def test_the_guide_is_true_and_served(browser: Any, server: LiveServer) -> None:
         add_card(phone.page, text)
     add_card(other.page, "J'anime l'accueil de loisirs du centre social")
     expect(page.locator("[data-card-id]", has_text="accueil de loisirs")).to_be_visible()
+    # the picture shows who is online (presence is announced at most once a second)
+    expect(page.locator("#presence-count")).to_contain_text("2 participants en ligne")
     _shot(page, "console")
     mine = phone.page.locator("[data-card-id]", has_text="CPE au collège")
     expect(mine).to_be_visible()
