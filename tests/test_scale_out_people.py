@@ -95,3 +95,41 @@ def test_a_reset_on_process_1_closes_a_connection_of_process_2(cluster: Cluster)
         Peer(cluster.p2.url, phone.token).connect()  # its socket token names nobody now
     for peer in (other, room["anim"]):
         peer.disconnect()
+
+
+class PresencePeer(Peer):
+    """Also keeps the last presence message (the console's « N en ligne »)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.presence: dict[str, Any] = {}
+        super().__init__(url, token)
+        self.sio.on("presence", self._on_presence)
+
+    def _on_presence(self, data: dict[str, Any]) -> None:
+        self.presence = data
+
+
+def test_the_console_counts_the_people_connected_to_the_other_process(cluster: Cluster) -> None:
+    """Behind a load balancer an atelier's people are spread over the processes: the
+    console of process 1 counts those of process 2 too, and sees them leave."""
+    room = cluster.room()
+    room["anim"].disconnect()
+    anim = PresencePeer(cluster.p1.url, room["anim"].token).connect()
+    here = cluster.peer(cluster.p1, room["link"], "Ici")
+    there = [cluster.peer(cluster.p2, room["link"], f"Là-bas {i}") for i in range(2)]
+    assert wait_until(lambda: anim.presence.get("online") == 3, timeout=10), anim.presence
+    online = {p["name"] for p in anim.presence["participants"] if p["online"]}
+    assert online == {"Ici", "Là-bas 0", "Là-bas 1"}
+    # a participant of process 2 sees the count of the whole room too
+    watcher = PresencePeer(cluster.p2.url, there[0].token).connect()
+    assert wait_until(lambda: watcher.presence.get("online") == 3, timeout=10), watcher.presence
+    # an animateur on process 2 counts with the one on process 1
+    second = PresencePeer(cluster.p2.url, room["anim"].token).connect()
+    assert wait_until(lambda: anim.presence.get("animateurs") == 2, timeout=10), anim.presence
+    for peer in there:
+        peer.disconnect()
+    assert wait_until(lambda: anim.presence.get("online") == 2, timeout=10), anim.presence
+    watcher.disconnect()
+    assert wait_until(lambda: anim.presence.get("online") == 1, timeout=10), anim.presence
+    for peer in (here, second, anim):
+        peer.disconnect()

@@ -35,6 +35,10 @@ class Presence:
             self._animateurs[viewer.atelier_id] -= 1
         return viewer
 
+    def ateliers(self) -> set[int]:
+        """The ateliers this process has connections to."""
+        return {viewer.atelier_id for viewer in self.viewers.values()}
+
     def online(self, atelier_id: int) -> set[int]:
         return set(self._online.get(atelier_id, {}))
 

@@ -1,5 +1,7 @@
 """Who is online, told to the room: coalesced to at most one message per atelier per
-second. Animateurs get the list (with « à distance »), everyone else the counts."""
+second. Animateurs get the list (with « à distance »), everyone else the counts. With
+several processes, the people connected to the others count too
+(``realtime/presence_shared.py``)."""
 
 from __future__ import annotations
 
@@ -12,15 +14,28 @@ from sqlalchemy.orm import selectinload
 
 from facilitator.extensions import db, socketio
 from facilitator.models import Attendance, Participant
+from facilitator.realtime.presence_shared import REFRESH
 from facilitator.realtime.rooms import room_anim, room_pub
 from facilitator.realtime.state import ProcessState, state
 
 log = logging.getLogger(__name__)
 
 
+def people_online(atelier_id: int) -> tuple[set[int], int]:
+    """Participants online and animateurs connected, on every process: this process's part
+    is written for the others first."""
+    current = state()
+    online = current.presence.online(atelier_id)
+    animateurs = current.presence.animateurs(atelier_id)
+    if current.shared is None:
+        return online, animateurs
+    current.shared.write(atelier_id, online, animateurs)
+    return current.shared.read(atelier_id, online, animateurs)
+
+
 def presence_payload(atelier_id: int) -> dict[str, Any]:
-    presence = state().presence
-    online = presence.online(atelier_id)
+    online, animateurs = people_online(atelier_id)
+    state().presence_sent[atelier_id] = (frozenset(online), animateurs)
     people = db.session.execute(
         select(Participant, Attendance.remote)
         .join(Attendance, Attendance.participant_id == Participant.id)
@@ -36,7 +51,7 @@ def presence_payload(atelier_id: int) -> dict[str, Any]:
         "online": len(online),
         # of those online, how many take part from a distance (issue 18)
         "remote_online": sum(1 for p, remote in people if remote and p.id in online),
-        "animateurs": presence.animateurs(atelier_id),
+        "animateurs": animateurs,
     }
 
 
@@ -52,6 +67,28 @@ def announce_presence(atelier_id: int) -> None:
         current.presence_loop = True
         app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
         socketio.start_background_task(_presence_loop, app, current)
+    if current.shared is not None and not current.keepalive:
+        current.keepalive = True
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        socketio.start_background_task(_keepalive, app, current)
+
+
+def _keepalive(app: Any, current: ProcessState) -> None:
+    """With several processes: this process's part is rewritten every ``REFRESH`` seconds
+    while it has connections, and the presence is told again when the sum changed without
+    an event here (a process that died, whose part went stale)."""
+    assert current.shared is not None
+    while current.presence.viewers:
+        socketio.sleep(REFRESH)
+        for atelier_id in current.presence.ateliers():
+            try:
+                with app.app_context():
+                    seen = people_online(atelier_id)
+                    if (frozenset(seen[0]), seen[1]) != current.presence_sent.get(atelier_id):
+                        announce_presence(atelier_id)
+            except Exception:
+                log.exception("shared presence of atelier %s", atelier_id)
+    current.keepalive = False
 
 
 def _presence_loop(app: Any, current: ProcessState) -> None:

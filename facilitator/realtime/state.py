@@ -13,13 +13,19 @@ from flask_socketio import ConnectionRefusedError
 
 from facilitator.extensions import socketio
 from facilitator.realtime.presence import Presence, RateLimiter
+from facilitator.realtime.presence_shared import SharedPresence
 
 
 class ProcessState:
     """Per-app, per-process connection state: who is connected, rate-limit buckets."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: SharedPresence | None = None) -> None:
         self.presence = Presence()
+        #: the other processes' people (REDIS_URL), realtime/presence_shared.py
+        self.shared = shared
+        self.keepalive = False
+        #: per atelier, the last presence told (people online everywhere, animateurs)
+        self.presence_sent: dict[int, tuple[frozenset[int], int]] = {}
         self.per_connection = RateLimiter(rate=5, burst=20)
         self.per_participant = RateLimiter(rate=8, burst=30)
         #: animateurs (signed in, steering): ordinary work is never refused (issue 16)
@@ -37,7 +43,12 @@ def sid() -> str:
 
 
 def state() -> ProcessState:
-    return current_app.extensions.setdefault("facilitator.realtime", ProcessState())
+    found: ProcessState | None = current_app.extensions.get("facilitator.realtime")
+    if found is None:
+        url = current_app.config.get("REDIS_URL")
+        found = ProcessState(SharedPresence(url) if url else None)
+        current_app.extensions["facilitator.realtime"] = found
+    return found
 
 
 def close(conn: str) -> None:
