@@ -35,7 +35,7 @@ from facilitator.models import (
     Step,
     StepGroup,
 )
-from facilitator.scripts.groups import FORMATIONS
+from facilitator.scripts.groups import plan_label
 
 PHASES = {
     "preparation": "en préparation",
@@ -206,7 +206,7 @@ def step_groups(step: Step, viewer: Viewer) -> dict[str, Any] | None:
         "phase": conf.get("phase"),
         "phase_label": PHASES.get(conf.get("phase") or "", ""),
         "plan": conf.get("plan"),
-        "formation_label": FORMATIONS.get((conf.get("plan") or {}).get("formation", ""), ""),
+        "formation_label": plan_label(conf.get("plan")),
         "focus": conf.get("focus"),
         "display": conf.get("display", "grille"),
         "groups": [],

@@ -13,6 +13,8 @@ const FORMATIONS = {
   choix: "Au choix des participants (un groupe par question essentielle)",
   manuel: "À la main",
 };
+const REMOTE = { indifferent: "Indifférent", ensemble: "Ensemble (leur propre groupe, une même visio)", melanges: "Mélangés dans tous les groupes" };
+const PLACING = new Set(["aleatoire", "mixte"]);
 const SEPARATE = new Set(["groupes", "restitution"]);
 
 let sheet = null;
@@ -223,16 +225,20 @@ function planForm(step, store, request) {
     Object.entries(FORMATIONS).map(([value, label]) => h("option", { value }, label)));
   const count = h("input", { id: "groups-count", name: "count", type: "number", min: "2", max: "60", value: "4", class: "input-tiny" });
   const cap = h("input", { id: "groups-cap", name: "cap", type: "number", min: "1", max: "100", class: "input-tiny" });
+  const remote = h("select", { id: "groups-remote", name: "remote" },
+    Object.entries(REMOTE).map(([value, label]) => h("option", { value }, label)));
   form.append(
     h("p", { class: "hint", text: "Avant toute contribution : l'étape se déroule en sous-groupes, puis en mise en commun." }),
     h("label", { for: "groups-formation", text: "Formation des groupes" }), formation,
     h("label", { for: "groups-count", text: "Nombre de groupes" }), count,
     h("label", { for: "groups-cap", text: "Places par groupe (au choix ; vide : sans limite)" }), cap,
+    h("label", { for: "groups-remote", text: "Personnes à distance (au hasard ou mélangés par type)" }), remote,
     h("button", { type: "submit", class: "btn" }, "Travailler en sous-groupes"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const plan = { formation: formation.value, count: Number(count.value) || 4 };
     if (cap.value) plan.cap = Number(cap.value);
+    if (PLACING.has(plan.formation)) plan.remote = remote.value;
     request("groups_configure", { plan });
   });
   return form;
