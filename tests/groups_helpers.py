@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from facilitator.core import participants
+from facilitator.extensions import db
+from facilitator.models import Event
 
 SCRIPT = """
 format: 1
@@ -76,3 +78,11 @@ def card(sock: Any, step_id: int, text: str) -> Any:
     return sock.call(
         "card_add", {"step_id": step_id, "client_id": cid, "text": text, "column": "a"}
     )
+
+
+def event_group(r: Any, seq: int) -> int | None:
+    """The audience group stored with the atelier's event ``seq`` (None: everyone's)."""
+    found: int | None = db.session.scalar(
+        db.select(Event.group_id).where(Event.atelier_id == r["atelier"].id, Event.seq == seq)
+    )
+    return found

@@ -12,7 +12,7 @@ import pytest
 from facilitator.activities.charte.models import CharteAmendment, CharteAmendmentVote
 from facilitator.core import events
 from facilitator.extensions import db
-from tests.groups_helpers import formed, room, snapshot
+from tests.groups_helpers import event_group, formed, room, snapshot
 
 SCRIPT = """
 format: 1
@@ -117,6 +117,19 @@ def test_a_member_of_another_group_cannot_touch_the_amendment(world: Any) -> Non
     ]
     assert db.session.query(CharteAmendmentVote).count() == 1
     assert db.session.get(CharteAmendment, a["id"]).status == "en_vote"
+
+
+def test_a_group_s_quick_vote_is_heard_by_that_group_s_audience_only(world: Any) -> None:
+    a = world["amendment"]
+    assert act(world["anim"], world["step"], "amendment_quick_open", amendment_id=a["id"])["ok"]
+    for sock in [world["anim"], world["wall"], *world["socks"].values()]:
+        sock.received()
+    mate = world["socks"][world["mate"]]
+    ack = act(mate, world["step"], "amendment_quick_vote", amendment_id=a["id"], choice="pour")
+    assert ack["ok"], ack
+    assert event_group(world, ack["seq"]) == world["where"]["Alice"]
+    assert world["socks"][world["outsider"]].events() == []
+    assert [e["type"] for e in world["anim"].events()] == ["charte.quick_vote"]
 
 
 def test_after_the_mise_en_commun_everyone_sees_the_amendment_with_its_group(world: Any) -> None:
