@@ -37,6 +37,7 @@ def test_the_compte_rendu_keeps_the_groups_and_what_each_produced(
     text = _text(r["atelier"].id)
     assert "en 2 sous-groupes" in text
     assert "Éducation nationale : 1" in text and "Association : 1" in text
+    assert "Composition en fin d'étape" in text  # the membership after the moves
     for name in where:
         assert f"{name} (" in text  # not anonymous: the members are named
     group = next(g for g in ("Groupe 1", "Groupe 2") if f"Production du groupe « {g} »" in text)

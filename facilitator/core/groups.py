@@ -91,6 +91,18 @@ def hidden_groups(steps: Iterable[Step], viewer: Viewer) -> frozenset[int]:
     return frozenset(rows) - member_groups(viewer.atelier_id, viewer.participant_id)
 
 
+def hidden_pairs(steps: Iterable[Step], viewer: Viewer) -> frozenset[tuple[int, int]]:
+    """``hidden_groups`` as (step id, group id): a card carried from a step in groups to
+    another step (``cards_from``) keeps its group tag but is hidden nowhere else."""
+    hidden = hidden_groups(steps, viewer)
+    if not hidden:
+        return frozenset()
+    rows = db.session.execute(
+        select(StepGroup.step_id, StepGroup.id).where(StepGroup.id.in_(hidden))
+    ).all()
+    return frozenset((step_id, gid) for step_id, gid in rows)
+
+
 def require_sees(
     viewer: Viewer, step: Step, group_id: int | None, author_id: int | None = None
 ) -> None:

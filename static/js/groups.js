@@ -48,8 +48,12 @@ function itemText(item) {
 export function groupName(store, card, stepId = card && card.step_id) {
   if (!card || !card.group_id || !store.groups) return "";
   const state = store.groups[String(stepId)];
-  if (!state || (store.role === "participant" && SEPARATE.has(state.phase))) return "";
-  const group = state && state.groups.find((g) => g.id === card.group_id);
+  if (!state) { // a card carried from a step in groups (cards_from) keeps its group's name
+    const from = Object.values(store.groups).flatMap((s) => s.groups).find((g) => g.id === card.group_id);
+    return from ? from.name : "";
+  }
+  if (store.role === "participant" && SEPARATE.has(state.phase)) return "";
+  const group = state.groups.find((g) => g.id === card.group_id);
   return group ? group.name : "";
 }
 
