@@ -91,6 +91,24 @@ def _record(
     return change.record(type_, {**public, "groups": step_groups(step, anim)}, public=public)
 
 
+def _record_state(change: events.LiveChange, step: Step) -> events.Event:
+    """Groups planned or formed, before anything was contributed (so nobody's board holds a
+    group's item yet): animateurs get every group; everyone else the groups' state at once
+    (``state``, as a read-only link sees it: no snapshot to read again); then one small
+    ``groups.mine`` per group, to its audience only, says who is in it."""
+    db.session.flush()
+    anim = Viewer("animateur", step.atelier_id)
+    state = step_groups(step, Viewer("viewer", step.atelier_id))
+    public = {"step_id": step.id, "phase": phase(step), "affected": [], "state": state}
+    event = change.record(
+        "groups.changed", {**public, "groups": step_groups(step, anim)}, public=public
+    )
+    for gid, people in members_by_group(step.id).items():
+        mine = {"step_id": step.id, "group_id": gid, "members": [p.public_dict() for p in people]}
+        change.record("groups.mine", mine, group_id=gid)
+    return event
+
+
 def announce(change: events.LiveChange, step: Step) -> events.Event:
     """Everyone reads their group again (a reveal in a step in groups)."""
     return _record(change, step)
@@ -103,9 +121,10 @@ def configure(viewer: Viewer, step_id: int, plan: dict[str, Any] | None) -> dict
         reason = refusal(step.type)
         if reason is not None:
             raise InvalidInput(reason[0].upper() + reason[1:] + ".", code="no_groups")
-        if plan.get("remote", "indifferent") != "indifferent" and plan.get(
-            "formation"
-        ) not in ("aleatoire", "mixte"):
+        if plan.get("remote", "indifferent") != "indifferent" and plan.get("formation") not in (
+            "aleatoire",
+            "mixte",
+        ):
             raise InvalidInput(
                 "Les personnes à distance ne peuvent être regroupées ou mélangées que si les "
                 "groupes sont formés au hasard ou mélangés par type de structure : choisissez "
@@ -120,7 +139,7 @@ def configure(viewer: Viewer, step_id: int, plan: dict[str, Any] | None) -> dict
     with events.live_change(viewer.atelier_id) as change:
         db.session.execute(delete(StepGroup).where(StepGroup.step_id == step.id))
         step.groups = {"plan": plan, "phase": "preparation"} if plan else None
-        event = _record(change, step)
+        event = _record_state(change, step)
     return {"seq": event.seq}
 
 
@@ -183,7 +202,7 @@ def form(viewer: Viewer, step_id: int, seed: int | None = None) -> dict[str, Any
             for pid in ids:
                 db.session.add(GroupMember(step_id=step.id, group_id=group.id, participant_id=pid))
         step.groups = {**step.groups, "phase": "groupes", "focus": None, "display": "grille"}
-        event = _record(change, step)
+        event = _record_state(change, step)
     log.info("step %s: %s groups formed (%s)", step.id, count, plan["formation"])
     return {"seq": event.seq}
 

@@ -81,6 +81,7 @@ export function attachGroups(page) {
     if (change.type !== "groups.changed" || page.role === "animateur") return;
     const d = change.data;
     const me = store.me && store.me.id;
+    if (d.state !== undefined) return; // the state came with it (store.js)
     if (page.role === "participant" && Array.isArray(d.affected) && !d.affected.includes(me)) return;
     const res = await live.emitAck("sync", { last_seq: 0 });
     if (res && res.ok && res.mode === "snapshot") store.loadSnapshot(res.snapshot);
