@@ -66,7 +66,9 @@ def test_the_script_refuses_remote_placement_without_a_placing_formation(app: An
     with pytest.raises(ScriptError) as err:
         load_script_text(SCRIPT.replace("formation: mixte", "formation: mixte, remote: loin"))
     assert err.value.problems[0][0] == "steps[0].groups.remote"
-    script = load_script_text(SCRIPT.replace("formation: mixte", "formation: mixte, remote: melanges"))
+    script = load_script_text(
+        SCRIPT.replace("formation: mixte", "formation: mixte, remote: melanges")
+    )
     assert script.steps[0]["groups"]["remote"] == "melanges"
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import delete, func, select
 
 from facilitator import contract
 from facilitator.core import events
-from facilitator.core.events import Viewer
 from facilitator.core.attendance import remote_participants
+from facilitator.core.events import Viewer
 from facilitator.core.group_formation import Person, compose
 from facilitator.core.groups import (
     attendees,
