@@ -59,8 +59,8 @@ def test_an_anonymous_step_in_groups_names_nobody(
 def test_the_compte_rendu_keeps_each_group_s_questions_and_amendments(
     make_atelier: Any, make_animateur: Any, connect: Any
 ) -> None:
+    from tests.groups_helpers import act
     from tests.test_groups_questions import SCRIPT as QUESTIONS
-    from tests.test_groups_questions import act
 
     r = room(make_atelier, make_animateur, connect, QUESTIONS)
     where = formed(r)

@@ -11,7 +11,7 @@ import pytest
 from facilitator.activities.questions_essentielles.models import ProposalVote, QuestionProposal
 from facilitator.core import events
 from facilitator.extensions import db
-from tests.groups_helpers import event_group, formed, room, snapshot
+from tests.groups_helpers import act, activity, event_group, formed_world, quiet, snapshot
 
 SCRIPT = """
 format: 1
@@ -32,27 +32,14 @@ steps:
 """
 
 
-def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
-    ack: dict[str, Any] = sock.call(
-        "step_action", {"step_id": step_id, "action": action, "data": data}
-    )
-    return ack
-
-
 def proposals(sock: Any, step_id: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = snapshot(sock)["activity"][str(step_id)]["proposals"]
-    return found
+    return activity(sock, step_id, "proposals")
 
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect, SCRIPT)
-    where = formed(r)
-    r["where"] = where
-    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
-    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
+    quiet(r)
     ack = act(r["socks"]["Alice"], r["step"], "propose", client_id="qe-alice-0001",
               text="Comment accueillir les familles ?")  # fmt: skip
     assert ack["ok"], ack
@@ -137,8 +124,7 @@ def test_a_group_vote_is_heard_by_its_group_only_and_a_plenary_vote_by_all(world
     group = world["where"]["Alice"]
     outsider, mate = world["socks"][world["outsider"]], world["socks"][world["mate"]]
     assert act(world["anim"], step, "phase", phase="vote")["ok"]
-    for sock in [world["anim"], world["wall"], *world["socks"].values()]:
-        sock.received()
+    quiet(world)
     ack = act(mate, step, "vote", proposal_id=p["id"], delta=1)
     assert ack["ok"], ack
     assert event_group(world, ack["seq"]) == group

@@ -20,12 +20,17 @@ def people(remote: int, here: int) -> list[Person]:
     return [Person(i, kinds[i % 2], remote=i < remote) for i in range(remote + here)]
 
 
+def placed(formation: str, remote: str, away: int, here: int, count: int) -> Any:
+    """The groups of ``away`` remote and ``here`` other people (everyone placed once), and
+    the remote people's ids."""
+    groups = compose(formation, remote, people(away, here), count, random.Random(away + here))
+    assert sorted(pid for g in groups for pid in g) == list(range(away + here))
+    return groups, set(range(away))
+
+
 @pytest.mark.parametrize("formation", ["aleatoire", "mixte"])
 def test_together_puts_remote_people_in_their_own_groups(formation: str) -> None:
-    crowd = people(4, 14)
-    groups = compose(formation, "ensemble", crowd, 6, random.Random(3))
-    away = {p.id for p in crowd if p.remote}
-    assert sorted(pid for g in groups for pid in g) == list(range(18))
+    groups, away = placed(formation, "ensemble", 4, 14, 6)
     assert len(groups) == 6 and all(groups)
     # 4 of 18 people: one group of 6 is theirs, alone; the 14 others fill the 5 others
     assert [set(g) for g in groups if set(g) & away] == [away]
@@ -34,10 +39,7 @@ def test_together_puts_remote_people_in_their_own_groups(formation: str) -> None
 
 @pytest.mark.parametrize("formation", ["aleatoire", "mixte"])
 def test_mixed_spreads_remote_people_evenly_and_keeps_sizes_even(formation: str) -> None:
-    crowd = people(5, 13)
-    groups = compose(formation, "melanges", crowd, 4, random.Random(5))
-    away = {p.id for p in crowd if p.remote}
-    assert sorted(pid for g in groups for pid in g) == list(range(18))
+    groups, away = placed(formation, "melanges", 5, 13, 4)
     assert sorted(len(set(g) & away) for g in groups) == [1, 1, 1, 2]
     assert sorted(len(g) for g in groups) == [4, 4, 5, 5]
 
