@@ -99,7 +99,12 @@ def _record_state(change: events.LiveChange, step: Step) -> events.Event:
     db.session.flush()
     anim = Viewer("animateur", step.atelier_id)
     state = step_groups(step, Viewer("viewer", step.atelier_id))
-    public = {"step_id": step.id, "phase": phase(step), "affected": [], "state": state}
+    public: dict[str, Any] = {
+        "step_id": step.id,
+        "phase": phase(step),
+        "affected": [],
+        "state": state,
+    }
     event = change.record(
         "groups.changed", {**public, "groups": step_groups(step, anim)}, public=public
     )
