@@ -76,6 +76,8 @@ class Servers:
             cmd += ["--cards", str(self.args.cards)]
         if getattr(self.args, "groups", 0):  # the first step in sub-groups (issue 18)
             cmd += ["--groups", str(self.args.groups)]
+        if getattr(self.args, "unformed", False):  # the form scenario forms them itself
+            cmd += ["--unformed"]
         subprocess.run(cmd, env=self.env, cwd=self.code, check=True)
         return json.loads(out.read_text())
 

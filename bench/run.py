@@ -6,6 +6,7 @@
     .venv/bin/python -m bench.run join --participants 500 [--cards 300]
     .venv/bin/python -m bench.run restart --participants 300
     .venv/bin/python -m bench.run groups --participants 300 --groups 30
+    .venv/bin/python -m bench.run form --participants 300 --groups 30   (forming them)
     .venv/bin/python -m bench.run step --participants 300 [--step-every 1]
     options: --server embedded|gunicorn  --procs P  --worker gevent-websocket|gevent
              --db sqlite|postgres  --code DIR (another checkout, e.g. a git worktree of
@@ -41,7 +42,7 @@ def label(args) -> str:
         code += " (clients offer deflate)"
     if args.cards:
         code += f" ({args.cards} cards)"
-    if getattr(args, "groups", 0) or args.scenario == "groups":
+    if getattr(args, "groups", 0) or args.scenario in ("groups", "form"):
         code += f" ({args.groups or 30} groups)"
     return f"{setup}, {args.db}{' + redis' if args.procs > 1 or args.redis else ''}{code}"
 

@@ -30,6 +30,44 @@ def scenario_groups(args, srv: Servers, folder: Path) -> dict:
     return scenario_cards(args, srv, folder)
 
 
+def scenario_form(args, srv: Servers, folder: Path) -> dict:
+    """Forming groups with everyone connected (issue 18): the animateur forms ``--groups``
+    random groups of the ``--participants`` present; from its call to each participant
+    showing its group (its ``groups.mine``, or the snapshot it reads again), and the server's
+    CPU meanwhile."""
+    args.groups, args.unformed = args.groups or 30, True
+    data = srv.setup(args.ateliers, args.participants)
+    srv.start()
+    stats = srv.stats()
+    specs = client_specs(data, srv.urls)
+    gens = Generators(folder, specs, args.clients_procs, impl=args.client, deflate=args.deflate)
+    time.sleep(1.5)  # presence coalescing settles
+    step = {str(at["atelier"]): at["steps"]["idees"] for at in data["ateliers"]}
+    cpu0, w0, m0 = stats.cpu(), time.monotonic(), machine_busy()
+    results = gens.all({"do": "form", "step": step, "timeout": 60})
+    wall = time.monotonic() - w0
+    server_cpu_s = stats.cpu() - cpu0
+    m1 = machine_busy()
+    gens.close()
+    sent = next(r["sent"] for r in results if r["sent"] is not None)
+    shown = [t - sent for r in results for t in r["shown"]]
+    members = sum(r["members"] for r in results)
+    gen_cpu = sum(r["cpu"] for r in results)
+    return {
+        "groups": args.groups,
+        "shown": len(shown),
+        "missing": members - len(shown),
+        "p50": pct(shown, 50) * 1e3,
+        "p95": pct(shown, 95) * 1e3,
+        "p99": pct(shown, 99) * 1e3,
+        "max": max(shown, default=float("nan")) * 1e3,
+        "server_cpu_s": server_cpu_s,
+        "others_cpu": ((m1[0] - m0[0]) - server_cpu_s - gen_cpu) / wall * 100,
+        "errors": sum(r["n_errors"] for r in results),
+        "error_sample": [e for r in results for e in r["errors"]][:5],
+    }
+
+
 def scenario_cards(args, srv: Servers, folder: Path) -> dict:
     data = srv.setup(args.ateliers, args.participants)
     srv.start()
@@ -282,4 +320,5 @@ SCENARIOS = {
     "join": scenario_join,
     "restart": scenario_restart,
     "groups": scenario_groups,
+    "form": scenario_form,
 }

@@ -1,7 +1,8 @@
 """Create the benchmark's data through the services (as the app would) and sign the socket
 tokens: ``python -m bench.setup OUT.json --ateliers 1 --participants 300 [--vote-cards 30]
-[--cards 200] [--groups 30]`` (``--groups``: the first step runs in that many random
-sub-groups, formed before the run; each participant's ``group`` is written out).
+[--cards 200] [--groups 30] [--unformed]`` (``--groups``: the first step runs in that many
+random sub-groups, formed before the run — each participant's ``group`` is written out —,
+or only planned with ``--unformed``: the form scenario forms them).
 
 Uses the same environment as the server (FACILITATOR_INSTANCE, DATABASE_URL), so the tokens
 are signed with the server's key (``instance/secret_key``)."""
@@ -42,7 +43,12 @@ steps:
 
 
 def build(
-    n_ateliers: int, n_participants: int, vote_cards: int, cards: int = 0, n_groups: int = 0
+    n_ateliers: int,
+    n_participants: int,
+    vote_cards: int,
+    cards: int = 0,
+    n_groups: int = 0,
+    unformed: bool = False,
 ) -> dict:
     animateur = accounts.create_animateur("bench@exemple.fr", "Animatrice", "mot-de-passe-bench")
     cycle = cycles.create_cycle(animateur, "Benchmark", territoire="127.0.0.1")
@@ -69,7 +75,7 @@ def build(
             claims = tokens.participant_claims(atelier.id, p.id, p.token_hash)
             token = tokens.sign_socket_token(claims)
             people.append({"pid": p.id, "token": token})
-        if n_groups:
+        if n_groups and not unformed:
             group_ops.form(anim, steps["idees"], seed=1)
             placed = dict(
                 db.session.execute(
@@ -112,12 +118,20 @@ def main() -> None:
     parser.add_argument("--vote-cards", type=int, default=0)
     parser.add_argument("--cards", type=int, default=0)
     parser.add_argument("--groups", type=int, default=0)
+    parser.add_argument("--unformed", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     app = create_app({"SOCKETIO_ASYNC_MODE": "threading"})
     with app.app_context():
         db_migrate.upgrade()
-        data = build(args.ateliers, args.participants, args.vote_cards, args.cards, args.groups)
+        data = build(
+            args.ateliers,
+            args.participants,
+            args.vote_cards,
+            args.cards,
+            args.groups,
+            args.unformed,
+        )
     with open(args.out, "w") as f:
         json.dump(data, f)
 

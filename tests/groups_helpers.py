@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from facilitator.core import participants
+from facilitator.extensions import db
+from facilitator.models import Event
 
 SCRIPT = """
 format: 1
@@ -20,13 +22,16 @@ steps:
       columns: [{id: a, label: Idées}]
       votes: {budget: 3, max_per_card: 2}
     groups: {formation: mixte, count: 2}
-  - id: pleniere
+"""
+#: a plenary cards step, the last of the scripts here
+PLENARY = """  - id: pleniere
     type: cartes
     title: Plénière
     consigne: Une idée par carte.
     settings:
       columns: [{id: a, label: Idées}]
 """
+SCRIPT += PLENARY
 
 NAMES = ("Alice", "Bob", "Chloé", "David")
 
@@ -76,3 +81,42 @@ def card(sock: Any, step_id: int, text: str) -> Any:
     return sock.call(
         "card_add", {"step_id": step_id, "client_id": cid, "text": text, "column": "a"}
     )
+
+
+def event_group(r: Any, seq: int) -> int | None:
+    """The audience group stored with the atelier's event ``seq`` (None: everyone's)."""
+    found: int | None = db.session.scalar(
+        db.select(Event.group_id).where(Event.atelier_id == r["atelier"].id, Event.seq == seq)
+    )
+    return found
+
+
+def quiet(r: Any) -> None:
+    """Forget what every socket of the room received so far."""
+    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
+        sock.received()
+
+
+def formed_world(make_atelier: Any, make_animateur: Any, connect: Any, script: str) -> Any:
+    """``room`` of ``script`` with its groups formed: ``where`` (name → group), Alice's group
+    ``mate`` and an ``outsider`` of the other group."""
+    r = room(make_atelier, make_animateur, connect, script)
+    where = formed(r)
+    r["where"] = where
+    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
+    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
+    return r
+
+
+def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
+    """An activity's own action (``step_action``)."""
+    ack: dict[str, Any] = sock.call(
+        "step_action", {"step_id": step_id, "action": action, "data": data}
+    )
+    return ack
+
+
+def activity(sock: Any, step_id: int, key: str) -> list[dict[str, Any]]:
+    """A list of the step's activity state in ``sock``'s snapshot (proposals, amendments…)."""
+    found: list[dict[str, Any]] = snapshot(sock)["activity"][str(step_id)][key]
+    return found

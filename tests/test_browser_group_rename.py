@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from tests import browser_helpers
-from tests.browser_helpers import CENTRE_SOCIAL, axe_violations, join_by_code, login, new_atelier
-from tests.live import LiveServer, Peer, console_token, join_participant, login_animateur
+from tests.browser_helpers import axe_violations
+from tests.groups_browser import group_room
+from tests.live import LiveServer, Peer
 
 pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
@@ -20,25 +21,12 @@ browser, server = browser_helpers.browser, browser_helpers.server  # module-scop
 def test_renaming_a_group_from_the_console(browser: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
-    laptop = login(browser, server)
-    code = new_atelier(laptop, server, "Travail en sous-groupes")
-    console = laptop.page
-    console.get_by_role("button", name="Démarrer l'atelier").click()
-    atelier_id = int(re.search(r"/ateliers/(\d+)", console.url).group(1))
-    link = console.locator("#participant-link").input_value()
-    others = [
-        Peer(server.url, join_participant(server, link, f"Personne {i}", 1 + i % 3)).connect()
-        for i in range(7)
-    ]
-    phone = join_by_code(browser, server, code, "Nadia", CENTRE_SOCIAL)
-    anim = Peer(server.url, console_token(login_animateur(server), server, atelier_id)).connect()
-    step = anim.syncs[0]["snapshot"]["steps"][0]
-    try:
+    with group_room(browser, server, "Travail en sous-groupes", 7) as room:
+        console, others, step = room.console, room.people, room.steps()[0]
         console.get_by_role("button", name="Former les groupes").click()
         cells = console.locator(".groups-cell")
         expect(cells).to_have_count(4)
-        state = anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][str(step["id"])]
-        first = state["groups"][0]
+        first = room.groups(step["id"])["groups"][0]
         cell = console.locator(f".groups-cell[data-group-id='{first['id']}']")
         cell.get_by_role("button", name=re.compile("^Renommer")).click()
         field = cell.get_by_label(re.compile("^Nouveau nom du groupe"))
@@ -62,15 +50,12 @@ def test_renaming_a_group_from_the_console(browser: Any, server: LiveServer) -> 
         cell.get_by_role("button", name="Enregistrer").click()
         expect(console.locator(".groups-cell__name").first).to_have_text("Table des parents")
         expect(console.locator(".groups-rename")).to_have_count(0)
-        renamed = anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][str(step["id"])]
+        renamed = room.groups(step["id"])
         assert renamed["groups"][0]["name"] == "Table des parents"
         console.screenshot(path="/work/helpers/shots18/console-group-rename-1280.png")
         assert problems == [], problems
-        laptop.check()
-        phone.check()
-    finally:
-        for peer in [anim, *others]:
-            peer.disconnect()
+        room.laptop.check()
+        room.phone.check()
 
 
 def _group_of(peer: Peer, step_id: int) -> int | None:

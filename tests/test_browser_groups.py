@@ -21,7 +21,8 @@ from tests.browser_helpers import (
     login,
     new_atelier,
 )
-from tests.live import LiveServer, Peer, console_token, join_participant, login_animateur
+from tests.groups_browser import group_room
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
@@ -30,20 +31,9 @@ browser, server = browser_helpers.browser, browser_helpers.server  # module-scop
 def test_groups_on_the_phone_the_console_and_the_wall(browser: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
-    laptop = login(browser, server)
-    code = new_atelier(laptop, server, "Travail en sous-groupes")
-    console = laptop.page
-    console.get_by_role("button", name="Démarrer l'atelier").click()
-    atelier_id = int(re.search(r"/ateliers/(\d+)", console.url).group(1))
-    link = console.locator("#participant-link").input_value()
-    people = [
-        Peer(server.url, join_participant(server, link, f"Personne {i}", 1 + i % 3)).connect()
-        for i in range(7)
-    ]
-    phone = join_by_code(browser, server, code, "Nadia", CENTRE_SOCIAL)
-    anim = Peer(server.url, console_token(login_animateur(server), server, atelier_id)).connect()
-    step = anim.syncs[0]["snapshot"]["steps"][0]
-    try:
+    with group_room(browser, server, "Travail en sous-groupes", 7) as room:
+        laptop, console, phone, people = room.laptop, room.console, room.phone, room.people
+        atelier_id, step = room.atelier_id, room.steps()[0]
         expect(console.locator("#groups-panel")).to_contain_text("en préparation")
         console.get_by_role("button", name="Former les groupes").click()
         expect(console.locator(".groups-cell")).to_have_count(4)
@@ -65,7 +55,7 @@ def test_groups_on_the_phone_the_console_and_the_wall(browser: Any, server: Live
                 },
             )
             assert ack["ok"], ack
-        state = anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][str(step["id"])]
+        state = room.groups(step["id"])
         by_name = {g["name"]: g for g in state["groups"]}
         expect(phone.page.locator("[data-card-id]")).to_have_count(by_name[mine]["count"])
         # the console: live counts per group, side by side
@@ -103,9 +93,6 @@ def test_groups_on_the_phone_the_console_and_the_wall(browser: Any, server: Live
         assert problems == [], problems
         for page in (laptop, phone, wall):
             page.check()
-    finally:
-        for peer in [anim, *people]:
-            peer.disconnect()
 
 
 def test_the_console_switch_and_choosing_a_group_on_the_phone(

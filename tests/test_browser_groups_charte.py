@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from tests import browser_helpers
-from tests.browser_helpers import CENTRE_SOCIAL, axe_violations, join_by_code, login, new_atelier
-from tests.live import LiveServer, Peer, join_participant
+from tests.browser_helpers import axe_violations
+from tests.groups_browser import group_room, switch_to_groups
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
@@ -20,24 +21,9 @@ browser, server = browser_helpers.browser, browser_helpers.server  # module-scop
 def test_charte_ideas_in_groups(browser: Any, server: LiveServer) -> None:
     from playwright.sync_api import expect
 
-    laptop = login(browser, server)
-    code = new_atelier(laptop, server, "Charte du projet")
-    console = laptop.page
-    console.get_by_role("button", name="Démarrer l'atelier").click()
-    link = console.locator("#participant-link").input_value()
-    people = [
-        Peer(server.url, join_participant(server, link, f"Personne {i}", 1 + i % 3)).connect()
-        for i in range(3)
-    ]
-    phone = join_by_code(browser, server, code, "Nadia", CENTRE_SOCIAL)
-    try:
-        console.locator("#step-list .step-list__goto", has_text="Charte du projet").click()
-        panel = console.locator("#groups-panel")
-        panel.get_by_label("Formation des groupes").select_option("mixte")
-        panel.get_by_label("Nombre de groupes").fill("2")
-        panel.get_by_role("button", name="Travailler en sous-groupes").click()
-        panel.get_by_role("button", name="Former les groupes").click()
-        expect(console.locator(".groups-cell")).to_have_count(2)
+    with group_room(browser, server, "Charte du projet", 3) as room:
+        console, phone, people = room.console, room.phone, room.people
+        switch_to_groups(console, "Charte du projet")
         expect(phone.page.locator("#groups-banner")).to_contain_text("Votre groupe")
         phone.page.get_by_label("Votre idée").fill("Se parler avant de décider")
         phone.page.get_by_role("button", name="Proposer l'idée").click()
@@ -61,8 +47,5 @@ def test_charte_ideas_in_groups(browser: Any, server: LiveServer) -> None:
         expect(phone.page.locator(".charte-idea")).to_have_count(4)
         expect(phone.page.locator(".charte-idea__group")).to_have_count(4)
         assert problems == [], problems
-        laptop.check()
+        room.laptop.check()
         phone.check()
-    finally:
-        for peer in people:
-            peer.disconnect()

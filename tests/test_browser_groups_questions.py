@@ -5,21 +5,17 @@ the phone sees every proposal with its group tag — axe-core clean."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from tests import browser_helpers
 from tests.browser_helpers import (
-    CENTRE_SOCIAL,
     Watched,
     axe_violations,
-    join_by_code,
-    login,
-    new_atelier,
 )
-from tests.live import LiveServer, Peer, console_token, join_participant, login_animateur
+from tests.groups_browser import group_room, switch_to_groups
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
@@ -30,26 +26,10 @@ def test_questions_in_groups_on_the_phone_the_console_and_the_wall(
 ) -> None:
     from playwright.sync_api import expect
 
-    laptop = login(browser, server)
-    code = new_atelier(laptop, server, "Exploration prospective")
-    console = laptop.page
-    console.get_by_role("button", name="Démarrer l'atelier").click()
-    atelier_id = int(re.search(r"/ateliers/(\d+)", console.url).group(1))
-    link = console.locator("#participant-link").input_value()
-    people = [
-        Peer(server.url, join_participant(server, link, f"Personne {i}", 1 + i % 3)).connect()
-        for i in range(5)
-    ]
-    phone = join_by_code(browser, server, code, "Nadia", CENTRE_SOCIAL)
-    anim = Peer(server.url, console_token(login_animateur(server), server, atelier_id)).connect()
-    try:
-        console.locator("#step-list .step-list__goto", has_text="Questions essentielles").click()
-        panel = console.locator("#groups-panel")
-        panel.get_by_label("Formation des groupes").select_option("mixte")
-        panel.get_by_label("Nombre de groupes").fill("2")
-        panel.get_by_role("button", name="Travailler en sous-groupes").click()
-        panel.get_by_role("button", name="Former les groupes").click()
-        expect(console.locator(".groups-cell")).to_have_count(2)
+    with group_room(browser, server, "Exploration prospective", 5) as room:
+        laptop, console, phone, people = room.laptop, room.console, room.phone, room.people
+        anim, atelier_id = room.anim, room.atelier_id
+        switch_to_groups(console, "Questions essentielles")
         expect(phone.page.locator("#groups-banner")).to_contain_text("Votre groupe")
         phone.page.get_by_label("Votre question").fill("Comment associer les parents ?")
         phone.page.get_by_role("button", name="Proposer", exact=True).click()
@@ -62,7 +42,7 @@ def test_questions_in_groups_on_the_phone_the_console_and_the_wall(
                  "data": {"client_id": f"qe-grp-{n:06d}", "text": f"Question {n + 1} ?"}},
             )  # fmt: skip
             assert ack["ok"], ack
-        state = anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][str(step)]
+        state = room.groups(step)
         mine = phone.page.locator(".groups-banner__mine strong").inner_text()
         by_name = {g["name"]: g for g in state["groups"]}
         assert sum(g["count"] for g in state["groups"]) == 6
@@ -86,6 +66,3 @@ def test_questions_in_groups_on_the_phone_the_console_and_the_wall(
         assert problems == [], problems
         for page in (laptop, phone, wall):
             page.check()
-    finally:
-        for peer in [anim, *people]:
-            peer.disconnect()

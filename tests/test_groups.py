@@ -123,7 +123,7 @@ def test_the_console_switch_sets_a_plan_and_refuses_a_type_without_groups(r: Any
     assert ack["ok"], ack
     state = snapshot(r["anim"])["groups"][str(r["plenary"])]
     assert state["phase"] == "preparation"
-    assert state["plan"] == {"formation": "choix", "count": 3, "cap": None}
+    assert state["plan"] == {"formation": "choix", "count": 3, "cap": None, "remote": "indifferent"}
     assert r["anim"].call("groups_configure", {"step_id": r["plenary"]})["ok"]
     assert str(r["plenary"]) not in snapshot(r["anim"])["groups"]
 

@@ -12,7 +12,15 @@ import pytest
 from facilitator.activities.charte.models import CharteAmendment, CharteAmendmentVote
 from facilitator.core import events
 from facilitator.extensions import db
-from tests.groups_helpers import formed, room, snapshot
+from tests.groups_helpers import (
+    PLENARY,
+    act,
+    activity,
+    event_group,
+    formed_world,
+    quiet,
+    snapshot,
+)
 
 SCRIPT = """
 format: 1
@@ -27,34 +35,17 @@ steps:
       sections:
         - {id: objet, label: Objet}
     groups: {formation: mixte, count: 2}
-  - id: pleniere
-    type: cartes
-    title: Plénière
-    consigne: Une idée par carte.
-    settings:
-      columns: [{id: a, label: Idées}]
 """
-
-
-def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
-    ack: dict[str, Any] = sock.call(
-        "step_action", {"step_id": step_id, "action": action, "data": data}
-    )
-    return ack
+SCRIPT += PLENARY
 
 
 def amendments(sock: Any, step_id: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = snapshot(sock)["activity"][str(step_id)]["amendments"]
-    return found
+    return activity(sock, step_id, "amendments")
 
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect, SCRIPT)
-    where = formed(r)
-    r["where"] = where
-    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
-    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
     step, anim = r["step"], r["anim"]
     idea = r["socks"]["Alice"].call(
         "card_add", {"step_id": step, "client_id": "idea-grp-0001", "text": "Agir ensemble",
@@ -68,8 +59,7 @@ def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
                  text="Nous agissons ensemble.")  # fmt: skip
     assert clause["ok"], clause
     assert act(anim, step, "phase", phase="amendements")["ok"]
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    quiet(r)
     ack = act(r["socks"]["Alice"], step, "amendment_propose", client_id="amend-grp-01",
               clause_id=clause["clause"]["id"], text="Nous agissons ensemble, chaque jour.",
               reason="Plus concret")  # fmt: skip
@@ -117,6 +107,18 @@ def test_a_member_of_another_group_cannot_touch_the_amendment(world: Any) -> Non
     ]
     assert db.session.query(CharteAmendmentVote).count() == 1
     assert db.session.get(CharteAmendment, a["id"]).status == "en_vote"
+
+
+def test_a_group_s_quick_vote_is_heard_by_that_group_s_audience_only(world: Any) -> None:
+    a = world["amendment"]
+    assert act(world["anim"], world["step"], "amendment_quick_open", amendment_id=a["id"])["ok"]
+    quiet(world)
+    mate = world["socks"][world["mate"]]
+    ack = act(mate, world["step"], "amendment_quick_vote", amendment_id=a["id"], choice="pour")
+    assert ack["ok"], ack
+    assert event_group(world, ack["seq"]) == world["where"]["Alice"]
+    assert world["socks"][world["outsider"]].events() == []
+    assert [e["type"] for e in world["anim"].events()] == ["charte.quick_vote"]
 
 
 def test_after_the_mise_en_commun_everyone_sees_the_amendment_with_its_group(world: Any) -> None:

@@ -37,6 +37,7 @@ def test_the_compte_rendu_keeps_the_groups_and_what_each_produced(
     text = _text(r["atelier"].id)
     assert "en 2 sous-groupes" in text
     assert "Éducation nationale : 1" in text and "Association : 1" in text
+    assert "Composition en fin d'étape" in text  # the membership after the moves
     for name in where:
         assert f"{name} (" in text  # not anonymous: the members are named
     group = next(g for g in ("Groupe 1", "Groupe 2") if f"Production du groupe « {g} »" in text)
@@ -58,8 +59,8 @@ def test_an_anonymous_step_in_groups_names_nobody(
 def test_the_compte_rendu_keeps_each_group_s_questions_and_amendments(
     make_atelier: Any, make_animateur: Any, connect: Any
 ) -> None:
+    from tests.groups_helpers import act
     from tests.test_groups_questions import SCRIPT as QUESTIONS
-    from tests.test_groups_questions import act
 
     r = room(make_atelier, make_animateur, connect, QUESTIONS)
     where = formed(r)

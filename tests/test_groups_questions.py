@@ -11,7 +11,7 @@ import pytest
 from facilitator.activities.questions_essentielles.models import ProposalVote, QuestionProposal
 from facilitator.core import events
 from facilitator.extensions import db
-from tests.groups_helpers import formed, room, snapshot
+from tests.groups_helpers import act, activity, event_group, formed_world, quiet, snapshot
 
 SCRIPT = """
 format: 1
@@ -32,27 +32,14 @@ steps:
 """
 
 
-def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
-    ack: dict[str, Any] = sock.call(
-        "step_action", {"step_id": step_id, "action": action, "data": data}
-    )
-    return ack
-
-
 def proposals(sock: Any, step_id: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = snapshot(sock)["activity"][str(step_id)]["proposals"]
-    return found
+    return activity(sock, step_id, "proposals")
 
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect, SCRIPT)
-    where = formed(r)
-    r["where"] = where
-    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
-    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
+    quiet(r)
     ack = act(r["socks"]["Alice"], r["step"], "propose", client_id="qe-alice-0001",
               text="Comment accueillir les familles ?")  # fmt: skip
     assert ack["ok"], ack
@@ -130,3 +117,29 @@ def test_a_step_with_proposals_can_no_longer_switch_to_groups(world: Any) -> Non
     assert ack["ok"] is False and ack["error"]["code"] == "step_started"
     assert "a déjà commencé" in ack["error"]["message_fr"]
     assert snapshot(world["anim"])["groups"].get(str(plenary)) is None
+
+
+def test_a_group_vote_is_heard_by_its_group_only_and_a_plenary_vote_by_all(world: Any) -> None:
+    p, step = world["proposal"], world["step"]
+    group = world["where"]["Alice"]
+    outsider, mate = world["socks"][world["outsider"]], world["socks"][world["mate"]]
+    assert act(world["anim"], step, "phase", phase="vote")["ok"]
+    quiet(world)
+    ack = act(mate, step, "vote", proposal_id=p["id"], delta=1)
+    assert ack["ok"], ack
+    assert event_group(world, ack["seq"]) == group
+    assert outsider.events() == []
+    # the totals shown from the validation phase: each group its own, never the others'
+    assert act(world["anim"], step, "phase", phase="validation")["ok"]
+    for e in outsider.events():
+        assert "tallies" not in e["data"], e
+    assert snapshot(outsider)["activity"][str(step)]["tallies"] == {}
+    assert snapshot(mate)["activity"][str(step)]["tallies"] == {str(p["id"]): 1}
+    # after the mise en commun the vote is plenary: everyone's audience
+    assert world["anim"].call("groups_close", {"step_id": step})["ok"]
+    assert world["anim"].call("groups_merge", {"step_id": step})["ok"]
+    assert act(world["anim"], step, "phase", phase="vote")["ok"]
+    ack = act(outsider, step, "vote", proposal_id=p["id"], delta=1)
+    assert ack["ok"], ack
+    assert event_group(world, ack["seq"]) is None
+    assert snapshot(outsider)["activity"][str(step)]["proposals"][0]["id"] == p["id"]

@@ -309,6 +309,9 @@ def copy_cards(change: LiveChange, source: Step, target: Step) -> int:
             cluster=original.cluster,
             position=original.position,
             data=data,
+            # its group tag (issue 18) goes with it to a plenary step: the mise en commun still
+            # shows « groupe X »; a step that itself runs in groups gets it as plenary material
+            group_id=None if target.groups else original.group_id,
         )
         db.session.add(copy)
         db.session.flush()

@@ -1,10 +1,10 @@
 """How sub-groups are formed (issue 18): a small, pluggable set of strategies.
 
-A strategy takes the people to place (``Person``: id and structure type) and the number
-of groups, and returns one list of participant ids per group. ``choix`` and ``manuel``
-place nobody: participants choose on their phone, or the animateur drags them. A new
-strategy (« à distance ensemble / mélangés ») is one function and one line in
-``STRATEGIES``."""
+A strategy takes the people to place (``Person``: id, structure type, whether they take part
+from a distance) and the number of groups, and returns one list of participant ids per
+group. ``choix`` and ``manuel`` place nobody: participants choose on their phone, or the
+animateur drags them. ``compose`` adds the plan's choice about remote people (« à distance :
+ensemble / mélangés / indifférent ») to the random and mixed strategies."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class Person:
     id: int
     #: the structure's type (``STRUCTURE_TYPES`` key), "" when unknown
     kind: str = ""
+    #: takes part from a distance (core/attendance.py ``remote_participants``)
+    remote: bool = False
 
 
 Strategy = Callable[[list[Person], int, random.Random], list[list[int]]]
@@ -60,3 +62,51 @@ STRATEGIES: dict[str, Strategy] = {
     "choix": nobody,
     "manuel": nobody,
 }
+
+#: the formations that place people themselves, so can put remote people together or mix them
+PLACING = ("aleatoire", "mixte")
+
+
+def remote_group_count(remote: int, here: int, count: int) -> int:
+    """How many of ``count`` groups the ``remote`` people fill on their own (``ensemble``):
+    their share of the groups, rounded, at least one, and leaving every group someone."""
+    share = round(remote * count / (remote + here))
+    return max(1, count - here, min(share, count - 1, remote))
+
+
+def together(
+    strategy: Strategy, people: list[Person], count: int, rng: random.Random
+) -> list[list[int]]:
+    """``ensemble``: remote people fill their own group(s) (they share a visio room), the
+    others the rest; each part formed by ``strategy``. The remote groups come last."""
+    away = [p for p in people if p.remote]
+    here = [p for p in people if not p.remote]
+    if not away or not here:
+        return strategy(people, count, rng)
+    k = remote_group_count(len(away), len(here), count)
+    return strategy(here, count - k, rng) + strategy(away, k, rng)
+
+
+def spread(
+    strategy: Strategy, people: list[Person], count: int, rng: random.Random
+) -> list[list[int]]:
+    """``melanges``: remote people spread evenly over the groups (sizes still differ by one
+    at most: the groups with more remote people get fewer people from the room)."""
+    away = strategy([p for p in people if p.remote], count, rng)
+    here = strategy([p for p in people if not p.remote], count, rng)
+    away.sort(key=len, reverse=True)
+    here.sort(key=len)
+    out = [a + b for a, b in zip(away, here, strict=True)]
+    rng.shuffle(out)
+    return out
+
+
+def compose(
+    formation: str, remote: str, people: list[Person], count: int, rng: random.Random
+) -> list[list[int]]:
+    """The groups of a plan: its ``formation``, with its choice about remote people
+    (``ensemble``, ``melanges``; ``indifferent``: nothing special)."""
+    strategy = STRATEGIES[formation]
+    if formation not in PLACING or remote == "indifferent":
+        return strategy(people, count, rng)
+    return (together if remote == "ensemble" else spread)(strategy, people, count, rng)

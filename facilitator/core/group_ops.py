@@ -10,12 +10,14 @@ import logging
 import random
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 
 from facilitator import contract
 from facilitator.core import events
+from facilitator.core.attendance import remote_participants
 from facilitator.core.events import Viewer
-from facilitator.core.group_formation import STRATEGIES, Person
+from facilitator.core.group_formation import Person, compose
 from facilitator.core.groups import (
     attendees,
     group_of,
@@ -36,6 +38,7 @@ from facilitator.models import (
     StepGroup,
 )
 from facilitator.scripts.groups import GroupPlan, refusal
+from facilitator.validation import first_error_fr
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,29 @@ def _record(
     return change.record(type_, {**public, "groups": step_groups(step, anim)}, public=public)
 
 
+def _record_state(change: events.LiveChange, step: Step) -> events.Event:
+    """Groups planned or formed, before anything was contributed (so nobody's board holds a
+    group's item yet): animateurs get every group; everyone else the groups' state at once
+    (``state``, as a read-only link sees it: no snapshot to read again); then one small
+    ``groups.mine`` per group, to its audience only, says who is in it."""
+    db.session.flush()
+    anim = Viewer("animateur", step.atelier_id)
+    state = step_groups(step, Viewer("viewer", step.atelier_id))
+    public: dict[str, Any] = {
+        "step_id": step.id,
+        "phase": phase(step),
+        "affected": [],
+        "state": state,
+    }
+    event = change.record(
+        "groups.changed", {**public, "groups": step_groups(step, anim)}, public=public
+    )
+    for gid, people in members_by_group(step.id).items():
+        mine = {"step_id": step.id, "group_id": gid, "members": [p.public_dict() for p in people]}
+        change.record("groups.mine", mine, group_id=gid)
+    return event
+
+
 def announce(change: events.LiveChange, step: Step) -> events.Event:
     """Everyone reads their group again (a reveal in a step in groups)."""
     return _record(change, step)
@@ -100,12 +126,25 @@ def configure(viewer: Viewer, step_id: int, plan: dict[str, Any] | None) -> dict
         reason = refusal(step.type)
         if reason is not None:
             raise InvalidInput(reason[0].upper() + reason[1:] + ".", code="no_groups")
-        plan = GroupPlan.model_validate(plan).model_dump()
+        if plan.get("remote", "indifferent") != "indifferent" and plan.get("formation") not in (
+            "aleatoire",
+            "mixte",
+        ):
+            raise InvalidInput(
+                "Les personnes à distance ne peuvent être regroupées ou mélangées que si les "
+                "groupes sont formés au hasard ou mélangés par type de structure : choisissez "
+                "« Indifférent ».",
+                code="invalid",
+            )
+        try:
+            plan = GroupPlan.model_validate(plan).model_dump()
+        except ValidationError as exc:
+            raise InvalidInput(first_error_fr(exc), code="invalid") from None
     _require_untouched(step)
     with events.live_change(viewer.atelier_id) as change:
         db.session.execute(delete(StepGroup).where(StepGroup.step_id == step.id))
         step.groups = {"plan": plan, "phase": "preparation"} if plan else None
-        event = _record(change, step)
+        event = _record_state(change, step)
     return {"seq": event.seq}
 
 
@@ -139,14 +178,24 @@ def form(viewer: Viewer, step_id: int, seed: int | None = None) -> dict[str, Any
             names = [(f"Groupe {i}", None) for i in range(1, count + 1)]
     else:
         names = [(f"Groupe {i}", None) for i in range(1, count + 1)]
-    people = [Person(p.id, p.structure.type if p.structure else "") for p in attendees(atelier.id)]
+    away = remote_participants(atelier.id)
+    people = [
+        Person(p.id, p.structure.type if p.structure else "", p.id in away)
+        for p in attendees(atelier.id)
+    ]
     if plan["formation"] in ("aleatoire", "mixte") and len(people) < count:
         raise DomainError(
             f"{len(people)} personne(s) présente(s) pour {count} groupes : un groupe "
             "resterait vide. Réduisez le nombre de groupes ou attendez les arrivées.",
             code="empty_group",
         )
-    placed = STRATEGIES[plan["formation"]](people, count, random.Random(seed))
+    remote = plan.get("remote") or "indifferent"
+    placed = compose(plan["formation"], remote, people, count, random.Random(seed))
+    if remote == "ensemble":  # their own group(s): say so in the name (a visio room)
+        names = [
+            (f"{name} (à distance)", qid) if ids and all(i in away for i in ids) else (name, qid)
+            for (name, qid), ids in zip(names, placed, strict=True)
+        ]
     with events.live_change(viewer.atelier_id) as change:
         db.session.execute(delete(StepGroup).where(StepGroup.step_id == step.id))
         for position, ((name, question_id), ids) in enumerate(zip(names, placed, strict=True)):
@@ -158,7 +207,7 @@ def form(viewer: Viewer, step_id: int, seed: int | None = None) -> dict[str, Any
             for pid in ids:
                 db.session.add(GroupMember(step_id=step.id, group_id=group.id, participant_id=pid))
         step.groups = {**step.groups, "phase": "groupes", "focus": None, "display": "grille"}
-        event = _record(change, step)
+        event = _record_state(change, step)
     log.info("step %s: %s groups formed (%s)", step.id, count, plan["formation"])
     return {"seq": event.seq}
 

@@ -35,7 +35,7 @@ from facilitator.models import (
     Step,
     StepGroup,
 )
-from facilitator.scripts.groups import FORMATIONS
+from facilitator.scripts.groups import plan_label
 
 PHASES = {
     "preparation": "en préparation",
@@ -89,6 +89,18 @@ def hidden_groups(steps: Iterable[Step], viewer: Viewer) -> frozenset[int]:
         return frozenset()
     rows = db.session.execute(select(StepGroup.id).where(StepGroup.step_id.in_(ids))).scalars()
     return frozenset(rows) - member_groups(viewer.atelier_id, viewer.participant_id)
+
+
+def hidden_pairs(steps: Iterable[Step], viewer: Viewer) -> frozenset[tuple[int, int]]:
+    """``hidden_groups`` as (step id, group id): a card carried from a step in groups to
+    another step (``cards_from``) keeps its group tag but is hidden nowhere else."""
+    hidden = hidden_groups(steps, viewer)
+    if not hidden:
+        return frozenset()
+    rows = db.session.execute(
+        select(StepGroup.step_id, StepGroup.id).where(StepGroup.id.in_(hidden))
+    ).all()
+    return frozenset((step_id, gid) for step_id, gid in rows)
 
 
 def require_sees(
@@ -206,7 +218,7 @@ def step_groups(step: Step, viewer: Viewer) -> dict[str, Any] | None:
         "phase": conf.get("phase"),
         "phase_label": PHASES.get(conf.get("phase") or "", ""),
         "plan": conf.get("plan"),
-        "formation_label": FORMATIONS.get((conf.get("plan") or {}).get("formation", ""), ""),
+        "formation_label": plan_label(conf.get("plan")),
         "focus": conf.get("focus"),
         "display": conf.get("display", "grille"),
         "groups": [],

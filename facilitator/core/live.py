@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from facilitator.core import events
+from facilitator.core import events, group_ops, groups
 from facilitator.core.events import Viewer
 from facilitator.errors import Forbidden, InvalidInput
 from facilitator.extensions import db
@@ -186,12 +186,17 @@ def set_phase(
     """The animateur moves a voting step to ``phase`` (``default``: the step's first), in one
     live change recording ``event_type``: the tallies for the animateurs, for everyone from
     the validation phase on. The caller checks the rights and the phase's name."""
+    apart = groups.separate(step)
     with events.live_change(viewer.atelier_id) as change:
         step_state(step, default).phase = phase
         payload: dict[str, Any] = {"step_id": step.id, "phase": phase}
         full = {**payload, "tallies": {str(k): v for k, v in tallies(step).items()}}
-        public = full if phase == "validation" else payload  # results public from validation
+        # results public from validation; in a step in groups each group's own totals, by a
+        # resync (its state leaves the other groups' out), never one payload for all
+        public = full if phase == "validation" and not apart else payload
         event = change.record(event_type, full, public=public)
+        if phase == "validation" and apart:
+            group_ops.announce(change, step)
     return {"phase": phase, "seq": event.seq}
 
 
@@ -224,13 +229,15 @@ def dot_vote(
     event_type: str,
     what: str,
     tallies: Callable[[Step], dict[int, int]],
+    group_id: int | None = None,
 ) -> dict[str, Any]:
     """One participant's dot on (``delta`` 1) or off (-1) a target of ``step`` — a
     proposal, an action…: ``model`` has ``step_id``, ``participant_id``, ``weight`` and the
     ``target`` foreign key. Budget and per-target cap from ``rules``; records ``event_type``
     (full for animateurs, the voter's own figures for the voter, nothing for the others: the
     activity reveals tallies itself), in one live change. The caller has checked the role,
-    the step and the phase."""
+    the step and the phase. ``group_id``: the target's sub-group (a group vote is heard by
+    that group's audience only, core/groups.py)."""
     budget = rules[0]
     pid = viewer.participant_id
     with events.live_change(viewer.atelier_id) as change:
@@ -268,6 +275,7 @@ def dot_vote(
             public=None,
             owner_id=pid,
             owner=owner,
+            group_id=groups.event_group(step, group_id) if step.groups else None,
         )
     return {**owner, "remaining": budget - used, "seq": event.seq}
 

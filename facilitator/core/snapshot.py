@@ -89,16 +89,20 @@ def snapshot(atelier: Atelier, viewer: Viewer, seq: int) -> dict[str, Any]:
     else:
         pid = viewer.participant_id
         # the other groups' cards of a step in its group phase (issue 18)
-        hidden = groups.hidden_groups(steps, viewer)
+        hidden = groups.hidden_pairs(steps, viewer)
         cards = [
             dict(full) if pid is not None and full["author_id"] == pid else public
             for full, public in shared["cards"]
-            if (public is not None and full["group_id"] not in hidden)
+            if (public is not None and (full["step_id"], full["group_id"]) not in hidden)
             or (pid is not None and full["author_id"] == pid)
         ]
         tally = shared["tallies_public"]
         if hidden:  # nor the other groups' vote totals
-            unseen = {str(full["id"]) for full, _ in shared["cards"] if full["group_id"] in hidden}
+            unseen = {
+                str(full["id"])
+                for full, _ in shared["cards"]
+                if (full["step_id"], full["group_id"]) in hidden
+            }
             tally = {k: v for k, v in tally.items() if k not in unseen}
     data: dict[str, Any] = {
         "seq": seq,

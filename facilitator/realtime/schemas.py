@@ -129,6 +129,8 @@ class GroupPlanIn(Payload):
     formation: Literal["aleatoire", "mixte", "choix", "manuel"] = "aleatoire"
     count: int = Field(default=4, ge=2, le=60)
     cap: int | None = Field(default=None, ge=1, le=100)
+    #: the people at a distance (core/group_formation.py ``compose``)
+    remote: Literal["indifferent", "ensemble", "melanges"] = "indifferent"
 
 
 class GroupsConfigure(Payload):

@@ -32,6 +32,8 @@ NO_CLUSTER = "Hors regroupement"
 def card_item(card: CardData, *, votes: bool = False) -> Inline:
     """« text » — author (n votes): the card's words exactly as written."""
     parts: list[str | Span] = [fr.quoted(card.text)]
+    if card.group:  # the sub-group it was written in (issue 18), kept when carried
+        parts.append(f" (groupe {fr.quoted(card.group)})")
     if card.author:
         parts.append(Span(f" — {card.author}", italic=True))
     if votes:
@@ -109,6 +111,7 @@ def _ranking_table(step: StepData) -> Table:
     with_clusters = any(c.cluster for c in step.cards)
     with_columns = len({c.column for c in step.cards}) > 1
     with_authors = any(c.author for c in step.cards)
+    with_groups = any(c.group for c in step.cards)
     header = ["Rang", "Carte"]
     widths = [7, 41]
     if with_columns:
@@ -117,6 +120,9 @@ def _ranking_table(step: StepData) -> Table:
     if with_clusters:
         header.append("Regroupement")
         widths.append(17)
+    if with_groups:
+        header.append("Groupe")
+        widths.append(14)
     if with_authors:
         header.append("Proposée par")
         widths.append(14)
@@ -129,6 +135,8 @@ def _ranking_table(step: StepData) -> Table:
             row.append(_column_label(step, card.column))
         if with_clusters:
             row.append(card.cluster or "—")
+        if with_groups:
+            row.append(card.group or "—")
         if with_authors:
             row.append(card.author or "—")
         row.append(fr.number(card.votes))

@@ -44,6 +44,10 @@ def groups_blocks(step: StepData) -> list[Block | Section]:
             widths=widths,
             context=step.title,
         ),
+        note(
+            "Composition en fin d'étape : chaque groupe tel qu'il était à la fin du travail "
+            "en groupes, après les éventuels changements de groupe."
+        ),
     ]
     for group in step.groups:
         texts = [c.text for c in step.cards if c.group == group.name] + list(group.items)

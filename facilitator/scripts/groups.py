@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from facilitator import contract
 from facilitator.validation import StrictModel, format_loc, french_errors
@@ -18,6 +18,13 @@ FORMATIONS: dict[str, str] = {
     "manuel": "à la main",
 }
 
+#: what to do with the people who take part from a distance → French label
+REMOTE: dict[str, str] = {
+    "indifferent": "indifférent",
+    "ensemble": "ensemble (leur propre groupe)",
+    "melanges": "mélangés dans tous les groupes",
+}
+
 
 class GroupPlan(StrictModel):
     """``groups:`` of a step."""
@@ -27,6 +34,30 @@ class GroupPlan(StrictModel):
     count: int = Field(default=4, ge=2, le=60)
     #: most members per group when participants choose (None: no cap)
     cap: int | None = Field(default=None, ge=1, le=100)
+    #: the people at a distance: in their own group(s), spread over all, or as they fall
+    remote: Literal["indifferent", "ensemble", "melanges"] = "indifferent"
+
+    @model_validator(mode="after")
+    def _remote_needs_placing(self) -> GroupPlan:
+        if self.remote != "indifferent" and self.formation not in ("aleatoire", "mixte"):
+            raise ValueError(remote_refusal(self.formation))
+        return self
+
+
+def remote_refusal(formation: str) -> str:
+    return (
+        f"les personnes à distance ne peuvent être regroupées ou mélangées que si les groupes "
+        f"sont formés au hasard ou mélangés par type de structure (ici : "
+        f"{FORMATIONS.get(formation, formation)}) : mettez « remote: indifferent »"
+    )
+
+
+def plan_label(plan: dict[str, Any] | None) -> str:
+    """« au hasard », « au hasard ; à distance : ensemble (leur propre groupe) »…"""
+    plan = plan or {}
+    label = FORMATIONS.get(plan.get("formation", ""), "")
+    remote = plan.get("remote") or "indifferent"
+    return label if remote == "indifferent" else f"{label} ; à distance : {REMOTE[remote]}"
 
 
 def refusal(type_id: str) -> str | None:

@@ -13,6 +13,8 @@ const FORMATIONS = {
   choix: "Au choix des participants (un groupe par question essentielle)",
   manuel: "À la main",
 };
+const REMOTE = { indifferent: "Indifférent", ensemble: "Ensemble (leur propre groupe, une même visio)", melanges: "Mélangés dans tous les groupes" };
+const PLACING = new Set(["aleatoire", "mixte"]);
 const SEPARATE = new Set(["groupes", "restitution"]);
 
 let sheet = null;
@@ -46,8 +48,12 @@ function itemText(item) {
 export function groupName(store, card, stepId = card && card.step_id) {
   if (!card || !card.group_id || !store.groups) return "";
   const state = store.groups[String(stepId)];
-  if (!state || (store.role === "participant" && SEPARATE.has(state.phase))) return "";
-  const group = state && state.groups.find((g) => g.id === card.group_id);
+  if (!state) { // a card carried from a step in groups (cards_from) keeps its group's name
+    const from = Object.values(store.groups).flatMap((s) => s.groups).find((g) => g.id === card.group_id);
+    return from ? from.name : "";
+  }
+  if (store.role === "participant" && SEPARATE.has(state.phase)) return "";
+  const group = state.groups.find((g) => g.id === card.group_id);
   return group ? group.name : "";
 }
 
@@ -75,6 +81,7 @@ export function attachGroups(page) {
     if (change.type !== "groups.changed" || page.role === "animateur") return;
     const d = change.data;
     const me = store.me && store.me.id;
+    if (d.state !== undefined) return; // the state came with it (store.js)
     if (page.role === "participant" && Array.isArray(d.affected) && !d.affected.includes(me)) return;
     const res = await live.emitAck("sync", { last_seq: 0 });
     if (res && res.ok && res.mode === "snapshot") store.loadSnapshot(res.snapshot);
@@ -223,16 +230,20 @@ function planForm(step, store, request) {
     Object.entries(FORMATIONS).map(([value, label]) => h("option", { value }, label)));
   const count = h("input", { id: "groups-count", name: "count", type: "number", min: "2", max: "60", value: "4", class: "input-tiny" });
   const cap = h("input", { id: "groups-cap", name: "cap", type: "number", min: "1", max: "100", class: "input-tiny" });
+  const remote = h("select", { id: "groups-remote", name: "remote" },
+    Object.entries(REMOTE).map(([value, label]) => h("option", { value }, label)));
   form.append(
     h("p", { class: "hint", text: "Avant toute contribution : l'étape se déroule en sous-groupes, puis en mise en commun." }),
     h("label", { for: "groups-formation", text: "Formation des groupes" }), formation,
     h("label", { for: "groups-count", text: "Nombre de groupes" }), count,
     h("label", { for: "groups-cap", text: "Places par groupe (au choix ; vide : sans limite)" }), cap,
+    h("label", { for: "groups-remote", text: "Personnes à distance (au hasard ou mélangés par type)" }), remote,
     h("button", { type: "submit", class: "btn" }, "Travailler en sous-groupes"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const plan = { formation: formation.value, count: Number(count.value) || 4 };
     if (cap.value) plan.cap = Number(cap.value);
+    if (PLACING.has(plan.formation)) plan.remote = remote.value;
     request("groups_configure", { plan });
   });
   return form;

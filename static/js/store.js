@@ -248,13 +248,24 @@ const HANDLERS = {
     if (live) s.setClock(d.timer);
   },
   "groups.changed": (s, d) => {
-    // animateurs get every group; the others read theirs again (groups.js)
+    // animateurs get every group; the others read theirs again (groups.js), or get the
+    // groups' state here when they were just planned or formed (then their own: groups.mine)
+    if (s.role !== "animateur" && d.state !== undefined) {
+      s.groups = { ...s.groups, [String(d.step_id)]: d.state && { ...d.state, mine: null, my_members: [] } };
+      if (!d.state) delete s.groups[String(d.step_id)];
+      return;
+    }
     if (s.role !== "animateur" || d.groups === undefined) return;
     if (d.groups) s.groups = { ...s.groups, [String(d.step_id)]: d.groups };
     else {
       s.groups = { ...s.groups };
       delete s.groups[String(d.step_id)];
     }
+  },
+  "groups.mine": (s, d) => {
+    const state = s.groups[String(d.step_id)];
+    if (s.role !== "participant" || !state) return;
+    s.groups = { ...s.groups, [String(d.step_id)]: { ...state, mine: d.group_id, my_members: d.members } };
   },
   "atelier.updated": (s, d, live) => {
     s.atelier = d.atelier;

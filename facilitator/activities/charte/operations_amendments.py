@@ -271,6 +271,10 @@ def quick_vote(viewer: Viewer, step: Step, data: QuickVote) -> dict[str, Any]:
             public=None,
             owner_id=voter_id,
             owner=mine,
+            # a group's amendment: its quick vote is heard by that group's audience only
+            group_id=groups.event_group(step, (a.data or {}).get("group_id"))
+            if step.groups
+            else None,
         )
     return {**mine, "replaced": replaced, "seq": event.seq}
 

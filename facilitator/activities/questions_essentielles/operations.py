@@ -239,6 +239,7 @@ def vote(viewer: Viewer, step: Step, data: schemas.Vote) -> dict[str, Any]:
         event_type="qe.vote",
         what="une même question",
         tallies=tallies,
+        group_id=(proposal.data or {}).get("group_id"),
     )
 
 

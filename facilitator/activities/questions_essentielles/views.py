@@ -117,8 +117,10 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
     ).all()
     hidden = groups.hidden_groups([step], viewer) if step.groups else frozenset()
     proposals = []
+    unseen: set[str] = set()  # another group's proposals: nor their totals
     for p, author in rows:
         if (p.data or {}).get("group_id") in hidden:
+            unseen.add(str(p.id))
             continue
         proposals.append(visibility.proposal_for(viewer, proposal_full(p, author), step))
     see_totals = viewer.is_animateur or current == "validation"
@@ -130,7 +132,9 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
         "proposals": proposals,
         # the list whose items carry their sub-group (static/js/groups.js: counts, grid)
         "group_items": "proposals",
-        "tallies": {str(k): v for k, v in tallies(step).items()} if see_totals else {},
+        "tallies": {
+            str(k): v for k, v in tallies(step).items() if see_totals and str(k) not in unseen
+        },
         "my_votes": {},
         "votes": {
             "budget": int(votes.get("budget", 4)),

@@ -1,0 +1,73 @@
+"""Shared by the sub-group browser tests (issue 18): an atelier started from the console at
+1280×800, people joined by socket, a phone at 390 px, the animateur's own socket; and the
+console's switch to groups."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from tests.browser_helpers import CENTRE_SOCIAL, join_by_code, login, new_atelier
+from tests.live import LiveServer, Peer, console_token, join_participant, login_animateur
+
+
+@dataclass
+class GroupRoom:
+    laptop: Any
+    console: Any
+    phone: Any
+    atelier_id: int
+    people: list[Peer]
+    anim: Peer
+
+    def steps(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.anim.syncs[0]["snapshot"]["steps"]
+        return found
+
+    def groups(self, step_id: int) -> dict[str, Any]:
+        state: dict[str, Any] = self.anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][
+            str(step_id)
+        ]
+        return state
+
+
+@contextmanager
+def group_room(browser: Any, server: LiveServer, script: str, people: int) -> Iterator[GroupRoom]:
+    """The atelier of ``script`` (its title in the new-atelier form), started; ``people``
+    participants of three structures, then Nadia's phone and the animateur's socket."""
+    laptop = login(browser, server)
+    code = new_atelier(laptop, server, script)
+    console = laptop.page
+    console.get_by_role("button", name="Démarrer l'atelier").click()
+    match = re.search(r"/ateliers/(\d+)", console.url)
+    assert match is not None, console.url
+    atelier_id = int(match.group(1))
+    link = console.locator("#participant-link").input_value()
+    peers = [
+        Peer(server.url, join_participant(server, link, f"Personne {i}", 1 + i % 3)).connect()
+        for i in range(people)
+    ]
+    phone = join_by_code(browser, server, code, "Nadia", CENTRE_SOCIAL)
+    anim = Peer(server.url, console_token(login_animateur(server), server, atelier_id)).connect()
+    try:
+        yield GroupRoom(laptop, console, phone, atelier_id, peers, anim)
+    finally:
+        for peer in [anim, *peers]:
+            peer.disconnect()
+
+
+def switch_to_groups(console: Any, step_title: str, count: int = 2) -> None:
+    """From the console: go to the step, run it in ``count`` groups mixed by structure type,
+    form them."""
+    from playwright.sync_api import expect
+
+    console.locator("#step-list .step-list__goto", has_text=step_title).click()
+    panel = console.locator("#groups-panel")
+    panel.get_by_label("Formation des groupes").select_option("mixte")
+    panel.get_by_label("Nombre de groupes").fill(str(count))
+    panel.get_by_role("button", name="Travailler en sous-groupes").click()
+    panel.get_by_role("button", name="Former les groupes").click()
+    expect(console.locator(".groups-cell")).to_have_count(count)
