@@ -33,6 +33,14 @@ def add_actor(page: Any, name: str) -> None:
     form.get_by_role("button", name="Ajouter l'acteur").click()
 
 
+def add_action(page: Any, actor: str, text: str) -> None:
+    page.locator(".carto__add[data-kind=action] summary").click()
+    form = page.locator(".carto__add[data-kind=action]")
+    form.get_by_label("Acteur").select_option(label=actor)
+    form.get_by_label("Action (une phrase)").fill(text)
+    form.get_by_role("button", name="Ajouter l'action").click()
+
+
 def test_a_group_adds_to_the_map_and_the_other_group_does_not_see_it(
     browser: Any, server: LiveServer
 ) -> None:
@@ -48,6 +56,11 @@ def test_a_group_adds_to_the_map_and_the_other_group_does_not_see_it(
     alice = join_by_code(browser, server, code, "Alice", CODE_OF_EDUCATION)
     bruno = join_by_code(browser, server, code, "Bruno", CENTRE_SOCIAL)
     console.locator("#step-list .step-list__goto", has_text="Les acteurs et leurs actions").click()
+    # the map as it was: an actor the animateur adds before the groups work is everyone's
+    console.get_by_role("button", name="Tableau").click()
+    console.locator(".carto__add[data-kind=actor] summary").click()
+    add_actor(console, "Mairie de quartier")
+    expect(console.locator("#map-actors tbody tr", has_text="Mairie de quartier")).to_have_count(1)
     panel = console.locator("#groups-panel")
     panel.get_by_label("Formation des groupes").select_option("mixte")
     panel.get_by_label("Nombre de groupes").fill("2")
@@ -79,6 +92,20 @@ def test_a_group_adds_to_the_map_and_the_other_group_does_not_see_it(
         0
     )
     expect(wall.page.locator(".wall-group .wall-card")).to_have_count(2)
+    # each group adds an action to the plenary actor: each sees its own, the wall both
+    add_action(alice.page, "Mairie de quartier", "Prête une salle le mercredi")
+    add_action(bruno.page, "Mairie de quartier", "Finance les sorties")
+    expect(wall.page.locator(".wall-group .wall-card")).to_have_count(4)
+    for page, mine, theirs in (
+        (alice.page, "Prête une salle", "Finance les sorties"),
+        (bruno.page, "Finance les sorties", "Prête une salle"),
+    ):
+        row = page.locator("#map-actors tbody tr", has_text="Mairie de quartier")
+        expect(row).to_contain_text(mine)
+        expect(row).not_to_contain_text(theirs)
+    row = console.locator("#map-actors tbody tr", has_text="Mairie de quartier")
+    expect(row).to_contain_text("Prête une salle")
+    expect(row).to_contain_text("Finance les sorties")
     problems = axe_violations(alice.page) + axe_violations(console)
     alice.shot("groups-carto-phone-390")
     console.set_viewport_size({"width": 1280, "height": 800})

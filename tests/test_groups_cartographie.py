@@ -13,8 +13,10 @@ import pytest
 from facilitator import contract
 from facilitator.activities.cartographie.models import Actor, ActorAction, Relation
 from facilitator.core import events
+from facilitator.documents import compte_rendu, loaders
 from facilitator.extensions import db
 from facilitator.models import Step
+from facilitator.rendering import markdown
 from tests.groups_helpers import formed, room, snapshot
 
 SCRIPT = """
@@ -217,6 +219,10 @@ def test_the_compte_rendu_lists_each_group_s_additions(world: Any) -> None:
             "Relation : Club de prévention — Mairie",
         ]
     }
+    document = compte_rendu.compose(loaders.atelier_context(world["atelier"].id))
+    text = markdown.render(document).decode()
+    assert "Action de Club de prévention : Maraudes le soir" in text
+    assert "Relation : Club de prévention — Mairie" in text
     ack = world["anim"].call("groups_configure", {"step_id": world["step"], "plan": None})
     assert ack["error"]["code"] == "step_started"  # its groups have added to the map
 
@@ -235,3 +241,15 @@ def test_a_moved_participant_reads_their_new_group_s_map(world: Any) -> None:
     ack = act(outsider, world["step"], "actor_edit", actor_id=world["club"]["id"],
               version=world["club"]["version"], territoire="Centre")  # fmt: skip
     assert ack["ok"], ack
+
+
+def test_a_reconnecting_member_of_another_group_is_not_replayed_the_group_s_additions(
+    world: Any, connect: Any
+) -> None:
+    before = events.current_seq(world["atelier"].id) - 3  # the group's three additions
+    outsider = connect("participant", world["atelier"], world["people"][world["outsider"]], before)
+    mate = connect("participant", world["atelier"], world["people"][world["mate"]], before)
+    (sync,) = [m["args"][0] for m in outsider.received() if m["name"] == "sync"]
+    assert sync["mode"] == "replay" and sync["events"] == []
+    (sync,) = [m["args"][0] for m in mate.received() if m["name"] == "sync"]
+    assert [e["type"] for e in sync["events"]] == ["map.actor", "map.relation", "map.actor"]
