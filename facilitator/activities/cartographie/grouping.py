@@ -74,10 +74,14 @@ def visible_map(data: dict[str, Any], concealed: frozenset[int]) -> dict[str, An
     return {**data, "actors": actors, "relations": relations}
 
 
+#: the order of the additions of a group
+KINDS = ("actor", "action", "relation")
+
+
 def additions(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every grouped addition of a map as ``{kind, id, group_id, text}`` (the console's
-    counts, the wall's grid: ``group_items``). static/js/activities/cartographie/reducers.js
-    builds the same list after each event."""
+    """Every grouped addition of a map as ``{kind, id, group_id, text}``, actors first, then
+    actions, then relations (the console's counts, the wall's grid: ``group_items``).
+    static/js/activities/cartographie/reducers.js builds the same list after each event."""
     names = {a["id"]: a["name"] for a in data["actors"]}
     out: list[dict[str, Any]] = []
     for a in data["actors"]:
@@ -111,7 +115,7 @@ def additions(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "text": f"Relation : {pair}",
                 }  # fmt: skip
             )
-    return out
+    return sorted(out, key=lambda item: KINDS.index(item["kind"]))
 
 
 def _step_rows(step: Step) -> tuple[list[Actor], list[ActorAction], list[Relation]]:

@@ -9,6 +9,8 @@ import { dropItem, putItem, statesWhere, upsert } from "../state.js";
 const withActors = (s) => "actors" in s;
 const withRelations = (s) => "relations" in s;
 
+const KINDS = ["actor", "action", "relation"];
+
 /** What each group added, as core/groups' `group_items` (grouping.py `additions`). */
 export function additions(state) {
   const names = new Map(state.actors.map((a) => [a.id, a.name]));
@@ -25,7 +27,7 @@ export function additions(state) {
       out.push({ kind: "relation", id: r.id, group_id: r.group_id, text: `Relation : ${pair}` });
     }
   }
-  return out;
+  return out.sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind)); // stable: actors first
 }
 
 function recount(store) {
