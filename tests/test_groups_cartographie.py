@@ -12,7 +12,7 @@ import pytest
 
 from facilitator import contract
 from facilitator.activities.cartographie.models import Actor, ActorAction, Relation
-from facilitator.core import events
+from facilitator.core import events, participants
 from facilitator.documents import compte_rendu, loaders
 from facilitator.extensions import db
 from facilitator.models import Step
@@ -253,3 +253,20 @@ def test_a_reconnecting_member_of_another_group_is_not_replayed_the_group_s_addi
     assert sync["mode"] == "replay" and sync["events"] == []
     (sync,) = [m["args"][0] for m in mate.received() if m["name"] == "sync"]
     assert [e["type"] for e in sync["events"]] == ["map.actor", "map.relation", "map.actor"]
+
+
+def test_a_participant_in_no_group_is_told_so_and_nothing_is_stored(
+    world: Any, connect: Any
+) -> None:
+    structure = world["people"]["Alice"].structure_id
+    late, _ = participants.join(world["atelier"], "Émile", structure_id=structure)
+    sock = connect("participant", world["atelier"], late)
+    seq = events.current_seq(world["atelier"].id)
+    ack = act(sock, world["step"], "actor_add", client_id="act-late-01", name="Bibliothèque")
+    assert ack["error"]["code"] == "no_group"
+    assert "aucun groupe" in ack["error"]["message_fr"]
+    ack = act(sock, world["step"], "action_add", client_id="acn-late-01",
+              actor_id=world["mairie"]["id"], text="Accueille les devoirs")  # fmt: skip
+    assert ack["error"]["code"] == "no_group"
+    assert events.current_seq(world["atelier"].id) == seq
+    assert db.session.query(Actor).count() == 2

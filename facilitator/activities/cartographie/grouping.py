@@ -92,7 +92,7 @@ def additions(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "id": a["id"],
                     "group_id": a["group_id"],
                     "text": f"Acteur : {a['name']}",
-                }  # fmt: skip
+                }
             )
         for x in a["actions"]:
             if x.get("group_id"):
@@ -102,7 +102,7 @@ def additions(data: dict[str, Any]) -> list[dict[str, Any]]:
                         "id": x["id"],
                         "group_id": x["group_id"],
                         "text": f"Action de {a['name']} : {x['text']}",
-                    }  # fmt: skip
+                    }
                 )
     for r in data["relations"]:
         if r.get("group_id"):
@@ -113,7 +113,7 @@ def additions(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "id": r["id"],
                     "group_id": r["group_id"],
                     "text": f"Relation : {pair}",
-                }  # fmt: skip
+                }
             )
     return sorted(out, key=lambda item: KINDS.index(item["kind"]))
 
