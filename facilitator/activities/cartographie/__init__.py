@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from facilitator.activities.cartographie import document as cartographie_document
+from facilitator.activities.cartographie import grouping, pages, references
 from facilitator.activities.cartographie import operations as cartographie
 from facilitator.activities.cartographie import operations_actions as map_actions
 from facilitator.activities.cartographie import operations_relations as relations
-from facilitator.activities.cartographie import pages, references
 from facilitator.activities.cartographie import views as map_views
 from facilitator.activities.cartographie.document import CartographieDocuments
 from facilitator.activities.cartographie.schemas import (
@@ -48,6 +48,8 @@ class Cartographie(Activity):
     js_reducers = "js/activities/cartographie/reducers.js"
     stylesheet = "css/activities/cartographie.css"
     templates = "activities/cartographie"
+    #: actors, actions and relations carry the sub-group that added them (issue 18)
+    groups = True
 
     @classmethod
     def question_references(cls, question_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -77,6 +79,18 @@ class Cartographie(Activity):
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
         return map_views.state(step, viewer)
+
+    @classmethod
+    def group_counts(cls, step: Step) -> dict[int, int]:
+        return grouping.group_counts(step)
+
+    @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        return grouping.group_texts(step)
+
+    @classmethod
+    def has_items(cls, step: Step) -> bool:
+        return grouping.has_items(step)
 
     @classmethod
     def production_counts(cls, cycle_id: int) -> list[ProductionCount]:

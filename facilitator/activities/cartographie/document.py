@@ -16,6 +16,7 @@ from facilitator.core.document_facts import counts, first_seen, per_atelier, pro
 from facilitator.extensions import db
 from facilitator.models import Step
 from facilitator.rendering import fr, network
+from facilitator.rendering.groups import groups_blocks
 from facilitator.rendering.model import (
     Block,
     Figure,
@@ -218,10 +219,13 @@ class CartographieDocuments(ActivityDocuments):
     def step_section(cls, step: StepData) -> StepSection:
         loaded = step.extra or {}
         done = _done(loaded.get("done") or {})
+        # a step that ran in sub-groups: the groups and what each added first (issue 18)
+        grouped = groups_blocks(step)
         if "see" in loaded:
             lead = f"Pendant cette étape : {done}. " if done else ""
             return StepSection(
                 blocks=(
+                    *grouped,
                     para(lead + f"La carte est présentée à l'étape « {loaded['see']} ».")
                     if lead
                     else note(f"La carte est présentée à l'étape « {loaded['see']} »."),
@@ -230,13 +234,14 @@ class CartographieDocuments(ActivityDocuments):
             )
         data = loaded["data"]
         if not data["actors"]:
-            return StepSection(blocks=(note("La carte ne compte encore aucun acteur."),))
+            return StepSection(blocks=(*grouped, note("La carte ne compte encore aucun acteur.")))
         added = _added(loaded)
         lead = f"La carte du cycle compte à ce jour {_counts(data)}"
         lead += f" ; pendant cet atelier : {added}" if added else ""
         lead += f". Pendant cette étape : {done}" if done else ""
         isolated, orphan = _blind(loaded)
         blocks: list[Block | Section] = [
+            *grouped,
             para(lead + ".", style="lead"),
             _figure(loaded, step.title),
         ]

@@ -91,6 +91,10 @@ class Actor(ValidatedRow, Model):
     #: position pinned on the map by the animateur (map units, 0–1000), else laid out
     x: Mapped[float | None] = mapped_column(Float, sort_order=2)
     y: Mapped[float | None] = mapped_column(Float, sort_order=2)
+    #: the sub-group that added it (issue 18): its tag on the map (grouping.py)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("step_group.id", ondelete="SET NULL"), index=True, sort_order=2
+    )
 
     actions: Mapped[list[ActorAction]] = relationship(
         back_populates="actor",
@@ -115,6 +119,10 @@ class ActorAction(Model):
         ForeignKey("participant.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the sub-group that added it (issue 18)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("step_group.id", ondelete="SET NULL"), index=True
+    )
 
     actor: Mapped[Actor] = relationship(back_populates="actions")
     questions: Mapped[list[QuestionEssentielle]] = relationship(
@@ -143,3 +151,7 @@ class Relation(ValidatedRow, Model):
         ForeignKey("question_essentielle.id", ondelete="SET NULL"), index=True
     )
     comment: Mapped[str] = mapped_column(Text, default="")
+    #: the sub-group that added it (issue 18)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("step_group.id", ondelete="SET NULL"), index=True, sort_order=2
+    )

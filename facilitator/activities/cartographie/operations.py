@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
+from facilitator.activities.cartographie import grouping
 from facilitator.activities.cartographie.models import CHAMPS, Actor, Relation
 from facilitator.activities.cartographie.operations_rows import (
     ACTOR,
@@ -47,7 +48,7 @@ _ONE = {"type": (STRUCTURE_TYPES, "Type d'acteur inconnu : choisissez-en un dans
 _SOME = {"champs": (CHAMPS, "Champ d'intervention inconnu : ")}
 
 
-def _fields(step: Step, data: ActorFields, actor: Actor | None) -> dict[str, Any]:
+def _fields(viewer: Viewer, step: Step, data: ActorFields, actor: Actor | None) -> dict[str, Any]:
     """Validated values of the fields present in ``data``."""
     out: dict[str, Any] = {}
     if data.name is not None:
@@ -62,7 +63,9 @@ def _fields(step: Step, data: ActorFields, actor: Actor | None) -> dict[str, Any
             if structure is None or structure.cycle_id != step.atelier.cycle_id:
                 raise NotFound("Cette structure n'est pas dans le répertoire du cycle.")
             taken = db.session.scalar(
-                select(Actor).where(Actor.structure_id == structure.id, Actor.id != _id(actor))
+                _seen_by(viewer, step).where(
+                    Actor.structure_id == structure.id, Actor.id != _id(actor)
+                )
             )
             if taken is not None:
                 raise InvalidInput(
@@ -78,26 +81,36 @@ def _id(actor: Actor | None) -> int:
     return actor.id if actor is not None else 0
 
 
-def _check_name(step: Step, name: str, actor: Actor | None) -> None:
+def _seen_by(viewer: Viewer, step: Step) -> Select[Actor]:
+    """The actors of the map ``viewer`` may see: not another group's additions while groups
+    work apart (two groups may add the same actor: the animateur merges them at the mise
+    en commun)."""
+    query = select(Actor).where(Actor.cycle_id == step.atelier.cycle_id)
+    concealed = grouping.hidden(step, viewer)
+    if concealed:
+        query = query.where(Actor.group_id.is_(None) | Actor.group_id.not_in(concealed))
+    return query
+
+
+def _check_name(viewer: Viewer, step: Step, name: str, actor: Actor | None) -> None:
     """Refuse a name another actor of the map already has (or had, before a merge)."""
     key = name_key(name)
     if not key:
         return
-    for other in db.session.scalars(
-        select(Actor).where(Actor.cycle_id == step.atelier.cycle_id, Actor.id != _id(actor))
-    ):
+    concealed = grouping.hidden(step, viewer)
+    for other in db.session.scalars(_seen_by(viewer, step).where(Actor.id != _id(actor))):
         if key in {name_key(n) for n in [other.name, *(other.aliases or [])]}:
             raise InvalidInput(
                 f"« {other.name} » est déjà sur la carte : utilisez-le, ou confirmez qu'il "
                 "s'agit d'un autre acteur (l'animateur pourra les fusionner).",
                 code="duplicate",
-                actor=actor_dict(other),
+                actor=actor_dict(other, concealed),
             )
 
 
 def actor_add(viewer: Viewer, step: Step, data: ActorAdd) -> dict[str, Any]:
     def fields() -> dict[str, Any]:
-        out = _fields(step, data, None)
+        out = _fields(viewer, step, data, None)
         structure = None
         if out.get("structure_id") is not None:
             structure = db.session.get(Structure, out["structure_id"])
@@ -112,7 +125,7 @@ def actor_add(viewer: Viewer, step: Step, data: ActorAdd) -> dict[str, Any]:
             out.setdefault("champs", champ_keys(list(structure.champs or [])))
         out.setdefault("type", "autre")
         if not data.confirm_duplicate:
-            _check_name(step, out["name"], None)
+            _check_name(viewer, step, out["name"], None)
         return {"champs": [], "territoire": "", "aliases": [], **out}
 
     return add_row(viewer, step, ACTOR, data.client_id, fields)
@@ -120,15 +133,15 @@ def actor_add(viewer: Viewer, step: Step, data: ActorAdd) -> dict[str, Any]:
 
 def actor_edit(viewer: Viewer, step: Step, data: ActorEdit) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    actor = actor_of(step, data.actor_id)
+    actor = actor_of(step, data.actor_id, viewer)
 
     def fields() -> dict[str, Any]:
-        out = _fields(step, data, actor)
+        out = _fields(viewer, step, data, actor)
         if "name" in out and out["name"] != actor.name and not data.confirm_duplicate:
-            _check_name(step, out["name"], actor)
+            _check_name(viewer, step, out["name"], actor)
         return out
 
-    return edit_row(viewer, actor, ACTOR, data.version, fields)
+    return edit_row(viewer, step, actor, ACTOR, data.version, fields)
 
 
 def actor_move(viewer: Viewer, step: Step, data: ActorMove) -> dict[str, Any]:
@@ -152,7 +165,7 @@ def actor_validate(viewer: Viewer, step: Step, data: ActorValidate) -> dict[str,
 
 def actor_delete(viewer: Viewer, step: Step, data: ActorRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    actor = actor_of(step, data.actor_id)
+    actor = actor_of(step, data.actor_id, viewer)
 
     def payload() -> dict[str, Any]:
         relations = db.session.scalars(
@@ -163,4 +176,4 @@ def actor_delete(viewer: Viewer, step: Step, data: ActorRef) -> dict[str, Any]:
         return {"actor_id": actor.id, "relation_ids": list(relations), "merged_into": None}
 
     actions = len(actor.actions)
-    return delete_row(viewer, actor, ACTOR, "map.actor_deleted", payload, actions=actions)
+    return delete_row(viewer, step, actor, ACTOR, "map.actor_deleted", payload, actions=actions)

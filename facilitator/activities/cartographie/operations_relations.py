@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from facilitator.activities.cartographie import grouping
 from facilitator.activities.cartographie.models import (
     COOPERATION_LEVELS,
     RELATION_NATURES,
@@ -56,9 +57,15 @@ def _question_id(step: Step, question_id: int | None) -> int | None:
 
 
 def _same_pair(
-    cycle_id: int, a: int, b: int, question_id: int | None, but: int = 0
+    cycle_id: int,
+    a: int,
+    b: int,
+    question_id: int | None,
+    but: int = 0,
+    concealed: frozenset[int] = frozenset(),
 ) -> Relation | None:
-    """A relation between the same two actors (either direction) for the same question."""
+    """A relation between the same two actors (either direction) for the same question
+    (but those the ``concealed`` groups added: two groups may draw the same one)."""
     query = select(Relation).where(
         Relation.cycle_id == cycle_id,
         Relation.id != but,
@@ -72,6 +79,8 @@ def _same_pair(
         if question_id is None
         else Relation.question_id == question_id
     )
+    if concealed:
+        query = query.where(Relation.group_id.is_(None) | Relation.group_id.not_in(concealed))
     return db.session.scalar(query.limit(1))
 
 
@@ -83,14 +92,14 @@ _SOME = {"natures": (RELATION_NATURES, "Nature de relation inconnue : ")}
 
 
 def _apply(
-    step: Step, relation: Relation | None, data: RelationAdd | RelationEdit
+    viewer: Viewer, step: Step, relation: Relation | None, data: RelationAdd | RelationEdit
 ) -> dict[str, Any]:
     """Validated values of the fields present in ``data``."""
     out: dict[str, Any] = {}
     for name in ("source_id", "target_id"):
         value = getattr(data, name, None)
         if value is not None:
-            out[name] = actor_of(step, value).id
+            out[name] = actor_of(step, value, viewer).id
     out.update(chosen(data, _ONE, _SOME))
     if "question_id" in data.model_fields_set:
         out["question_id"] = _question_id(step, data.question_id)
@@ -114,7 +123,12 @@ def _apply(
         )
     question = out.get("question_id", relation.question_id if relation else None)
     twin = _same_pair(
-        step.atelier.cycle_id, source, target, question, relation.id if relation else 0
+        step.atelier.cycle_id,
+        source,
+        target,
+        question,
+        relation.id if relation else 0,
+        grouping.hidden(step, viewer),
     )
     if twin is not None:
         raise InvalidInput(
@@ -129,15 +143,17 @@ def _apply(
 def relation_add(viewer: Viewer, step: Step, data: RelationAdd) -> dict[str, Any]:
     def fields() -> dict[str, Any]:
         defaults = {"status": "existante", "level": "partenariat", "natures": [], "comment": ""}
-        return {**defaults, **_apply(step, None, data)}
+        return {**defaults, **_apply(viewer, step, None, data)}
 
     return add_row(viewer, step, RELATION, data.client_id, fields)
 
 
 def relation_edit(viewer: Viewer, step: Step, data: RelationEdit) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    relation = relation_of(step, data.relation_id)
-    return edit_row(viewer, relation, RELATION, data.version, lambda: _apply(step, relation, data))
+    relation = relation_of(step, data.relation_id, viewer)
+    return edit_row(
+        viewer, step, relation, RELATION, data.version, lambda: _apply(viewer, step, relation, data)
+    )
 
 
 def relation_validate(viewer: Viewer, step: Step, data: RelationValidate) -> dict[str, Any]:
@@ -146,9 +162,14 @@ def relation_validate(viewer: Viewer, step: Step, data: RelationValidate) -> dic
 
 def relation_delete(viewer: Viewer, step: Step, data: RelationRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    relation = relation_of(step, data.relation_id)
+    relation = relation_of(step, data.relation_id, viewer)
     return delete_row(
-        viewer, relation, RELATION, "map.relation_deleted", lambda: {"relation_id": relation.id}
+        viewer,
+        step,
+        relation,
+        RELATION,
+        "map.relation_deleted",
+        lambda: {"relation_id": relation.id},
     )
 
 
@@ -163,15 +184,16 @@ def actor_merge(viewer: Viewer, step: Step, data: ActorMerge) -> dict[str, Any]:
     source = actor_of(step, data.source_id)
     target = actor_of(step, data.target_id)
     with events.live_change(viewer.atelier_id) as change:
+        source_group = source.group_id
         moved, dropped = _merge(source, target)
         source_id = source.id
         db.session.delete(source)
         db.session.flush()
         payload = {"actor_id": source_id, "relation_ids": dropped, "merged_into": target.id}
-        change.record("map.actor_deleted", payload)
-        record_actor(change, target)
+        change.record("map.actor_deleted", payload, group_id=grouping.audience(step, source_group))
+        record_actor(change, step, target, source_group)
         for r in moved:
-            record_relation(change, r)
+            record_relation(change, step, r)
     log.info("actor %s merged into %s", source_id, target.id)
     return {
         "actor": actor_dict(target),

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from facilitator.activities.cartographie import grouping
 from facilitator.activities.cartographie.models import Actor, Relation
 from facilitator.activities.cartographie.views import (
     actor_dict,
@@ -20,7 +21,7 @@ from facilitator.activities.cartographie.views import (
     record_relation,
     relation_dict,
 )
-from facilitator.core import events
+from facilitator.core import events, groups
 from facilitator.core import live as live_common
 from facilitator.core.events import Viewer
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -39,9 +40,10 @@ class RowKind(Generic[R]):
     model: type[R]
     #: its key in events and acks ("actor": {...})
     key: str
-    to_dict: Callable[[R], dict[str, Any]]
-    #: records the row's event in a live change
-    record: Callable[[events.LiveChange, R], events.Event]
+    #: the row as a viewer who may not see the given groups' additions sees it
+    to_dict: Callable[[R, frozenset[int]], dict[str, Any]]
+    #: records the row's event in a live change of a step
+    record: Callable[[events.LiveChange, Step, R], events.Event]
     #: "Cet acteur": how messages name it
     this: str
     #: the refusal of an edit made from a stale version
@@ -52,16 +54,26 @@ class RowKind(Generic[R]):
     get: Callable[[Step, int], R]
 
 
-def actor_of(step: Step, actor_id: int) -> Actor:
+def actor_of(step: Step, actor_id: int, viewer: Viewer | None = None) -> Actor:
+    """The actor of this cycle with this id; for ``viewer``, one they may see (another
+    group's addition does not exist for them while groups work apart)."""
     actor = db.session.get(Actor, actor_id)
-    if actor is None or actor.cycle_id != step.atelier.cycle_id:
+    if (
+        actor is None
+        or actor.cycle_id != step.atelier.cycle_id
+        or (viewer is not None and actor.group_id in grouping.hidden(step, viewer))
+    ):
         raise NotFound("Cet acteur n'est plus sur la carte (supprimé ou fusionné).")
     return actor
 
 
-def relation_of(step: Step, relation_id: int) -> Relation:
+def relation_of(step: Step, relation_id: int, viewer: Viewer | None = None) -> Relation:
     relation = db.session.get(Relation, relation_id)
-    if relation is None or relation.cycle_id != step.atelier.cycle_id:
+    if (
+        relation is None
+        or relation.cycle_id != step.atelier.cycle_id
+        or (viewer is not None and relation.group_id in grouping.hidden(step, viewer))
+    ):
         raise NotFound("Cette relation n'existe plus.")
     return relation
 
@@ -80,7 +92,7 @@ ACTOR = RowKind(
 RELATION = RowKind(
     model=Relation,
     key="relation",
-    to_dict=relation_dict,
+    to_dict=lambda r, _concealed: relation_dict(r),
     record=record_relation,
     this="Cette relation",
     stale="Cette relation a été modifiée entre-temps par quelqu'un d'autre : voici sa version "
@@ -131,8 +143,8 @@ def chosen(
     return out
 
 
-def _ack(kind: RowKind[R], event: events.Event) -> dict[str, Any]:
-    return {kind.key: event.payload[kind.key], "seq": event.seq}
+def _ack(kind: RowKind[R], event: events.Event, viewer: Viewer) -> dict[str, Any]:
+    return {kind.key: grouping.seen(viewer, event)[kind.key], "seq": event.seq}
 
 
 def add_row(
@@ -143,16 +155,19 @@ def add_row(
     fields: Callable[[], dict[str, Any]],
 ) -> dict[str, Any]:
     """Add a row with the client's id. ``fields`` validates its values once the atelier's seq
-    is taken (the row lock serialises the duplicate checks it makes)."""
+    is taken (the row lock serialises the duplicate checks it makes). A participant's row
+    added while groups work apart belongs to their group."""
     live_common.require_writer(viewer, step)
     cycle_id = step.atelier.cycle_id
     model = kind.model
+    concealed = grouping.hidden(step, viewer)
 
     once = live_common.cycle_add(
-        viewer, model, cycle_id, client_id, lambda r: {kind.key: kind.to_dict(r)}
+        viewer, model, cycle_id, client_id, lambda r: {kind.key: kind.to_dict(r, concealed)}
     )
     if (again := once.retried()) is not None:
         return again
+    group_id = groups.group_for_new(viewer, step)
     with events.live_change(viewer.atelier_id) as change:
         row = model(
             cycle_id=cycle_id,
@@ -161,18 +176,20 @@ def add_row(
             atelier_id=viewer.atelier_id,
             validated=False,
             version=1,
+            group_id=group_id,
             **fields(),
         )
         again = once.insert(row)
         if again is not None:
             return again
-        event = kind.record(change, row)
+        event = kind.record(change, step, row)
     log.info("%s %s added to cycle %s", kind.key, row.id, cycle_id)
-    return _ack(kind, event)
+    return _ack(kind, event, viewer)
 
 
 def edit_row(
     viewer: Viewer,
+    step: Step,
     row: R,
     kind: RowKind[R],
     version: int,
@@ -181,15 +198,15 @@ def edit_row(
     """Change a row edited from ``version``: ``fields`` validates the new values once the
     atelier's seq is taken."""
     if row.version != version:
-        fresh: dict[str, Any] = {kind.key: kind.to_dict(row)}
+        fresh: dict[str, Any] = {kind.key: kind.to_dict(row, grouping.hidden(step, viewer))}
         raise Conflict(kind.stale, **fresh)
     may_edit(viewer, row.validated, kind.this)
     with events.live_change(viewer.atelier_id) as change:
         for name, value in fields().items():
             setattr(row, name, value)
         row.version += 1
-        event = kind.record(change, row)
-    return _ack(kind, event)
+        event = kind.record(change, step, row)
+    return _ack(kind, event, viewer)
 
 
 def validate_row(
@@ -199,11 +216,14 @@ def validate_row(
     live_common.require_animateur(viewer, f"Seul l'animateur valide les {kind.plural}.")
     step.atelier.require_open()
     row = kind.get(step, row_id)
-    return live_common.set_validated(viewer, row, validated, kind.record, kind.key)
+    return live_common.set_validated(
+        viewer, row, validated, lambda change, r: kind.record(change, step, r), kind.key
+    )
 
 
 def delete_row(
     viewer: Viewer,
+    step: Step,
     row: R,
     kind: RowKind[R],
     type_: str,
@@ -211,10 +231,12 @@ def delete_row(
     **ack: Any,
 ) -> dict[str, Any]:
     """Delete a row and record ``type_`` with ``payload()`` (read before the delete); the ack
-    is the payload, ``ack`` and the seq."""
+    is the payload, ``ack`` and the seq. A group's row: the event reaches that group (the
+    others never saw it)."""
     may_delete(viewer, row.validated, row.participant_id, kind.this[0].lower() + kind.this[1:])
     with events.live_change(viewer.atelier_id) as change:
         data = payload()
+        audience = grouping.audience(step, row.group_id)
         db.session.delete(row)
-        event = change.record(type_, data)
+        event = change.record(type_, data, group_id=audience)
     return {**data, **ack, "seq": event.seq}

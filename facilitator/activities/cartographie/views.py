@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from facilitator.activities.cartographie import references
+from facilitator.activities.cartographie import grouping, references
 from facilitator.activities.cartographie.models import (
     CHAMPS,
     COOPERATION_LEVELS,
@@ -51,6 +51,7 @@ def champ_keys(values: list[str]) -> list[str]:
 def action_dict(action: ActorAction) -> dict[str, Any]:
     return {
         "id": action.id,
+        "group_id": action.group_id,
         "actor_id": action.actor_id,
         "text": action.text,
         "question_ids": [q.id for q in action.questions],
@@ -59,9 +60,11 @@ def action_dict(action: ActorAction) -> dict[str, Any]:
     }
 
 
-def actor_dict(actor: Actor) -> dict[str, Any]:
+def actor_dict(actor: Actor, concealed: frozenset[int] = frozenset()) -> dict[str, Any]:
+    """An actor with its actions, but those of the ``concealed`` groups (grouping.py)."""
     return {
         "id": actor.id,
+        "group_id": actor.group_id,
         "name": actor.name,
         "type": actor.type,
         "champs": list(actor.champs or []),
@@ -73,13 +76,14 @@ def actor_dict(actor: Actor) -> dict[str, Any]:
         "y": actor.y,
         "version": actor.version,
         "author_id": actor.participant_id,
-        "actions": [action_dict(a) for a in actor.actions],
+        "actions": [action_dict(a) for a in actor.actions if a.group_id not in concealed],
     }
 
 
 def relation_dict(r: Relation) -> dict[str, Any]:
     return {
         "id": r.id,
+        "group_id": r.group_id,
         "source_id": r.source_id,
         "target_id": r.target_id,
         "status": r.status,
@@ -93,15 +97,32 @@ def relation_dict(r: Relation) -> dict[str, Any]:
     }
 
 
-def record_actor(change: events.LiveChange, actor: Actor) -> events.Event:
-    """``map.actor``: the actor with its actions (reloaded: an action may just have moved)."""
+def record_actor(
+    change: events.LiveChange, step: Step, actor: Actor, group_id: int | None = None
+) -> events.Event:
+    """``map.actor``: the actor with its actions (reloaded: an action may just have moved).
+    While groups work apart it reaches the actor's group, or the group of the action that
+    changed (``group_id``), and participants get the actions they may see (grouping.py)."""
     db.session.flush()
     db.session.refresh(actor, ["actions"])
-    return change.record("map.actor", {"actor": actor_dict(actor)})
+    full = actor_dict(actor)
+    audience = grouping.audience(step, actor.group_id, group_id)
+    public = grouping.actions_for(full, step, audience)
+    return change.record(
+        "map.actor",
+        {"actor": full},
+        public=events.SAME if public is None else {"actor": public},
+        group_id=audience,
+    )
 
 
-def record_relation(change: events.LiveChange, r: Relation) -> events.Event:
-    return change.record("map.relation", {"relation": relation_dict(r)})
+def record_relation(change: events.LiveChange, step: Step, r: Relation) -> events.Event:
+    """``map.relation``: to the relation's group (or its actors') while groups work apart."""
+    ends = db.session.execute(
+        select(Actor.group_id).where(Actor.id.in_([r.source_id, r.target_id]))
+    ).scalars()
+    audience = grouping.audience(step, r.group_id, *ends)
+    return change.record("map.relation", {"relation": relation_dict(r)}, group_id=audience)
 
 
 LABELS: dict[str, dict[str, str]] = {
@@ -114,7 +135,8 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def map_data(cycle_id: int) -> dict[str, Any]:
-    """The whole map of a cycle: questions, actors with their actions, relations."""
+    """The whole map of a cycle: questions, actors with their actions, relations (each
+    with the sub-group that added it, if any)."""
     actors = references.load_actors(cycle_id)
     relations = db.session.scalars(
         select(Relation).where(Relation.cycle_id == cycle_id).order_by(Relation.id)
@@ -126,15 +148,15 @@ def map_data(cycle_id: int) -> dict[str, Any]:
     }
 
 
-def structures(cycle_id: int) -> list[dict[str, Any]]:
-    """The cycle's répertoire, for « add an actor from the répertoire »."""
-    on_map = dict(
-        db.session.execute(
-            select(Actor.structure_id, Actor.id).where(
-                Actor.cycle_id == cycle_id, Actor.structure_id.is_not(None)
-            )
-        ).all()
+def structures(cycle_id: int, concealed: frozenset[int] = frozenset()) -> list[dict[str, Any]]:
+    """The cycle's répertoire, for « add an actor from the répertoire » (the actors the
+    ``concealed`` groups added are not on the map yet for this viewer)."""
+    query = select(Actor.structure_id, Actor.id).where(
+        Actor.cycle_id == cycle_id, Actor.structure_id.is_not(None)
     )
+    if concealed:
+        query = query.where(Actor.group_id.is_(None) | Actor.group_id.not_in(concealed))
+    on_map = dict(db.session.execute(query).all())
     rows = db.session.scalars(
         select(Structure).where(Structure.cycle_id == cycle_id).order_by(Structure.name)
     ).all()
@@ -152,10 +174,17 @@ def structures(cycle_id: int) -> list[dict[str, Any]]:
 
 
 def state(step: Step, viewer: Viewer) -> dict[str, Any]:
+    """The map as ``viewer`` may see it; while groups work apart, a participant's leaves out
+    the other groups' additions (grouping.py). ``group_additions``: the grouped items the
+    console's counts and the wall's grid read (static/js/groups.js)."""
     settings = step.settings or {}
+    concealed = grouping.hidden(step, viewer)
+    data = grouping.visible_map(map_data(step.atelier.cycle_id), concealed)
     return {
-        **map_data(step.atelier.cycle_id),
-        "structures": structures(step.atelier.cycle_id),
+        **data,
+        "group_items": "group_additions",
+        "group_additions": grouping.additions(data),
+        "structures": structures(step.atelier.cycle_id, concealed),
         "labels": LABELS,
         "focus": settings.get("focus", "tout"),
         "view": settings.get("view", "graphe"),

@@ -1,6 +1,7 @@
 // Table view of the cartographie: the same data as the graph, for keyboards and screen
 // readers (real tables with captions and header cells), editable from its buttons.
 
+import { groupName } from "../../groups.js";
 import { h, plural } from "../../ui.js";
 import { button } from "../common.js";
 import { questionLabel } from "../questions-list.js";
@@ -33,7 +34,9 @@ export class MapTable {
 
   render({ actors, relations, isolated, ctx }) {
     const state = this.view.state;
+    const groups = this.view.page.store.groups && this.view.page.store.groups[String(this.view.stepId)];
     const key = JSON.stringify([actors, relations, state.questions, [...isolated], ctx.canWrite, ctx.anim,
+      groups && [groups.phase, groups.groups.map((g) => g.name)],
       this.view.page.store.me && this.view.page.store.me.id]);
     if (key === this.key) return;
     const focus = document.activeElement && this.root.contains(document.activeElement)
@@ -49,6 +52,8 @@ export class MapTable {
     this.actorsCaption.textContent = `Acteurs (${actors.length})`;
     this.actorsBody.replaceChildren(...actors.map((a) => {
       const flags = [a.validated ? "validé" : "proposé", a.structure_id ? "répertoire" : "absent de la salle"];
+      const group = groupName(this.view.page.store, a, this.view.stepId);
+      if (group) flags.push(`groupe ${group}`);
       if (isolated.has(a.id)) flags.push("angle mort : sans relation");
       return h("tr", { "data-actor-id": a.id, class: isolated.has(a.id) ? "is-blind" : null },
         h("th", { scope: "row" }, h("span", { text: a.name }),
@@ -69,7 +74,8 @@ export class MapTable {
     this.relationsBody.replaceChildren(...relations.map((r) => h("tr", { "data-relation-id": r.id },
       h("th", { scope: "row", text: names.get(r.source_id) || "?" }),
       h("td", { "data-label": "Acteur B", text: names.get(r.target_id) || "?" }),
-      h("td", { "data-label": "Relation", text: `${labels.statuses[r.status]}${r.validated ? ", validée" : ""}` }),
+      h("td", { "data-label": "Relation", text: `${labels.statuses[r.status]}${r.validated ? ", validée" : ""}${
+        groupName(this.view.page.store, r, this.view.stepId) ? `, groupe ${groupName(this.view.page.store, r, this.view.stepId)}` : ""}` }),
       h("td", { "data-label": "Niveau", text: labels.levels[r.level] }),
       h("td", { "data-label": "Nature", text: r.natures.map((n) => labels.natures[n]).join(", ") || "—" }),
       h("td", { "data-label": "Question",
