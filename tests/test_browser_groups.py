@@ -108,6 +108,13 @@ def test_the_console_switch_and_choosing_a_group_on_the_phone(
     panel = console.locator("#groups-panel")
     # back to plenary, then the console's switch: groups chosen by the participants
     panel.get_by_role("button", name="Revenir en plénière").click()
+    remote = panel.get_by_label(re.compile("^Personnes à distance"))
+    expect(remote.locator("option")).to_have_text(
+        ["Indifférent", "Ensemble (leur propre groupe, une même visio)",
+         "Mélangés dans tous les groupes"]
+    )  # fmt: skip
+    problems_plan = axe_violations(console)
+    console.screenshot(path="/work/helpers/shots18/console-groups-plan-1280.png")
     panel.get_by_label("Formation des groupes").select_option("choix")
     panel.get_by_label("Nombre de groupes").fill("3")
     panel.get_by_label("Places par groupe (au choix ; vide : sans limite)").fill("5")
@@ -117,7 +124,7 @@ def test_the_console_switch_and_choosing_a_group_on_the_phone(
     banner = phone.page.locator("#groups-banner")
     join = banner.get_by_role("button", name=re.compile("^Rejoindre"))
     expect(join.first).to_be_visible()
-    problems = axe_violations(phone.page)
+    problems = axe_violations(phone.page) + problems_plan
     first = join.first.get_attribute("aria-label").split(" : ", 1)[1]
     join.first.click()
     expect(banner.locator(".groups-banner__mine strong")).to_have_text(first)

@@ -82,25 +82,23 @@ def member_groups(atelier_id: int, participant_id: int | None) -> frozenset[int]
 def hidden_groups(steps: Iterable[Step], viewer: Viewer) -> frozenset[int]:
     """The groups whose cards this viewer may not see (other groups of a step in its group
     phase); animateurs and read-only links (the wall) see every group."""
+    return frozenset(gid for _, gid in hidden_pairs(steps, viewer))
+
+
+def hidden_pairs(steps: Iterable[Step], viewer: Viewer) -> frozenset[tuple[int, int]]:
+    """``hidden_groups`` as (step id, group id): a card is hidden when its group is another
+    group of *its own* step (one carried to a later step with ``cards_from`` keeps its group
+    tag but is hidden nowhere else)."""
     if viewer.role != "participant":
         return frozenset()
     ids = [s.id for s in steps if separate(s)]
     if not ids:
         return frozenset()
-    rows = db.session.execute(select(StepGroup.id).where(StepGroup.step_id.in_(ids))).scalars()
-    return frozenset(rows) - member_groups(viewer.atelier_id, viewer.participant_id)
-
-
-def hidden_pairs(steps: Iterable[Step], viewer: Viewer) -> frozenset[tuple[int, int]]:
-    """``hidden_groups`` as (step id, group id): a card carried from a step in groups to
-    another step (``cards_from``) keeps its group tag but is hidden nowhere else."""
-    hidden = hidden_groups(steps, viewer)
-    if not hidden:
-        return frozenset()
     rows = db.session.execute(
-        select(StepGroup.step_id, StepGroup.id).where(StepGroup.id.in_(hidden))
+        select(StepGroup.step_id, StepGroup.id).where(StepGroup.step_id.in_(ids))
     ).all()
-    return frozenset((step_id, gid) for step_id, gid in rows)
+    mine = member_groups(viewer.atelier_id, viewer.participant_id)
+    return frozenset((step_id, gid) for step_id, gid in rows if gid not in mine)
 
 
 def require_sees(
