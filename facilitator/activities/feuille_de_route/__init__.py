@@ -50,6 +50,8 @@ class FeuilleDeRoute(Activity):
     js_reducers = "js/activities/feuille_de_route/reducers.js"
     stylesheet = "css/activities/feuille_de_route.css"
     templates = "activities/feuille_de_route"
+    #: proposals carry their sub-group (issue 18); the priority vote stays plenary
+    groups = True
 
     actions = {
         "propose": ActionSpec(Propose, service.propose, BOTH),
@@ -65,6 +67,18 @@ class FeuilleDeRoute(Activity):
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
         return views.state(step, viewer)
+
+    @classmethod
+    def group_counts(cls, step: Step) -> dict[int, int]:
+        return views.group_counts(step)
+
+    @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        return views.group_texts(step)
+
+    @classmethod
+    def has_items(cls, step: Step) -> bool:
+        return views.has_items(step)
 
     @classmethod
     def vote_rules(cls, settings: dict[str, Any]) -> tuple[int, int] | None:
