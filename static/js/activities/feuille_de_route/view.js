@@ -3,6 +3,7 @@
 // doubled by a list by month, and the table says it all). State: store.activity[step.id]
 // (docs/activities/feuille_de_route.md).
 
+import { groupName } from "../../groups.js";
 import { h, plural, setText } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
 import { button, select, short } from "../common.js";
@@ -62,7 +63,7 @@ export class View extends ActivityView {
     this.table.hidden = this.mode !== "tableau";
     this.timeline.hidden = this.mode !== "chronologie";
     const key = JSON.stringify([state.actions, state.tallies, state.my_votes, state.phase, state.questions,
-      state.structures, this.ctx, this.mode]);
+      state.structures, this.ctx, this.mode, state.actions.map((a) => this.groupOf(a))]);
     if (this.viewFor === key) return;
     this.viewFor = key;
     if (this.mode === "tableau") this.renderTable(state);
@@ -102,6 +103,13 @@ export class View extends ActivityView {
     return out;
   }
 
+  /** « Groupe « … » » for a proposal of a sub-group of this step (issue 18), once the viewer
+   * sees several groups' work (animateurs, the wall, after the mise en commun). */
+  groupOf(a) {
+    const group = groupName(this.page.store, a, this.step.id);
+    return !group ? "" : /^groupe/i.test(group) ? group : `Groupe « ${group} »`;
+  }
+
   flagsText(a, state) {
     const parts = [state.labels.statuses[a.status].toLowerCase(), ...a.flags.map((f) => FLAG_LABELS[f] || f)];
     return parts.join(", ");
@@ -131,6 +139,7 @@ export class View extends ActivityView {
     return h("tr", { "data-action-id": a.id, class: a.flags.length ? "fdr-row--flagged" : null },
       h("th", { scope: "row" }, h("span", { class: "fdr-title", text: a.intitule }),
         h("span", { class: "fdr-flags", text: ` (${this.flagsText(a, state)})` }),
+        this.groupOf(a) ? h("span", { class: "card__group fdr-group-tag", text: this.groupOf(a) }) : null,
         h("span", { class: "fdr-ind", text: `Indicateur d'effectivité : ${a.indicateurs_effectivite || "—"}` }),
         h("span", { class: "fdr-ind", text: `Indicateur de résultat : ${a.indicateurs_resultat || "—"}` }),
         a.moyens ? h("span", { class: "hint", text: `Moyens : ${a.moyens}` }) : null,
