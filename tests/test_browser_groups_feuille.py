@@ -98,6 +98,17 @@ def test_feuille_de_route_in_groups_on_the_phone_the_console_and_the_wall(
         console.get_by_role("button", name="Fusionner en plénière").click()
         expect(rows).to_have_count(6)
         expect(phone.page.locator(".fdr-group-tag")).to_have_count(6)
+        # two groups' duplicates merged from the console: one row less everywhere
+        console.get_by_label("Fusionner dans (doublon « Action 1 »)").select_option(
+            label="Café des parents au collège"
+        )
+        console.get_by_role(
+            "button", name="Fusionner « Action 1 » dans l'action choisie (doublon)"
+        ).click()
+        expect(rows).to_have_count(5)
+        expect(console.locator("tr[data-action-id]")).to_have_count(5)
+        problems += axe_violations(console)
+        console.screenshot(path=str(SHOTS / "console-feuille-merged-1280.png"), full_page=True)
         phone.page.screenshot(path=str(SHOTS / "phone-feuille-merged-390.png"), full_page=True)
         assert problems == [], problems
         for page in (laptop, phone, wall):

@@ -165,3 +165,34 @@ def test_a_group_on_a_question_proposes_for_it_and_an_ungrouped_person_is_told(
               client_id="fdr-late-001", intitule="Hors groupe")  # fmt: skip
     assert ack["ok"] is False and ack["error"]["code"] == "no_group"
     assert db.session.query(RoadmapAction).count() == 2
+
+
+def test_the_animateur_merges_two_groups_duplicates_and_nothing_is_lost(world: Any) -> None:
+    anim, outsider = world["anim"], world["socks"][world["outsider"]]
+    college, centre = world["atelier"].cycle.structures[:2]
+    ack = act(outsider, world["step"], "propose", client_id="fdr-dup-0001",
+              intitule="Veille partagée sur l'absentéisme", moyens="Une salle au collège",
+              pilote_id=college.id, contributeur_ids=[centre.id])  # fmt: skip
+    assert ack["ok"], ack
+    duplicate, kept = ack["action"], world["action"]
+    assert anim.call("groups_merge", {"step_id": world["step"]})["ok"]
+    for sock in [anim, *world["socks"].values()]:
+        sock.received()
+    refused = act(outsider, world["step"], "merge", action_id=duplicate["id"], into_id=kept["id"])
+    assert refused["ok"] is False and refused["error"]["code"] == "forbidden"
+    same = act(anim, world["step"], "merge", action_id=kept["id"], into_id=kept["id"])
+    assert same["ok"] is False and "deux actions différentes" in same["error"]["message_fr"]
+    ack = act(anim, world["step"], "merge", action_id=duplicate["id"], into_id=kept["id"])
+    assert ack["ok"], ack
+    merged = ack["action"]
+    assert merged["group_id"] == world["where"]["Alice"]  # the kept action's tag
+    assert merged["intitule"] == "Cellule de veille sur l'absentéisme"
+    assert merged["moyens"] == "Une salle au collège"
+    assert merged["pilote_id"] == college.id and merged["contributeur_ids"] == [centre.id]
+    assert db.session.get(RoadmapAction, duplicate["id"]) is None
+    got = [e["type"] for e in world["socks"]["Alice"].events()]
+    assert got == ["roadmap.action_deleted", "roadmap.action"]
+    assert [a["id"] for a in actions(outsider, world["step"])] == [kept["id"]]
+    assert act(anim, world["step"], "phase", phase="vote")["ok"]
+    late = act(anim, world["step"], "merge", action_id=kept["id"], into_id=kept["id"] + 1)
+    assert late["ok"] is False and late["error"]["code"] == "phase"

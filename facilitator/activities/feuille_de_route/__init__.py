@@ -13,10 +13,12 @@ from facilitator.activities.feuille_de_route import operations as service
 from facilitator.activities.feuille_de_route import pages, views
 from facilitator.activities.feuille_de_route.cycle_document import KIND_FEUILLE
 from facilitator.activities.feuille_de_route.document import FeuilleDocuments
+from facilitator.activities.feuille_de_route.operations_merge import merge
 from facilitator.activities.feuille_de_route.schemas import (
     ActionRef,
     Edit,
     Etat,
+    Merge,
     Phase,
     Propose,
     Validate,
@@ -57,6 +59,7 @@ class FeuilleDeRoute(Activity):
         "propose": ActionSpec(Propose, service.propose, BOTH),
         "edit": ActionSpec(Edit, service.edit, BOTH),
         "delete": ActionSpec(ActionRef, service.remove, BOTH),
+        "merge": ActionSpec(Merge, merge),
         "vote": ActionSpec(Vote, service.vote, PARTICIPANT),
         "phase": ActionSpec(Phase, service.set_phase),
         "validate": ActionSpec(Validate, service.validate),

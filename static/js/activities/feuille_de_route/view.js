@@ -180,6 +180,7 @@ export class View extends ActivityView {
       out.push(button("Supprimer", () => this.act("delete", { action_id: a.id }),
         { cls: "btn btn-small btn-danger", "aria-label": `Supprimer « ${a.intitule} »` }));
     }
+    if (ctx.anim && ctx.canWrite && state.phase === "propositions") out.push(...this.mergeTools(a, state));
     if (ctx.anim && ctx.open) {
       const validated = a.status === "validee";
       out.push(button(validated ? "Retirer la validation" : "Valider", () => this.act("validate", { action_id: a.id, validated: !validated },
@@ -187,6 +188,23 @@ export class View extends ActivityView {
       { cls: validated ? "btn btn-small" : "btn btn-small btn-primary", "aria-label": `${validated ? "Retirer la validation de" : "Valider"} « ${a.intitule} »` }));
     }
     return out.length ? h("div", { class: "button-row fdr-tools" }, out) : null;
+  }
+
+  /** Merge a duplicate into another action (the mise en commun of sub-groups, issue 18). */
+  mergeTools(a, state) {
+    const others = state.actions.filter((x) => x.id !== a.id && x.status !== "validee");
+    if (a.status === "validee" || !others.length) return [];
+    const into = select(`fdr-merge-${a.id}`, others.map((x) => [String(x.id), short(x.intitule, 40)]), "",
+      { "aria-label": `Fusionner dans (doublon « ${a.intitule} »)` });
+    return [h("span", { class: "fdr-merge" }, h("label", { for: into.id, text: "Fusionner dans" }), into,
+      button("Fusionner", () => this.merge(a, Number(into.value)),
+        { "aria-label": `Fusionner « ${a.intitule} » dans l'action choisie (doublon)` }))];
+  }
+
+  async merge(a, intoId) {
+    const res = await this.act("merge", { action_id: a.id, into_id: intoId }, {
+      ackAs: (r) => [["roadmap.action_deleted", { action_id: r.action_id }], ["roadmap.action", { action: r.action }]] });
+    if (res.ok) this.page.announcer.say(`« ${a.intitule} » fusionnée dans « ${res.action.intitule} ».`);
   }
 
   async vote(a, delta) {
