@@ -205,3 +205,23 @@ def test_a_step_whose_groups_built_a_chain_keeps_its_groups(world: Any) -> None:
         "groups_configure", {"step_id": plenary, "plan": {"formation": "aleatoire", "count": 2}}
     )
     assert ack["ok"], ack
+
+
+def test_a_person_moved_into_the_group_reads_its_chains_at_once(world: Any) -> None:
+    outsider = world["socks"][world["outsider"]]
+    assert chaines(outsider, world["step"]) == []
+    ack = world["anim"].call(
+        "groups_move",
+        {
+            "step_id": world["step"],
+            "participant_id": world["people"][world["outsider"]].id,
+            "group_id": world["where"]["Alice"],
+        },
+    )
+    assert ack["ok"], ack
+    changed = [e for e in outsider.events() if e["type"] == "groups.changed"]
+    assert changed, "the moved person is told to read their group again"
+    assert [c["title"] for c in chaines(outsider, world["step"])] == ["Aide aux devoirs"]
+    ack = act(outsider, world["step"], "item_add", chaine_id=world["chaine"]["id"],
+              client_id="cv-moved-0001", level="impacts", text="Réussite")  # fmt: skip
+    assert ack["ok"], ack
