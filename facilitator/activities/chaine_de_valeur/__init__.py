@@ -43,6 +43,8 @@ class ChaineDeValeur(Activity):
     js_module = "js/activities/chaine_de_valeur/view.js"
     js_reducers = "js/activities/chaine_de_valeur/reducers.js"
     stylesheet = "css/activities/chaine_de_valeur.css"
+    #: chains carry their sub-group (issue 18): a group per question builds its chains
+    groups = True
 
     actions = {
         "chaine_add": ActionSpec(ChaineAdd, service.chaine_add, BOTH),
@@ -60,6 +62,18 @@ class ChaineDeValeur(Activity):
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
         return views.state(step, viewer)
+
+    @classmethod
+    def group_counts(cls, step: Step) -> dict[int, int]:
+        return views.group_counts(step)
+
+    @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        return views.group_texts(step)
+
+    @classmethod
+    def has_items(cls, step: Step) -> bool:
+        return views.has_items(step)
 
     @classmethod
     def production_counts(cls, cycle_id: int) -> list[ProductionCount]:

@@ -22,6 +22,7 @@ from facilitator.core.participants import structures
 from facilitator.extensions import db
 from facilitator.models import Step
 from facilitator.rendering import fr
+from facilitator.rendering.groups import groups_blocks
 from facilitator.rendering.model import Block, Section, note, para, section, table
 from facilitator.rendering.model import plain as clean
 from facilitator.rendering.sections import ActivityDocuments, StepSection
@@ -158,7 +159,9 @@ class ChaineDocuments(ActivityDocuments):
         )
         done = _what_happened(story)
         shown = {*story["added"], *story["validated"], *story["items"]}
+        # a step that ran in sub-groups: the groups and what each built (issue 18)
         blocks: list[Block | Section] = [
+            *groups_blocks(step),
             para(
                 (
                     f"Pendant cette étape : {done}."
@@ -167,7 +170,7 @@ class ChaineDocuments(ActivityDocuments):
                 )
                 + f" État de la production : {state}.",
                 style="lead",
-            )
+            ),
         ]
         touched = {**data, "chaines": [c for c in data["chaines"] if c["id"] in shown]}
         blocks += _chain_blocks(touched)

@@ -18,7 +18,7 @@ from facilitator.extensions import Model
 from facilitator.models._types import UTCDateTime, utcnow
 from facilitator.models.people import Structure
 from facilitator.models.questions import QuestionEssentielle
-from facilitator.models.rows import ValidatedRow, link_table
+from facilitator.models.rows import LAST, ValidatedRow, link_table
 
 #: the other kinds of items of a chain
 CHAINE_EXTRA: dict[str, str] = {"objectif": "Objectif", "indicateur": "Indicateur"}
@@ -43,7 +43,8 @@ chaine_question = link_table(
 
 class ChaineValeur(ValidatedRow, Model):
     """A chaîne de valeur of the cycle, about a structure (``subject`` structure) or an
-    action (``subject`` action, ``title`` names it; ``structure_id`` is its porteur)."""
+    action (``subject`` action, ``title`` names it; ``structure_id`` is its porteur). A
+    chain written in a sub-group carries it (``group_id``); its items follow its chain."""
 
     __tablename__ = "chaine_valeur"
     __table_args__ = (UniqueConstraint("cycle_id", "client_id"),)
@@ -52,6 +53,11 @@ class ChaineValeur(ValidatedRow, Model):
     title: Mapped[str] = mapped_column(String(200), default="")
     structure_id: Mapped[int | None] = mapped_column(
         ForeignKey("structure.id", ondelete="SET NULL")
+    )
+    #: the sub-group of a step that wrote it (issue 18, docs/groups.md): kept after the
+    #: mise en commun as its tag; None for a plenary chain
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("step_group.id", ondelete="SET NULL"), index=True, sort_order=LAST
     )
 
     structure: Mapped[Structure | None] = relationship()

@@ -24,7 +24,7 @@ from facilitator.activities.chaine_de_valeur.models import (
 )
 from facilitator.activities.chaine_de_valeur.settings import CHAINE_LEVELS
 from facilitator.activities.chaine_de_valeur.views import chaine_dict, levels_of, my_structure
-from facilitator.core import events
+from facilitator.core import events, group_rows
 from facilitator.core import live as live_common
 from facilitator.core import questions as productions
 from facilitator.core.events import Viewer
@@ -44,10 +44,15 @@ LEVEL_ORDER = {key: index for index, key in enumerate(CHAINE_LEVELS)}
 
 
 def _record(change: events.LiveChange, chaine: ChaineValeur) -> events.Event:
-    """The chain's ``chaine.updated`` event (the whole chain, the same for everyone)."""
+    """The chain's ``chaine.updated`` event (the whole chain, the same for everyone who
+    may see it: a sub-group's chain reaches that group, the animateurs and the wall)."""
     db.session.flush()
     db.session.refresh(chaine, ["items", "links", "questions"])
-    return change.record("chaine.updated", {"chaine": chaine_dict(chaine)})
+    return change.record(
+        "chaine.updated",
+        {"chaine": chaine_dict(chaine)},
+        group_id=group_rows.audience(change.atelier_id, chaine.group_id),
+    )
 
 
 def _answer(event: events.Event, **extra: Any) -> dict[str, Any]:
@@ -64,19 +69,25 @@ def _changed(viewer: Viewer, chaine: ChaineValeur, apply: Callable[[], object]) 
     return _answer(event)
 
 
-def _chaine(step: Step, chaine_id: int) -> ChaineValeur:
+GONE = "Cette chaîne de valeur n'existe plus."
+
+
+def _chaine(viewer: Viewer, step: Step, chaine_id: int) -> ChaineValeur:
+    """A chain of the step's cycle that ``viewer`` may see: another sub-group's chain does
+    not exist for a participant while the groups work apart (issue 18)."""
     chaine = db.session.get(ChaineValeur, chaine_id)
     if chaine is None or chaine.cycle_id != step.atelier.cycle_id:
-        raise NotFound("Cette chaîne de valeur n'existe plus.")
+        raise NotFound(GONE)
+    group_rows.require_sees(viewer, chaine.group_id, chaine.participant_id, GONE)
     return chaine
 
 
-def _item(step: Step, item_id: int) -> tuple[ChaineItem, ChaineValeur]:
+def _item(viewer: Viewer, step: Step, item_id: int) -> tuple[ChaineItem, ChaineValeur]:
     """An item of a chain of the step's cycle, and its chain."""
     item = db.session.get(ChaineItem, item_id)
     if item is None:
         raise NotFound("Cet élément n'existe plus.")
-    return item, _chaine(step, item.chaine_id)
+    return item, _chaine(viewer, step, item.chaine_id)
 
 
 def _may_change(viewer: Viewer, chaine: ChaineValeur, author_id: int | None) -> None:
@@ -151,7 +162,11 @@ def chaine_add(viewer: Viewer, step: Step, data: schemas.ChaineAdd) -> dict[str,
         assert structure is not None
         title = title or structure.name
     title = _text(title, MAX_TITLE, "Le nom de l'action", data.confirm_personal)
-    questions = _questions(step, data.question_ids)
+    group_id = group_rows.new_group(viewer, step)
+    question_ids = data.question_ids
+    if not question_ids and (asked := group_rows.question_of(group_id)) is not None:
+        question_ids = [asked]  # a group working on a question: its chains serve it
+    questions = _questions(step, question_ids)
     with events.live_change(viewer.atelier_id) as change:
         chaine = ChaineValeur(
             cycle_id=cycle_id,
@@ -164,6 +179,7 @@ def chaine_add(viewer: Viewer, step: Step, data: schemas.ChaineAdd) -> dict[str,
             version=1,
             validated=False,
             questions=questions,
+            group_id=group_id,
         )
         again = once.insert(chaine)
         if again is not None:  # a retry that raced the first add: rolled back, nothing recorded
@@ -175,7 +191,7 @@ def chaine_add(viewer: Viewer, step: Step, data: schemas.ChaineAdd) -> dict[str,
 
 def chaine_edit(viewer: Viewer, step: Step, data: schemas.ChaineEdit) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    chaine = _chaine(step, data.chaine_id)
+    chaine = _chaine(viewer, step, data.chaine_id)
     _stale(chaine, data.version)
     _may_change(viewer, chaine, chaine.participant_id)
 
@@ -197,19 +213,20 @@ def chaine_edit(viewer: Viewer, step: Step, data: schemas.ChaineEdit) -> dict[st
 
 def chaine_delete(viewer: Viewer, step: Step, data: schemas.ChaineRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    chaine = _chaine(step, data.chaine_id)
+    chaine = _chaine(viewer, step, data.chaine_id)
     _may_change(viewer, chaine, chaine.participant_id)
     payload = {"chaine_id": data.chaine_id}
+    audience = group_rows.audience(viewer.atelier_id, chaine.group_id)
     with events.live_change(viewer.atelier_id) as change:
         db.session.delete(chaine)
-        event = change.record("chaine.deleted", payload)
+        event = change.record("chaine.deleted", payload, group_id=audience)
     return {**payload, "seq": event.seq}
 
 
 def chaine_validate(viewer: Viewer, step: Step, data: schemas.ChaineValidate) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur valide les chaînes de valeur.")
     step.atelier.require_open()
-    chaine = _chaine(step, data.chaine_id)
+    chaine = _chaine(viewer, step, data.chaine_id)
 
     def apply() -> None:
         chaine.validated = data.validated
@@ -237,7 +254,7 @@ def _level_and_cible(step: Step, level: str, cible: str) -> tuple[str, str]:
 
 def item_add(viewer: Viewer, step: Step, data: schemas.ItemAdd) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    chaine = _chaine(step, data.chaine_id)
+    chaine = _chaine(viewer, step, data.chaine_id)
     _may_complete(viewer, chaine)
     existing = db.session.scalar(
         select(ChaineItem.id).where(
@@ -272,7 +289,7 @@ def item_add(viewer: Viewer, step: Step, data: schemas.ItemAdd) -> dict[str, Any
 
 def item_edit(viewer: Viewer, step: Step, data: schemas.ItemEdit) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    item, chaine = _item(step, data.item_id)
+    item, chaine = _item(viewer, step, data.item_id)
     if item.version != data.version:
         raise Conflict(
             "Cet élément a été modifié entre-temps : voici la chaîne actuelle.",
@@ -298,7 +315,7 @@ def item_edit(viewer: Viewer, step: Step, data: schemas.ItemEdit) -> dict[str, A
 
 def item_delete(viewer: Viewer, step: Step, data: schemas.ItemRef) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    item, chaine = _item(step, data.item_id)
+    item, chaine = _item(viewer, step, data.item_id)
     _may_change(viewer, chaine, item.participant_id)
     return _changed(viewer, chaine, lambda: db.session.delete(item))
 
@@ -314,7 +331,10 @@ def _link_allowed(source: ChaineItem, target: ChaineItem) -> bool:
 
 def link_add(viewer: Viewer, step: Step, data: schemas.LinkAdd) -> dict[str, Any]:
     live_common.require_writer(viewer, step)
-    (source, chaine), (target, _) = _item(step, data.source_id), _item(step, data.target_id)
+    (source, chaine), (target, _) = (
+        _item(viewer, step, data.source_id),
+        _item(viewer, step, data.target_id),
+    )
     if source.chaine_id != target.chaine_id:
         raise InvalidInput("Les deux éléments doivent appartenir à la même chaîne.")
     _may_complete(viewer, chaine)
@@ -344,6 +364,6 @@ def link_delete(viewer: Viewer, step: Step, data: schemas.LinkRef) -> dict[str, 
     link = db.session.get(ChaineLink, data.link_id)
     if link is None:
         raise NotFound("Ce lien n'existe plus.")
-    chaine = _chaine(step, link.chaine_id)
+    chaine = _chaine(viewer, step, link.chaine_id)
     _may_change(viewer, chaine, viewer.participant_id)
     return _changed(viewer, chaine, lambda: db.session.delete(link))

@@ -1,13 +1,14 @@
 """What each audience sees of the ``chaine_de_valeur`` activity: plain dicts of the chains
-(the same for every role: chains are shared productions of the cycle) and the écosystème
-view that aggregates them by question essentielle."""
+(the same for every role: chains are shared productions of the cycle — but another
+sub-group's chains are left out for a participant while the groups work apart, issue 18)
+and the écosystème view that aggregates them by question essentielle."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from facilitator.activities.chaine_de_valeur.models import (
     CHAINE_EXTRA,
@@ -17,6 +18,7 @@ from facilitator.activities.chaine_de_valeur.models import (
     ChaineValeur,
 )
 from facilitator.activities.chaine_de_valeur.settings import CHAINE_LEVELS
+from facilitator.core import group_rows
 from facilitator.core import questions as productions
 from facilitator.core.events import Viewer
 from facilitator.core.participants import structures
@@ -48,6 +50,8 @@ def chaine_dict(c: ChaineValeur) -> dict[str, Any]:
         "validated": c.validated,
         "version": c.version,
         "author_id": c.participant_id,
+        # the sub-group it was written in (issue 18), kept after the mise en commun
+        "group_id": c.group_id,
         "items": [item_dict(i) for i in c.items],
         "links": [
             {"id": x.id, "source_id": x.source_id, "target_id": x.target_id} for x in c.links
@@ -123,9 +127,16 @@ def ecosystem(
 def state(step: Step, viewer: Viewer) -> dict[str, Any]:
     cycle_id = step.atelier.cycle_id
     settings = step.settings or {}
+    chaines = load_chaines(cycle_id)
+    hidden = group_rows.hidden(viewer, (c.group_id for c in chaines))
+    shown = [chaine_dict(c) for c in chaines if c.group_id not in hidden]
     return {
         "questions": productions.questions_list(cycle_id),
-        "chaines": [chaine_dict(c) for c in load_chaines(cycle_id)],
+        "chaines": shown,
+        # what the sub-groups' grid, wall and counts read (static/js/groups.js): one entry
+        # per chain and per item of a group's chain, rebuilt by the reducers
+        "group_items": "group_entries",
+        "group_entries": group_entries(shown),
         "structures": structures(cycle_id),
         "levels": levels_of(step),
         "labels": {**LABELS, "subjects": CHAINE_SUBJECTS},
@@ -133,3 +144,57 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
         "view": settings.get("view", "chaine"),
         "my_structure_id": my_structure(viewer),
     }
+
+
+def group_entries(chaines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The grouped entries of the chains (``static/js/activities/chaine_de_valeur/
+    reducers.js`` builds the same): a group's chain, then each of its items, as texts."""
+    labels = {**CHAINE_LEVELS, **CHAINE_EXTRA}
+    out: list[dict[str, Any]] = []
+    for c in chaines:
+        if c["group_id"] is None:
+            continue
+        out.append({"id": f"c{c['id']}", "group_id": c["group_id"], "text": c["title"]})
+        for i in c["items"]:
+            text = f"{c['title']} → {labels.get(i['level'], i['level'])} : {i['text']}"
+            out.append({"id": f"i{i['id']}", "group_id": c["group_id"], "text": text})
+    return out
+
+
+def _group_chaines(step: Step) -> list[ChaineValeur]:
+    ids = group_rows.of_step(step)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(ChaineValeur).where(ChaineValeur.group_id.in_(ids)).order_by(ChaineValeur.id)
+        )
+    )
+
+
+def group_counts(step: Step) -> dict[int, int]:
+    """Sub-group of ``step`` → its chains and their items (the console's counts)."""
+    out: dict[int, int] = {}
+    for entry in group_entries(chaine_dict(c) for c in _group_chaines(step)):
+        out[entry["group_id"]] = out.get(entry["group_id"], 0) + 1
+    return out
+
+
+def group_texts(step: Step) -> dict[int, list[str]]:
+    """Sub-group of ``step`` → its chains and their items, as texts (the compte rendu)."""
+    out: dict[int, list[str]] = {}
+    for entry in group_entries(chaine_dict(c) for c in _group_chaines(step)):
+        out.setdefault(entry["group_id"], []).append(entry["text"])
+    return out
+
+
+def has_items(step: Step) -> bool:
+    """A sub-group of ``step`` wrote a chain (its groups can no longer be re-formed). The
+    cycle's plenary chains, from earlier ateliers, do not count: they stay plenary."""
+    ids = group_rows.of_step(step)
+    if not ids:
+        return False
+    found = db.session.scalar(
+        select(func.count()).select_from(ChaineValeur).where(ChaineValeur.group_id.in_(ids))
+    )
+    return bool(found)

@@ -13,10 +13,12 @@ from facilitator.activities.feuille_de_route import operations as service
 from facilitator.activities.feuille_de_route import pages, views
 from facilitator.activities.feuille_de_route.cycle_document import KIND_FEUILLE
 from facilitator.activities.feuille_de_route.document import FeuilleDocuments
+from facilitator.activities.feuille_de_route.operations_merge import merge
 from facilitator.activities.feuille_de_route.schemas import (
     ActionRef,
     Edit,
     Etat,
+    Merge,
     Phase,
     Propose,
     Validate,
@@ -50,11 +52,14 @@ class FeuilleDeRoute(Activity):
     js_reducers = "js/activities/feuille_de_route/reducers.js"
     stylesheet = "css/activities/feuille_de_route.css"
     templates = "activities/feuille_de_route"
+    #: proposals carry their sub-group (issue 18); the priority vote stays plenary
+    groups = True
 
     actions = {
         "propose": ActionSpec(Propose, service.propose, BOTH),
         "edit": ActionSpec(Edit, service.edit, BOTH),
         "delete": ActionSpec(ActionRef, service.remove, BOTH),
+        "merge": ActionSpec(Merge, merge),
         "vote": ActionSpec(Vote, service.vote, PARTICIPANT),
         "phase": ActionSpec(Phase, service.set_phase),
         "validate": ActionSpec(Validate, service.validate),
@@ -65,6 +70,18 @@ class FeuilleDeRoute(Activity):
     @classmethod
     def state(cls, step: Step, viewer: Viewer) -> dict[str, Any] | None:
         return views.state(step, viewer)
+
+    @classmethod
+    def group_counts(cls, step: Step) -> dict[int, int]:
+        return views.group_counts(step)
+
+    @classmethod
+    def group_texts(cls, step: Step) -> dict[int, list[str]]:
+        return views.group_texts(step)
+
+    @classmethod
+    def has_items(cls, step: Step) -> bool:
+        return views.has_items(step)
 
     @classmethod
     def vote_rules(cls, settings: dict[str, Any]) -> tuple[int, int] | None:

@@ -19,9 +19,10 @@ from facilitator.activities.feuille_de_route.models import (
 from facilitator.contract import ProductionCount
 from facilitator.core.document_facts import PerStepDocuments, counts, per_atelier, production_facts
 from facilitator.extensions import db
-from facilitator.models import Step, Structure
+from facilitator.models import Step, StepGroup, Structure
 from facilitator.rendering import fr
-from facilitator.rendering.model import Block, inline, note, para, table
+from facilitator.rendering.groups import groups_blocks
+from facilitator.rendering.model import Block, Section, inline, note, para, table
 from facilitator.rendering.model import plain as clean
 from facilitator.rendering.sections import StepSection
 
@@ -40,6 +41,12 @@ def _load(step: Step) -> dict[str, Any]:
     )
     tallies = feuille_de_route.tallies(step)
     added, validated = _story(step)
+    # the sub-group of this step that proposed an action (issue 18)
+    groups = dict(
+        db.session.execute(
+            select(StepGroup.id, StepGroup.name).where(StepGroup.step_id == step.id)
+        ).all()
+    )
     return {
         "actions": [
             {
@@ -54,6 +61,7 @@ def _load(step: Step) -> dict[str, Any]:
                 # what this step did to it (its atelier's log)
                 "added": a.id in added,
                 "validated_here": a.id in validated,
+                "group": clean(groups.get(a.group_id or 0, "")),
             }
             for a in feuille_de_route.load_actions(cycle_id)
         ]
@@ -114,9 +122,11 @@ class FeuilleDocuments(PerStepDocuments):
             + fr.count(len(every), "action")
             + f" dont {fr.count(total, 'validée', 'validées')}"
         )
+        grouped = any(a.get("group") for a in actions)
         rows = [
             (
                 a["intitule"] + (" (sans pilote)" if "sans_pilote" in a["flags"] else ""),
+                *((a.get("group") or "plénière",) if grouped else ()),
                 a["pilote"] or "—",
                 ", ".join(a["contributeurs"]) or "—",
                 fr.date_medium(a["echeance"], "—") if a["echeance"] else "—",
@@ -126,9 +136,12 @@ class FeuilleDocuments(PerStepDocuments):
             )
             for a in actions
         ]
-        blocks: list[Block] = [para(count + ".", style="lead")]
+        header = [HEADER[0], "Groupe", *HEADER[1:]] if grouped else HEADER
+        votes = len(header) - 1
+        # a step that ran in sub-groups: the groups and what each proposed (issue 18)
+        blocks: list[Block | Section] = [*groups_blocks(step), para(count + ".", style="lead")]
         blocks.append(
-            table("feuille", "Actions de la feuille de route", HEADER, rows, numeric=(6,))
+            table("feuille", "Actions de la feuille de route", header, rows, numeric=(votes,))
             if rows
             else note("Aucune action proposée, validée ni votée pendant cette étape.")
         )

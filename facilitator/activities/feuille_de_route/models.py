@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator.extensions import Model
 from facilitator.models.people import Structure
-from facilitator.models.rows import CycleRow, link_table
+from facilitator.models.rows import LAST, CycleRow, link_table
 
 #: état of an action of the feuille de route
 ETATS: dict[str, str] = {
@@ -56,6 +56,11 @@ class RoadmapAction(CycleRow, Model):
     indicateurs_resultat: Mapped[str] = mapped_column(Text, default="")
     etat: Mapped[str] = mapped_column(String(16), default="a_lancer")
     status: Mapped[str] = mapped_column(String(16), default="proposee")
+    #: the sub-group of a step that proposed it (issue 18, docs/groups.md): kept after the
+    #: mise en commun as its tag; None for a plenary proposal
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("step_group.id", ondelete="SET NULL"), index=True, sort_order=LAST
+    )
 
     pilote: Mapped[Structure | None] = relationship(foreign_keys=[pilote_id])
     contributeurs: Mapped[list[Structure]] = relationship(

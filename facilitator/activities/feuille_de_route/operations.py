@@ -26,7 +26,7 @@ from facilitator.activities.feuille_de_route.views import (
     tallies,
     vote_rules,
 )
-from facilitator.core import events
+from facilitator.core import events, group_rows, groups
 from facilitator.core import live as live_common
 from facilitator.core import questions as productions
 from facilitator.core.events import Viewer
@@ -45,20 +45,32 @@ MAX_TEXT = 1000
 
 
 def _record(change: events.LiveChange, a: RoadmapAction) -> events.Event:
-    """The action's ``roadmap.action`` event (the same for everyone)."""
+    """The action's ``roadmap.action`` event (the same for everyone who may see it: a
+    sub-group's proposal reaches that group, the animateurs and the wall)."""
     db.session.flush()
     db.session.refresh(a, ["contributeurs"])
-    return change.record("roadmap.action", {"action": action_dict(a)})
+    return change.record(
+        "roadmap.action",
+        {"action": action_dict(a)},
+        group_id=group_rows.audience(change.atelier_id, a.group_id),
+    )
 
 
 def _answer(event: events.Event) -> dict[str, Any]:
     return {"action": event.payload["action"], "seq": event.seq}
 
 
-def _action(cycle_id: int, action_id: int) -> RoadmapAction:
+GONE = "Cette action n'existe plus dans la feuille de route."
+
+
+def _action(cycle_id: int, action_id: int, viewer: Viewer | None = None) -> RoadmapAction:
+    """An action of the cycle; for ``viewer``, one they may see (another sub-group's
+    proposal does not exist for a participant while the groups work apart, issue 18)."""
     action = db.session.get(RoadmapAction, action_id)
     if action is None or action.cycle_id != cycle_id:
-        raise NotFound("Cette action n'existe plus dans la feuille de route.")
+        raise NotFound(GONE)
+    if viewer is not None:
+        group_rows.require_sees(viewer, action.group_id, action.participant_id, GONE)
     return action
 
 
@@ -153,6 +165,10 @@ def propose(viewer: Viewer, step: Step, data: schemas.Propose) -> dict[str, Any]
         return again
     fields = _texts(data, data.confirm_personal)
     parse_echeance(data.echeance)  # refused before anything is written
+    group_id = group_rows.new_group(viewer, step)
+    asked = group_rows.question_of(group_id) if data.question_id is None else None
+    if asked is not None:  # a group working on a question: its proposals serve it
+        data = data.model_copy(update={"question_id": asked})
     with events.live_change(viewer.atelier_id) as change:
         action = RoadmapAction(
             cycle_id=cycle_id,
@@ -163,6 +179,7 @@ def propose(viewer: Viewer, step: Step, data: schemas.Propose) -> dict[str, Any]
             status="proposee",
             version=1,
             intitule="",
+            group_id=group_id,
         )
         _apply(cycle_id, action, data, fields)
         again = once.insert(action)
@@ -197,7 +214,7 @@ def _stale(action: RoadmapAction, version: int) -> None:
 
 def edit(viewer: Viewer, step: Step, data: schemas.Edit) -> dict[str, Any]:
     cycle_id = step.atelier.cycle_id
-    action = _action(cycle_id, data.action_id)
+    action = _action(cycle_id, data.action_id, viewer)
     _may_change(viewer, step, action)
     _stale(action, data.version)
     fields = _texts(data, data.confirm_personal)
@@ -213,24 +230,35 @@ def edit(viewer: Viewer, step: Step, data: schemas.Edit) -> dict[str, Any]:
 
 
 def remove(viewer: Viewer, step: Step, data: schemas.ActionRef) -> dict[str, Any]:
-    action = _action(step.atelier.cycle_id, data.action_id)
+    action = _action(step.atelier.cycle_id, data.action_id, viewer)
     _may_change(viewer, step, action)
     payload = {"action_id": data.action_id}
+    audience = group_rows.audience(viewer.atelier_id, action.group_id)
     with events.live_change(viewer.atelier_id) as change:
         db.session.delete(action)
-        event = change.record("roadmap.action_deleted", payload)
+        event = change.record("roadmap.action_deleted", payload, group_id=audience)
     return {**payload, "seq": event.seq}
+
+
+PLENARY_VOTE = (
+    "Le vote de priorité se fait en plénière : clôturez le travail en groupes puis "
+    "fusionnez-les (mise en commun) avant de passer au vote."
+)
 
 
 def set_phase(viewer: Viewer, step: Step, data: schemas.Phase) -> dict[str, Any]:
     live_common.require_animateur(viewer, "Seul l'animateur change de phase.")
     step.atelier.require_open()
+    if data.phase != PHASES[0] and groups.separate(step):
+        raise InvalidInput(PLENARY_VOTE, code="groups_apart")
     return live_common.set_phase(viewer, step, data.phase, PHASES[0], "roadmap.phase", tallies)
 
 
 def vote(viewer: Viewer, step: Step, data: schemas.Vote) -> dict[str, Any]:
     live_common.require_vote_open(viewer, step, PHASES[0], "Le vote de priorité n'est pas ouvert.")
-    action = _action(step.atelier.cycle_id, data.action_id)
+    if groups.separate(step):  # a phase set before the step was switched to groups
+        raise InvalidInput(PLENARY_VOTE, code="groups_apart")
+    action = _action(step.atelier.cycle_id, data.action_id, viewer)
     return live_common.dot_vote(
         viewer,
         step,

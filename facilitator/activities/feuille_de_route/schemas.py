@@ -55,3 +55,10 @@ class Etat(Payload):
     action_id: int = Id
     version: int = Field(ge=1)
     etat: Literal["a_lancer", "en_cours", "fait", "abandonne"]
+
+
+class Merge(Payload):
+    #: the duplicate, removed once merged
+    action_id: int = Id
+    #: the action that stays
+    into_id: int = Id

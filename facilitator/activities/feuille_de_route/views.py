@@ -1,6 +1,8 @@
 """What each audience sees of the ``feuille_de_route`` activity: the actions as plain dicts
 (with their flags « sans pilote » / « en retard »), the phase, and the vote tallies —
-animateurs see them at once, the others once the step reaches the validation phase."""
+animateurs see them at once, the others once the step reaches the validation phase. While
+a step works in sub-groups, a participant sees the plenary actions and their own group's
+proposals only (issue 18)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from facilitator.activities.feuille_de_route.models import (
     RoadmapAction,
     RoadmapVote,
 )
+from facilitator.core import group_rows
 from facilitator.core import live as live_common
 from facilitator.core import questions as productions
 from facilitator.core.events import Viewer
@@ -60,6 +63,10 @@ def action_dict(a: RoadmapAction) -> dict[str, Any]:
         "version": a.version,
         "author_id": a.participant_id,
         "flags": flags(a),
+        # the sub-group that proposed it (issue 18), kept after the mise en commun; its
+        # text for the sub-groups' grid, wall and counts (static/js/groups.js)
+        "group_id": a.group_id,
+        "text": a.intitule,
     }
 
 
@@ -100,10 +107,13 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
             )
         ).all()
         mine = {str(k): int(v) for k, v in rows}
+    actions = load_actions(cycle_id)
+    hidden = group_rows.hidden(viewer, (a.group_id for a in actions))
     return {
         "phase": current,
         "questions": productions.questions_list(cycle_id),
-        "actions": [action_dict(a) for a in load_actions(cycle_id)],
+        "actions": [action_dict(a) for a in actions if a.group_id not in hidden],
+        "group_items": "actions",
         "structures": [{"id": s["id"], "name": s["name"]} for s in structures(cycle_id)],
         "tallies": {str(k): v for k, v in tallies(step).items()} if visible else {},
         "my_votes": mine,
@@ -112,3 +122,38 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
         "view": (step.settings or {}).get("view", "tableau"),
         "today": date.today().isoformat(),
     }
+
+
+def _group_actions(step: Step) -> list[RoadmapAction]:
+    ids = group_rows.of_step(step)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(RoadmapAction).where(RoadmapAction.group_id.in_(ids)).order_by(RoadmapAction.id)
+        )
+    )
+
+
+def group_counts(step: Step) -> dict[int, int]:
+    """Sub-group of ``step`` → the actions it proposed (the console's counts)."""
+    out: dict[int, int] = {}
+    for a in _group_actions(step):
+        assert a.group_id is not None
+        out[a.group_id] = out.get(a.group_id, 0) + 1
+    return out
+
+
+def group_texts(step: Step) -> dict[int, list[str]]:
+    """Sub-group of ``step`` → the actions it proposed (the compte rendu)."""
+    out: dict[int, list[str]] = {}
+    for a in _group_actions(step):
+        assert a.group_id is not None
+        out.setdefault(a.group_id, []).append(a.intitule)
+    return out
+
+
+def has_items(step: Step) -> bool:
+    """A sub-group of ``step`` proposed an action (its groups can no longer be re-formed);
+    the cycle's actions from earlier ateliers stay plenary and do not count."""
+    return bool(_group_actions(step))

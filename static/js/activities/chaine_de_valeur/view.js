@@ -4,6 +4,7 @@
 // question essentielle, who contributes what. State: store.activity[step.id]
 // (docs/activities/chaine_de_valeur.md).
 
+import { groupName } from "../../groups.js";
 import { h } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
 import { button, checkboxes, field, personalPrompt, select, setOptions, textArea } from "../common.js";
@@ -73,7 +74,15 @@ export class View extends ActivityView {
 
   chainLabel(c) {
     const kind = c.subject === "structure" ? "structure" : "action";
-    return `${c.title} (${kind}${c.validated ? ", validée" : ""})`;
+    const group = this.groupOf(c);
+    return `${c.title} (${kind}${c.validated ? ", validée" : ""}${group ? `, ${group}` : ""})`;
+  }
+
+  /** « Groupe « … » » for a chain written in a sub-group of this step (issue 18), once
+   * the viewer sees several groups' work (animateurs, the wall, after the mise en commun). */
+  groupOf(c) {
+    const group = groupName(this.page.store, c, this.step.id);
+    return !group ? "" : /^groupe/i.test(group) ? group : `Groupe « ${group} »`;
   }
 
   renderChains(state) {
@@ -84,7 +93,8 @@ export class View extends ActivityView {
     setOptions(this.picker, state.chaines.map((c) => [String(c.id), this.chainLabel(c)]));
     this.picker.value = String(this.selected || "");
     const chaine = state.chaines.find((c) => c.id === this.selected) || null;
-    const key = JSON.stringify([chaine, state.questions, state.levels, ctx, this.editing, [...this.names]]);
+    const key = JSON.stringify([chaine, state.questions, state.levels, ctx, this.editing, [...this.names],
+      chaine && this.groupOf(chaine)]);
     if (this.cardFor !== key) {
       this.cardFor = key;
       this.buildCard(state, chaine);
@@ -131,6 +141,7 @@ export class View extends ActivityView {
     const links = chaine.links.filter((x) => byId.has(x.source_id) && byId.has(x.target_id));
     this.card.replaceChildren(...[
       h(L, { class: "cv-chain__title", text: chaine.title }),
+      this.groupOf(chaine) ? h("p", { class: "card__group", text: this.groupOf(chaine) }) : null,
       h("p", { class: "muted", text: meta.join(" · ") }),
       this.chainButtons(state, chaine),
       h("div", { class: "cv-flow" }, levels.flat()),

@@ -3,6 +3,7 @@
 // doubled by a list by month, and the table says it all). State: store.activity[step.id]
 // (docs/activities/feuille_de_route.md).
 
+import { groupName } from "../../groups.js";
 import { h, plural, setText } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
 import { button, select, short } from "../common.js";
@@ -62,7 +63,7 @@ export class View extends ActivityView {
     this.table.hidden = this.mode !== "tableau";
     this.timeline.hidden = this.mode !== "chronologie";
     const key = JSON.stringify([state.actions, state.tallies, state.my_votes, state.phase, state.questions,
-      state.structures, this.ctx, this.mode]);
+      state.structures, this.ctx, this.mode, state.actions.map((a) => this.groupOf(a))]);
     if (this.viewFor === key) return;
     this.viewFor = key;
     if (this.mode === "tableau") this.renderTable(state);
@@ -102,6 +103,13 @@ export class View extends ActivityView {
     return out;
   }
 
+  /** « Groupe « … » » for a proposal of a sub-group of this step (issue 18), once the viewer
+   * sees several groups' work (animateurs, the wall, after the mise en commun). */
+  groupOf(a) {
+    const group = groupName(this.page.store, a, this.step.id);
+    return !group ? "" : /^groupe/i.test(group) ? group : `Groupe « ${group} »`;
+  }
+
   flagsText(a, state) {
     const parts = [state.labels.statuses[a.status].toLowerCase(), ...a.flags.map((f) => FLAG_LABELS[f] || f)];
     return parts.join(", ");
@@ -131,6 +139,7 @@ export class View extends ActivityView {
     return h("tr", { "data-action-id": a.id, class: a.flags.length ? "fdr-row--flagged" : null },
       h("th", { scope: "row" }, h("span", { class: "fdr-title", text: a.intitule }),
         h("span", { class: "fdr-flags", text: ` (${this.flagsText(a, state)})` }),
+        this.groupOf(a) ? h("span", { class: "card__group fdr-group-tag", text: this.groupOf(a) }) : null,
         h("span", { class: "fdr-ind", text: `Indicateur d'effectivité : ${a.indicateurs_effectivite || "—"}` }),
         h("span", { class: "fdr-ind", text: `Indicateur de résultat : ${a.indicateurs_resultat || "—"}` }),
         a.moyens ? h("span", { class: "hint", text: `Moyens : ${a.moyens}` }) : null,
@@ -171,6 +180,7 @@ export class View extends ActivityView {
       out.push(button("Supprimer", () => this.act("delete", { action_id: a.id }),
         { cls: "btn btn-small btn-danger", "aria-label": `Supprimer « ${a.intitule} »` }));
     }
+    if (ctx.anim && ctx.canWrite && state.phase === "propositions") out.push(...this.mergeTools(a, state));
     if (ctx.anim && ctx.open) {
       const validated = a.status === "validee";
       out.push(button(validated ? "Retirer la validation" : "Valider", () => this.act("validate", { action_id: a.id, validated: !validated },
@@ -178,6 +188,23 @@ export class View extends ActivityView {
       { cls: validated ? "btn btn-small" : "btn btn-small btn-primary", "aria-label": `${validated ? "Retirer la validation de" : "Valider"} « ${a.intitule} »` }));
     }
     return out.length ? h("div", { class: "button-row fdr-tools" }, out) : null;
+  }
+
+  /** Merge a duplicate into another action (the mise en commun of sub-groups, issue 18). */
+  mergeTools(a, state) {
+    const others = state.actions.filter((x) => x.id !== a.id && x.status !== "validee");
+    if (a.status === "validee" || !others.length) return [];
+    const into = select(`fdr-merge-${a.id}`, others.map((x) => [String(x.id), short(x.intitule, 40)]), "",
+      { "aria-label": `Fusionner dans (doublon « ${a.intitule} »)` });
+    return [h("span", { class: "fdr-merge" }, h("label", { for: into.id, text: "Fusionner dans" }), into,
+      button("Fusionner", () => this.merge(a, Number(into.value)),
+        { "aria-label": `Fusionner « ${a.intitule} » dans l'action choisie (doublon)` }))];
+  }
+
+  async merge(a, intoId) {
+    const res = await this.act("merge", { action_id: a.id, into_id: intoId }, {
+      ackAs: (r) => [["roadmap.action_deleted", { action_id: r.action_id }], ["roadmap.action", { action: r.action }]] });
+    if (res.ok) this.page.announcer.say(`« ${a.intitule} » fusionnée dans « ${res.action.intitule} ».`);
   }
 
   async vote(a, delta) {
