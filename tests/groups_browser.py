@@ -64,10 +64,15 @@ def switch_to_groups(console: Any, step_title: str, count: int = 2) -> None:
     form them."""
     from playwright.sync_api import expect
 
-    console.locator("#step-list .step-list__goto", has_text=step_title).click()
+    goto = console.locator("#step-list .step-list__goto", has_text=step_title)
+    goto.click()
+    # the panel is redrawn for that step once it is the current one: fill that one, not the
+    # previous step's form still on screen (a loaded machine shows the difference)
+    expect(goto).to_contain_text("en cours")
     panel = console.locator("#groups-panel")
     panel.get_by_label("Formation des groupes").select_option("mixte")
     panel.get_by_label("Nombre de groupes").fill(str(count))
+    expect(panel.get_by_label("Nombre de groupes")).to_have_value(str(count))
     panel.get_by_role("button", name="Travailler en sous-groupes").click()
     panel.get_by_role("button", name="Former les groupes").click()
     expect(console.locator(".groups-cell")).to_have_count(count)
