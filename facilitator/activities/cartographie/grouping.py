@@ -28,9 +28,7 @@ def separate_groups(step: Step) -> frozenset[int]:
     ids = [s.id for s in step.atelier.steps if groups.separate(s)]
     if not ids:
         return frozenset()
-    return frozenset(
-        db.session.scalars(select(StepGroup.id).where(StepGroup.step_id.in_(ids)))
-    )
+    return frozenset(db.session.scalars(select(StepGroup.id).where(StepGroup.step_id.in_(ids))))
 
 
 def hidden(step: Step, viewer: Viewer) -> frozenset[int]:
