@@ -19,7 +19,7 @@ def test_two_groups_proposals_are_not_merged_while_the_groups_work_apart(
     r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
     step, anim = r["step"], r["anim"]
     mine = act(r["socks"]["Alice"], step, "propose", client_id="fdr-a-000001",
-               intitule="Cellule de veille", moyens="Le fichier des absences du collège")  # fmt: skip
+               intitule="Cellule de veille", moyens="Les absences du collège")  # fmt: skip
     theirs = act(r["socks"][r["outsider"]], step, "propose", client_id="fdr-b-000001",
                  intitule="Veille partagée")  # fmt: skip
     assert mine["ok"] and theirs["ok"], (mine, theirs)
