@@ -76,6 +76,16 @@ def require_sees(viewer: Viewer, group_id: int | None, author_id: int | None, me
         raise NotFound(message) from None
 
 
+def working_apart(viewer: Viewer) -> bool:
+    """``viewer`` is a participant whose group works apart in their atelier: what they
+    write belongs to that group, so a plenary row they changed would show their group's
+    work to every other group."""
+    if viewer.role != "participant":
+        return False
+    mine = groups.member_groups(viewer.atelier_id, viewer.participant_id)
+    return any(groups.separate(step) for step in _steps(viewer.atelier_id, mine).values())
+
+
 def of_step(step: Step) -> frozenset[int]:
     """The ids of ``step``'s groups."""
     return frozenset(db.session.scalars(select(StepGroup.id).where(StepGroup.step_id == step.id)))
