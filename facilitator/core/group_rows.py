@@ -76,14 +76,14 @@ def require_sees(viewer: Viewer, group_id: int | None, author_id: int | None, me
         raise NotFound(message) from None
 
 
-def working_apart(viewer: Viewer) -> bool:
-    """``viewer`` is a participant whose group works apart in their atelier: what they
-    write belongs to that group, so a plenary row they changed would show their group's
-    work to every other group."""
-    if viewer.role != "participant":
+def working_apart(viewer: Viewer, step: Step) -> bool:
+    """``viewer`` is a participant working apart in a group of ``step``: what they write
+    there is their group's, so a plenary row they changed would show their group's work to
+    every other group (in a plenary step, what they write is plenary)."""
+    if viewer.role != "participant" or not groups.separate(step):
         return False
-    mine = groups.member_groups(viewer.atelier_id, viewer.participant_id)
-    return any(groups.separate(step) for step in _steps(viewer.atelier_id, mine).values())
+    assert viewer.participant_id is not None
+    return groups.group_of(step.id, viewer.participant_id) is not None
 
 
 def of_step(step: Step) -> frozenset[int]:

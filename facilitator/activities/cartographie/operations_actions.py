@@ -99,7 +99,7 @@ def action_edit(viewer: Viewer, step: Step, data: ActionEdit) -> dict[str, Any]:
         )
     if action.participant_id != viewer.participant_id:
         may_edit(viewer, actor.validated, "Cet acteur")
-    require_group_work(viewer, action.group_id)
+    require_group_work(viewer, step, action.group_id)
     with events.live_change(viewer.atelier_id) as change:
         if data.text is not None:
             action.text = _text(data.text, data.confirm_personal)
@@ -123,7 +123,7 @@ def action_delete(viewer: Viewer, step: Step, data: ActionRef) -> dict[str, Any]
     actor = action.actor
     if action.participant_id != viewer.participant_id:
         may_delete(viewer, actor.validated, None, "cette action")
-    require_group_work(viewer, action.group_id)
+    require_group_work(viewer, step, action.group_id)
     with events.live_change(viewer.atelier_id) as change:
         group_id = action.group_id
         db.session.delete(action)

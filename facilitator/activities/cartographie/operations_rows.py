@@ -114,10 +114,10 @@ PLENARY_APART = (
 )
 
 
-def require_group_work(viewer: Viewer, group_id: int | None) -> None:
+def require_group_work(viewer: Viewer, step: Step, group_id: int | None) -> None:
     """A participant working apart in a group changes their group's additions only: a
     plenary row (no group) they changed would show their group's work to every group."""
-    if group_id is None and group_rows.working_apart(viewer):
+    if group_id is None and group_rows.working_apart(viewer, step):
         raise InvalidInput(PLENARY_APART, code="groups_apart")
 
 
@@ -215,7 +215,7 @@ def edit_row(
         fresh: dict[str, Any] = {kind.key: kind.to_dict(row, grouping.hidden(step, viewer))}
         raise Conflict(kind.stale, **fresh)
     may_edit(viewer, row.validated, kind.this)
-    require_group_work(viewer, row.group_id)
+    require_group_work(viewer, step, row.group_id)
     with events.live_change(viewer.atelier_id) as change:
         for name, value in fields().items():
             setattr(row, name, value)
@@ -249,7 +249,7 @@ def delete_row(
     is the payload, ``ack`` and the seq. A group's row: the event reaches that group (the
     others never saw it)."""
     may_delete(viewer, row.validated, row.participant_id, kind.this[0].lower() + kind.this[1:])
-    require_group_work(viewer, row.group_id)
+    require_group_work(viewer, step, row.group_id)
     with events.live_change(viewer.atelier_id) as change:
         data = payload()
         audience = grouping.audience(step, row.group_id)
