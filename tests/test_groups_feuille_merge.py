@@ -9,7 +9,7 @@ from typing import Any
 
 from facilitator.activities.feuille_de_route.models import RoadmapAction
 from facilitator.extensions import db
-from tests.groups_helpers import act, formed_world, snapshot
+from tests.groups_helpers import act, formed, formed_world, quiet, room, snapshot
 from tests.test_groups_feuille import SCRIPT
 
 
@@ -38,3 +38,22 @@ def test_two_groups_proposals_are_not_merged_while_the_groups_work_apart(
     merged = act(anim, step, "merge", action_id=again["action"]["id"],
                  into_id=mine["action"]["id"])  # fmt: skip
     assert merged["ok"], merged
+
+
+def test_a_plenary_proposal_is_not_changed_from_a_group_working_apart(
+    make_atelier: Any, make_animateur: Any, connect: Any
+) -> None:
+    """Proposed in plenary (before the groups were formed): its events reach everyone, so a
+    change made while working in a group would show the group's work to the others."""
+    r = room(make_atelier, make_animateur, connect, SCRIPT)
+    step, alice = r["step"], r["socks"]["Alice"]
+    before = act(alice, step, "propose", client_id="fdr-p-000001", intitule="Café des parents")
+    assert before["ok"] and before["action"]["group_id"] is None, before
+    where = formed(r)
+    outsider = next(n for n in where if where[n] != where["Alice"])
+    quiet(r)
+    edit = act(alice, step, "edit", action_id=before["action"]["id"], version=1,
+               moyens="Idée de notre table")  # fmt: skip
+    assert edit["ok"] is False and edit["error"]["code"] == "groups_apart", edit
+    assert r["socks"][outsider].events() == []
+    assert db.session.get(RoadmapAction, before["action"]["id"]).moyens == ""
