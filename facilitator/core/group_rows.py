@@ -76,6 +76,16 @@ def require_sees(viewer: Viewer, group_id: int | None, author_id: int | None, me
         raise NotFound(message) from None
 
 
+def working_apart(viewer: Viewer, step: Step) -> bool:
+    """``viewer`` is a participant working apart in a group of ``step``: what they write
+    there is their group's, so a plenary row they changed would show their group's work to
+    every other group (in a plenary step, what they write is plenary)."""
+    if viewer.role != "participant" or not groups.separate(step):
+        return False
+    assert viewer.participant_id is not None
+    return groups.group_of(step.id, viewer.participant_id) is not None
+
+
 def of_step(step: Step) -> frozenset[int]:
     """The ids of ``step``'s groups."""
     return frozenset(db.session.scalars(select(StepGroup.id).where(StepGroup.step_id == step.id)))

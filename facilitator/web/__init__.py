@@ -89,7 +89,14 @@ def register_web(app: Flask) -> None:
         live board or a second tab writing at the same instant no longer make it fail."""
         if request.method in ("GET", "HEAD", "OPTIONS"):  # GET never writes
             return dispatch()
-        return dblock.run(dispatch)
+        return dblock.run(attempt)
+
+    def attempt() -> ResponseReturnValue:
+        """One run of a form; a run again reads its uploaded files from their start (the
+        first run read them to their end)."""
+        for _name, upload in request.files.items(multi=True):
+            upload.stream.seek(0)
+        return dispatch()
 
     app.dispatch_request = dispatch_waiting_for_the_lock  # type: ignore[method-assign]
 

@@ -50,11 +50,9 @@ def save() -> ResponseReturnValue:
     form = request.form
     upload = request.files.get("logo")
     data = None
-    if upload is not None:
-        try:
-            data = upload.read() if upload.filename else None
-        finally:  # a large upload is spooled to a temporary file: closed here
-            upload.close()
+    if upload is not None:  # (its spooled file is closed with the request, not here: a
+        # form run again while SQLite's write lock is held reads it again, web/__init__.py)
+        data = upload.read() if upload.filename else None
     fields = {k: form.get(k, "") for k in ("name", "address", "colour")}
     try:
         organiser.save(

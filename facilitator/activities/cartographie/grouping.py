@@ -18,19 +18,23 @@ from facilitator.activities.cartographie.models import Actor, ActorAction, Relat
 from facilitator.core import groups
 from facilitator.core.events import Viewer
 from facilitator.extensions import db
-from facilitator.models import Step
+from facilitator.models import Step, StepGroup
 
 
 def separate_groups(step: Step) -> frozenset[int]:
-    """The groups of ``step`` while they work apart (else none)."""
-    if not groups.separate(step):
+    """The groups working apart in ``step``'s atelier: the map is the cycle's, so a group
+    of any step of the atelier (another cartographie step, say) counts, not only
+    ``step``'s."""
+    ids = [s.id for s in step.atelier.steps if groups.separate(s)]
+    if not ids:
         return frozenset()
-    return frozenset(g.id for g in groups.groups_of_step(step.id))
+    return frozenset(db.session.scalars(select(StepGroup.id).where(StepGroup.step_id.in_(ids))))
 
 
 def hidden(step: Step, viewer: Viewer) -> frozenset[int]:
-    """The groups whose additions ``viewer`` may not see (other groups of the step)."""
-    return groups.hidden_groups([step], viewer)
+    """The groups whose additions ``viewer`` may not see (other groups working apart in
+    any step of the atelier: a second cartographie step shows the same map)."""
+    return groups.hidden_groups(step.atelier.steps, viewer)
 
 
 def audience(step: Step, *group_ids: int | None) -> int | None:

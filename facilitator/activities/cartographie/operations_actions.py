@@ -10,7 +10,12 @@ from sqlalchemy import select
 
 from facilitator.activities.cartographie import grouping
 from facilitator.activities.cartographie.models import ActorAction
-from facilitator.activities.cartographie.operations_rows import actor_of, may_delete, may_edit
+from facilitator.activities.cartographie.operations_rows import (
+    actor_of,
+    may_delete,
+    may_edit,
+    require_group_work,
+)
 from facilitator.activities.cartographie.schemas import ActionAdd, ActionEdit, ActionRef
 from facilitator.activities.cartographie.views import actor_dict, record_actor
 from facilitator.core import events, groups
@@ -94,6 +99,7 @@ def action_edit(viewer: Viewer, step: Step, data: ActionEdit) -> dict[str, Any]:
         )
     if action.participant_id != viewer.participant_id:
         may_edit(viewer, actor.validated, "Cet acteur")
+    require_group_work(viewer, step, action.group_id)
     with events.live_change(viewer.atelier_id) as change:
         if data.text is not None:
             action.text = _text(data.text, data.confirm_personal)
@@ -117,6 +123,7 @@ def action_delete(viewer: Viewer, step: Step, data: ActionRef) -> dict[str, Any]
     actor = action.actor
     if action.participant_id != viewer.participant_id:
         may_delete(viewer, actor.validated, None, "cette action")
+    require_group_work(viewer, step, action.group_id)
     with events.live_change(viewer.atelier_id) as change:
         group_id = action.group_id
         db.session.delete(action)

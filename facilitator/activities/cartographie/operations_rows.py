@@ -21,7 +21,7 @@ from facilitator.activities.cartographie.views import (
     record_relation,
     relation_dict,
 )
-from facilitator.core import events, groups
+from facilitator.core import events, group_rows, groups
 from facilitator.core import live as live_common
 from facilitator.core.events import Viewer
 from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -105,6 +105,20 @@ RELATION = RowKind(
 def may_edit(viewer: Viewer, validated: bool, what: str) -> None:
     if validated and not viewer.is_animateur:
         raise Forbidden(f"{what} a été validé par l'animateur : lui seul peut le modifier.")
+
+
+PLENARY_APART = (
+    "Pendant le travail en groupes, ce qui était déjà sur la carte ne se modifie pas ni ne se "
+    "supprime : ajoutez-y les acteurs, actions et relations de votre groupe ; le reste se "
+    "modifie après la mise en commun."
+)
+
+
+def require_group_work(viewer: Viewer, step: Step, group_id: int | None) -> None:
+    """A participant working apart in a group changes their group's additions only: a
+    plenary row (no group) they changed would show their group's work to every group."""
+    if group_id is None and group_rows.working_apart(viewer, step):
+        raise InvalidInput(PLENARY_APART, code="groups_apart")
 
 
 def may_delete(viewer: Viewer, validated: bool, author_id: int | None, what: str) -> None:
@@ -201,6 +215,7 @@ def edit_row(
         fresh: dict[str, Any] = {kind.key: kind.to_dict(row, grouping.hidden(step, viewer))}
         raise Conflict(kind.stale, **fresh)
     may_edit(viewer, row.validated, kind.this)
+    require_group_work(viewer, step, row.group_id)
     with events.live_change(viewer.atelier_id) as change:
         for name, value in fields().items():
             setattr(row, name, value)
@@ -234,6 +249,7 @@ def delete_row(
     is the payload, ``ack`` and the seq. A group's row: the event reaches that group (the
     others never saw it)."""
     may_delete(viewer, row.validated, row.participant_id, kind.this[0].lower() + kind.this[1:])
+    require_group_work(viewer, step, row.group_id)
     with events.live_change(viewer.atelier_id) as change:
         data = payload()
         audience = grouping.audience(step, row.group_id)

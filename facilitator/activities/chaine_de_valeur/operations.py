@@ -79,7 +79,16 @@ def _chaine(viewer: Viewer, step: Step, chaine_id: int) -> ChaineValeur:
     if chaine is None or chaine.cycle_id != step.atelier.cycle_id:
         raise NotFound(GONE)
     group_rows.require_sees(viewer, chaine.group_id, chaine.participant_id, GONE)
+    if chaine.group_id is None and group_rows.working_apart(viewer, step):
+        # its items have no group: what a group added would reach every other group
+        raise InvalidInput(PLENARY_APART, code="groups_apart")
     return chaine
+
+
+PLENARY_APART = (
+    "Les chaînes de la plénière se complètent après la mise en commun : pendant le travail "
+    "en groupes, complétez celles de votre groupe."
+)
 
 
 def _item(viewer: Viewer, step: Step, item_id: int) -> tuple[ChaineItem, ChaineValeur]:

@@ -40,7 +40,7 @@ from facilitator.activities.charte.views_amendments import (
     quick_tally,
     record_amendment,
 )
-from facilitator.core import events, groups
+from facilitator.core import events, group_rows, groups
 from facilitator.core import live as live_common
 from facilitator.core.events import Viewer
 from facilitator.errors import Forbidden, InvalidInput, NotFound
@@ -57,11 +57,14 @@ def _amendment(step: Step, amendment_id: int, viewer: Viewer | None = None) -> C
     version = charte_views.latest(step.atelier.cycle_id)
     if a is None or version is None or a.version_id != version.id:
         raise NotFound("Cet amendement n'existe pas sur la version en cours.")
-    if viewer is not None and step.groups:  # another group's amendment does not exist for
-        try:  # a participant while groups work apart (issue 18)
-            groups.require_sees(viewer, step, (a.data or {}).get("group_id"))
-        except NotFound:
-            raise NotFound("Cet amendement n'existe pas sur la version en cours.") from None
+    if viewer is not None:  # another group's amendment does not exist for a participant
+        # while its groups work apart (issue 18), from whichever step of the atelier
+        group_rows.require_sees(
+            viewer,
+            (a.data or {}).get("group_id"),
+            None,
+            "Cet amendement n'existe pas sur la version en cours.",
+        )
     return a
 
 
@@ -272,9 +275,7 @@ def quick_vote(viewer: Viewer, step: Step, data: QuickVote) -> dict[str, Any]:
             owner_id=voter_id,
             owner=mine,
             # a group's amendment: its quick vote is heard by that group's audience only
-            group_id=groups.event_group(step, (a.data or {}).get("group_id"))
-            if step.groups
-            else None,
+            group_id=group_rows.audience(step.atelier_id, (a.data or {}).get("group_id")),
         )
     return {**mine, "replaced": replaced, "seq": event.seq}
 

@@ -220,7 +220,9 @@ def state(step: Step, viewer: Viewer) -> dict[str, Any]:
             .where(CharteAmendment.version_id == current.id)
             .order_by(CharteAmendment.id)
         ).all()
-        hidden = groups.hidden_groups([step], viewer) if step.groups else frozenset()
+        # the amendments are the cycle's charte's: a group of any step of the atelier
+        # working apart hides its own, here too (another charte step, say)
+        hidden = groups.hidden_groups(step.atelier.steps, viewer)
         for a in rows:
             if (a.data or {}).get("group_id") in hidden:
                 continue

@@ -16,7 +16,7 @@ from facilitator.activities.charte.models import (
     CharteAmendmentVote,
     CharteClause,
 )
-from facilitator.core import events, groups, visibility
+from facilitator.core import events, group_rows, groups, visibility
 from facilitator.extensions import db
 from facilitator.models import Participant, Step
 
@@ -76,7 +76,7 @@ def record_amendment(change: events.LiveChange, a: CharteAmendment, step: Step) 
         public={"amendment": visibility.proposal_public(full, step)},
         owner_id=a.participant_id,
         owner={"amendment": full},
-        group_id=groups.event_group(step, full["group_id"]) if step.groups else None,
+        group_id=group_rows.audience(step.atelier_id, full["group_id"]),
     )
 
 

@@ -196,6 +196,13 @@ def _may_change(viewer: Viewer, step: Step, action: RoadmapAction) -> None:
         return
     if action.participant_id != viewer.participant_id:
         raise Forbidden("Vous ne pouvez modifier que vos propres propositions.")
+    if action.group_id is None and group_rows.working_apart(viewer, step):
+        # a plenary action has no group: the change would reach every other group
+        raise InvalidInput(
+            "Pendant le travail en groupes, vos propositions faites en plénière ne se modifient "
+            "pas : elles se reprennent après la mise en commun.",
+            code="groups_apart",
+        )
     if action.status != "proposee" or phase(step) != "propositions":
         raise InvalidInput(
             "Cette action n'est plus modifiable : elle est validée, ou les propositions sont "

@@ -70,12 +70,20 @@ def merge(viewer: Viewer, step: Step, data: schemas.Merge) -> dict[str, Any]:
             "Cette action a déjà reçu des votes de priorité : elle ne se fusionne plus.",
             code="voted",
         )
+    audience = group_rows.audience(viewer.atelier_id, duplicate.group_id)
+    if audience != group_rows.audience(viewer.atelier_id, kept.group_id):
+        # the kept action would show the other group's words to a group that may not see
+        # them, and the duplicate would vanish from its own group's board
+        raise InvalidInput(
+            "Ces deux actions viennent de groupes qui travaillent encore séparément : "
+            "fusionnez-les après la mise en commun (« Fusionner en plénière »).",
+            code="groups_apart",
+        )
     texts = {
         name: _joined(getattr(kept, name), getattr(duplicate, name), label, limit)
         for name, (label, limit) in TEXTS.items()
     }
     payload = {"action_id": duplicate.id, "into_id": kept.id}
-    audience = group_rows.audience(viewer.atelier_id, duplicate.group_id)
     with events.live_change(viewer.atelier_id) as change:
         _absorb(kept, duplicate, texts)
         db.session.delete(duplicate)
