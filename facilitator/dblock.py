@@ -66,10 +66,15 @@ def run(fn: Callable[..., T], *args: Any) -> T:
     deadline = time.monotonic() + budget
     pause = FIRST_PAUSE
     attempts = 1
+    # nested in another run (a form whose queueing retries on its own): what the outer
+    # one committed before stays known to it, or it would run the whole form again
+    outer = bool(g.get("facilitator_committed"))
     while True:
         g.facilitator_committed = False
         try:
-            return fn(*args)
+            result = fn(*args)
+            g.facilitator_committed = outer or bool(g.get("facilitator_committed"))
+            return result
         except OperationalError as exc:
             if (
                 not is_lock_error(exc)
@@ -78,6 +83,7 @@ def run(fn: Callable[..., T], *args: Any) -> T:
             ):
                 if attempts > 1:
                     log.warning("database still locked after %d attempts", attempts)
+                g.facilitator_committed = outer or bool(g.get("facilitator_committed"))
                 raise
             db.session.rollback()
             time.sleep(pause)

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -115,3 +116,27 @@ def test_a_form_waits_while_another_process_holds_the_write_lock(
     assert saved.status_code == 302, saved.text
     assert time.monotonic() - started >= 0.35  # it did wait for the lock
     assert db.session.scalar(select(MailCampaign.subject)) == "Nouvel objet"
+
+
+def test_a_retry_inside_a_retry_keeps_what_the_outer_one_committed(app: Flask) -> None:
+    """A form (run by dblock) that committed, then calls dblock.run itself: when the inner
+    one finally fails, the outer one must know something was committed, not run again."""
+    from flask import g
+    from sqlalchemy.exc import OperationalError
+
+    from facilitator import dblock
+
+    calls = {"outer": 0}
+
+    def locked() -> None:
+        raise OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked"))
+
+    def form() -> None:
+        calls["outer"] += 1
+        g.facilitator_committed = True  # as the after_commit listener does
+        dblock.run(locked)
+
+    app.config["DB_LOCK_WAIT_SECONDS"] = 0.05
+    with app.test_request_context("/"), pytest.raises(OperationalError):
+        dblock.run(form)
+    assert calls["outer"] == 1
