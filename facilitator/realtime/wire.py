@@ -54,7 +54,7 @@ def _frame_of(pkt: Any) -> RawFrame:
     """The WebSocket frame gevent-websocket would write for an Engine.IO packet."""
     known = getattr(pkt, "facilitator_frame", None)
     if known is not None:
-        return known  # type: ignore[no-any-return]
+        return known
     encoded = pkt.encode()
     if isinstance(encoded, str):
         return ws_text_frame(encoded)
@@ -185,7 +185,7 @@ class Wire:
             return
         if socket.closed or socket.closing:
             return
-        queued = b""
+        queued: bytes | None = b""
         if not direct.busy and socket.upgraded and socket.queue.qsize():
             queued = _take_queued(socket.queue)
         if direct.busy or not socket.upgraded or queued is None:
