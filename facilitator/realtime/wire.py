@@ -5,10 +5,11 @@ python-socketio's broadcast already encodes the Socket.IO packet once, but then,
 recipient, Engine.IO queues the packet, wakes that connection's writer greenlet, encodes
 the Engine.IO packet, encodes it to UTF-8, builds a WebSocket header and writes — about
 45 µs per recipient on this machine (docs/performance.md). Here a message is framed once
-(``Message``) and written straight to the socket (one non-blocking ``send``) when nothing
-else is pending on that connection; otherwise the message goes into the connection's
-Engine.IO queue, behind what is already there, as python-socketio would have put it. Order
-per connection is therefore what the queue alone would give.
+(``Message``) and written straight to the socket (one non-blocking ``send``), after what
+was waiting in the connection's Engine.IO queue (taken back and framed, ``_take_queued``);
+while the connection's own writer is sending, or a ping or its end is queued, the message
+goes into that queue, behind what is already there, as python-socketio would have put it.
+Order per connection is therefore what the queue alone would give.
 
 Direct writes need gevent-websocket's connection object (``environ["wsgi.websocket"]``):
 the embedded server (run.py) and gunicorn's ``GeventWebSocketWorker``. Other transports
