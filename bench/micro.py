@@ -23,7 +23,7 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--participants", type=int, default=300)
     p.add_argument("--cards", type=int, default=400, help="cards in the step beforehand")
-    p.add_argument("--calls", help="KIND:N (card|vote): only run N calls, print nothing")
+    p.add_argument("--calls", help="KIND:N (card|edit|vote): only run N calls, print nothing")
     args = p.parse_args()
     os.environ["FACILITATOR_INSTANCE"] = tempfile.mkdtemp(prefix="facilitator-micro-")
     from bench.setup import SCRIPT
@@ -57,8 +57,12 @@ def main() -> None:
             for i in range(args.participants)
         ]
         n = len(viewers)
-        for i in range(args.cards):
-            board.add_card(viewers[i % n], steps["idees"], f"pre{i:05d}", f"Idée {i}", "idees")
+        mine = [
+            board.add_card(viewers[i % n], steps["idees"], f"pre{i:05d}", f"Idée {i}", "idees")[
+                "card"
+            ]["id"]
+            for i in range(max(args.cards, n))
+        ]
         vote_cards = [
             board.add_card(anim, steps["vote"], f"v{i:04d}", f"V {i}", "idees")["card"]["id"]
             for i in range(30)
@@ -67,6 +71,14 @@ def main() -> None:
 
         def card(i: int) -> None:
             board.add_card(viewers[i % n], steps["idees"], f"m{i:05d}", f"Carte {i}", "idees")
+
+        edits: dict[int, tuple[int, int]] = {}  # participant -> (card id, version)
+
+        def edit(i: int) -> None:  # a participant rewrites one of its cards
+            viewer = viewers[i % n]
+            card_id, version = edits.get(i % n) or (mine[i % n], 1)
+            done = board.edit_card(viewer, card_id, version, text=f"Carte {i} revue")
+            edits[i % n] = (card_id, done["card"]["version"])
 
         def vote(i: int) -> None:  # ≤ 5 per participant, distinct cards
             votes.vote(viewers[i % n], vote_cards[(i // n + i) % 30], 1)
@@ -89,10 +101,10 @@ def main() -> None:
             if kind == "vote":
                 steering.goto_step(anim, steps["vote"])
             for i in range(int(calls)):
-                {"card": card, "vote": vote}[kind](i)
+                {"card": card, "edit": edit, "vote": vote}[kind](i)
                 db.session.remove()
             return
-        out = {"card_ms": cpu_ms(card, 300)}
+        out = {"card_ms": cpu_ms(card, 300), "edit_ms": cpu_ms(edit, 600)}
         steering.goto_step(anim, steps["vote"])
         steering.set_flags(anim, steps["vote"], {"results_visible": True})
         db.session.remove()

@@ -268,7 +268,7 @@ def edit_card(
         if position is not None:
             card.position = position
         card.version += 1
-        event = record_card(change, "card.updated", card, step, was_public=was_public)
+        event = record_card(change, "card.updated", card, step, was_public=was_public, now=True)
     return card_ack(event)
 
 

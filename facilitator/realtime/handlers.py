@@ -7,9 +7,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_socketio import join_room
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import joinedload
 
 from facilitator import activities, dblock
 from facilitator.core import (
@@ -55,6 +56,14 @@ def error(code: str, message_fr: str, **details: Any) -> dict[str, Any]:
 # --- identity ---------------------------------------------------------------------------
 
 
+def _keep(loaded: object) -> None:
+    """Hold what authentication loaded until the socket event ends: the session's identity
+    map keeps objects only while something refers to them, and the ``sync`` that follows a
+    connect reads the same participant and structure (``me``: two queries per join saved,
+    docs/performance.md). Not the atelier: the snapshot reads it fresh."""
+    g.setdefault("facilitator_loaded", []).append(loaded)
+
+
 def viewer_from_token(token: object) -> Viewer | None:
     if not isinstance(token, str) or len(token) > 1000:
         return None
@@ -70,9 +79,13 @@ def viewer_from_token(token: object) -> Viewer | None:
             return None
         return Viewer("animateur", atelier.id, animateur_id=data["u"])
     if role == "participant":
-        participant = db.session.get(Participant, data.get("p"))
+        # with its structure: the snapshot that follows names them (``me``)
+        participant = db.session.get(
+            Participant, data.get("p"), options=[joinedload(Participant.structure)]
+        )
         if participant is None or participant.cycle_id != atelier.cycle_id:
             return None
+        _keep(participant)
         if not tokens.participant_key_matches(data, participant.token_hash):
             return None  # a token of a deleted participant whose id came back
         return Viewer("participant", atelier.id, participant_id=participant.id)

@@ -5,10 +5,11 @@ python-socketio's broadcast already encodes the Socket.IO packet once, but then,
 recipient, Engine.IO queues the packet, wakes that connection's writer greenlet, encodes
 the Engine.IO packet, encodes it to UTF-8, builds a WebSocket header and writes — about
 45 µs per recipient on this machine (docs/performance.md). Here a message is framed once
-(``Message``) and written straight to the socket (one non-blocking ``send``) when nothing
-else is pending on that connection; otherwise the message goes into the connection's
-Engine.IO queue, behind what is already there, as python-socketio would have put it. Order
-per connection is therefore what the queue alone would give.
+(``Message``) and written straight to the socket (one non-blocking ``send``), after what
+was waiting in the connection's Engine.IO queue (taken back and framed, ``_take_queued``);
+while the connection's own writer is sending, or a ping or its end is queued, the message
+goes into that queue, behind what is already there, as python-socketio would have put it.
+Order per connection is therefore what the queue alone would give.
 
 Direct writes need gevent-websocket's connection object (``environ["wsgi.websocket"]``):
 the embedded server (run.py) and gunicorn's ``GeventWebSocketWorker``. Other transports
@@ -35,15 +36,30 @@ class RawFrame(bytes):
 def ws_text_frame(text: str) -> RawFrame:
     """An unmasked, final WebSocket text frame (server → client, RFC 6455 §5.2); no
     compression: no extension is ever negotiated."""
-    payload = text.encode()
+    return ws_frame(text.encode(), 0x81)
+
+
+def ws_frame(payload: bytes, first: int) -> RawFrame:
+    """``first``: FIN + opcode (0x81 text, 0x82 binary)."""
     n = len(payload)
     if n < 126:
-        header = bytes((0x81, n))
+        header = bytes((first, n))
     elif n < 65536:
-        header = struct.pack("!BBH", 0x81, 126, n)
+        header = struct.pack("!BBH", first, 126, n)
     else:
-        header = struct.pack("!BBQ", 0x81, 127, n)
+        header = struct.pack("!BBQ", first, 127, n)
     return RawFrame(header + payload)
+
+
+def _frame_of(pkt: Any) -> RawFrame:
+    """The WebSocket frame gevent-websocket would write for an Engine.IO packet."""
+    known = getattr(pkt, "facilitator_frame", None)
+    if known is not None:
+        return known
+    encoded = pkt.encode()
+    if isinstance(encoded, str):
+        return ws_text_frame(encoded)
+    return ws_frame(bytes(encoded), 0x82)
 
 
 class Message:
@@ -57,6 +73,7 @@ class Message:
         text = packet_class(sio_packet.EVENT, data=[event, data], namespace="/").encode()
         self.eio = eio_packet.Packet(eio_packet.MESSAGE, text)
         self.frame = ws_text_frame("4" + text)
+        self.eio.facilitator_frame = self.frame  # if it is queued, then taken back (write)
         self.seq = seq
 
 
@@ -169,10 +186,15 @@ class Wire:
             return
         if socket.closed or socket.closing:
             return
-        if direct.busy or not socket.upgraded or socket.queue.qsize():
+        queued: bytes | None = b""
+        if not direct.busy and socket.upgraded and socket.queue.qsize():
+            queued = _take_queued(socket.queue)
+        if direct.busy or not socket.upgraded or queued is None:
             for message in messages:  # behind what is queued: its writer frames them
                 socket.queue.put(message.eio)
             return
+        if queued:
+            frame = RawFrame(queued + frame)  # what was queued first, then ours
         try:
             sent = direct.sock.send(frame)
         except BlockingIOError:
@@ -206,6 +228,29 @@ class Wire:
 
 
 wire = Wire()
+
+
+def _take_queued(queue: Any) -> bytes | None:
+    """The packets waiting in a connection's Engine.IO queue, taken out and framed, to be
+    written ahead of a message; None: leave them to the connection's writer (a ping is
+    among them, or the closing sentinel).
+
+    A packet queued for a connection (an ack, a presence update, a message that found the
+    connection busy) waits there until the connection's writer greenlet runs; under load
+    that is after the whole fan-out, and every message for that connection queued behind
+    it was framed once per recipient by Engine.IO and gevent-websocket (35–40 % of the
+    deliveries of a 300-room on a loaded machine, docs/performance.md). Taking them here
+    keeps the order and writes everything in one ``send``; the writer, woken for packets
+    no longer there, finds the queue empty and waits on (gevent's queue hands an item to a
+    waiting getter only while it is still queued). Pings are left to the writer: it closes
+    the connection when it gets nothing for ``ping_interval + ping_timeout``."""
+    if any(pkt is None or pkt.packet_type == eio_packet.PING for pkt in queue.queue):
+        return None
+    frames = [_frame_of(pkt) for pkt in queue.queue]
+    for _ in frames:
+        queue.get_nowait()
+        queue.task_done()
+    return b"".join(frames)
 
 
 def timer_pings() -> None:
