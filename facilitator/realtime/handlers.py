@@ -7,9 +7,10 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_socketio import join_room
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import joinedload
 
 from facilitator import activities, dblock
 from facilitator.core import (
@@ -65,12 +66,18 @@ def viewer_from_token(token: object) -> Viewer | None:
     atelier = db.session.get(Atelier, atelier_id) if isinstance(atelier_id, int) else None
     if atelier is None:
         return None
+    # kept for the rest of the event: the session's identity map holds its objects weakly,
+    # and the joining client's snapshot would read both rows again (docs/performance.md)
+    g.connect_rows = [atelier]
     if role == "animateur":
         if not cycles.can_run(data.get("u"), atelier.cycle_id):
             return None
         return Viewer("animateur", atelier.id, animateur_id=data["u"])
     if role == "participant":
-        participant = db.session.get(Participant, data.get("p"))
+        participant = db.session.get(
+            Participant, data.get("p"), options=[joinedload(Participant.structure)]
+        )
+        g.connect_rows.append(participant)
         if participant is None or participant.cycle_id != atelier.cycle_id:
             return None
         if not tokens.participant_key_matches(data, participant.token_hash):
