@@ -34,6 +34,9 @@ class Config:
     #: Sizing: docs/deploy.md.
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "0"))
     ANIMATEUR_RESERVED_CONNECTIONS = int(os.environ.get("ANIMATEUR_RESERVED_CONNECTIONS", "5"))
+    #: open connections one participant may hold in a process (0: no cap): a phone, a
+    #: laptop and a few tabs; one link opening sockets in a loop is refused beyond
+    MAX_CONNECTIONS_PER_PARTICIPANT = int(os.environ.get("MAX_CONNECTIONS_PER_PARTICIPANT", "8"))
     #: a refused client retries after this ± 50 % (jittered: not all at once)
     SERVER_FULL_RETRY_MS = int(os.environ.get("SERVER_FULL_RETRY_MS", "10000"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}

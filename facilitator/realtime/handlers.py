@@ -37,7 +37,16 @@ from facilitator.realtime.presence_feed import announce_presence
 from facilitator.realtime.relay import published, relay
 from facilitator.realtime.rooms import room_anim, room_owner, room_pub, room_view
 from facilitator.realtime.snapshots import send_sync
-from facilitator.realtime.state import close, is_full, refused, server_full, sid, state
+from facilitator.realtime.state import (
+    TOO_MANY,
+    close,
+    is_full,
+    over_person_cap,
+    refused,
+    server_full,
+    sid,
+    state,
+)
 from facilitator.realtime.wire import wire
 from facilitator.validation import first_error_fr
 
@@ -138,6 +147,8 @@ def on_connect(auth: Any = None) -> None:
         raise refused("unauthenticated", _refusal(auth.get("token")))
     if not viewer.is_animateur and is_full(current, animateur=False):
         raise server_full()
+    if over_person_cap(current, viewer.participant_id):  # no yield since: no race
+        raise refused("too_many_connections", TOO_MANY)
     current.presence.add(sid(), viewer)
     if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
         relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))

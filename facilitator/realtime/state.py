@@ -62,6 +62,21 @@ def is_full(current: ProcessState, animateur: bool) -> bool:
     return len(current.presence.viewers) + current.admitting >= limit
 
 
+TOO_MANY = (
+    "Trop de connexions ouvertes avec ce lien : fermez un onglet ou un autre appareil, "
+    "puis rechargez la page."
+)
+
+
+def over_person_cap(current: ProcessState, participant_id: int | None) -> bool:
+    """MAX_CONNECTIONS_PER_PARTICIPANT reached by this person (0: no cap): one valid link
+    opening socket after socket must not take every place of the process."""
+    cap = current_app.config["MAX_CONNECTIONS_PER_PARTICIPANT"]
+    if cap <= 0 or participant_id is None:
+        return False
+    return current.presence.connections_of(participant_id) >= cap
+
+
 def server_full() -> ConnectionRefusedError:
     retry_ms = round(current_app.config["SERVER_FULL_RETRY_MS"] * random.uniform(0.5, 1.5))
     seconds = max(1, math.ceil(retry_ms / 1000))
