@@ -145,6 +145,9 @@ class Worker:
         self.expect_seq = 0
         self.step_sent: dict[int, float] = {}  # seq of a step.changed -> when it was asked
         self.step_recv: dict[int, list[float]] = defaultdict(list)  # seq -> reception times
+        self.refusals: list[str] = []  # server_full messages received (bench.run overload)
+        self.admitted_late: list[float] = []  # when a refused client got in on a retry
+        self.closing = False
 
     def synced(self, client: Client) -> None:
         if self.expect_seq and client.sync_seq >= self.expect_seq:
@@ -164,6 +167,8 @@ class Worker:
                         await c.connect()
                         return
                     except Exception as exc:  # noqa: BLE001
+                        if self.job.get("overload") and self.refused(c, exc):
+                            return  # it comes back after the delay the server gave
                         if attempt == 4:
                             self.errors.append(f"connect: {exc!r}")
                         await asyncio.sleep(0.2 + random.random())
@@ -177,6 +182,42 @@ class Worker:
         while any(c.synced_at is None for c in self.clients if c.sio.connected):
             await asyncio.sleep(0.005)
         return now() - t0
+
+    def refused(self, client: Client, exc: Exception) -> bool:
+        """A ``server_full`` refusal: recorded, and the client tries again after the
+        ``retry_ms`` the server drew, as static/js/live.js does (bench.run overload)."""
+        data = getattr(exc, "data", None)
+        if not isinstance(data, dict) or data.get("code") != "server_full":
+            return False
+        self.refusals.append(data.get("message_fr", ""))
+        asyncio.ensure_future(self.retry_later(client, data.get("retry_ms", 10000) / 1000))
+        return True
+
+    async def retry_later(self, client: Client, delay: float) -> None:
+        await asyncio.sleep(delay)
+        if self.closing:
+            return
+        try:
+            await client.connect()
+            self.admitted_late.append(now())
+        except Exception as exc:  # noqa: BLE001
+            if not self.refused(client, exc):
+                self.errors.append(f"connect: {exc!r}")
+
+    async def do_status(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "connected": sum(1 for c in self.clients if c.sio.connected),
+            "refusals": len(self.refusals),
+            "refusal_sample": sorted(set(self.refusals))[:3],
+            "admitted_late": self.admitted_late,
+        }
+
+    async def do_leave(self, cmd: dict[str, Any]) -> dict[str, Any]:
+        """``n`` connected clients that do not post leave (places free up)."""
+        posters = set(cmd.get("keep", []))
+        gone = [c for c in self.clients if c.sio.connected and c.me not in posters][: cmd["n"]]
+        await asyncio.gather(*(c.sio.disconnect() for c in gone), return_exceptions=True)
+        return {"left": len(gone), "at": now()}
 
     async def post_cards(
         self, client: Client, step: int, column: str, until: float, rate: float
@@ -258,6 +299,7 @@ class Worker:
                 break
             cmd = json.loads(line)
             if cmd["do"] == "quit":
+                self.closing = True
                 break
             result = await getattr(self, "do_" + cmd["do"])(cmd)
             print(json.dumps(result), flush=True)
@@ -314,6 +356,7 @@ class Worker:
             "cpu": cpu,
             "wall": now() - t0,
             "by_atelier": _count_by(self.clients),
+            "connected_by_atelier": _count_by([c for c in self.clients if c.sio.connected]),
             "step_sent": self.step_sent,
             "step_recv": {seq: times for seq, times in self.step_recv.items()},
         }
