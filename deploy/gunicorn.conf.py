@@ -39,17 +39,13 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
 
 def post_worker_init(worker):  # noqa: ANN001, ANN201 (gunicorn hook)
-    """Before the worker accepts anything: the personal-data model loaded (as run.py: seconds
-    of CPU that otherwise hold the first joins, and +50 MB counted against the clients),
-    then run.py's tune_gc (objects alive now out of the collector's reach, full collections
-    rarer: one over a room of 300 took ~100 ms, docs/performance.md), and SIGTERM handled as
-    run.py does (a rolling restart, docs/deploy.md)."""
+    """As run.py's tune_gc: objects alive after start-up out of the collector's reach, full
+    collections rarer (one over a room of 300 took ~100 ms: docs/performance.md); SIGTERM
+    handled as run.py does (a rolling restart, docs/deploy.md). The personal-data model is
+    not loaded here: on a busy machine that took longer than gunicorn's ``timeout`` (30 s),
+    whose arbiter then kills the worker before its first heartbeat, again and again."""
     import gc
 
-    if os.environ.get("PRIVACY_MODEL_WARMUP", "1") == "1":
-        from facilitator.privacy import ner
-
-        ner.model()
     gc.collect()
     gc.freeze()
     gc.set_threshold(700, 10, 100)
