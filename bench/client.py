@@ -24,6 +24,7 @@ from typing import Any
 
 import socketio
 
+from bench.overload_client import Overload
 from bench.sio import LeanClient
 
 now = time.monotonic
@@ -127,7 +128,7 @@ class Client:
             self.tally_at[key] = t
 
 
-class Worker:
+class Worker(Overload):
     def __init__(self, job: dict[str, Any]) -> None:
         self.job = job
         self.clients: list[Client] = []
@@ -183,42 +184,6 @@ class Worker:
             await asyncio.sleep(0.005)
         return now() - t0
 
-    def refused(self, client: Client, exc: Exception) -> bool:
-        """A ``server_full`` refusal: recorded, and the client tries again after the
-        ``retry_ms`` the server drew, as static/js/live.js does (bench.run overload)."""
-        data = getattr(exc, "data", None)
-        if not isinstance(data, dict) or data.get("code") != "server_full":
-            return False
-        self.refusals.append(data.get("message_fr", ""))
-        asyncio.ensure_future(self.retry_later(client, data.get("retry_ms", 10000) / 1000))
-        return True
-
-    async def retry_later(self, client: Client, delay: float) -> None:
-        await asyncio.sleep(delay)
-        if self.closing:
-            return
-        try:
-            await client.connect()
-            self.admitted_late.append(now())
-        except Exception as exc:  # noqa: BLE001
-            if not self.refused(client, exc):
-                self.errors.append(f"connect: {exc!r}")
-
-    async def do_status(self, cmd: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "connected": sum(1 for c in self.clients if c.sio.connected),
-            "refusals": len(self.refusals),
-            "refusal_sample": sorted(set(self.refusals))[:3],
-            "admitted_late": self.admitted_late,
-        }
-
-    async def do_leave(self, cmd: dict[str, Any]) -> dict[str, Any]:
-        """``n`` connected clients that do not post leave (places free up)."""
-        posters = set(cmd.get("keep", []))
-        gone = [c for c in self.clients if c.sio.connected and c.me not in posters][: cmd["n"]]
-        await asyncio.gather(*(c.sio.disconnect() for c in gone), return_exceptions=True)
-        return {"left": len(gone), "at": now()}
-
     async def post_cards(
         self, client: Client, step: int, column: str, until: float, rate: float
     ) -> None:
@@ -226,6 +191,9 @@ class Worker:
         await asyncio.sleep(random.random() * period)
         i = 0
         while now() < until:
+            if not client.sio.connected:  # refused (bench.run overload): waits for a place
+                await asyncio.sleep(period)
+                continue
             i += 1
             tag = f"{os.getpid()}-{client.me}-{i}"
             tag_l = letter(tag)
