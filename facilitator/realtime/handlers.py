@@ -134,6 +134,14 @@ def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
     return {"mode": "snapshot", "snapshot": whole, "seq": seq, "server_time": now}
 
 
+def _claims_animateur(token: object) -> bool:
+    """What the signed token says (no query): the reserve is for animateurs' consoles."""
+    if not isinstance(token, str) or len(token) > 1000:
+        return False
+    data = tokens.read_socket_token(token)
+    return data is not None and data.get("r") == "animateur"
+
+
 def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str, Any]:
     """Refuse, or take the connection in (presence, rooms) and read its ``sync`` data; the
     database connection goes back to the pool before the snapshot is encoded and sent."""
@@ -164,6 +172,8 @@ def on_connect(auth: Any = None) -> None:
     if is_full(current, animateur=True):  # no place left at all: refused before any query
         raise server_full()
     auth = auth if isinstance(auth, dict) else {}
+    if is_full(current, animateur=False) and not _claims_animateur(auth.get("token")):
+        raise server_full()  # the participants' places are taken: refused before any query
     current.admitting += 1  # authentication may wait on the database (other greenlets run)
     admitting = True
     try:
