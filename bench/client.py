@@ -25,6 +25,7 @@ from typing import Any
 import socketio
 
 from bench.client_form import Forming
+from bench.overload_client import Overload
 from bench.sio import LeanClient
 
 now = time.monotonic
@@ -130,7 +131,7 @@ class Client:
             self.tally_at[key] = t
 
 
-class Worker(Forming):
+class Worker(Forming, Overload):
     def __init__(self, job: dict[str, Any]) -> None:
         self.job = job
         self.clients: list[Client] = []
@@ -150,6 +151,9 @@ class Worker(Forming):
         self.step_recv: dict[int, list[float]] = defaultdict(list)  # seq -> reception times
         self.shown: dict[int, float] = {}  # participant -> when it showed its group (form)
         self.pending: list[asyncio.Future[None]] = []
+        self.refusals: list[str] = []  # server_full messages received (bench.run overload)
+        self.admitted_late: list[float] = []  # when a refused client got in on a retry
+        self.closing = False
 
     def synced(self, client: Client) -> None:
         if self.expect_seq and client.sync_seq >= self.expect_seq:
@@ -169,6 +173,8 @@ class Worker(Forming):
                         await c.connect()
                         return
                     except Exception as exc:  # noqa: BLE001
+                        if self.job.get("overload") and self.refused(c, exc):
+                            return  # it comes back after the delay the server gave
                         if attempt == 4:
                             self.errors.append(f"connect: {exc!r}")
                         await asyncio.sleep(0.2 + random.random())
@@ -190,6 +196,9 @@ class Worker(Forming):
         await asyncio.sleep(random.random() * period)
         i = 0
         while now() < until:
+            if not client.sio.connected:  # refused (bench.run overload): waits for a place
+                await asyncio.sleep(period)
+                continue
             i += 1
             tag = f"{os.getpid()}-{client.me}-{i}"
             tag_l = letter(tag)
@@ -263,6 +272,7 @@ class Worker(Forming):
                 break
             cmd = json.loads(line)
             if cmd["do"] == "quit":
+                self.closing = True
                 break
             result = await getattr(self, "do_" + cmd["do"])(cmd)
             print(json.dumps(result), flush=True)
@@ -319,6 +329,7 @@ class Worker(Forming):
             "cpu": cpu,
             "wall": now() - t0,
             "by_atelier": _count_by(self.clients),
+            "connected_by_atelier": _count_by([c for c in self.clients if c.sio.connected]),
             "step_sent": self.step_sent,
             "step_recv": {seq: times for seq, times in self.step_recv.items()},
         }

@@ -182,11 +182,12 @@ class Generators:
         reconnect: bool = False,
         impl: str = "lean",
         deflate: bool = False,
+        overload: bool = False,
     ) -> None:
         self.procs: list[subprocess.Popen] = []
         for w in range(n):
             job = {"clients": specs[w::n], "reconnect": reconnect, "concurrency": 100,
-                   "impl": impl, "deflate": deflate}  # fmt: skip
+                   "impl": impl, "deflate": deflate, "overload": overload}  # fmt: skip
             path = folder / f"job-{w}.json"
             path.write_text(json.dumps(job))
             self.procs.append(

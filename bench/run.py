@@ -8,6 +8,8 @@
     .venv/bin/python -m bench.run groups --participants 300 --groups 30
     .venv/bin/python -m bench.run form --participants 300 --groups 30   (forming them)
     .venv/bin/python -m bench.run step --participants 300 [--step-every 1]
+    .venv/bin/python -m bench.run overload --server gunicorn --procs 2 --db postgres \
+        --ateliers 40 --participants 25 [--max-connections 400]   (bench/overload.py)
     options: --server embedded|gunicorn  --procs P  --worker gevent-websocket|gevent
              --db sqlite|postgres  --code DIR (another checkout, e.g. a git worktree of
              the previous commit: "before" figures)  --clients-procs W  --duration S
@@ -25,6 +27,7 @@ import time
 from pathlib import Path
 
 from bench.harness import NICE, RESULTS, Servers
+from bench.overload import scenario_overload
 from bench.procstat import wait_quiet
 from bench.scenarios import SCENARIOS
 
@@ -49,6 +52,7 @@ def label(args) -> str:
 
 def main() -> None:
     p = argparse.ArgumentParser()
+    SCENARIOS["overload"] = scenario_overload
     p.add_argument("scenario", choices=SCENARIOS)
     p.add_argument("--participants", type=int, default=300)
     p.add_argument("--ateliers", type=int, default=1)
@@ -65,6 +69,9 @@ def main() -> None:
     p.add_argument("--worker", choices=["gevent-websocket", "gevent"], default="gevent-websocket")
     p.add_argument("--procs", type=int, default=1)
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    p.add_argument(
+        "--max-connections", type=int, default=0, help="overload: MAX_CONNECTIONS per process"
+    )
     p.add_argument("--redis", action="store_true", help="use Redis even with one process")
     p.add_argument("--code", help="server code from another checkout (before/after)")
     p.add_argument("--clients-procs", type=int, default=2)

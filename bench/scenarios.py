@@ -245,7 +245,7 @@ def stored_tallies(srv: Servers, cards: list[int]) -> dict[int, int]:
 
 
 def scenario_join(args, srv: Servers, folder: Path) -> dict:
-    data = srv.setup(1, args.participants)
+    data = srv.setup(args.ateliers, args.participants)  # --ateliers: many rooms at once
     srv.start()
     stats = srv.stats()
     time.sleep(1.0)
@@ -264,6 +264,7 @@ def scenario_join(args, srv: Servers, folder: Path) -> dict:
         "synced": ready,
         "join_s": join,
         "server_cpu_s": server_cpu_s,
+        "server_cpu_ms_per_join": server_cpu_s / len(specs) * 1e3,
         "kb_per_client": (rss_conn - rss_idle) / len(specs) / 1024,
     }
 

@@ -24,7 +24,12 @@ from urllib.parse import urlparse
 
 
 class ConnectError(Exception):
-    pass
+    """A refused connection; ``data``: the server's details (``code``, ``message_fr``,
+    ``retry_ms`` for ``server_full``), when it gave some."""
+
+    def __init__(self, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.data = data
 
 
 def _inflater(head: bytes) -> Callable[[bytes], bytes] | None:
@@ -156,7 +161,8 @@ class LeanClient:
         error = await asyncio.wait_for(self._opened, 30)
         if error is not None:
             transport.close()
-            raise ConnectError(str(error))
+            data = error.get("data") if isinstance(error, dict) else None
+            raise ConnectError(str(error), data)
 
     async def disconnect(self) -> None:
         self._closing = True

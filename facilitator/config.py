@@ -34,9 +34,20 @@ class Config:
     #: Sizing: docs/deploy.md.
     MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "0"))
     ANIMATEUR_RESERVED_CONNECTIONS = int(os.environ.get("ANIMATEUR_RESERVED_CONNECTIONS", "5"))
+    #: open connections one participant may hold in a process (0: no cap): a phone, a
+    #: laptop and a few tabs; one link opening sockets in a loop is refused beyond
+    MAX_CONNECTIONS_PER_PARTICIPANT = int(os.environ.get("MAX_CONNECTIONS_PER_PARTICIPANT", "8"))
     #: a refused client retries after this ± 50 % (jittered: not all at once)
     SERVER_FULL_RETRY_MS = int(os.environ.get("SERVER_FULL_RETRY_MS", "10000"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: PostgreSQL connections per process (SQLAlchemy's pool): every greenlet that queries
+    #: holds one meanwhile; the others wait their turn, at most DB_POOL_TIMEOUT seconds
+    #: (then the action fails with an error, never silently). Sizing: docs/performance.md.
+    DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
+    DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", "10"))
+    DB_POOL_TIMEOUT = float(os.environ.get("DB_POOL_TIMEOUT", "30"))
+    #: joins of one process reading the database at once (realtime/state.py ``join_slot``)
+    JOIN_CONCURRENCY = int(os.environ.get("JOIN_CONCURRENCY", "4"))
     #: SQLite: how long one statement waits for the write lock inside SQLite (blocking the
     #: whole process), then how long an action keeps retrying cooperatively (facilitator.dblock)
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5"))

@@ -37,7 +37,18 @@ from facilitator.realtime.presence_feed import announce_presence
 from facilitator.realtime.relay import published, relay
 from facilitator.realtime.rooms import room_anim, room_owner, room_pub, room_view
 from facilitator.realtime.snapshots import send_sync
-from facilitator.realtime.state import close, is_full, refused, server_full, sid, state
+from facilitator.realtime.state import (
+    TOO_MANY,
+    ProcessState,
+    close,
+    is_full,
+    join_slot,
+    over_person_cap,
+    refused,
+    server_full,
+    sid,
+    state,
+)
 from facilitator.realtime.wire import wire
 from facilitator.validation import first_error_fr
 
@@ -129,21 +140,23 @@ def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
     return {"mode": "snapshot", "snapshot": whole, "seq": seq, "server_time": now}
 
 
-@socketio.on("connect")
-def on_connect(auth: Any = None) -> None:
-    current = state()
-    if is_full(current, animateur=True):  # no place left at all: refused before any query
-        raise server_full()
-    auth = auth if isinstance(auth, dict) else {}
-    current.admitting += 1  # authentication may wait on the database (other greenlets run)
-    try:
-        viewer = viewer_from_token(auth.get("token"))
-    finally:
-        current.admitting -= 1
+def _claims_animateur(token: object) -> bool:
+    """What the signed token says (no query): the reserve is for animateurs' consoles."""
+    if not isinstance(token, str) or len(token) > 1000:
+        return False
+    data = tokens.read_socket_token(token)
+    return data is not None and data.get("r") == "animateur"
+
+
+def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str, Any]:
+    """Refuse, or take the connection in (presence, rooms) and read its ``sync`` data; the
+    database connection goes back to the pool before the snapshot is encoded and sent."""
     if viewer is None:
         raise refused("unauthenticated", _refusal(auth.get("token")))
     if not viewer.is_animateur and is_full(current, animateur=False):
         raise server_full()
+    if over_person_cap(current, viewer.participant_id):  # no yield since: no race
+        raise refused("too_many_connections", TOO_MANY)
     current.presence.add(sid(), viewer)
     if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
         relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
@@ -154,9 +167,34 @@ def on_connect(auth: Any = None) -> None:
         join_room(room_owner(viewer.atelier_id, viewer.participant_id))
     last_seq = auth.get("last_seq")
     last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
+    data = sync_data(viewer, last_seq)
+    events.rollback()  # read only: ends the transaction, the connection goes back to the pool
+    return data
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> None:
+    current = state()
+    if is_full(current, animateur=True):  # no place left at all: refused before any query
+        raise server_full()
+    auth = auth if isinstance(auth, dict) else {}
+    if is_full(current, animateur=False) and not _claims_animateur(auth.get("token")):
+        raise server_full()  # the participants' places are taken: refused before any query
+    current.admitting += 1  # authentication may wait on the database (other greenlets run)
+    admitting = True
+    try:
+        with join_slot(current):
+            viewer = viewer_from_token(auth.get("token"))
+            current.admitting -= 1  # no yield from here to presence.add in _admit
+            admitting = False
+            data = _admit(current, viewer, auth)
+    finally:
+        if admitting:
+            current.admitting -= 1
+    assert viewer is not None  # _admit refused it otherwise
     # to this connection only: no need to cross the message queue
     # the shared parts of a snapshot encoded once for everyone (realtime/snapshots.py)
-    send_sync(socketio.server.manager.eio_sid_from_sid(sid(), "/"), sync_data(viewer, last_seq))
+    send_sync(socketio.server.manager.eio_sid_from_sid(sid(), "/"), data)
     announce_presence(viewer.atelier_id)
     wire.attach(sid(), request.environ)  # last: CONNECT and sync are queued before
 

@@ -14,11 +14,14 @@ class Presence:
         self.viewers: dict[str, Viewer] = {}
         self._online: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self._animateurs: dict[int, int] = defaultdict(int)
+        #: open connections per participant, whatever the atelier (the per-person cap)
+        self._per_person: dict[int, int] = defaultdict(int)
 
     def add(self, sid: str, viewer: Viewer) -> None:
         self.viewers[sid] = viewer
         if viewer.participant_id is not None:
             self._online[viewer.atelier_id][viewer.participant_id] += 1
+            self._per_person[viewer.participant_id] += 1
         if viewer.is_animateur:
             self._animateurs[viewer.atelier_id] += 1
 
@@ -31,6 +34,9 @@ class Presence:
             room[viewer.participant_id] -= 1
             if room[viewer.participant_id] <= 0:
                 del room[viewer.participant_id]
+            self._per_person[viewer.participant_id] -= 1
+            if self._per_person[viewer.participant_id] <= 0:
+                del self._per_person[viewer.participant_id]
         if viewer.is_animateur:
             self._animateurs[viewer.atelier_id] -= 1
         return viewer
@@ -41,6 +47,10 @@ class Presence:
 
     def online(self, atelier_id: int) -> set[int]:
         return set(self._online.get(atelier_id, {}))
+
+    def connections_of(self, participant_id: int) -> int:
+        """This participant's open connections in this process."""
+        return self._per_person.get(participant_id, 0)
 
     def animateurs(self, atelier_id: int) -> int:
         return self._animateurs.get(atelier_id, 0)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import math
 import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, request
@@ -34,6 +37,23 @@ class ProcessState:
         self.presence_loop = False
         #: connections being authenticated (counted against MAX_CONNECTIONS meanwhile)
         self.admitting = 0
+        #: joins reading the database at once (see ``join_slot``); made on first use
+        self.joining: threading.BoundedSemaphore | None = None
+
+
+@contextmanager
+def join_slot(current: ProcessState) -> Iterator[None]:
+    """At most JOIN_CONCURRENCY joins of this process read the database at once; the others
+    wait their turn (cooperatively under gevent). A join holds a database connection from
+    its first query to the end of its snapshot: 2 000 joins at once each held one while
+    the others ran, so every join took as long as all of them together, the pool ran dry
+    (« QueuePool limit … timed out ») and joining grew faster than the number of clients
+    (docs/performance.md, « Scale-out »). One at a time per slot, each is over in
+    milliseconds and gives its connection back."""
+    if current.joining is None:
+        current.joining = threading.BoundedSemaphore(current_app.config["JOIN_CONCURRENCY"])
+    with current.joining:
+        yield
 
 
 def sid() -> str:
@@ -71,6 +91,21 @@ def is_full(current: ProcessState, animateur: bool) -> bool:
     if not animateur:
         limit -= current_app.config["ANIMATEUR_RESERVED_CONNECTIONS"]
     return len(current.presence.viewers) + current.admitting >= limit
+
+
+TOO_MANY = (
+    "Trop de connexions ouvertes avec ce lien : fermez un onglet ou un autre appareil, "
+    "puis rechargez la page."
+)
+
+
+def over_person_cap(current: ProcessState, participant_id: int | None) -> bool:
+    """MAX_CONNECTIONS_PER_PARTICIPANT reached by this person (0: no cap): one valid link
+    opening socket after socket must not take every place of the process."""
+    cap = current_app.config["MAX_CONNECTIONS_PER_PARTICIPANT"]
+    if cap <= 0 or participant_id is None:
+        return False
+    return current.presence.connections_of(participant_id) >= cap
 
 
 def server_full() -> ConnectionRefusedError:

@@ -98,7 +98,7 @@ export class Live {
         }, ms);
         return;
       }
-      if (data && data.code === "unauthenticated") {
+      if (data && (data.code === "unauthenticated" || data.code === "too_many_connections")) {
         this.refused = true;
         this.setStatus("offline");
         this.onError(data.message_fr || "Connexion refusée : rechargez la page.");
