@@ -19,11 +19,13 @@ def test_a_participant_s_connect_reads_them_once(
     def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         statements.append(" ".join(statement.split()))
 
+    alice = live_atelier["alice"]
+    assert alice.token_hash  # loaded now (the fixture's connects ended their transactions)
     engine = db.engine
     event.listen(engine, "before_cursor_execute", seen)
     try:
         db.session.remove()  # nothing loaded beforehand: the connect reads what it needs
-        sock = connect("participant", live_atelier["atelier"], live_atelier["alice"])
+        sock = connect("participant", live_atelier["atelier"], alice)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     [sync] = [m["args"][0] for m in sock.received() if m["name"] == "sync"]
