@@ -44,6 +44,12 @@ def test_mixed_spreads_remote_people_evenly_and_keeps_sizes_even(formation: str)
     assert sorted(len(g) for g in groups) == [4, 4, 5, 5]
 
 
+@pytest.mark.parametrize("formation", ["aleatoire", "mixte"])
+def test_a_single_remote_person_is_not_left_in_a_group_of_one(formation: str) -> None:
+    groups, away = placed(formation, "ensemble", 1, 11, 3)
+    assert sorted(len(g) for g in groups) == [4, 4, 4]  # they join a group of the room
+
+
 def test_indifferent_or_nobody_remote_is_the_plain_formation() -> None:
     crowd = people(0, 12)
     plain = compose("aleatoire", "indifferent", crowd, 3, random.Random(2))

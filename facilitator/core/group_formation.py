@@ -83,6 +83,8 @@ def together(
     here = [p for p in people if not p.remote]
     if not away or not here:
         return strategy(people, count, rng)
+    if len(away) == 1:  # a group of one is no group: they join one (its laptop in the visio)
+        return spread(strategy, people, count, rng)
     k = remote_group_count(len(away), len(here), count)
     return strategy(here, count - k, rng) + strategy(away, k, rng)
 
