@@ -22,7 +22,7 @@ from tests.test_browser_console import running_board
 pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
 
-SHOTS = "/work/helpers/shots16b"
+SHOTS = ROOT / "test-artifacts" / "console-selection"
 DEMO_NAME = "Animatrice de démonstration"
 
 
@@ -96,6 +96,11 @@ def test_a_selection_is_clustered_in_one_action(browser: Any, server: LiveServer
     expect(bar).to_be_hidden()
     expect(page.locator("input.card__select-box")).to_have_count(0)
     assert axe_violations(page) == []
+    # a step with no card to select (previewed): no « Sélectionner des cartes »
+    page.locator(".step-list__view").nth(2).click()
+    expect(page.get_by_role("button", name="Sélectionner des cartes")).to_be_hidden()
+    page.locator(".step-list__view").nth(1).click()  # back to « Vos attentes », its cards
+    expect(page.get_by_role("button", name="Sélectionner des cartes")).to_be_visible()
     peer.disconnect()
     laptop.close()
 

@@ -52,7 +52,7 @@ def test_renaming_a_group_from_the_console(browser: Any, server: LiveServer) -> 
         expect(console.locator(".groups-rename")).to_have_count(0)
         renamed = room.groups(step["id"])
         assert renamed["groups"][0]["name"] == "Table des parents"
-        console.screenshot(path="/work/helpers/shots18/console-group-rename-1280.png")
+        console.screenshot(path="test-artifacts/shots18/console-group-rename-1280.png")
         assert problems == [], problems
         room.laptop.check()
         room.phone.check()

@@ -65,15 +65,15 @@ def test_groups_on_the_phone_the_console_and_the_wall(browser: Any, server: Live
         assert counts == sorted(g["count"] for g in state["groups"])
         assert sum(counts) == 8
         problems = axe_violations(console) + axe_violations(phone.page)
-        console.screenshot(path="/work/helpers/shots18/console-groups-1280.png")
-        phone.page.screenshot(path="/work/helpers/shots18/phone-group-390.png", full_page=True)
+        console.screenshot(path="test-artifacts/shots18/console-groups-1280.png")
+        phone.page.screenshot(path="test-artifacts/shots18/phone-group-390.png", full_page=True)
         # the wall: every group, then one at a time (the mise en commun)
         wall = Watched(browser, 1920, 1080, context=laptop.context)
         wall.page.set_viewport_size({"width": 1920, "height": 1080})
         wall.page.goto(f"{server.url}/animateur/ateliers/{atelier_id}/projection")
         expect(wall.page.locator(".wall-group")).to_have_count(4)
         expect(wall.page.locator(".wall-card")).to_have_count(8)
-        wall.page.screenshot(path="/work/helpers/shots18/wall-groups-grid-1920.png")
+        wall.page.screenshot(path="test-artifacts/shots18/wall-groups-grid-1920.png")
         console.get_by_role("button", name="Clore le travail en groupes").click()
         expect(wall.page.locator(".wall-group")).to_have_count(1)
         expect(wall.page.locator(".wall-groups__phase")).to_have_text("Mise en commun")
@@ -85,7 +85,7 @@ def test_groups_on_the_phone_the_console_and_the_wall(browser: Any, server: Live
         interactive = wall.page.locator("#stage button, #stage a[href], #stage select").count()
         assert interactive == 0
         problems += axe_violations(wall.page)
-        wall.page.screenshot(path="/work/helpers/shots18/wall-mise-en-commun-1920.png")
+        wall.page.screenshot(path="test-artifacts/shots18/wall-mise-en-commun-1920.png")
         # merged: the phone sees every group's card, each with its group tag
         console.get_by_role("button", name="Fusionner en plénière").click()
         expect(phone.page.locator("[data-card-id]")).to_have_count(8)
@@ -114,7 +114,7 @@ def test_the_console_switch_and_choosing_a_group_on_the_phone(
          "Mélangés dans tous les groupes"]
     )  # fmt: skip
     problems_plan = axe_violations(console)
-    console.screenshot(path="/work/helpers/shots18/console-groups-plan-1280.png")
+    console.screenshot(path="test-artifacts/shots18/console-groups-plan-1280.png")
     panel.get_by_label("Formation des groupes").select_option("choix")
     panel.get_by_label("Nombre de groupes").fill("3")
     panel.get_by_label("Places par groupe (au choix ; vide : sans limite)").fill("5")
@@ -133,7 +133,7 @@ def test_the_console_switch_and_choosing_a_group_on_the_phone(
     panel.get_by_label("Message", exact=True).fill("Dix minutes pour conclure")
     panel.get_by_role("button", name="Envoyer").click()
     expect(banner.locator(".groups-banner__message")).to_contain_text("Dix minutes pour conclure")
-    phone.page.screenshot(path="/work/helpers/shots18/phone-choice-390.png", full_page=True)
+    phone.page.screenshot(path="test-artifacts/shots18/phone-choice-390.png", full_page=True)
     assert problems == [], problems
     laptop.check()
     phone.check()

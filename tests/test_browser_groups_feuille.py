@@ -2,7 +2,7 @@
 switches the step to groups; a phone at 390 px proposes an action and sees its own group's
 proposals only; the console's grid counts each group's proposals; the wall (1920 × 1080)
 shows them group by group; after the mise en commun the phone sees every proposal with its
-group tag — axe-core clean. Screenshots: /work/helpers/shots-s4-cdvfdr/ (or test-artifacts/)."""
+group tag — axe-core clean. Screenshots: $SHOTS_DIR (default test-artifacts/)."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def test_questions_in_groups_on_the_phone_the_console_and_the_wall(
         console.get_by_role("button", name="Fusionner en plénière").click()
         expect(phone.page.locator(".proposal")).to_have_count(6)
         expect(phone.page.locator(".proposal .card__group")).to_have_count(6)
-        phone.page.screenshot(path="/work/helpers/shots18/phone-questions-merged-390.png",
+        phone.page.screenshot(path="test-artifacts/shots18/phone-questions-merged-390.png",
                               full_page=True)  # fmt: skip
         assert problems == [], problems
         for page in (laptop, phone, wall):

@@ -42,7 +42,9 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
     }
     const n = selected.size;
     bar.hidden = !active;
-    toggleButton.hidden = active || !store.atelier || store.atelier.state === "clos";
+    // nothing to select on this step (not a board of cards, or none yet): no button
+    const any = store.cardsOf(viewedStepId()).some(selectable);
+    toggleButton.hidden = active || !any;
     $("selection-count").textContent = plural(n, "carte sélectionnée", "cartes sélectionnées");
     $("selection-cluster").hidden = n === 0;
     if (n === 0) closeForm(false);
@@ -165,7 +167,8 @@ export function bindSelection(page, { board, bar, viewedStepId }) {
     page.announcer.say(`${plural(res.count, "carte regroupée", "cartes regroupées")} dans « ${name} »`);
   });
 
-  new MutationObserver(() => decorate()).observe(board, { childList: true, subtree: true });
+  // the board redrawn (another step previewed, cards changed): boxes and the button follow
+  new MutationObserver(() => { decorate(); refresh(); }).observe(board, { childList: true, subtree: true });
   store.subscribe(() => requestAnimationFrame(() => { decorate(); refresh(); }));
   return { selected };
 }
