@@ -192,9 +192,18 @@ def on_connect(auth: Any = None) -> None:
         if admitting:
             current.admitting -= 1
     assert viewer is not None  # _admit refused it otherwise
+    eio_sid = socketio.server.manager.eio_sid_from_sid(sid(), "/")
+    if eio_sid not in socketio.server.environ:
+        # the client left while this connect waited (its join turn, the database):
+        # python-socketio skipped the disconnect handler of a connection still connecting
+        # and would mark it connected now; its place, presence and per-person count would
+        # stay taken for the life of the process. No yield from here to the end.
+        current.presence.remove(sid())
+        announce_presence(viewer.atelier_id)
+        raise refused("unauthenticated", "Connexion fermée pendant son ouverture.")
     # to this connection only: no need to cross the message queue
     # the shared parts of a snapshot encoded once for everyone (realtime/snapshots.py)
-    send_sync(socketio.server.manager.eio_sid_from_sid(sid(), "/"), data)
+    send_sync(eio_sid, data)
     announce_presence(viewer.atelier_id)
     wire.attach(sid(), request.environ)  # last: CONNECT and sync are queued before
 
