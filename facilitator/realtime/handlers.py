@@ -3,6 +3,7 @@ payload), validate the payload, call one service, return the ack (docs/protocol.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -158,16 +159,28 @@ def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str
     if over_person_cap(current, viewer.participant_id):  # no yield since: no race
         raise refused("too_many_connections", TOO_MANY)
     current.presence.add(sid(), viewer)
-    if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
-        relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
-    join_room(room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id))
-    if viewer.role == "viewer":
-        join_room(room_view(viewer.atelier_id))  # a sub-group's events reach the wall
-    if viewer.participant_id is not None:
-        join_room(room_owner(viewer.atelier_id, viewer.participant_id))
-    last_seq = auth.get("last_seq")
-    last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
-    data = sync_data(viewer, last_seq)
+    try:
+        if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
+            relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
+        join_room(
+            room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id)
+        )
+        if viewer.role == "viewer":
+            join_room(room_view(viewer.atelier_id))  # a sub-group's events reach the wall
+        if viewer.participant_id is not None:
+            join_room(room_owner(viewer.atelier_id, viewer.participant_id))
+        last_seq = auth.get("last_seq")
+        last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
+        data = sync_data(viewer, last_seq)
+    except Exception:
+        # the database failed (pool timed out under load…): a connection that never
+        # completes gets no disconnect handler, so its presence goes now; refused as a
+        # full server (the client retries after retry_ms), python-socketio leaves the rooms
+        current.presence.remove(sid())
+        with contextlib.suppress(Exception):
+            events.rollback()
+        log.exception("join of atelier %s failed", viewer.atelier_id)
+        raise server_full() from None
     events.rollback()  # read only: ends the transaction, the connection goes back to the pool
     return data
 
