@@ -42,3 +42,28 @@ def test_a_join_failing_while_reading_its_sync_holds_no_place(
     assert state().admitting == 0
     rooms = socketio.server.manager.rooms.get("/", {})
     assert not any(rooms.values()), rooms  # no half-connected sid left in any room
+
+
+def test_a_join_failing_while_reading_its_token_leaves_no_half_connected_sid(
+    app: Flask,
+    make_animateur: Callable[..., Animateur],
+    make_atelier: Callable[..., Atelier],
+    make_participant: Callable[..., Participant],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    atelier = make_atelier(make_animateur())
+    alice = make_participant(atelier, "Alice")
+
+    def unreachable(*_: object) -> None:
+        raise PoolTimeout("QueuePool limit of size 10 overflow 10 reached")
+
+    monkeypatch.setattr(handlers, "viewer_from_token", unreachable)
+    token = socket_token("participant", atelier, alice)
+    try:
+        client = socketio.test_client(app, auth={"token": token})
+        assert not client.is_connected()
+    except PoolTimeout:
+        pass
+    assert state().admitting == 0
+    rooms = socketio.server.manager.rooms.get("/", {})
+    assert not any(rooms.values()), rooms  # python-socketio would keep it for ever

@@ -197,7 +197,15 @@ def on_connect(auth: Any = None) -> None:
     admitting = True
     try:
         with join_slot(current):
-            viewer = viewer_from_token(auth.get("token"))
+            try:
+                viewer = viewer_from_token(auth.get("token"))
+            except Exception:
+                # the database failed: python-socketio keeps a connect that raised half
+                # connected for ever (its rooms, no disconnect); refused, retried later
+                with contextlib.suppress(Exception):
+                    events.rollback()
+                log.exception("authentication of a connection failed")
+                raise server_full() from None
             current.admitting -= 1  # no yield from here to presence.add in _admit
             admitting = False
             data = _admit(current, viewer, auth)
