@@ -51,7 +51,11 @@ def join_slot(current: ProcessState) -> Iterator[None]:
     (docs/performance.md, « Scale-out »). One at a time per slot, each is over in
     milliseconds and gives its connection back."""
     if current.joining is None:
-        current.joining = threading.BoundedSemaphore(current_app.config["JOIN_CONCURRENCY"])
+        limit = current_app.config["JOIN_CONCURRENCY"]
+        if limit <= 0:  # 0: no limit (a semaphore of 0 would hold every join for ever)
+            yield
+            return
+        current.joining = threading.BoundedSemaphore(limit)
     with current.joining:
         yield
 
