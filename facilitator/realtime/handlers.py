@@ -141,12 +141,11 @@ def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
     return {"mode": "snapshot", "snapshot": whole, "seq": seq, "server_time": now}
 
 
-def _claims_animateur(token: object) -> bool:
-    """What the signed token says (no query): the reserve is for animateurs' consoles."""
+def _claims(token: object) -> dict[str, Any] | None:
+    """What the signed token says (no query); None: forged, expired or not a token."""
     if not isinstance(token, str) or len(token) > 1000:
-        return False
-    data = tokens.read_socket_token(token)
-    return data is not None and data.get("r") == "animateur"
+        return None
+    return tokens.read_socket_token(token)
 
 
 def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str, Any]:
@@ -191,7 +190,10 @@ def on_connect(auth: Any = None) -> None:
     if is_full(current, animateur=True):  # no place left at all: refused before any query
         raise server_full()
     auth = auth if isinstance(auth, dict) else {}
-    if is_full(current, animateur=False) and not _claims_animateur(auth.get("token")):
+    claims = _claims(auth.get("token"))
+    if claims is None:  # before waiting for a join turn, where it would hold a place
+        raise refused("unauthenticated", _refusal(auth.get("token")))
+    if is_full(current, animateur=False) and claims.get("r") != "animateur":
         raise server_full()  # the participants' places are taken: refused before any query
     current.admitting += 1  # authentication may wait on the database (other greenlets run)
     admitting = True
