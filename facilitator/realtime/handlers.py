@@ -42,6 +42,7 @@ from facilitator.realtime.state import (
     TOO_MANY,
     ProcessState,
     close,
+    count_admitting,
     is_full,
     join_slot,
     over_person_cap,
@@ -195,7 +196,11 @@ def on_connect(auth: Any = None) -> None:
         raise refused("unauthenticated", _refusal(auth.get("token")))
     if is_full(current, animateur=False) and claims.get("r") != "animateur":
         raise server_full()  # the participants' places are taken: refused before any query
-    current.admitting += 1  # authentication may wait on the database (other greenlets run)
+    person = claims.get("p") if claims.get("r") == "participant" else None
+    person = person if isinstance(person, int) else None
+    if over_person_cap(current, person):  # connected or waiting for a turn
+        raise refused("too_many_connections", TOO_MANY)
+    count_admitting(current, person, 1)  # authentication may wait (other greenlets run)
     admitting = True
     try:
         with join_slot(current):
@@ -208,19 +213,17 @@ def on_connect(auth: Any = None) -> None:
                     events.rollback()
                 log.exception("authentication of a connection failed")
                 raise server_full() from None
-            current.admitting -= 1  # no yield from here to presence.add in _admit
+            count_admitting(current, person, -1)  # no yield from here to presence.add
             admitting = False
             data = _admit(current, viewer, auth)
     finally:
         if admitting:
-            current.admitting -= 1
+            count_admitting(current, person, -1)
     assert viewer is not None  # _admit refused it otherwise
     eio_sid = socketio.server.manager.eio_sid_from_sid(sid(), "/")
     if eio_sid not in socketio.server.environ:
-        # the client left while this connect waited (its join turn, the database):
-        # python-socketio skipped the disconnect handler of a connection still connecting
-        # and would mark it connected now; its place, presence and per-person count would
-        # stay taken for the life of the process. No yield from here to the end.
+        # gone while this connect waited: python-socketio skipped its disconnect handler
+        # and would mark it connected now, its place taken for good. No yield from here.
         current.presence.remove(sid())
         announce_presence(viewer.atelier_id)
         raise refused("unauthenticated", "Connexion fermée pendant son ouverture.")
