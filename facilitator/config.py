@@ -46,7 +46,8 @@ class Config:
     DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
     DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", "10"))
     DB_POOL_TIMEOUT = float(os.environ.get("DB_POOL_TIMEOUT", "30"))
-    #: joins of one process reading the database at once (realtime/state.py ``join_slot``)
+    #: joins of one process reading the database at once (realtime/state.py ``join_slot``;
+    #: 0: no limit)
     JOIN_CONCURRENCY = int(os.environ.get("JOIN_CONCURRENCY", "4"))
     #: SQLite: how long one statement waits for the write lock inside SQLite (blocking the
     #: whole process), then how long an action keeps retrying cooperatively (facilitator.dblock)

@@ -3,6 +3,7 @@ payload), validate the payload, call one service, return the ack (docs/protocol.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,7 @@ from facilitator.realtime.state import (
     TOO_MANY,
     ProcessState,
     close,
+    count_admitting,
     is_full,
     join_slot,
     over_person_cap,
@@ -140,12 +142,11 @@ def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
     return {"mode": "snapshot", "snapshot": whole, "seq": seq, "server_time": now}
 
 
-def _claims_animateur(token: object) -> bool:
-    """What the signed token says (no query): the reserve is for animateurs' consoles."""
+def _claims(token: object) -> dict[str, Any] | None:
+    """What the signed token says (no query); None: forged, expired or not a token."""
     if not isinstance(token, str) or len(token) > 1000:
-        return False
-    data = tokens.read_socket_token(token)
-    return data is not None and data.get("r") == "animateur"
+        return None
+    return tokens.read_socket_token(token)
 
 
 def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str, Any]:
@@ -158,16 +159,28 @@ def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str
     if over_person_cap(current, viewer.participant_id):  # no yield since: no race
         raise refused("too_many_connections", TOO_MANY)
     current.presence.add(sid(), viewer)
-    if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
-        relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
-    join_room(room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id))
-    if viewer.role == "viewer":
-        join_room(room_view(viewer.atelier_id))  # a sub-group's events reach the wall
-    if viewer.participant_id is not None:
-        join_room(room_owner(viewer.atelier_id, viewer.participant_id))
-    last_seq = auth.get("last_seq")
-    last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
-    data = sync_data(viewer, last_seq)
+    try:
+        if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
+            relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
+        join_room(
+            room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id)
+        )
+        if viewer.role == "viewer":
+            join_room(room_view(viewer.atelier_id))  # a sub-group's events reach the wall
+        if viewer.participant_id is not None:
+            join_room(room_owner(viewer.atelier_id, viewer.participant_id))
+        last_seq = auth.get("last_seq")
+        last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
+        data = sync_data(viewer, last_seq)
+    except Exception:
+        # the database failed (pool timed out under load…): a connection that never
+        # completes gets no disconnect handler, so its presence goes now; refused as a
+        # full server (the client retries after retry_ms), python-socketio leaves the rooms
+        current.presence.remove(sid())
+        with contextlib.suppress(Exception):
+            events.rollback()
+        log.exception("join of atelier %s failed", viewer.atelier_id)
+        raise server_full() from None
     events.rollback()  # read only: ends the transaction, the connection goes back to the pool
     return data
 
@@ -178,23 +191,45 @@ def on_connect(auth: Any = None) -> None:
     if is_full(current, animateur=True):  # no place left at all: refused before any query
         raise server_full()
     auth = auth if isinstance(auth, dict) else {}
-    if is_full(current, animateur=False) and not _claims_animateur(auth.get("token")):
+    claims = _claims(auth.get("token"))
+    if claims is None:  # before waiting for a join turn, where it would hold a place
+        raise refused("unauthenticated", _refusal(auth.get("token")))
+    if is_full(current, animateur=False) and claims.get("r") != "animateur":
         raise server_full()  # the participants' places are taken: refused before any query
-    current.admitting += 1  # authentication may wait on the database (other greenlets run)
+    person = claims.get("p") if claims.get("r") == "participant" else None
+    person = person if isinstance(person, int) else None
+    if over_person_cap(current, person):  # connected or waiting for a turn
+        raise refused("too_many_connections", TOO_MANY)
+    count_admitting(current, person, 1)  # authentication may wait (other greenlets run)
     admitting = True
     try:
         with join_slot(current):
-            viewer = viewer_from_token(auth.get("token"))
-            current.admitting -= 1  # no yield from here to presence.add in _admit
+            try:
+                viewer = viewer_from_token(auth.get("token"))
+            except Exception:
+                # the database failed: python-socketio keeps a connect that raised half
+                # connected for ever (its rooms, no disconnect); refused, retried later
+                with contextlib.suppress(Exception):
+                    events.rollback()
+                log.exception("authentication of a connection failed")
+                raise server_full() from None
+            count_admitting(current, person, -1)  # no yield from here to presence.add
             admitting = False
             data = _admit(current, viewer, auth)
     finally:
         if admitting:
-            current.admitting -= 1
+            count_admitting(current, person, -1)
     assert viewer is not None  # _admit refused it otherwise
+    eio_sid = socketio.server.manager.eio_sid_from_sid(sid(), "/")
+    if eio_sid not in socketio.server.environ:
+        # gone while this connect waited: python-socketio skipped its disconnect handler
+        # and would mark it connected now, its place taken for good. No yield from here.
+        current.presence.remove(sid())
+        announce_presence(viewer.atelier_id)
+        raise refused("unauthenticated", "Connexion fermée pendant son ouverture.")
     # to this connection only: no need to cross the message queue
     # the shared parts of a snapshot encoded once for everyone (realtime/snapshots.py)
-    send_sync(socketio.server.manager.eio_sid_from_sid(sid(), "/"), data)
+    send_sync(eio_sid, data)
     announce_presence(viewer.atelier_id)
     wire.attach(sid(), request.environ)  # last: CONNECT and sync are queued before
 

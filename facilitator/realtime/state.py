@@ -37,6 +37,8 @@ class ProcessState:
         self.presence_loop = False
         #: connections being authenticated (counted against MAX_CONNECTIONS meanwhile)
         self.admitting = 0
+        #: of those, per participant (the token's claim), counted against their cap
+        self.admitting_of: dict[int, int] = {}
         #: joins reading the database at once (see ``join_slot``); made on first use
         self.joining: threading.BoundedSemaphore | None = None
 
@@ -51,7 +53,11 @@ def join_slot(current: ProcessState) -> Iterator[None]:
     (docs/performance.md, « Scale-out »). One at a time per slot, each is over in
     milliseconds and gives its connection back."""
     if current.joining is None:
-        current.joining = threading.BoundedSemaphore(current_app.config["JOIN_CONCURRENCY"])
+        limit = current_app.config["JOIN_CONCURRENCY"]
+        if limit <= 0:  # 0: no limit (a semaphore of 0 would hold every join for ever)
+            yield
+            return
+        current.joining = threading.BoundedSemaphore(limit)
     with current.joining:
         yield
 
@@ -101,11 +107,25 @@ TOO_MANY = (
 
 def over_person_cap(current: ProcessState, participant_id: int | None) -> bool:
     """MAX_CONNECTIONS_PER_PARTICIPANT reached by this person (0: no cap): one valid link
-    opening socket after socket must not take every place of the process."""
+    opening socket after socket must not take every place of the process — neither
+    connected nor waiting for its join turn (``admitting_of``, counted against the places)."""
     cap = current_app.config["MAX_CONNECTIONS_PER_PARTICIPANT"]
     if cap <= 0 or participant_id is None:
         return False
-    return current.presence.connections_of(participant_id) >= cap
+    waiting = current.admitting_of.get(participant_id, 0)
+    return current.presence.connections_of(participant_id) + waiting >= cap
+
+
+def count_admitting(current: ProcessState, participant_id: int | None, delta: int) -> None:
+    """One more (``delta`` 1) or one less (-1) connection being admitted, for this person."""
+    current.admitting += delta
+    if participant_id is None:
+        return
+    left = current.admitting_of.get(participant_id, 0) + delta
+    if left > 0:
+        current.admitting_of[participant_id] = left
+    else:
+        current.admitting_of.pop(participant_id, None)
 
 
 def server_full() -> ConnectionRefusedError:

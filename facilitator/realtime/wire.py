@@ -81,9 +81,10 @@ class Direct:
     """A gevent-websocket connection we may write pre-framed bytes to.
 
     ``busy`` counts writes in progress through the connection's own ``raw_write`` (its
-    writer may be suspended in ``sendall`` with half a frame out) or our own unfinished
-    tail: no direct write then, and the connection's writer waits for our tail to be out
-    before it writes anything."""
+    writer may be suspended in ``sendall`` with half a frame out, or waiting for our tail
+    with packets it already took from the queue) or our own unfinished tail: no direct
+    write then, and the connection's writer waits for our tail to be out before it writes
+    anything."""
 
     __slots__ = ("ws", "socket", "sock", "busy", "tail")
 
@@ -96,10 +97,12 @@ class Direct:
         write = ws.raw_write
 
         def raw_write(data: bytes) -> None:
-            while self.tail is not None:
-                self.tail.wait()
+            # busy while waiting for the tail too: the writer holds packets it took from
+            # the queue, and a direct write after the tail must not overtake them
             self.busy += 1
             try:
+                while self.tail is not None:
+                    self.tail.wait()
                 write(data)
             finally:
                 self.busy -= 1
