@@ -17,12 +17,20 @@ from facilitator.realtime.state import state
 from tests.conftest import socket_token
 
 
-def test_a_join_failing_while_reading_its_sync_holds_no_place(
+@pytest.mark.parametrize(
+    "failing",
+    [
+        "sync_data",  # after its admission: presence and rooms taken
+        "viewer_from_token",  # while reading its token: python-socketio would keep it for ever
+    ],
+)
+def test_a_join_failing_on_the_database_holds_no_place(
     app: Flask,
     make_animateur: Callable[..., Animateur],
     make_atelier: Callable[..., Atelier],
     make_participant: Callable[..., Participant],
     monkeypatch: pytest.MonkeyPatch,
+    failing: str,
 ) -> None:
     atelier = make_atelier(make_animateur())
     alice = make_participant(atelier, "Alice")
@@ -30,7 +38,7 @@ def test_a_join_failing_while_reading_its_sync_holds_no_place(
     def unreachable(*_: object) -> None:
         raise PoolTimeout("QueuePool limit of size 10 overflow 10 reached")
 
-    monkeypatch.setattr(handlers, "sync_data", unreachable)
+    monkeypatch.setattr(handlers, failing, unreachable)
     token = socket_token("participant", atelier, alice)
     try:  # Engine.IO logs what escapes the handler; the in-process client raises it
         client = socketio.test_client(app, auth={"token": token})
@@ -42,28 +50,3 @@ def test_a_join_failing_while_reading_its_sync_holds_no_place(
     assert state().admitting == 0
     rooms = socketio.server.manager.rooms.get("/", {})
     assert not any(rooms.values()), rooms  # no half-connected sid left in any room
-
-
-def test_a_join_failing_while_reading_its_token_leaves_no_half_connected_sid(
-    app: Flask,
-    make_animateur: Callable[..., Animateur],
-    make_atelier: Callable[..., Atelier],
-    make_participant: Callable[..., Participant],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    atelier = make_atelier(make_animateur())
-    alice = make_participant(atelier, "Alice")
-
-    def unreachable(*_: object) -> None:
-        raise PoolTimeout("QueuePool limit of size 10 overflow 10 reached")
-
-    monkeypatch.setattr(handlers, "viewer_from_token", unreachable)
-    token = socket_token("participant", atelier, alice)
-    try:
-        client = socketio.test_client(app, auth={"token": token})
-        assert not client.is_connected()
-    except PoolTimeout:
-        pass
-    assert state().admitting == 0
-    rooms = socketio.server.manager.rooms.get("/", {})
-    assert not any(rooms.values()), rooms  # python-socketio would keep it for ever
