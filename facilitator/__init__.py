@@ -80,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from facilitator import realtime  # noqa: F401
     from facilitator.realtime import frames
     from facilitator.realtime.relay import RedisQueue, relay
+    from facilitator.realtime.room_index import LocalRooms
 
     db.init_app(app)
     csrf.init_app(app)
@@ -94,7 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=redis_url,
-        client_manager=queue,
+        client_manager=queue or LocalRooms(),  # realtime/room_index.py
         # same-origin only: no cors_allowed_origins (a foreign Origin is refused)
         max_http_buffer_size=frames.MAX_MESSAGE,
         ping_interval=20,

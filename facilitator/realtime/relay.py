@@ -34,6 +34,7 @@ from sqlalchemy import select
 
 from facilitator.core.events import actor_of
 from facilitator.realtime.group_relay import GroupAudience
+from facilitator.realtime.room_index import IndexedRooms
 from facilitator.realtime.rooms import envelope, room_anim, room_owner, room_pub
 from facilitator.realtime.wire import Message, RawFrame, wire
 
@@ -318,7 +319,7 @@ class Relay:
         self.socketio.start_background_task(run)
 
 
-class RedisQueue(RedisManager):
+class RedisQueue(IndexedRooms, RedisManager):
     """Flask-SocketIO's Redis message queue, plus board events as one message each (see
     ``Relay``); reconnects every ≤ 2 s after an outage and then has the relay catch up."""
 
