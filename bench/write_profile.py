@@ -64,6 +64,7 @@ def main() -> None:
     p.add_argument("--texts", choices=["bench", "realistic"], default="bench")
     p.add_argument("--code", help="the tree to measure (default: this one)")
     p.add_argument("--no-profile", action="store_true", help="timing pass only")
+    p.add_argument("--dump", help="save the profiles as DUMP.add and DUMP.edit (pstats)")
     p.add_argument("--log-level", default="WARNING", help="LOG_LEVEL (the benches: WARNING)")
     args = p.parse_args()
     logging.basicConfig(level=args.log_level, stream=open(os.devnull, "w"))  # noqa: SIM115
@@ -210,6 +211,8 @@ def run(args: argparse.Namespace, folder: str, url: str) -> dict[str, Any]:
         drain()
         sa_event.remove(engine, "before_cursor_execute", seen)
         stats = pstats.Stats(prof)
+        if args.dump:
+            stats.dump_stats(f"{args.dump}.{label}")
         if args.top:
             buf = io.StringIO()
             stats.stream = buf
