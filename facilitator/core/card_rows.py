@@ -98,6 +98,28 @@ def card_of(viewer: Viewer, card_id: int) -> Contribution:
     return card
 
 
+#: a card with its step and the step's atelier, and what its payload says of its author
+#: (as ``_STEP_AND_AUTHOR``): what an edit reads, in one query
+_CARD_AND_AUTHOR = (
+    select(Contribution, Participant.id, Participant.display_name, Structure.name)
+    .select_from(Contribution)
+    .outerjoin(Participant, Participant.id == Contribution.participant_id)
+    .outerjoin(Structure, Structure.id == Participant.structure_id)
+    .options(_CARD_WITH[0])
+    .where(Contribution.id == bindparam("card"))
+)
+
+
+def card_and_author(viewer: Viewer, card_id: int) -> tuple[Contribution, dict[str, Any] | None]:
+    """``card_of``, with its author as a card's payload names them (``record_card(author=…)``)
+    instead of as objects."""
+    row = db.session.execute(_CARD_AND_AUTHOR, {"card": card_id}).first()
+    if row is None or row[0].atelier_id != viewer.atelier_id or row[0].deleted:
+        raise NotFound("Cette carte n'existe pas ou a été supprimée.")
+    card, pid, name, structure = row
+    return card, None if pid is None else {"id": pid, "name": name, "structure": structure}
+
+
 def step_of_card(card: Contribution) -> Step:
     step = db.session.get(Step, card.step_id)
     assert step is not None

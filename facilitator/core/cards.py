@@ -15,6 +15,7 @@ from facilitator.core import live as live_common
 from facilitator.core.card_rows import (
     INSERT_CARD,
     Stale,
+    card_and_author,
     card_of,
     step_and_author,
     step_of_card,
@@ -207,7 +208,7 @@ def edit_card(
     position: float | None = None,
     confirm_personal: bool = False,
 ) -> dict[str, Any]:
-    card = card_of(viewer, card_id)
+    card, author = card_and_author(viewer, card_id)
     step = step_of_card(card)
     groups.require_sees(viewer, step, card.group_id, card.participant_id)
     live_common.require_writer(viewer, step)
@@ -219,7 +220,7 @@ def edit_card(
     if card.version != version:
         raise Conflict(
             "Cette carte a été modifiée entre-temps : voici sa version actuelle.",
-            card=card_for(viewer, full_card(card), step),
+            card=card_for(viewer, card_full(card, author), step),
         )
     values: dict[str, Any] = {}
     if text is not None:
@@ -242,7 +243,9 @@ def edit_card(
         with events.live_change(viewer.atelier_id) as change:
             if not update_card(card, version, values):
                 raise Stale  # changed since it was read: rolled back, the seq with it
-            event = record_card(change, "card.updated", card, step, was_public=was_public, now=True)
+            event = record_card(
+                change, "card.updated", card, step, was_public=was_public, now=True, author=author
+            )
     except Stale:
         fresh = card_of(viewer, card_id)
         raise Conflict(
