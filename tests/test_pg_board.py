@@ -22,6 +22,7 @@ from tests.test_socket_board_cards import *  # noqa: F403  (the same tests, coll
 from tests.test_socket_board_refusals import *  # noqa: F403  (the same tests, collected here too)
 from tests.test_socket_board_sync import *  # noqa: F403  (the same tests, collected here too)
 from tests.test_socket_board_votes import *  # noqa: F403  (the same tests, collected here too)
+from tests.test_socket_board_writes import *  # noqa: F403  (the same tests, collected here too)
 
 
 @pytest.fixture(scope="module")

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from facilitator import contract
 from facilitator.core import events, groups, votes
 from facilitator.core import live as live_common
+from facilitator.core.card_rows import (
+    INSERT_CARD,
+    Stale,
+    card_and_author,
+    card_of,
+    step_and_author,
+    step_of_card,
+    update_card,
+)
+from facilitator.core.card_rows import step_of as step_of  # the verbs' load, used by others
 from facilitator.core.events import LiveChange, Viewer
 from facilitator.core.visibility import (
     card_compact,
@@ -21,58 +31,17 @@ from facilitator.core.visibility import (
     is_withheld,
     moderated,
 )
-from facilitator.errors import Conflict, Forbidden, InvalidInput, NotFound
+from facilitator.errors import Conflict, Forbidden, InvalidInput
 from facilitator.extensions import db
 from facilitator.models import Contribution, Participant, Step
 from facilitator.models._types import utcnow
+from facilitator.validation import strip_controls
 
 log = logging.getLogger(__name__)
 
 #: longest card text, in characters (documented in docs/protocol.md)
 MAX_CARD_LENGTH = 500
 UNSET: Any = object()
-#: built once (statement construction is a good part of the cost of a card)
-_LAST_POSITION = select(func.max(Contribution.position)).where(
-    Contribution.step_id == bindparam("step"), Contribution.column == bindparam("column")
-)
-
-
-_CARDS = cast(Table, Contribution.__table__)  # typed a FromClause by the declarative base
-_INSERT_CARD = _CARDS.insert().returning(_CARDS.c.id)
-
-
-def step_of(viewer: Viewer, step_id: int) -> Step:
-    """A step of the viewer's atelier (never another atelier's)."""
-    # with its atelier: every verb checks the atelier's state (one query, not two)
-    step = db.session.get(Step, step_id, options=[joinedload(Step.atelier)])
-    if step is None or step.atelier_id != viewer.atelier_id:
-        raise NotFound("Étape introuvable dans cet atelier.")
-    return step
-
-
-def card_of(viewer: Viewer, card_id: int) -> Contribution:
-    """A live card of the viewer's atelier.
-
-    One query loads the card with what every verb on it reads next: its step and the
-    step's atelier (``step_of_card``, the writer rule), its author and their structure
-    (``full_card``); those then come from the session without a query of their own."""
-    card = db.session.get(
-        Contribution,
-        card_id,
-        options=[
-            joinedload(Contribution.step).joinedload(Step.atelier),
-            joinedload(Contribution.author).joinedload(Participant.structure),
-        ],
-    )
-    if card is None or card.atelier_id != viewer.atelier_id or card.deleted:
-        raise NotFound("Cette carte n'existe pas ou a été supprimée.")
-    return card
-
-
-def step_of_card(card: Contribution) -> Step:
-    step = db.session.get(Step, card.step_id)
-    assert step is not None
-    return step
 
 
 def _clean_text(text: str) -> str:
@@ -122,11 +91,13 @@ def record_card(
     *,
     was_public: bool = True,
     now: bool = False,
+    author: Any = UNSET,
 ) -> events.Event:
     """``was_public``: whether participants and viewers could see the card before this
     change; a card held for moderation that never was public is not announced to them.
-    ``now``: written at once with Core (``events.record_now``), the hot path of a new card."""
-    full = full_card(card)
+    ``now``: written at once with Core (``events.record_now``), the hot path of a new card.
+    ``author``: the card's author when the caller loaded them (else read here)."""
+    full = full_card(card) if author is UNSET else card_full(card, author)
     public: Any = card_public(full, step)
     if public.get("withheld"):
         public = {"card": public} if was_public and type_ != "card.added" else None
@@ -156,7 +127,7 @@ def add_card(
     *,
     confirm_personal: bool = False,
 ) -> dict[str, Any]:
-    step = step_of(viewer, step_id)
+    step, author = step_and_author(viewer, step_id)
     live_common.require_writer(viewer, step)
     text = _clean_text(text)
     _check_column(step, column)
@@ -168,7 +139,6 @@ def add_card(
         data["moderation"] = "pending"  # held until the animateur accepts it
     group_id = groups.group_for_new(viewer, step) if step.groups else None
     with events.live_change(viewer.atelier_id) as change:
-        last = db.session.scalar(_LAST_POSITION, {"step": step.id, "column": column})
         stamp = utcnow()
         values = {
             "atelier_id": viewer.atelier_id,
@@ -179,7 +149,6 @@ def add_card(
             "text": text,
             "column": column,
             "cluster": None,
-            "position": (last or 0) + 1,
             "data": data,
             "deleted": False,
             "masked": False,
@@ -190,7 +159,9 @@ def add_card(
         }
         try:
             # Core, not the ORM's unit of work: a third of the cost of a card (profiled)
-            card_id = db.session.execute(_INSERT_CARD, values).scalar_one()
+            card_id, position = db.session.execute(
+                INSERT_CARD, {**values, "in_step": step.id, "in_column": column}
+            ).one()
         except IntegrityError:
             # the same client_id committed concurrently: answer like a retry (nothing
             # recorded, the seq taken rolled back)
@@ -204,8 +175,10 @@ def add_card(
             if existing is None:
                 raise
             return _duplicate(viewer, existing)
-        card = Contribution(id=card_id, **values)  # never added to the session: read only
-        event = record_card(change, "card.added", card, step, now=True)
+        card = Contribution(
+            id=card_id, position=position, **values
+        )  # never added to the session: read only
+        event = record_card(change, "card.added", card, step, now=True, author=author)
     log.info("card %s added to step %s", card_id, step.id)
     return card_ack(event)
 
@@ -235,7 +208,7 @@ def edit_card(
     position: float | None = None,
     confirm_personal: bool = False,
 ) -> dict[str, Any]:
-    card = card_of(viewer, card_id)
+    card, author = card_and_author(viewer, card_id)
     step = step_of_card(card)
     groups.require_sees(viewer, step, card.group_id, card.participant_id)
     live_common.require_writer(viewer, step)
@@ -247,28 +220,38 @@ def edit_card(
     if card.version != version:
         raise Conflict(
             "Cette carte a été modifiée entre-temps : voici sa version actuelle.",
-            card=card_for(viewer, full_card(card), step),
+            card=card_for(viewer, card_full(card, author), step),
         )
+    values: dict[str, Any] = {}
     if text is not None:
-        text = _clean_text(text)
-        privacy = live_common.check_privacy(text, confirm_personal)
-    with events.live_change(viewer.atelier_id) as change:
-        was_public = not is_withheld(card)
-        if text is not None:
-            card.text = text
-            card.data = {**(card.data or {}), "privacy": privacy}
-            if moderated(step) and not viewer.is_animateur:
-                # a participant's new wording is checked again (also after a refusal)
-                card.data = {**card.data, "moderation": "pending", "moderation_reason": None}
-        if column is not None:
-            _check_column(step, column)
-            card.column = column
-        if cluster is not UNSET:
-            card.cluster = (cluster or "").strip()[:120] or None
-        if position is not None:
-            card.position = position
-        card.version += 1
-        event = record_card(change, "card.updated", card, step, was_public=was_public, now=True)
+        values["text"] = _clean_text(text)
+        privacy = live_common.check_privacy(values["text"], confirm_personal)
+        data = {**(card.data or {}), "privacy": privacy}
+        if moderated(step) and not viewer.is_animateur:
+            # a participant's new wording is checked again (also after a refusal)
+            data = {**data, "moderation": "pending", "moderation_reason": None}
+        values["data"] = data
+    if column is not None:
+        _check_column(step, column)
+        values["column"] = column
+    if cluster is not UNSET:
+        values["cluster"] = strip_controls((cluster or "").strip()[:120]) or None
+    if position is not None:
+        values["position"] = position
+    was_public = not is_withheld(card)
+    try:
+        with events.live_change(viewer.atelier_id) as change:
+            if not update_card(card, version, values):
+                raise Stale  # changed since it was read: rolled back, the seq with it
+            event = record_card(
+                change, "card.updated", card, step, was_public=was_public, now=True, author=author
+            )
+    except Stale:
+        fresh = card_of(viewer, card_id)
+        raise Conflict(
+            "Cette carte a été modifiée entre-temps : voici sa version actuelle.",
+            card=card_for(viewer, full_card(fresh), step_of_card(fresh)),
+        ) from None
     return card_ack(event)
 
 

@@ -92,7 +92,8 @@ def author_dict(participant: Participant | None) -> dict[str, Any] | None:
     return participant.public_dict() if participant else None
 
 
-def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
+def card_full(card: Contribution, author: Participant | dict[str, Any] | None) -> dict[str, Any]:
+    """``author``: the participant, or what a card says of them (``author_dict``)."""
     data = card.data or {}
     return {
         "id": card.id,
@@ -107,7 +108,7 @@ def card_full(card: Contribution, author: Participant | None) -> dict[str, Any]:
         "masked": card.masked,
         #: kinds of likely personal data the author confirmed anyway (animateurs and author)
         "privacy": list(data.get("privacy", [])),
-        "author": author_dict(author),
+        "author": author if isinstance(author, dict) else author_dict(author),
         "author_id": card.participant_id,
         "by_animateur": card.animateur_id is not None,
         #: None (step without moderation) | "pending" | "accepted" | "rejected"
