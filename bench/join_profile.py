@@ -50,10 +50,11 @@ def main() -> None:
         pg = servers.Postgres(fast=False).start()
         os.environ["DATABASE_URL"] = pg.create_database("joinprofile")
     try:
-        print(json.dumps(run(args)))
+        print(json.dumps(run(args)), flush=True)
     finally:
         if pg is not None:
             pg.stop()
+    os._exit(0)  # the app's background tasks (presence feed) would query a stopped server
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
