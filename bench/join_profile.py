@@ -7,9 +7,9 @@ WebSocket) onto a board of ``--cards`` cards, and each receives its ``sync``.
 [--profile FILE] [--top 30]`` prints one JSON line: CPU per join (ms, ``time.process_time``
 over the N connects, the test client's own work included but not its decoding of the
 ``sync``, which is skipped; ``connect_thread_…``: the connecting thread's only, without
-the background tasks such as the presence feed), SQL statements per join, bytes of a ``sync``. ``--profile``:
-the same connects again under cProfile (another N participants), the top functions by
-cumulative time printed and the stats written to FILE.
+the background tasks such as the presence feed), SQL statements per join, bytes of a
+``sync``. ``--profile``: the same connects again under cProfile (another N participants),
+the top functions by cumulative time printed and the stats written to FILE.
 
 Another tree's code (``/work/before5``): ``cd /work/before5 && PYTHONPATH=/work/before5
 .venv/bin/python /work/wlead/bench/join_profile.py …`` (this file only imports the app and

@@ -47,9 +47,7 @@ def read(atelier_id: int, participant_id: int) -> Joiner | None:
     """The participant ``participant_id`` of the atelier's cycle, with their snapshot's own
     part; None when there is no such participant there. One statement, in the session's
     transaction (a Core read: no ORM object is made)."""
-    rows: list[Any] = (
-        db.session.connection().execute(_READ, {"a": atelier_id, "p": participant_id}).all()
-    )
+    rows: Any = db.session.connection().execute(_READ, {"a": atelier_id, "p": participant_id}).all()
     if not rows:
         return None
     token_hash, name, structure = rows[0][0], rows[0][1], rows[0][2]

@@ -74,8 +74,8 @@ class Shared:
 
 
 def _has_state(step_type: str) -> bool:
-    activity = contract.get(step_type)
-    return getattr(activity.state, "__func__", None) is not contract.Activity.state.__func__
+    base = contract.Activity.__dict__["state"]  # the classmethod that returns None
+    return contract.get(step_type).__dict__.get("state", base) is not base
 
 
 def _build(atelier: Atelier, steps: list[Step], seq: int, now: float) -> Shared:
@@ -202,12 +202,12 @@ def snapshot_of(
         if not hidden and pid not in shared.authors:
             cards = shared.public_cards  # the room's list, the same object for all
         else:
-            cards = [
-                dict(full) if pid is not None and full["author_id"] == pid else public
-                for full, public in shared.cards
-                if (public is not None and (full["step_id"], full["group_id"]) not in hidden)
-                or (pid is not None and full["author_id"] == pid)
-            ]
+            cards = []
+            for full, public in shared.cards:
+                if pid is not None and full["author_id"] == pid:
+                    cards.append(dict(full))  # theirs, whole (a copy: the shared one stays)
+                elif public is not None and (full["step_id"], full["group_id"]) not in hidden:
+                    cards.append(public)
         tally = shared.tallies_public
         if hidden:  # nor the other groups' vote totals
             unseen = {
