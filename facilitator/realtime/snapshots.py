@@ -2,9 +2,10 @@
 
 500 people joining a board of 300 cards each get a snapshot of ~100 KB that differs only a
 little from viewer to viewer (their own cards, their votes, ``me``): python-socketio would
-JSON-encode each one whole. ``core.visibility.snapshot`` already builds the shared part once
-per atelier and ``seq`` and hands every viewer the *same* dicts for the cards, steps and
-tallies everyone sees; here each of those objects is encoded once too (remembered by
+JSON-encode each one whole. ``core.snapshot`` already builds the shared part once per
+atelier and ``seq`` and hands every viewer the *same* objects for the cards (the room's
+list and the animateurs' list, whole), steps and tallies everyone sees; here each of those
+objects is encoded once too (remembered by
 identity, as long as that shared part is the current one), and a viewer's message is the
 concatenation of those strings and the few parts of its own. The wire format is unchanged
 (docs/protocol.md, ``sync``): the same JSON as ``emit("sync", data)`` would write."""
