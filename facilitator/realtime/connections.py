@@ -1,7 +1,7 @@
 """What happens to this process's open connections when a person changes under them
 (issue 16): a merged participant's connections go on as the kept one; a participant whose
 code was reset, or someone who left the cycle's team, is disconnected (their client
-reconnects and is refused with the French reason, ``handlers._refusal``).
+reconnects and is refused with the French reason, ``joining.refusal``).
 
 Each is run by the signal on the process that made the change and, on every process, by
 the relay hook of the event recorded with it (``relay.hooks``: the path that already

@@ -8,10 +8,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, request
+from flask import request
 from flask_socketio import join_room
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm import joinedload
 
 from facilitator import activities, dblock
 from facilitator.core import (
@@ -19,21 +18,25 @@ from facilitator.core import (
     bulk,
     cycles,
     events,
-    groups,
     marks,
     moderation,
-    snapshot,
     steering,
-    tokens,
     votes,
 )
 from facilitator.core import cards as board
-from facilitator.core import visibility as views
 from facilitator.core.events import Viewer
 from facilitator.errors import DomainError, Forbidden, InvalidInput
-from facilitator.extensions import db, socketio
-from facilitator.models import Atelier, Event, Participant
+from facilitator.extensions import socketio
+from facilitator.models import Event
 from facilitator.realtime import schemas
+from facilitator.realtime.joining import (
+    REMOVED,
+    claims_of,
+    mine_for,
+    refusal,
+    sync_data,
+    viewer_from_token,
+)
 from facilitator.realtime.presence_feed import announce_presence
 from facilitator.realtime.relay import published, relay
 from facilitator.realtime.rooms import room_anim, room_owner, room_pub, room_view
@@ -69,99 +72,20 @@ def error(code: str, message_fr: str, **details: Any) -> dict[str, Any]:
 # --- identity ---------------------------------------------------------------------------
 
 
-def _keep(loaded: object) -> None:
-    """Hold what authentication loaded until the socket event ends: the session's identity
-    map keeps objects only while something refers to them, and the ``sync`` that follows a
-    connect reads the same participant and structure (``me``: two queries per join saved,
-    docs/performance.md). Not the atelier: the snapshot reads it fresh."""
-    g.setdefault("facilitator_loaded", []).append(loaded)
-
-
-def viewer_from_token(token: object) -> Viewer | None:
-    if not isinstance(token, str) or len(token) > 1000:
-        return None
-    data = tokens.read_socket_token(token)
-    if data is None:
-        return None
-    role, atelier_id = data.get("r"), data.get("a")
-    atelier = db.session.get(Atelier, atelier_id) if isinstance(atelier_id, int) else None
-    if atelier is None:
-        return None
-    if role == "animateur":
-        if not cycles.can_run(data.get("u"), atelier.cycle_id):
-            return None
-        return Viewer("animateur", atelier.id, animateur_id=data["u"])
-    if role == "participant":
-        # with its structure: the snapshot that follows names them (``me``)
-        participant = db.session.get(
-            Participant, data.get("p"), options=[joinedload(Participant.structure)]
-        )
-        if participant is None or participant.cycle_id != atelier.cycle_id:
-            return None
-        _keep(participant)
-        if not tokens.participant_key_matches(data, participant.token_hash):
-            return None  # a token of a deleted participant whose id came back
-        return Viewer("participant", atelier.id, participant_id=participant.id)
-    if role == "viewer" and data.get("k") == atelier.read_token[:12]:
-        if "u" in data:  # an observateur's read-only console: while in the team
-            if cycles.role_in(data["u"], atelier.cycle_id) is None:
-                return None
-            return Viewer("viewer", atelier.id, animateur_id=data["u"])
-        return Viewer("viewer", atelier.id)
-    return None
-
-
-REMOVED = "Vous ne faites plus partie de l'équipe de ce cycle : cette page n'est plus accessible."
-
-
-def _refusal(token: object) -> str:
-    """Why a connection is refused, in French."""
-    data = (
-        tokens.read_socket_token(token) if isinstance(token, str) and len(token) <= 1000 else None
-    )
-    if data is not None and "u" in data:  # signed for a team member who left since
-        return REMOVED
-    return "Lien expiré ou invalide : rechargez la page."
-
-
-def sync_data(viewer: Viewer, last_seq: int) -> dict[str, Any]:
-    """Missed events since ``last_seq`` or, when that is not possible, a snapshot.
-    ``server_time`` (ms) lets the client correct its clock: the ``server_time`` inside
-    replayed timer events is the time they were recorded."""
-    now = views.timer_dict_now()
-    if last_seq > 0:
-        mine = groups.member_groups(viewer.atelier_id, viewer.participant_id)
-        replay = events.missed(viewer, last_seq, current_app.config["REPLAY_LIMIT"], mine)
-        if replay is not None:
-            seq = events.current_seq(viewer.atelier_id)
-            return {"mode": "replay", "events": replay, "seq": seq, "server_time": now}
-    atelier = db.session.get(Atelier, viewer.atelier_id)
-    assert atelier is not None
-    seq = events.current_seq(atelier.id)
-    whole = snapshot.snapshot(atelier, viewer, seq)
-    return {"mode": "snapshot", "snapshot": whole, "seq": seq, "server_time": now}
-
-
-def _claims(token: object) -> dict[str, Any] | None:
-    """What the signed token says (no query); None: forged, expired or not a token."""
-    if not isinstance(token, str) or len(token) > 1000:
-        return None
-    return tokens.read_socket_token(token)
-
-
 def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str, Any]:
     """Refuse, or take the connection in (presence, rooms) and read its ``sync`` data; the
     database connection goes back to the pool before the snapshot is encoded and sent."""
     if viewer is None:
-        raise refused("unauthenticated", _refusal(auth.get("token")))
+        raise refused("unauthenticated", refusal(auth.get("token")))
     if not viewer.is_animateur and is_full(current, animateur=False):
         raise server_full()
     if over_person_cap(current, viewer.participant_id):  # no yield since: no race
         raise refused("too_many_connections", TOO_MANY)
     current.presence.add(sid(), viewer)
     try:
-        if not relay.tracks(viewer.atelier_id):  # before joining: see Relay.track
-            relay.track(viewer.atelier_id, events.current_seq(viewer.atelier_id))
+        atelier_id = viewer.atelier_id
+        if not relay.tracks(atelier_id):  # before joining: see Relay.track
+            relay.track(atelier_id, events.current_seq(atelier_id))
         join_room(
             room_anim(viewer.atelier_id) if viewer.is_animateur else room_pub(viewer.atelier_id)
         )
@@ -169,9 +93,12 @@ def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str
             join_room(room_view(viewer.atelier_id))  # a sub-group's events reach the wall
         if viewer.participant_id is not None:
             join_room(room_owner(viewer.atelier_id, viewer.participant_id))
+        # in the room, no yield since: every event after this seq reaches the connection,
+        # and every event up to it was committed before (realtime/joining.py)
+        seq = relay.last[atelier_id]
         last_seq = auth.get("last_seq")
         last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
-        data = sync_data(viewer, last_seq)
+        data = sync_data(viewer, last_seq, seq, mine_for(viewer, seq))
     except Exception:
         # the database failed (pool timed out under load…): a connection that never
         # completes gets no disconnect handler, so its presence goes now; refused as a
@@ -191,9 +118,9 @@ def on_connect(auth: Any = None) -> None:
     if is_full(current, animateur=True):  # no place left at all: refused before any query
         raise server_full()
     auth = auth if isinstance(auth, dict) else {}
-    claims = _claims(auth.get("token"))
+    claims = claims_of(auth.get("token"))
     if claims is None:  # before waiting for a join turn, where it would hold a place
-        raise refused("unauthenticated", _refusal(auth.get("token")))
+        raise refused("unauthenticated", refusal(auth.get("token")))
     if is_full(current, animateur=False) and claims.get("r") != "animateur":
         raise server_full()  # the participants' places are taken: refused before any query
     person = claims.get("p") if claims.get("r") == "participant" else None
@@ -205,7 +132,7 @@ def on_connect(auth: Any = None) -> None:
     try:
         with join_slot(current):
             try:
-                viewer = viewer_from_token(auth.get("token"))
+                viewer = viewer_from_token(auth.get("token"), claims)
             except Exception:
                 # the database failed: python-socketio keeps a connect that raised half
                 # connected for ever (its rooms, no disconnect); refused, retried later

@@ -2,9 +2,10 @@
 
 500 people joining a board of 300 cards each get a snapshot of ~100 KB that differs only a
 little from viewer to viewer (their own cards, their votes, ``me``): python-socketio would
-JSON-encode each one whole. ``core.visibility.snapshot`` already builds the shared part once
-per atelier and ``seq`` and hands every viewer the *same* dicts for the cards, steps and
-tallies everyone sees; here each of those objects is encoded once too (remembered by
+JSON-encode each one whole. ``core.snapshot`` already builds the shared part once per
+atelier and ``seq`` and hands every viewer the *same* objects for the cards (the room's
+list and the animateurs' list, whole), steps and tallies everyone sees; here each of those
+objects is encoded once too (remembered by
 identity, as long as that shared part is the current one), and a viewer's message is the
 concatenation of those strings and the few parts of its own. The wire format is unchanged
 (docs/protocol.md, ``sync``): the same JSON as ``emit("sync", data)`` would write."""
@@ -16,6 +17,7 @@ from typing import Any
 from engineio import packet as eio_packet
 from flask import current_app
 
+from facilitator.core.snapshot import Shared
 from facilitator.realtime.wire import wire
 
 
@@ -25,10 +27,12 @@ class _Encodings:
 
     __slots__ = ("shared", "ids", "texts")
 
-    def __init__(self, shared: dict[str, Any]) -> None:
+    def __init__(self, shared: Shared) -> None:
         self.shared = shared
-        self.ids = {id(shared[k]) for k in ("steps", "tallies_all", "tallies_public")}
-        for full, public in shared["cards"]:
+        # the room's and the animateurs' card lists are encoded whole, once
+        whole = (shared.steps, shared.tallies_all, shared.tallies_public)
+        self.ids = {id(value) for value in (*whole, shared.full_cards, shared.public_cards)}
+        for full, public in shared.cards:
             self.ids.add(id(full))
             if public is not None:
                 self.ids.add(id(public))
@@ -36,14 +40,13 @@ class _Encodings:
 
 
 def _memo(atelier_id: int) -> _Encodings | None:
-    cache = current_app.extensions.get("facilitator.snapshots", {})
+    cache: dict[int, Shared] = current_app.extensions.get("facilitator.snapshots", {})
     memos: dict[int, _Encodings] = current_app.extensions.setdefault("facilitator.encodings", {})
-    for other in [a for a, m in memos.items() if a not in cache or cache[a][2] is not m.shared]:
+    for other in [a for a, m in memos.items() if cache.get(a) is not m.shared]:
         del memos[other]  # expired with the shared part it encoded
-    hit = cache.get(atelier_id)
-    if hit is None:
+    shared = cache.get(atelier_id)
+    if shared is None:
         return None
-    shared = hit[2]
     memo = memos.get(atelier_id)
     if memo is None or memo.shared is not shared:
         memo = memos[atelier_id] = _Encodings(shared)
@@ -74,7 +77,10 @@ def encode_sync(data: dict[str, Any]) -> str:
 
     pieces = []
     for key, value in data["snapshot"].items():
-        body = "[" + ",".join(map(part, value)) + "]" if key == "cards" else part(value)
+        if key == "cards" and id(value) not in ids:  # a participant's with their own cards
+            body = "[" + ",".join(map(part, value)) + "]"
+        else:
+            body = part(value)
         pieces.append(enc(key) + ":" + body)
     rest = enc({k: v for k, v in data.items() if k != "snapshot"})
     return '2["sync",' + rest[:-1] + ',"snapshot":{' + ",".join(pieces) + "}}]"

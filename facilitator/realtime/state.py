@@ -79,7 +79,7 @@ def state() -> ProcessState:
 
 def close(conn: str) -> None:
     """Disconnect a connection of this process; its client reconnects and is refused with
-    the French reason (``handlers._refusal``)."""
+    the French reason (``joining.refusal``)."""
     state().presence.remove(conn)
     socketio.server.disconnect(conn, namespace="/")
 

@@ -1,0 +1,87 @@
+"""What a participant's connect reads (realtime/joining.py, core/joiner.py): one statement
+when the board's shared part is current, the same snapshot as one built from scratch, and
+nothing missed when an event is delivered between their authentication and the moment
+they join the room."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import current_app
+from sqlalchemy import event
+
+from facilitator.core import joiner, snapshot
+from facilitator.core.events import Viewer
+from facilitator.extensions import db
+from facilitator.realtime.relay import relay
+
+
+def _sync(sock: Any) -> dict[str, Any]:
+    [sync] = [m["args"][0] for m in sock.received() if m["name"] == "sync"]
+    return sync
+
+
+def _comparable(snap: dict[str, Any]) -> dict[str, Any]:
+    timer = {**snap["atelier"]["timer"], "server_time": 0}
+    return {**snap, "atelier": {**snap["atelier"], "timer": timer}}
+
+
+def test_a_join_onto_a_current_board_reads_one_statement(
+    live_atelier: dict[str, Any], connect: Any
+) -> None:
+    a, step = live_atelier["a"], live_atelier["steps"]["idees"]
+    card = {"step_id": step, "client_id": "join-read-0001", "text": "Une idée", "column": "a"}
+    assert a.call("card_add", card)["ok"]
+    a.call("sync", {"last_seq": 0})  # the shared part of the board at this seq, built
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        second_tab = connect("participant", live_atelier["atelier"], live_atelier["alice"])
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(statements) == 1, statements
+    assert statements[0].startswith("SELECT") and "FROM participant JOIN atelier" in statements[0]
+    sync = _sync(second_tab)
+    assert sync["seq"] == relay.last[live_atelier["atelier"].id]
+    # what a snapshot built from scratch, at the same seq, holds for her
+    current_app.config["SNAPSHOT_CACHE_SECONDS"] = 0
+    alice = Viewer("participant", live_atelier["atelier"].id, live_atelier["alice"].id)
+    fresh = snapshot.snapshot(live_atelier["atelier"], alice, sync["seq"])
+    assert _comparable(sync["snapshot"]) == _comparable(fresh)
+    assert sync["snapshot"]["me"]["name"] == "Alice"
+    assert [c["client_id"] for c in sync["snapshot"]["cards"]] == ["join-read-0001"]  # hers
+
+
+def test_an_event_delivered_during_authentication_is_not_missed(
+    live_atelier: dict[str, Any], connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Her own vote from another tab lands while this connect reads her: the snapshot's seq
+    covers it, so her votes are read again (without that, the client would show her
+    remaining points one too many until the next vote)."""
+    anim, a = live_atelier["anim"], live_atelier["a"]
+    step = live_atelier["steps"]["vote"]
+    assert anim.call("step_goto", {"step_id": step})["ok"]
+    card = anim.call(
+        "card_add", {"step_id": step, "client_id": "join-vote-0001", "text": "Enjeu", "column": "a"}
+    )["card"]
+    read = joiner.read
+    cast: list[dict[str, Any]] = []
+
+    def read_then_vote(atelier_id: int, participant_id: int) -> Any:
+        found = read(atelier_id, participant_id)
+        if not cast:  # once: the vote of her first tab, committed and delivered now
+            cast.append(a.call("vote", {"card_id": card["id"], "delta": 1}))
+        return found
+
+    monkeypatch.setattr(joiner, "read", read_then_vote)
+    second_tab = connect("participant", live_atelier["atelier"], live_atelier["alice"])
+    assert cast[0]["ok"] and cast[0]["weight"] == 1
+    sync = _sync(second_tab)
+    assert sync["seq"] >= cast[0]["seq"]  # the vote's event will not come again
+    assert sync["snapshot"]["my_votes"] == {str(card["id"]): 1}
