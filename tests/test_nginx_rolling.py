@@ -273,7 +273,7 @@ def test_rolling_restart_behind_nginx_moves_everyone_and_loses_nothing(
 
     # nginx answered no 5xx to a request that started once the process was gone: the
     # clients coming back after retry_ms went to the live process (proxy_next_upstream,
-    # max_fails / fail_timeout in deploy/nginx.conf). Only a request already inside the
+    # max_fails=0 in deploy/nginx.conf). Only a request already inside the
     # process when it exited may get one (a polling POST: not acknowledged, sent again).
     for r in cluster.nginx.requests():
         if r["status"].startswith("5"):
