@@ -149,7 +149,8 @@ class Posting:
         i = 0
         while not self.done.is_set():
             client_id = f"rolling-{w}-{i:04d}"
-            while True:  # until acknowledged, even after the writers stop
+            give_up = time.monotonic() + 30
+            while time.monotonic() < give_up:  # until acknowledged, even once told to stop
                 payload = {"step_id": self.room["step"], "client_id": client_id,
                            "text": f"Idée {i} de {w}", "column": self.room["column"]}  # fmt: skip
                 try:
