@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-# Debian packages the tests need: a browser, LibreOffice (ODT/PDF), real PostgreSQL and Redis
-SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils postgresql redis-server fonts-dejavu-core openssl
+# Debian packages the tests need: a browser, LibreOffice (ODT/PDF), real PostgreSQL, Redis and
+# nginx (started by the tests themselves on a free port: the packaged service need not run)
+SYSTEM_PACKAGES := chromium libreoffice-writer-nogui poppler-utils postgresql redis-server fonts-dejavu-core openssl nginx
 
 .PHONY: run test lint system-deps clean bench guide
 

@@ -26,6 +26,7 @@ import socketio
 
 from bench.client_form import Forming
 from bench.overload_client import Overload
+from bench.rolling_client import Rolling
 from bench.sio import LeanClient
 
 now = time.monotonic
@@ -131,7 +132,7 @@ class Client:
             self.tally_at[key] = t
 
 
-class Worker(Forming, Overload):
+class Worker(Forming, Overload, Rolling):
     def __init__(self, job: dict[str, Any]) -> None:
         self.job = job
         self.clients: list[Client] = []

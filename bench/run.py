@@ -10,6 +10,9 @@
     .venv/bin/python -m bench.run step --participants 300 [--step-every 1]
     .venv/bin/python -m bench.run overload --server gunicorn --procs 2 --db postgres \
         --ateliers 40 --participants 25 [--max-connections 400]   (bench/overload.py)
+    .venv/bin/python -m bench.run rolling --participants 500 --duration 40
+        (2 gunicorn processes + PostgreSQL + Redis behind nginx, one restarted then the
+        other: bench/rolling.py)
     options: --server embedded|gunicorn  --procs P  --worker gevent-websocket|gevent
              --db sqlite|postgres  --code DIR (another checkout, e.g. a git worktree of
              the previous commit: "before" figures)  --clients-procs W  --duration S
@@ -29,6 +32,7 @@ from pathlib import Path
 from bench.harness import NICE, RESULTS, Servers
 from bench.overload import scenario_overload
 from bench.procstat import wait_quiet
+from bench.rolling import scenario_rolling
 from bench.scenarios import SCENARIOS
 
 __all__ = ["RESULTS", "main"]
@@ -53,6 +57,7 @@ def label(args) -> str:
 def main() -> None:
     p = argparse.ArgumentParser()
     SCENARIOS["overload"] = scenario_overload
+    SCENARIOS["rolling"] = scenario_rolling
     p.add_argument("scenario", choices=SCENARIOS)
     p.add_argument("--participants", type=int, default=300)
     p.add_argument("--ateliers", type=int, default=1)
@@ -97,6 +102,8 @@ def main() -> None:
         NICE[:] = ["nice", "-n", str(args.nice)]
     if args.rt:
         NICE[:] = ["chrt", "-r", "10"]
+    if args.scenario == "rolling":  # what it measures: the production setup behind nginx
+        args.server, args.procs, args.db = "gunicorn", 2, "postgres"
     if args.scenario == "multi" and args.ateliers == 1:
         args.ateliers, args.participants = 40, 25
     RESULTS.mkdir(exist_ok=True)
