@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from facilitator.core import events
-from tests.groups_helpers import SCRIPT, card, formed, room, snapshot
+from tests.groups_helpers import SCRIPT, card, formed, formed_world, quiet, room, snapshot
 
 #: what a member of another group tries on a group's card → refused as if it did not exist
 ATTEMPTS = {
@@ -21,17 +21,11 @@ ATTEMPTS = {
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect)
-    where = formed(r)
-    r["where"] = where
-    author = "Alice"
-    r["mate"] = next(n for n in where if n != author and where[n] == where[author])
-    r["outsider"] = next(n for n in where if where[n] != where[author])
-    ack = card(r["socks"][author], r["step"], "Idée de la table d'Alice")
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
+    ack = card(r["socks"]["Alice"], r["step"], "Idée de la table d'Alice")
     assert ack["ok"], ack
     r["card"] = ack["card"]
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    quiet(r)
     return r
 
 

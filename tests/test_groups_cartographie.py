@@ -17,7 +17,7 @@ from facilitator.documents import compte_rendu, loaders
 from facilitator.extensions import db
 from facilitator.models import Step
 from facilitator.rendering import markdown
-from tests.groups_helpers import formed, room, snapshot
+from tests.groups_helpers import PLENARY, act, formed_world, quiet, snapshot
 
 SCRIPT = """
 format: 1
@@ -29,20 +29,8 @@ steps:
     title: Carte par table
     consigne: Ajoutez les acteurs que vous connaissez.
     groups: {formation: mixte, count: 2}
-  - id: pleniere
-    type: cartes
-    title: Plénière
-    consigne: Une idée par carte.
-    settings:
-      columns: [{id: a, label: Idées}]
 """
-
-
-def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
-    ack: dict[str, Any] = sock.call(
-        "step_action", {"step_id": step_id, "action": action, "data": data}
-    )
-    return ack
+SCRIPT += PLENARY
 
 
 def state(sock: Any, step_id: int) -> dict[str, Any]:
@@ -56,11 +44,7 @@ def typed(sock: Any, kind: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect, SCRIPT)
-    where = formed(r)
-    r["where"] = where
-    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
-    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
     step = r["step"]
     # the map as it was: an actor the animateur adds is everyone's (plenary)
     mairie = act(r["anim"], step, "actor_add", client_id="act-plenary-01", name="Mairie")
@@ -80,8 +64,7 @@ def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
               actor_id=r["club"]["id"], text="Maraudes le soir")  # fmt: skip
     assert ack["ok"], ack
     r["action"] = ack["actor"]["actions"][0]
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    quiet(r)
     return r
 
 

@@ -16,7 +16,7 @@ from facilitator.documents import compte_rendu, loaders
 from facilitator.extensions import db
 from facilitator.models import QuestionEssentielle, StepGroup
 from facilitator.rendering import markdown
-from tests.groups_helpers import formed, room, snapshot
+from tests.groups_helpers import act, activity, formed_world, quiet, snapshot
 
 SCRIPT = """
 format: 1
@@ -35,16 +35,8 @@ steps:
 """
 
 
-def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
-    ack: dict[str, Any] = sock.call(
-        "step_action", {"step_id": step_id, "action": action, "data": data}
-    )
-    return ack
-
-
 def chaines(sock: Any, step_id: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = snapshot(sock)["activity"][str(step_id)]["chaines"]
-    return found
+    return activity(sock, step_id, "chaines")
 
 
 def chain_events(sock: Any) -> list[dict[str, Any]]:
@@ -53,13 +45,8 @@ def chain_events(sock: Any) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect, SCRIPT)
-    where = formed(r)
-    r["where"] = where
-    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
-    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
+    quiet(r)
     alice = r["socks"]["Alice"]
     ack = act(alice, r["step"], "chaine_add", client_id="cv-alice-0001", subject="action",
               title="Aide aux devoirs")  # fmt: skip
