@@ -198,7 +198,8 @@ def test_every_board_action_by_keyboard(browser: Any, server: LiveServer) -> Non
 def test_a_space_press_survives_a_redraw_of_its_card(browser: Any, server: LiveServer) -> None:
     """Space goes down on « Retirer », a live update redraws the card (the animateur rewords
     it: a new button), Space comes up on the new button, which has the focus: the vote is
-    taken back (a button activates on keyup, on the element the key went down on)."""
+    taken back (a browser activates a button on keyup, only if the key went down on that
+    element). The same on « Voter »: one vote, not two."""
     from playwright.sync_api import expect
 
     laptop = login(browser, server)
@@ -216,21 +217,34 @@ def test_a_space_press_survives_a_redraw_of_its_card(browser: Any, server: LiveS
         data = {"step_id": step["id"], "client_id": "space-redraw-01", "column": "enjeux"}
         added = anim.call("card_add", {**data, "text": "Un enjeu à reformuler"})
         assert added["ok"], added
-        the_card = page.locator(f'[data-card-id="{added["card"]["id"]}"]')
+        card_id, version = added["card"]["id"], added["card"]["version"]
+        the_card = page.locator(f'[data-card-id="{card_id}"]')
+
+        def press_across_a_redraw(action: str, text: str) -> None:
+            """Space down on the card's ``action`` button, the card rewritten, Space up."""
+            nonlocal version
+            button = the_card.locator(f'[data-action="{action}"]')
+            button.focus()
+            old = button.element_handle()
+            page.keyboard.down("Space")
+            ack = anim.call("card_edit", {"card_id": card_id, "version": version, "text": text})
+            assert ack["ok"], ack
+            version = ack["card"]["version"]
+            expect(the_card).to_contain_text(text)
+            assert not old.evaluate("(el) => el.isConnected"), "the card was not redrawn"
+            expect(button).to_be_focused()
+            page.keyboard.up("Space")
+
         the_card.locator('[data-action="vote"]').click()
         expect(the_card.locator(".card__myvotes")).to_have_text("Mes votes : 1")
-        the_card.locator('[data-action="unvote"]').focus()
-        old = the_card.locator('[data-action="unvote"]').element_handle()
-        page.keyboard.down("Space")
-        edit = {"card_id": added["card"]["id"], "version": added["card"]["version"]}
-        assert anim.call("card_edit", {**edit, "text": "Un enjeu reformulé"})["ok"]
-        expect(the_card).to_contain_text("Un enjeu reformulé")
-        assert not old.evaluate("(el) => el.isConnected"), "the card was not redrawn"
-        expect(the_card.locator('[data-action="unvote"]')).to_be_focused()
-        page.keyboard.up("Space")
+        press_across_a_redraw("unvote", "Un enjeu reformulé")
         expect(the_card.locator(".card__myvotes")).to_have_text("Mes votes : 0")
-        expect(laptop.page.locator(f'[data-card-id="{added["card"]["id"]}"]')).to_contain_text(
-            "Un enjeu reformulé"
+        # « Voter » the same way: one press, one vote (the browser does not click as well)
+        press_across_a_redraw("vote", "Un enjeu reformulé deux fois")
+        expect(the_card).not_to_have_class(re.compile("card--pending"))
+        expect(the_card.locator(".card__myvotes")).to_have_text("Mes votes : 1")
+        expect(laptop.page.locator(f'[data-card-id="{card_id}"]')).to_contain_text(
+            "Un enjeu reformulé deux fois"
         )
         alice.shot("board-space-redraw-390")
         laptop.shot("board-space-redraw-console-1280")
