@@ -16,7 +16,7 @@ from facilitator.documents import compte_rendu, loaders
 from facilitator.extensions import db
 from facilitator.models import QuestionEssentielle, StepGroup
 from facilitator.rendering import markdown
-from tests.groups_helpers import act, activity, formed_world, quiet, snapshot
+from tests.groups_helpers import act, activity, formed_world, quiet, replayed, snapshot
 
 SCRIPT = """
 format: 1
@@ -120,12 +120,9 @@ def test_a_reconnecting_member_of_another_group_is_not_replayed_the_chain(
     world: Any, connect: Any
 ) -> None:
     before = events.current_seq(world["atelier"].id) - 3  # the chain and its two items
-    outsider = connect("participant", world["atelier"], world["people"][world["outsider"]], before)
-    mate = connect("participant", world["atelier"], world["people"][world["mate"]], before)
-    (sync,) = [m["args"][0] for m in outsider.received() if m["name"] == "sync"]
-    assert sync["mode"] == "replay" and sync["events"] == []
-    (sync,) = [m["args"][0] for m in mate.received() if m["name"] == "sync"]
-    assert [e["type"] for e in sync["events"]] == ["chaine.updated"] * 3
+    outsider, mate = replayed(world, connect, before)
+    assert outsider["mode"] == "replay" and outsider["events"] == []
+    assert [e["type"] for e in mate["events"]] == ["chaine.updated"] * 3
 
 
 def test_a_person_in_no_group_is_told_so_and_nothing_is_written(world: Any, connect: Any) -> None:
