@@ -5,7 +5,7 @@ console's switch to groups."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +26,18 @@ class GroupRoom:
     def steps(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = self.anim.syncs[0]["snapshot"]["steps"]
         return found
+
+    def step_id(self, key: str) -> int:
+        """The id of the script's step ``key``."""
+        return next(s["id"] for s in self.steps() if s["key"] == key)
+
+    def everyone_acts(self, step_id: int, action: str, data: Callable[[int], Any]) -> None:
+        """Each socket participant takes the step's ``action`` once, the n-th with
+        ``data(n)``; every one acknowledged."""
+        for n, peer in enumerate(self.people):
+            payload = {"step_id": step_id, "action": action, "data": data(n)}
+            ack = peer.call("step_action", payload)
+            assert ack["ok"], ack
 
     def wall(self, browser: Any, server: LiveServer) -> Watched:
         """The atelier's projection at 1920×1080, in the laptop's context."""

@@ -33,9 +33,7 @@ def test_chains_in_groups_on_the_phone_the_console_and_the_wall(
     with group_room(
         browser, server, "Dispositif d'évaluation", 5, "Alice", CODE_OF_EDUCATION
     ) as room:
-        laptop, console, phone, people, anim = (
-            room.laptop, room.console, room.phone, room.people, room.anim
-        )  # fmt: skip
+        laptop, console, phone, anim = room.laptop, room.console, room.phone, room.anim
         go_to_step(console, "La chaîne de valeur de")
         expect(phone.page.locator(".cv-add")).to_be_visible()
         expect(console.locator(".cv-add")).to_be_visible()
@@ -51,15 +49,16 @@ def test_chains_in_groups_on_the_phone_the_console_and_the_wall(
         form.get_by_label("Texte").fill("Deux CPE et un local")
         form.get_by_role("button", name="Ajouter à la chaîne").click()
         expect(page.locator(".cv-level[aria-label='Ressources']")).to_contain_text("Deux CPE")
-        step = next(s["id"] for s in anim.syncs[0]["snapshot"]["steps"] if s["key"] == "chaines")
-        for n, peer in enumerate(people):
-            ack = peer.call(
-                "step_action",
-                {"step_id": step, "action": "chaine_add",
-                 "data": {"client_id": f"cv-grp-{n:06d}", "subject": "action",
-                          "title": f"Action {n + 1}"}},
-            )  # fmt: skip
-            assert ack["ok"], ack
+        step = room.step_id("chaines")
+        room.everyone_acts(
+            step,
+            "chaine_add",
+            lambda n: {
+                "client_id": f"cv-grp-{n:06d}",
+                "subject": "action",
+                "title": f"Action {n + 1}",
+            },
+        )
         state = anim.call("sync", {"last_seq": 0})["snapshot"]
         groups = state["groups"][str(step)]
         assert sum(g["count"] for g in groups["groups"]) == 7  # 6 chains, 1 item

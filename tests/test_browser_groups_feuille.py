@@ -30,9 +30,7 @@ def test_feuille_de_route_in_groups_on_the_phone_the_console_and_the_wall(
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with group_room(browser, server, "Feuille de route", 5) as room:
-        laptop, console, phone, people, anim = (
-            room.laptop, room.console, room.phone, room.people, room.anim
-        )  # fmt: skip
+        laptop, console, phone = room.laptop, room.console, room.phone
         go_to_step(console, "Les actions de la feuille")
         # the step is current on both screens before the panel is filled (it is redrawn)
         expect(phone.page.locator(".fdr-form")).to_be_visible()
@@ -44,15 +42,13 @@ def test_feuille_de_route_in_groups_on_the_phone_the_console_and_the_wall(
         form.get_by_role("button", name="Proposer l'action").click()
         rows = phone.page.locator("tr[data-action-id]")
         expect(rows).to_have_count(1)
-        step = next(s["id"] for s in anim.syncs[0]["snapshot"]["steps"] if s["key"] == "actions")
-        for n, peer in enumerate(people):
-            ack = peer.call(
-                "step_action",
-                {"step_id": step, "action": "propose",
-                 "data": {"client_id": f"fdr-grp-{n:06d}", "intitule": f"Action {n + 1}"}},
-            )  # fmt: skip
-            assert ack["ok"], ack
-        state = anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][str(step)]
+        step = room.step_id("actions")
+        room.everyone_acts(
+            step,
+            "propose",
+            lambda n: {"client_id": f"fdr-grp-{n:06d}", "intitule": f"Action {n + 1}"},
+        )
+        state = room.groups(step)
         mine = phone.page.locator(".groups-banner__mine strong").inner_text()
         by_name = {g["name"]: g for g in state["groups"]}
         assert sum(g["count"] for g in state["groups"]) == 6
