@@ -120,3 +120,15 @@ def activity(sock: Any, step_id: int, key: str) -> list[dict[str, Any]]:
     """A list of the step's activity state in ``sock``'s snapshot (proposals, amendments…)."""
     found: list[dict[str, Any]] = snapshot(sock)["activity"][str(step_id)][key]
     return found
+
+
+def replayed(r: Any, connect: Any, last_seq: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The outsider and Alice's mate reconnect, each having seen the events up to
+    ``last_seq``: the ``sync`` each of them gets (the outsider's first)."""
+    socks = [
+        connect("participant", r["atelier"], r["people"][r[who]], last_seq)
+        for who in ("outsider", "mate")
+    ]
+    outsider, mate = ([m["args"][0] for m in s.received() if m["name"] == "sync"] for s in socks)
+    assert len(outsider) == 1 and len(mate) == 1, (outsider, mate)
+    return outsider[0], mate[0]

@@ -20,6 +20,7 @@ from tests.browser_helpers import (
     login,
     new_atelier,
 )
+from tests.groups_browser import form_groups, go_to_step
 from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -55,19 +56,13 @@ def test_a_group_adds_to_the_map_and_the_other_group_does_not_see_it(
     wall.page.goto(console.url + "/projection")
     alice = join_by_code(browser, server, code, "Alice", CODE_OF_EDUCATION)
     bruno = join_by_code(browser, server, code, "Bruno", CENTRE_SOCIAL)
-    console.locator("#step-list .step-list__goto", has_text="Les acteurs et leurs actions").click()
+    go_to_step(console, "Les acteurs et leurs actions")
     # the map as it was: an actor the animateur adds before the groups work is everyone's
     console.get_by_role("button", name="Tableau").click()
     console.locator(".carto__add[data-kind=actor] summary").click()
     add_actor(console, "Mairie de quartier")
     expect(console.locator("#map-actors tbody tr", has_text="Mairie de quartier")).to_have_count(1)
-    panel = console.locator("#groups-panel")
-    panel.get_by_label("Formation des groupes").select_option("mixte")
-    panel.get_by_label("Nombre de groupes").fill("2")
-    panel.get_by_role("button", name="Travailler en sous-groupes").click()
-    panel.get_by_role("button", name="Former les groupes").click()
-    # two people, two groups: one each
-    expect(console.locator(".groups-cell")).to_have_count(2)
+    form_groups(console, 2)  # two people, two groups: one each
     for phone in (alice, bruno):
         expect(phone.page.locator("#groups-banner")).to_contain_text("Votre groupe")
         phone.page.get_by_role("button", name="Tableau").click()

@@ -14,15 +14,9 @@ from typing import Any
 import pytest
 
 from tests import browser_helpers
-from tests.browser_helpers import (
-    CODE_OF_EDUCATION,
-    Watched,
-    axe_violations,
-    join_by_code,
-    login,
-    new_atelier,
-)
-from tests.live import LiveServer, Peer, console_token, join_participant, login_animateur
+from tests.browser_helpers import CODE_OF_EDUCATION, axe_violations
+from tests.groups_browser import form_groups, go_to_step, group_room
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
@@ -36,28 +30,14 @@ def test_chains_in_groups_on_the_phone_the_console_and_the_wall(
     from playwright.sync_api import expect
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    laptop = login(browser, server)
-    code = new_atelier(laptop, server, "Dispositif d'évaluation")
-    console = laptop.page
-    console.get_by_role("button", name="Démarrer l'atelier").click()
-    atelier_id = int(re.search(r"/ateliers/(\d+)", console.url).group(1))
-    link = console.locator("#participant-link").input_value()
-    people = [
-        Peer(server.url, join_participant(server, link, f"Personne {i}", 1 + i % 3)).connect()
-        for i in range(5)
-    ]
-    phone = join_by_code(browser, server, code, "Alice", CODE_OF_EDUCATION)
-    anim = Peer(server.url, console_token(login_animateur(server), server, atelier_id)).connect()
-    try:
-        console.locator("#step-list .step-list__goto", has_text="La chaîne de valeur de").click()
+    with group_room(
+        browser, server, "Dispositif d'évaluation", 5, "Alice", CODE_OF_EDUCATION
+    ) as room:
+        laptop, console, phone, anim = room.laptop, room.console, room.phone, room.anim
+        go_to_step(console, "La chaîne de valeur de")
         expect(phone.page.locator(".cv-add")).to_be_visible()
         expect(console.locator(".cv-add")).to_be_visible()
-        panel = console.locator("#groups-panel")
-        panel.get_by_label("Formation des groupes").select_option("mixte")
-        panel.get_by_label("Nombre de groupes").fill("2")
-        panel.get_by_role("button", name="Travailler en sous-groupes").click()
-        panel.get_by_role("button", name="Former les groupes").click()
-        expect(console.locator(".groups-cell")).to_have_count(2)
+        form_groups(console)
         expect(phone.page.locator("#groups-banner")).to_contain_text("Votre groupe")
         page = phone.page
         page.locator(".cv-add summary").click()
@@ -69,15 +49,16 @@ def test_chains_in_groups_on_the_phone_the_console_and_the_wall(
         form.get_by_label("Texte").fill("Deux CPE et un local")
         form.get_by_role("button", name="Ajouter à la chaîne").click()
         expect(page.locator(".cv-level[aria-label='Ressources']")).to_contain_text("Deux CPE")
-        step = next(s["id"] for s in anim.syncs[0]["snapshot"]["steps"] if s["key"] == "chaines")
-        for n, peer in enumerate(people):
-            ack = peer.call(
-                "step_action",
-                {"step_id": step, "action": "chaine_add",
-                 "data": {"client_id": f"cv-grp-{n:06d}", "subject": "action",
-                          "title": f"Action {n + 1}"}},
-            )  # fmt: skip
-            assert ack["ok"], ack
+        step = room.step_id("chaines")
+        room.everyone_acts(
+            step,
+            "chaine_add",
+            lambda n: {
+                "client_id": f"cv-grp-{n:06d}",
+                "subject": "action",
+                "title": f"Action {n + 1}",
+            },
+        )
         state = anim.call("sync", {"last_seq": 0})["snapshot"]
         groups = state["groups"][str(step)]
         assert sum(g["count"] for g in groups["groups"]) == 7  # 6 chains, 1 item
@@ -94,9 +75,7 @@ def test_chains_in_groups_on_the_phone_the_console_and_the_wall(
         problems = axe_violations(console) + axe_violations(page)
         console.screenshot(path=str(SHOTS / "console-chaine-groups-1280.png"))
         page.screenshot(path=str(SHOTS / "phone-chaine-group-390.png"), full_page=True)
-        wall = Watched(browser, 1920, 1080, context=laptop.context)
-        wall.page.set_viewport_size({"width": 1920, "height": 1080})
-        wall.page.goto(f"{server.url}/animateur/ateliers/{atelier_id}/projection")
+        wall = room.wall(browser, server)
         expect(wall.page.locator(".wall-group")).to_have_count(2)
         expect(wall.page.locator(".wall-card")).to_have_count(7)
         expect(wall.page.locator(".wall-groups")).to_contain_text(
@@ -111,6 +90,3 @@ def test_chains_in_groups_on_the_phone_the_console_and_the_wall(
         assert problems == [], problems
         for watched in (laptop, phone, wall):
             watched.check()
-    finally:
-        for peer in [anim, *people]:
-            peer.disconnect()

@@ -7,22 +7,15 @@ group tag — axe-core clean. Screenshots: $SHOTS_DIR (default test-artifacts/).
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import browser_helpers
-from tests.browser_helpers import (
-    CENTRE_SOCIAL,
-    Watched,
-    axe_violations,
-    join_by_code,
-    login,
-    new_atelier,
-)
-from tests.live import LiveServer, Peer, console_token, join_participant, login_animateur
+from tests.browser_helpers import axe_violations
+from tests.groups_browser import form_groups, go_to_step, group_room
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.browser
 browser, server = browser_helpers.browser, browser_helpers.server  # module-scoped fixtures
@@ -36,44 +29,26 @@ def test_feuille_de_route_in_groups_on_the_phone_the_console_and_the_wall(
     from playwright.sync_api import expect
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    laptop = login(browser, server)
-    code = new_atelier(laptop, server, "Feuille de route")
-    console = laptop.page
-    console.get_by_role("button", name="Démarrer l'atelier").click()
-    atelier_id = int(re.search(r"/ateliers/(\d+)", console.url).group(1))
-    link = console.locator("#participant-link").input_value()
-    people = [
-        Peer(server.url, join_participant(server, link, f"Personne {i}", 1 + i % 3)).connect()
-        for i in range(5)
-    ]
-    phone = join_by_code(browser, server, code, "Nadia", CENTRE_SOCIAL)
-    anim = Peer(server.url, console_token(login_animateur(server), server, atelier_id)).connect()
-    try:
-        console.locator("#step-list .step-list__goto", has_text="Les actions de la feuille").click()
+    with group_room(browser, server, "Feuille de route", 5) as room:
+        laptop, console, phone = room.laptop, room.console, room.phone
+        go_to_step(console, "Les actions de la feuille")
         # the step is current on both screens before the panel is filled (it is redrawn)
         expect(phone.page.locator(".fdr-form")).to_be_visible()
         expect(console.locator(".fdr")).to_be_visible()
-        panel = console.locator("#groups-panel")
-        panel.get_by_label("Formation des groupes").select_option("mixte")
-        panel.get_by_label("Nombre de groupes").fill("2")
-        panel.get_by_role("button", name="Travailler en sous-groupes").click()
-        panel.get_by_role("button", name="Former les groupes").click()
-        expect(console.locator(".groups-cell")).to_have_count(2)
+        form_groups(console)
         expect(phone.page.locator("#groups-banner")).to_contain_text("Votre groupe")
         form = phone.page.locator(".fdr-form")
         form.get_by_label("Intitulé de l'action").fill("Café des parents au collège")
         form.get_by_role("button", name="Proposer l'action").click()
         rows = phone.page.locator("tr[data-action-id]")
         expect(rows).to_have_count(1)
-        step = next(s["id"] for s in anim.syncs[0]["snapshot"]["steps"] if s["key"] == "actions")
-        for n, peer in enumerate(people):
-            ack = peer.call(
-                "step_action",
-                {"step_id": step, "action": "propose",
-                 "data": {"client_id": f"fdr-grp-{n:06d}", "intitule": f"Action {n + 1}"}},
-            )  # fmt: skip
-            assert ack["ok"], ack
-        state = anim.call("sync", {"last_seq": 0})["snapshot"]["groups"][str(step)]
+        step = room.step_id("actions")
+        room.everyone_acts(
+            step,
+            "propose",
+            lambda n: {"client_id": f"fdr-grp-{n:06d}", "intitule": f"Action {n + 1}"},
+        )
+        state = room.groups(step)
         mine = phone.page.locator(".groups-banner__mine strong").inner_text()
         by_name = {g["name"]: g for g in state["groups"]}
         assert sum(g["count"] for g in state["groups"]) == 6
@@ -87,9 +62,7 @@ def test_feuille_de_route_in_groups_on_the_phone_the_console_and_the_wall(
         problems = axe_violations(console) + axe_violations(phone.page)
         console.screenshot(path=str(SHOTS / "console-feuille-groups-1280.png"))
         phone.page.screenshot(path=str(SHOTS / "phone-feuille-group-390.png"), full_page=True)
-        wall = Watched(browser, 1920, 1080, context=laptop.context)
-        wall.page.set_viewport_size({"width": 1920, "height": 1080})
-        wall.page.goto(f"{server.url}/animateur/ateliers/{atelier_id}/projection")
+        wall = room.wall(browser, server)
         expect(wall.page.locator(".wall-group")).to_have_count(2)
         expect(wall.page.locator(".wall-card")).to_have_count(6)
         problems += axe_violations(wall.page)
@@ -113,6 +86,3 @@ def test_feuille_de_route_in_groups_on_the_phone_the_console_and_the_wall(
         assert problems == [], problems
         for page in (laptop, phone, wall):
             page.check()
-    finally:
-        for peer in [anim, *people]:
-            peer.disconnect()

@@ -27,21 +27,19 @@ def test_questions_in_groups_on_the_phone_the_console_and_the_wall(
     from playwright.sync_api import expect
 
     with group_room(browser, server, "Exploration prospective", 5) as room:
-        laptop, console, phone, people = room.laptop, room.console, room.phone, room.people
-        anim, atelier_id = room.anim, room.atelier_id
+        laptop, console, phone = room.laptop, room.console, room.phone
+        atelier_id = room.atelier_id
         switch_to_groups(console, "Questions essentielles")
         expect(phone.page.locator("#groups-banner")).to_contain_text("Votre groupe")
         phone.page.get_by_label("Votre question").fill("Comment associer les parents ?")
         phone.page.get_by_role("button", name="Proposer", exact=True).click()
         expect(phone.page.locator(".proposal")).to_have_count(1)
-        step = next(s["id"] for s in anim.syncs[0]["snapshot"]["steps"] if s["key"] == "questions")
-        for n, peer in enumerate(people):
-            ack = peer.call(
-                "step_action",
-                {"step_id": step, "action": "propose",
-                 "data": {"client_id": f"qe-grp-{n:06d}", "text": f"Question {n + 1} ?"}},
-            )  # fmt: skip
-            assert ack["ok"], ack
+        step = room.step_id("questions")
+        room.everyone_acts(
+            step,
+            "propose",
+            lambda n: {"client_id": f"qe-grp-{n:06d}", "text": f"Question {n + 1} ?"},
+        )
         state = room.groups(step)
         mine = phone.page.locator(".groups-banner__mine strong").inner_text()
         by_name = {g["name"]: g for g in state["groups"]}

@@ -5,16 +5,14 @@ with their own links were refused ``server_full`` meanwhile."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 
 from flask import Flask
 
-from facilitator.extensions import socketio
 from facilitator.models import Animateur, Atelier, Participant
 from facilitator.realtime.state import state
 from tests.conftest import Sock, socket_token
+from tests.join_turns import open_while_the_turn_is_held
 
 
 def test_one_link_waiting_for_turns_holds_no_more_than_its_cap(
@@ -31,26 +29,10 @@ def test_one_link_waiting_for_turns_holds_no_more_than_its_cap(
     alice = make_participant(atelier, "Alice")
     bob = make_participant(atelier, "Bob")
     token = socket_token("participant", atelier, alice)
-    current = state()
-    current.joining = threading.BoundedSemaphore(1)
-    current.joining.acquire()  # a slow join holds the only turn
-    opened: list[object] = []
-
-    def again() -> None:
-        with app.app_context():
-            opened.append(socketio.test_client(app, auth={"token": token}))
-
-    loop = [threading.Thread(target=again, daemon=True) for _ in range(4)]
-    for thread in loop:
-        thread.start()
-    time.sleep(0.5)
-    waiting = current.admitting
-    current.joining.release()
-    for thread in loop:
-        thread.join(timeout=10)
+    waiting, opened = open_while_the_turn_is_held(app, token, 4)
     assert waiting == 2, "one link held more places than its cap while waiting"
     assert connect("participant", atelier, bob).connected
-    assert current.admitting == 0 and current.admitting_of == {}
+    assert state().admitting == 0 and state().admitting_of == {}
     for client in opened:
         if client.is_connected():  # type: ignore[attr-defined]
             client.disconnect()  # type: ignore[attr-defined]

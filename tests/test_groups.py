@@ -13,7 +13,7 @@ from facilitator.core.group_formation import Person, at_random, mixed
 from facilitator.extensions import db
 from facilitator.models import Contribution
 from facilitator.scripts import ScriptError, load_script_text
-from tests.groups_helpers import SCRIPT, card, formed, room, snapshot
+from tests.groups_helpers import SCRIPT, card, formed, quiet, room, snapshot
 
 
 @pytest.fixture
@@ -73,8 +73,7 @@ def test_groups_mixed_by_structure_type_and_each_sees_only_their_own(r: Any) -> 
     alice_group = where["Alice"]
     mate = next(n for n in where if n != "Alice" and where[n] == alice_group)
     other = next(n for n in where if where[n] != alice_group)
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    quiet(r)
     ack = card(r["socks"]["Alice"], r["step"], "Une idée de table")
     assert ack["ok"], ack
     assert ack["card"]["group_id"] == alice_group

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from facilitator.core import events
-from tests.groups_helpers import SCRIPT, card, formed, room, snapshot
+from tests.groups_helpers import SCRIPT, card, formed, formed_world, quiet, replayed, room, snapshot
 
 #: what a member of another group tries on a group's card → refused as if it did not exist
 ATTEMPTS = {
@@ -21,17 +21,11 @@ ATTEMPTS = {
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect)
-    where = formed(r)
-    r["where"] = where
-    author = "Alice"
-    r["mate"] = next(n for n in where if n != author and where[n] == where[author])
-    r["outsider"] = next(n for n in where if where[n] != where[author])
-    ack = card(r["socks"][author], r["step"], "Idée de la table d'Alice")
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
+    ack = card(r["socks"]["Alice"], r["step"], "Idée de la table d'Alice")
     assert ack["ok"], ack
     r["card"] = ack["card"]
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    quiet(r)
     return r
 
 
@@ -56,12 +50,9 @@ def test_a_reconnecting_member_of_another_group_is_not_replayed_the_group_events
     world: Any, connect: Any
 ) -> None:
     before = events.current_seq(world["atelier"].id) - 1  # the card's own event
-    outsider = connect("participant", world["atelier"], world["people"][world["outsider"]], before)
-    mate = connect("participant", world["atelier"], world["people"][world["mate"]], before)
-    (sync,) = [m["args"][0] for m in outsider.received() if m["name"] == "sync"]
-    assert sync["mode"] == "replay" and sync["events"] == []
-    (sync,) = [m["args"][0] for m in mate.received() if m["name"] == "sync"]
-    assert [e["type"] for e in sync["events"]] == ["card.added"]
+    outsider, mate = replayed(world, connect, before)
+    assert outsider["mode"] == "replay" and outsider["events"] == []
+    assert [e["type"] for e in mate["events"]] == ["card.added"]
 
 
 def test_the_wall_and_the_animateur_see_every_group_with_live_counts(world: Any) -> None:

@@ -17,7 +17,7 @@ from facilitator.documents import compte_rendu, loaders
 from facilitator.extensions import db
 from facilitator.models import Step
 from facilitator.rendering import markdown
-from tests.groups_helpers import formed, room, snapshot
+from tests.groups_helpers import PLENARY, act, formed_world, quiet, replayed, snapshot
 
 SCRIPT = """
 format: 1
@@ -29,20 +29,8 @@ steps:
     title: Carte par table
     consigne: Ajoutez les acteurs que vous connaissez.
     groups: {formation: mixte, count: 2}
-  - id: pleniere
-    type: cartes
-    title: Plénière
-    consigne: Une idée par carte.
-    settings:
-      columns: [{id: a, label: Idées}]
 """
-
-
-def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
-    ack: dict[str, Any] = sock.call(
-        "step_action", {"step_id": step_id, "action": action, "data": data}
-    )
-    return ack
+SCRIPT += PLENARY
 
 
 def state(sock: Any, step_id: int) -> dict[str, Any]:
@@ -56,11 +44,7 @@ def typed(sock: Any, kind: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect, SCRIPT)
-    where = formed(r)
-    r["where"] = where
-    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
-    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
     step = r["step"]
     # the map as it was: an actor the animateur adds is everyone's (plenary)
     mairie = act(r["anim"], step, "actor_add", client_id="act-plenary-01", name="Mairie")
@@ -80,8 +64,7 @@ def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
               actor_id=r["club"]["id"], text="Maraudes le soir")  # fmt: skip
     assert ack["ok"], ack
     r["action"] = ack["actor"]["actions"][0]
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    quiet(r)
     return r
 
 
@@ -247,12 +230,9 @@ def test_a_reconnecting_member_of_another_group_is_not_replayed_the_group_s_addi
     world: Any, connect: Any
 ) -> None:
     before = events.current_seq(world["atelier"].id) - 3  # the group's three additions
-    outsider = connect("participant", world["atelier"], world["people"][world["outsider"]], before)
-    mate = connect("participant", world["atelier"], world["people"][world["mate"]], before)
-    (sync,) = [m["args"][0] for m in outsider.received() if m["name"] == "sync"]
-    assert sync["mode"] == "replay" and sync["events"] == []
-    (sync,) = [m["args"][0] for m in mate.received() if m["name"] == "sync"]
-    assert [e["type"] for e in sync["events"]] == ["map.actor", "map.relation", "map.actor"]
+    outsider, mate = replayed(world, connect, before)
+    assert outsider["mode"] == "replay" and outsider["events"] == []
+    assert [e["type"] for e in mate["events"]] == ["map.actor", "map.relation", "map.actor"]
 
 
 def test_a_participant_in_no_group_is_told_so_and_nothing_is_stored(

@@ -16,7 +16,7 @@ from facilitator.documents import compte_rendu, loaders
 from facilitator.extensions import db
 from facilitator.models import QuestionEssentielle, StepGroup
 from facilitator.rendering import markdown
-from tests.groups_helpers import formed, room, snapshot
+from tests.groups_helpers import act, activity, formed_world, quiet, replayed, snapshot
 
 SCRIPT = """
 format: 1
@@ -35,16 +35,8 @@ steps:
 """
 
 
-def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
-    ack: dict[str, Any] = sock.call(
-        "step_action", {"step_id": step_id, "action": action, "data": data}
-    )
-    return ack
-
-
 def chaines(sock: Any, step_id: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = snapshot(sock)["activity"][str(step_id)]["chaines"]
-    return found
+    return activity(sock, step_id, "chaines")
 
 
 def chain_events(sock: Any) -> list[dict[str, Any]]:
@@ -53,13 +45,8 @@ def chain_events(sock: Any) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect, SCRIPT)
-    where = formed(r)
-    r["where"] = where
-    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
-    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
+    quiet(r)
     alice = r["socks"]["Alice"]
     ack = act(alice, r["step"], "chaine_add", client_id="cv-alice-0001", subject="action",
               title="Aide aux devoirs")  # fmt: skip
@@ -133,12 +120,9 @@ def test_a_reconnecting_member_of_another_group_is_not_replayed_the_chain(
     world: Any, connect: Any
 ) -> None:
     before = events.current_seq(world["atelier"].id) - 3  # the chain and its two items
-    outsider = connect("participant", world["atelier"], world["people"][world["outsider"]], before)
-    mate = connect("participant", world["atelier"], world["people"][world["mate"]], before)
-    (sync,) = [m["args"][0] for m in outsider.received() if m["name"] == "sync"]
-    assert sync["mode"] == "replay" and sync["events"] == []
-    (sync,) = [m["args"][0] for m in mate.received() if m["name"] == "sync"]
-    assert [e["type"] for e in sync["events"]] == ["chaine.updated"] * 3
+    outsider, mate = replayed(world, connect, before)
+    assert outsider["mode"] == "replay" and outsider["events"] == []
+    assert [e["type"] for e in mate["events"]] == ["chaine.updated"] * 3
 
 
 def test_a_person_in_no_group_is_told_so_and_nothing_is_written(world: Any, connect: Any) -> None:

@@ -16,7 +16,7 @@ from facilitator.documents import compte_rendu, loaders
 from facilitator.extensions import db
 from facilitator.models import QuestionEssentielle, StepGroup
 from facilitator.rendering import markdown
-from tests.groups_helpers import formed, room, snapshot
+from tests.groups_helpers import PLENARY, act, activity, formed_world, quiet, snapshot
 
 SCRIPT = """
 format: 1
@@ -30,36 +30,18 @@ steps:
     settings:
       votes: {budget: 2, max_per_card: 1}
     groups: {formation: mixte, count: 2}
-  - id: pleniere
-    type: cartes
-    title: Plénière
-    consigne: Une idée par carte.
-    settings:
-      columns: [{id: a, label: Idées}]
 """
-
-
-def act(sock: Any, step_id: int, action: str, **data: Any) -> dict[str, Any]:
-    ack: dict[str, Any] = sock.call(
-        "step_action", {"step_id": step_id, "action": action, "data": data}
-    )
-    return ack
+SCRIPT += PLENARY
 
 
 def actions(sock: Any, step_id: int) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = snapshot(sock)["activity"][str(step_id)]["actions"]
-    return found
+    return activity(sock, step_id, "actions")
 
 
 @pytest.fixture
 def world(make_atelier: Any, make_animateur: Any, connect: Any) -> Any:
-    r = room(make_atelier, make_animateur, connect, SCRIPT)
-    where = formed(r)
-    r["where"] = where
-    r["mate"] = next(n for n in where if n != "Alice" and where[n] == where["Alice"])
-    r["outsider"] = next(n for n in where if where[n] != where["Alice"])
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    r = formed_world(make_atelier, make_animateur, connect, SCRIPT)
+    quiet(r)
     ack = act(r["socks"]["Alice"], r["step"], "propose", client_id="fdr-alice-01",
               intitule="Cellule de veille sur l'absentéisme")  # fmt: skip
     assert ack["ok"], ack

@@ -13,7 +13,7 @@ from facilitator.core.events import Viewer
 from facilitator.errors import InvalidInput
 from facilitator.extensions import db
 from facilitator.scripts import load_script_text
-from tests.groups_helpers import SCRIPT, card, formed, room, snapshot
+from tests.groups_helpers import SCRIPT, card, formed, quiet, room, snapshot
 
 
 @pytest.fixture
@@ -127,8 +127,7 @@ def _voted_in_groups(r: Any) -> tuple[dict[str, Any], str, str, list[int]]:
     for name, card_id in zip(("Alice", mate), ids, strict=True):
         for _ in range(2):
             assert r["socks"][name].call("vote", {"card_id": card_id, "delta": 1})["ok"]
-    for sock in [r["anim"], r["wall"], *r["socks"].values()]:
-        sock.received()
+    quiet(r)
     return where, mate, outsider, ids
 
 

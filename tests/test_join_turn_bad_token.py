@@ -4,16 +4,13 @@ behind slow joins took the places of people with valid links (refused ``server_f
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable
 
 from flask import Flask
 
-from facilitator.extensions import socketio
 from facilitator.models import Animateur, Atelier, Participant
-from facilitator.realtime.state import state
 from tests.conftest import Sock
+from tests.join_turns import open_while_the_turn_is_held
 
 
 def test_a_forged_token_is_refused_without_waiting_for_a_turn(
@@ -27,21 +24,6 @@ def test_a_forged_token_is_refused_without_waiting_for_a_turn(
     app.config["ANIMATEUR_RESERVED_CONNECTIONS"] = 0
     atelier = make_atelier(make_animateur())
     alice = make_participant(atelier, "Alice")
-    current = state()
-    current.joining = threading.BoundedSemaphore(1)
-    current.joining.acquire()  # a slow join holds the only turn
-
-    def forged() -> None:
-        with app.app_context():
-            socketio.test_client(app, auth={"token": "forged.token.value"})
-
-    burst = [threading.Thread(target=forged, daemon=True) for _ in range(3)]
-    for thread in burst:
-        thread.start()
-    time.sleep(0.5)
-    waiting = current.admitting
-    current.joining.release()
-    for thread in burst:
-        thread.join(timeout=10)
+    waiting, _ = open_while_the_turn_is_held(app, "forged.token.value", 3)
     assert waiting == 0, "forged tokens held places while waiting for a join turn"
     assert connect("participant", atelier, alice).connected

@@ -1,13 +1,15 @@
 // `cartes` activity: a step's cards by column (clusters grouped under their label), dot
 // votes, own-card edit/delete for participants, every card for animateurs. The default view:
 // steps of a type without its own are drawn by this board too (registry.js).
-// DOM is reused card by card so focus and open edit forms survive live updates.
+// DOM is reused card by card so focus and open edit forms survive live updates; a card whose
+// content changed is drawn anew, its focus put back and a Space press on it kept (press.js).
 
 import { h, plural, syncChildren } from "../../ui.js";
 import { ActivityView } from "../activity-view.js";
 import { enableDrag, groupTools } from "./arrange.js";
 import { renderCanvas } from "./canvas.js";
 import { HELD, cardElement } from "./card.js";
+import { keepSpacePresses } from "./press.js";
 
 let clusterIds = 0; // ids of the groups' headings (their buttons are described by them)
 
@@ -36,6 +38,7 @@ export class CartesBoard extends ActivityView {
     this.seen = new Set();
     this.grid = h("div", { class: "columns" });
     root.append(this.grid);
+    keepSpacePresses(root); // a Space press survives a redraw of its card (press.js)
   }
 
   render(step) {
