@@ -85,3 +85,52 @@ def test_an_event_delivered_during_authentication_is_not_missed(
     sync = _sync(second_tab)
     assert sync["seq"] >= cast[0]["seq"]  # the vote's event will not come again
     assert sync["snapshot"]["my_votes"] == {str(card["id"]): 1}
+
+
+@pytest.mark.parametrize("on_connect", [False, True])
+def test_a_card_committed_while_a_replay_is_read_is_not_missed(
+    live_atelier: dict[str, Any], connect: Any, monkeypatch: pytest.MonkeyPatch, on_connect: bool
+) -> None:
+    """Bob's card lands right after Alice's replay was read: her answer's seq must not cover
+    it (it is not in the replay), so that its live event, newer than that seq, is applied.
+    The seq used to be read after the replay: the card was in neither (the nginx rolling
+    restart test saw it, tests/test_nginx_rolling.py). By a reconnect (``last_seq`` in the
+    connect) and by a ``sync`` on an open connection."""
+    from facilitator.core import events
+
+    a, b, step = live_atelier["a"], live_atelier["b"], live_atelier["steps"]["idees"]
+    first = {"step_id": step, "client_id": "join-replay-01", "text": "Avant", "column": "a"}
+    last_seq = a.call("card_add", first)["seq"] - 1  # she missed the first card
+    real = events.missed
+    added: list[dict[str, Any]] = []
+
+    def missed_then_card(*args: Any, **kwargs: Any) -> Any:
+        replay = real(*args, **kwargs)
+        if not added:  # once: Bob's card, committed and delivered now
+            card = {"step_id": step, "client_id": "join-replay-02", "text": "Puis", "column": "a"}
+            added.append(b.call("card_add", card))
+        return replay
+
+    monkeypatch.setattr(events, "missed", missed_then_card)
+    if on_connect:
+        alice = connect("participant", live_atelier["atelier"], live_atelier["alice"], last_seq)
+        got = alice.received()
+        [answer] = [m["args"][0] for m in got if m["name"] == "sync"]
+    else:
+        alice = a
+        alice.received()  # what came before
+        answer = alice.call("sync", {"last_seq": last_seq})
+        got = alice.received()
+    assert added and added[0]["ok"], added
+    assert answer["mode"] == "replay"
+    replayed = {e["data"]["card"]["id"] for e in answer["events"] if "card" in e["data"]}
+    assert len(replayed) == 1  # the first card
+    bobs = added[0]["card"]["id"]
+    events_ = [m["args"][0] for m in got if m["name"] == "event"]
+    live = [e for e in events_ if e["data"].get("card", {}).get("id") == bobs]
+    # the client applies an event only when its seq is above the last one it holds
+    assert bobs in replayed or any(e["seq"] > answer["seq"] for e in live), (
+        answer["seq"],
+        replayed,
+        [e["seq"] for e in live],
+    )

@@ -267,17 +267,26 @@ def current_seq(atelier_id: int) -> int:
 
 
 def missed(
-    viewer: Viewer, last_seq: int, limit: int, groups: frozenset[int] = frozenset()
+    viewer: Viewer,
+    last_seq: int,
+    upto: int,
+    limit: int,
+    groups: frozenset[int] = frozenset(),
 ) -> list[dict[str, Any]] | None:
-    """Envelopes this viewer missed after ``last_seq``, or None when a snapshot is better
-    (too many, or ``last_seq`` is from the future: the database was reset). ``groups``:
-    the participant's sub-groups (another group's events are not theirs)."""
-    current = current_seq(viewer.atelier_id)
-    if last_seq > current or current - last_seq > limit:
+    """Envelopes this viewer missed after ``last_seq`` up to ``upto`` included, or None when
+    a snapshot is better (too many, or ``last_seq`` is from the future: the database was
+    reset). ``groups``: the participant's sub-groups (another group's events are not theirs).
+
+    ``upto`` is the seq the caller answers with, read once BEFORE this (the connection
+    already in the atelier's room): every event after it reaches the connection live, and
+    every event up to it is committed, so the two together miss nothing. Reading the rows
+    first and the seq after lost an event committed in between: in neither the replay nor,
+    for the client, the live events (older than the answer's seq)."""
+    if last_seq > upto or upto - last_seq > limit:
         return None
     rows = db.session.scalars(
         select(Event)
-        .where(Event.atelier_id == viewer.atelier_id, Event.seq > last_seq)
+        .where(Event.atelier_id == viewer.atelier_id, Event.seq > last_seq, Event.seq <= upto)
         .order_by(Event.seq)
     ).all()
     out = []

@@ -98,13 +98,13 @@ def sync_data(
     replayed timer events is the time they were recorded. ``seq``: the snapshot's, known
     by the caller (read from the database otherwise); ``mine``: see ``snapshot_of``."""
     now = views.timer_dict_now()
+    if seq is None:  # read before anything else: see ``events.missed``
+        seq = events.current_seq(viewer.atelier_id)
     if last_seq > 0:
         mine_groups = groups.member_groups(viewer.atelier_id, viewer.participant_id)
-        replay = events.missed(viewer, last_seq, current_app.config["REPLAY_LIMIT"], mine_groups)
+        limit = current_app.config["REPLAY_LIMIT"]
+        replay = events.missed(viewer, last_seq, seq, limit, mine_groups)
         if replay is not None:
-            current = events.current_seq(viewer.atelier_id)
-            return {"mode": "replay", "events": replay, "seq": current, "server_time": now}
-    if seq is None:
-        seq = events.current_seq(viewer.atelier_id)
+            return {"mode": "replay", "events": replay, "seq": seq, "server_time": now}
     whole = snapshot.snapshot_of(viewer.atelier_id, viewer, seq, mine)
     return {"mode": "snapshot", "snapshot": whole, "seq": seq, "server_time": now}
