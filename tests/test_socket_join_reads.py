@@ -134,3 +134,42 @@ def test_a_card_committed_while_a_replay_is_read_is_not_missed(
         replayed,
         [e["seq"] for e in live],
     )
+
+
+@pytest.mark.parametrize("last_seq", [0, -1])
+def test_a_connection_made_while_an_event_is_delivered_gets_it(
+    live_atelier: dict[str, Any], connect: Any, monkeypatch: pytest.MonkeyPatch, last_seq: int
+) -> None:
+    """A delivery may yield after some rooms were sent to (a sub-group's members read from
+    PostgreSQL): an animateur connecting right then is in none of the sends, so the event
+    must be in their sync (``relay.covered``). Snapshot (last_seq 0) and replay."""
+    a, step = live_atelier["a"], live_atelier["steps"]["idees"]
+    first = {"step_id": step, "client_id": "join-during-01", "text": "Avant", "column": "a"}
+    before = a.call("card_add", first)["seq"]
+    real = relay._fan_out
+    joined: list[Any] = []
+
+    def fan_out_then_connect(ev: dict[str, Any]) -> None:
+        real(ev)
+        if not joined and ev["type"] == "card.added":  # the rooms were sent to: then a join
+            since = before if last_seq < 0 else 0
+            anim = live_atelier["animateur"]
+            joined.append(connect("animateur", live_atelier["atelier"], anim, since))
+
+    monkeypatch.setattr(relay, "_fan_out", fan_out_then_connect)
+    second = {"step_id": step, "client_id": "join-during-02", "text": "Pendant", "column": "a"}
+    ack = a.call("card_add", second)
+    assert ack["ok"] and joined
+    got = joined[0].received()
+    [answer] = [m["args"][0] for m in got if m["name"] == "sync"]
+    live = [m["args"][0]["seq"] for m in got if m["name"] == "event"]
+    if answer["mode"] == "replay":
+        held = {e["data"]["card"]["id"] for e in answer["events"] if "card" in e["data"]}
+    else:
+        held = {c["id"] for c in answer["snapshot"]["cards"]}
+    assert ack["card"]["id"] in held or ack["seq"] in [s for s in live if s > answer["seq"]], (
+        answer["seq"],
+        held,
+        live,
+    )
+    assert answer["mode"] == ("replay" if last_seq < 0 else "snapshot")

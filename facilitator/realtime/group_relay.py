@@ -50,8 +50,8 @@ class GroupAudience:
         """A sub-group's event: animateurs, the wall (read-only links) and the group's
         members only; the author's own version first."""
         a, seq = ev["atelier_id"], ev["seq"]
+        members = self.members_of(ev["group_id"])  # may read (yield): before any send
         wire.send(wire.members(room_anim(a)), [full])
-        members = self.members_of(ev["group_id"])
         owner_sids: set[str] = set()
         if ev["owner_id"] is not None and ev["owner"] is not None:
             owner_sids = set(wire.members(room_owner(a, ev["owner_id"])))

@@ -95,7 +95,8 @@ def _admit(current: ProcessState, viewer: Viewer | None, auth: dict) -> dict[str
             join_room(room_owner(viewer.atelier_id, viewer.participant_id))
         # in the room, no yield since: every event after this seq reaches the connection,
         # and every event up to it was committed before (realtime/joining.py)
-        seq = relay.last[atelier_id]
+        seq = relay.covered(atelier_id)
+        assert seq is not None  # tracked above
         last_seq = auth.get("last_seq")
         last_seq = last_seq if isinstance(last_seq, int) and 0 <= last_seq < 2**31 else 0
         data = sync_data(viewer, last_seq, seq, mine_for(viewer, seq))

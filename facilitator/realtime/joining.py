@@ -2,7 +2,7 @@
 
 A participant's connect reads one row set (``core/joiner.py``: the participant, their
 structure, their votes); the ``seq`` of their snapshot is the last one this process has
-delivered to the atelier's room (``relay.last``), read right after the connection joined
+delivered to the atelier's room (``relay.covered``), read right after the connection joined
 that room: every later event reaches it, and everything up to that ``seq`` was committed
 before the snapshot's data were read — what was read earlier (the participant's votes, by
 authentication) is read again when an event was delivered in between. The shared part of
@@ -47,7 +47,7 @@ def viewer_from_token(token: object, claims: dict[str, Any] | None = None) -> Vi
         pid = data.get("p")
         if not isinstance(pid, int):
             return None
-        seen = relay.last.get(atelier_id)  # before the read: see ``mine_for``
+        seen = relay.covered(atelier_id)  # before the read: see ``mine_for``
         found = joiner.read(atelier_id, pid)
         if found is None or not tokens.participant_key_matches(data, found.token_hash):
             return None  # not of this cycle, or a token of a deleted participant

@@ -73,6 +73,8 @@ class Relay:
 
     def reset(self) -> None:
         self.last: dict[int, int] = {}  # atelier -> last seq delivered here
+        #: atelier -> the seq being delivered (a delivery may yield: ``covered``)
+        self.delivering: dict[int, int] = {}
         self.held: dict[int, dict[int, dict[str, Any]]] = {}
         self.batches: dict[int, dict[tuple, tuple[int, str, dict]]] = {}
         self.timers: set[tuple[str, int]] = set()
@@ -128,7 +130,7 @@ class Relay:
             self._later("hold", a, HOLD, self._repair_hold)
             return
         self._deliver(ev)
-        self.last[a] = seq
+        self.last[a] = max(self.last[a], seq)  # a repair may have gone further meanwhile
         self._drain(a)
 
     # --- ordering -------------------------------------------------------------------------
@@ -138,7 +140,7 @@ class Relay:
         while held and self.last[a] + 1 in held:
             seq = self.last[a] + 1
             self._deliver(held.pop(seq))
-            self.last[a] = seq
+            self.last[a] = max(self.last[a], seq)
 
     def _repair_hold(self, a: int) -> None:
         held = self.held.get(a)
@@ -163,7 +165,7 @@ class Relay:
         for ev in found:  # events delivered meanwhile are skipped
             if ev["seq"] > self.last[a]:
                 self._deliver(ev)
-                self.last[a] = ev["seq"]
+                self.last[a] = max(self.last[a], ev["seq"])
         self.last[a] = max(self.last[a], upto)
         held = self.held.get(a, {})
         for seq in [s for s in held if s <= self.last[a]]:
@@ -228,7 +230,30 @@ class Relay:
         rooms = wire.server.manager.rooms.get("/", {}) if wire.server else {}
         return bool(rooms.get(room_anim(a)) or rooms.get(room_pub(a)))
 
+    def covered(self, a: int) -> int | None:
+        """The seq a connection joining the atelier's rooms now must be given everything up
+        to (in its replay or snapshot): every event after it will still reach the rooms. The
+        event being delivered counts as covered: its delivery may yield (a sub-group's
+        members read from the database on PostgreSQL) after some rooms were sent to, and a
+        connection that joined one of them meanwhile would get it neither live nor, with
+        ``last``, in its sync. It is committed (published after the commit): the sync's
+        reads hold it; its live copy, if it comes too, is older than the sync's seq."""
+        last = self.last.get(a)
+        delivering = self.delivering.get(a)
+        if last is None or delivering is None:
+            return last
+        return max(last, delivering)
+
     def _deliver(self, ev: dict[str, Any]) -> None:
+        a = ev["atelier_id"]
+        self.delivering[a] = ev["seq"]
+        try:
+            self._deliver_now(ev)
+        finally:
+            if self.delivering.get(a) == ev["seq"]:
+                del self.delivering[a]
+
+    def _deliver_now(self, ev: dict[str, Any]) -> None:
         self._fan_out(ev)
         hook = self.hooks.get(ev["type"])
         if hook is not None:
