@@ -16,7 +16,10 @@ import socketio
 from facilitator.realtime.room_index import LocalRooms
 
 
-class _Server:
+class FakeServer:
+    """What a manager asks of its server: a fresh id per connection (also used by
+    tests/test_room_index.py)."""
+
     def __init__(self) -> None:
         self.n = 0
         self.packet_class = socketio.packet.Packet
@@ -29,7 +32,7 @@ class _Server:
 
 def _wave(cls: type, clients: int, ateliers: int) -> dict[str, float]:
     manager = cls()
-    manager.set_server(_Server())
+    manager.set_server(FakeServer())
     sids = []
     t0 = time.process_time()
     for i in range(clients):

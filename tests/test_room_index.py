@@ -9,25 +9,13 @@ from typing import Any
 import pytest
 import socketio
 
+from bench.micro_rooms import FakeServer
 from facilitator.realtime.room_index import IndexedRooms, LocalRooms
-
-
-class _Server:
-    """What a manager asks of its server: a fresh id per connection."""
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.packet_class = socketio.packet.Packet
-        self.eio = self
-
-    def generate_id(self) -> str:
-        self.n += 1
-        return f"s{self.n}"
 
 
 def _manager(cls: type) -> Any:
     manager = cls()
-    manager.set_server(_Server())
+    manager.set_server(FakeServer())
     manager.initialize()
     return manager
 
