@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.harness import Generators, Servers, pct
-from bench.scenarios import client_specs
+from bench.scenarios import client_specs, posters_and_steps
 
 
 def scenario_overload(args, srv: Servers, folder: Path) -> dict:
@@ -41,11 +41,7 @@ def scenario_overload(args, srv: Servers, folder: Path) -> dict:
         if sum(s["connected"] for s in before) != last:
             last, since = sum(s["connected"] for s in before), time.monotonic()
     join = since - t0
-    posters, step = [], {}
-    for at in data["ateliers"]:
-        n_post = max(1, round(len(at["participants"]) * args.posting))
-        posters += [p["pid"] for p in at["participants"][:n_post]]
-        step[str(at["atelier"])] = at["steps"]["idees"]
+    posters, step = posters_and_steps(data, args.posting)
     cmd = {"do": "cards", "duration": args.duration, "rate": args.rate, "posters": posters,
            "step": step, "column": "idees", "drain": 2.0}  # fmt: skip
     cpu0, w0 = stats.cpu(), time.monotonic()

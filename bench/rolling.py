@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.harness import Generators, Servers, pct, wait_http
 from bench.nginx import Nginx
-from bench.scenarios import client_specs
+from bench.scenarios import client_specs, posters_and_steps
 
 
 def established(port: int) -> int:
@@ -74,11 +74,7 @@ def _run(args, srv: Servers, folder: Path, data: dict, nginx: Nginx) -> dict:
     time.sleep(1.5)
     counts = [established(p) for p in srv.ports]
     holder = counts.index(max(counts))
-    posters, step = [], {}
-    for at in data["ateliers"]:
-        n_post = max(1, round(len(at["participants"]) * args.posting))
-        posters += [p["pid"] for p in at["participants"][:n_post]]
-        step[str(at["atelier"])] = at["steps"]["idees"]
+    posters, step = posters_and_steps(data, args.posting)
     cmd = {"do": "cards", "duration": args.duration, "rate": args.rate, "posters": posters,
            "step": step, "column": "idees", "drain": 3.0}  # fmt: skip
     out: list[list[dict]] = []

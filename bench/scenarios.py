@@ -23,6 +23,18 @@ def client_specs(data: dict, urls: list[str]) -> list[dict]:
     return specs
 
 
+def posters_and_steps(data: dict, posting: float) -> tuple[list[int], dict[str, int]]:
+    """Who posts (the first ``posting`` share of each atelier's participants, at least one)
+    and the step they post to, per atelier (the ``cards`` command of the generators)."""
+    posters: list[int] = []
+    step: dict[str, int] = {}
+    for at in data["ateliers"]:
+        n_post = max(1, round(len(at["participants"]) * posting))
+        posters += [p["pid"] for p in at["participants"][:n_post]]
+        step[str(at["atelier"])] = at["steps"]["idees"]
+    return posters, step
+
+
 def scenario_groups(args, srv: Servers, folder: Path) -> dict:
     """``room`` with the step in sub-groups (issue 18): a card reaches its group's members
     and the animateur only; p99 for the members and for the animateur's console."""
@@ -80,11 +92,9 @@ def scenario_cards(args, srv: Servers, folder: Path) -> dict:
     join = time.monotonic() - t0
     time.sleep(1.5)  # presence coalescing settles
     rss_conn = stats.rss()
-    posters, step, expected_of = [], {}, {}
+    posters, step = posters_and_steps(data, args.posting)
+    expected_of = {}
     for at in data["ateliers"]:
-        n_post = max(1, round(len(at["participants"]) * args.posting))
-        posters += [p["pid"] for p in at["participants"][:n_post]]
-        step[str(at["atelier"])] = at["steps"]["idees"]
         # who gets a participant's card: everyone, or (sub-groups) its group and the animateur
         sizes: dict[object, int] = {}
         for p in at["participants"]:
